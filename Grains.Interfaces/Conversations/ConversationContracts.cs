@@ -1,0 +1,78 @@
+namespace Seqline.Conversations;
+
+/// <summary>Group conversations change membership; direct ones are a fixed pair.</summary>
+public enum ConversationKind
+{
+    Group,
+    Direct,
+}
+
+/// <summary>How a conversation delivers to its members' inboxes.</summary>
+public enum FanoutMode
+{
+    /// <summary>Every message is copied into every member's inbox after it is stored.</summary>
+    Write,
+    /// <summary>Messages stay in the conversation's timeline; members read them from there.</summary>
+    Read,
+}
+
+/// <summary>A request to create a conversation.</summary>
+/// <param name="CreatorId">The user creating it; always a member.</param>
+/// <param name="Members">The other members (the creator may be repeated here).</param>
+[GenerateSerializer, Immutable, Alias("Seqline.NewConversation")]
+public sealed record NewConversation(
+    [property: Id(0)] string CreatorId,
+    [property: Id(1)] IReadOnlyList<string> Members,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] ConversationKind Kind);
+
+/// <summary>A conversation as its members see it.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.ConversationView")]
+public sealed record ConversationView(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] ConversationKind Kind,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] IReadOnlyList<string> Members,
+    [property: Id(4)] FanoutMode Fanout,
+    [property: Id(5)] long LastSeq);
+
+/// <summary>A membership change made by <paramref name="ActorId"/>, who must be a member.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.MembershipChange")]
+public sealed record MembershipChange(
+    [property: Id(0)] string ActorId,
+    [property: Id(1)] IReadOnlyList<string> Add,
+    [property: Id(2)] IReadOnlyList<string> Remove);
+
+/// <summary>A message a member wants to send.</summary>
+/// <param name="ClientMsgId">The sender's idempotency key: a retry with the same key is not sent twice.</param>
+[GenerateSerializer, Immutable, Alias("Seqline.OutgoingMessage")]
+public sealed record OutgoingMessage(
+    [property: Id(0)] string SenderId,
+    [property: Id(1)] string ClientMsgId,
+    [property: Id(2)] string Body);
+
+/// <summary>The acknowledgement of a send: the message is durable at <paramref name="Seq"/>.</summary>
+/// <param name="Duplicate">True when this was a retry of a message already stored.</param>
+[GenerateSerializer, Immutable, Alias("Seqline.SendReceipt")]
+public sealed record SendReceipt(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] DateTimeOffset SentAt,
+    [property: Id(3)] bool Duplicate);
+
+/// <summary>A stored message of a conversation's timeline.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.ChatMessage")]
+public sealed record ChatMessage(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] long Seq,
+    [property: Id(2)] string SenderId,
+    [property: Id(3)] string ClientMsgId,
+    [property: Id(4)] DateTimeOffset SentAt,
+    [property: Id(5)] string Body);
+
+/// <summary>A page of history in ascending seq order.</summary>
+/// <param name="HasMore">More messages lie beyond the page in the direction that was read.</param>
+[GenerateSerializer, Immutable, Alias("Seqline.MessagePage")]
+public sealed record MessagePage(
+    [property: Id(0)] IReadOnlyList<ChatMessage> Messages,
+    [property: Id(1)] bool HasMore);

@@ -1,0 +1,42 @@
+using Orleans.Concurrency;
+
+namespace Seqline.Conversations;
+
+/// <summary>
+/// A conversation: its membership and its storage timeline, which keeps every message forever.
+/// Keyed by conversation id. Every call names the acting user, and only members get through.
+/// Refusals are <see cref="SeqlineException"/>s thrown before anything changes.
+/// </summary>
+[Alias("Seqline.Conversations.IConversationGrain")]
+public interface IConversationGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Creates the conversation. Creating a direct conversation that exists already returns it
+    /// (the pair's id is deterministic); creating an existing group is a conflict.
+    /// </summary>
+    [Alias("Create")]
+    Task<ConversationView> Create(NewConversation request);
+
+    /// <summary>The conversation as <paramref name="userId"/>, a member, sees it.</summary>
+    [Alias("Get"), AlwaysInterleave]
+    Task<ConversationView> Get(string userId);
+
+    /// <summary>Adds and removes members (group conversations only).</summary>
+    [Alias("ChangeMembers")]
+    Task<ConversationView> ChangeMembers(MembershipChange change);
+
+    /// <summary>
+    /// Appends a message to the storage timeline and returns once it is durable. Concurrent sends
+    /// are committed together. A retry with the same (sender, clientMsgId) returns the original seq.
+    /// </summary>
+    [Alias("Send"), AlwaysInterleave]
+    Task<SendReceipt> Send(OutgoingMessage message);
+
+    /// <summary>Up to <paramref name="limit"/> messages with seq below <paramref name="before"/> (null: the newest).</summary>
+    [Alias("ReadBefore"), AlwaysInterleave]
+    Task<MessagePage> ReadBefore(string userId, long? before, int limit);
+
+    /// <summary>Up to <paramref name="limit"/> messages with seq above <paramref name="after"/>.</summary>
+    [Alias("ReadAfter"), AlwaysInterleave]
+    Task<MessagePage> ReadAfter(string userId, long after, int limit);
+}

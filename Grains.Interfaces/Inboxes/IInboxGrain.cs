@@ -1,0 +1,40 @@
+namespace Seqline.Inboxes;
+
+/// <summary>
+/// A user's inbox: the sync timeline every device of the user pulls from its own cursor, and the
+/// user's conversation index. Keyed by user id; the edge only ever calls the caller's own inbox.
+/// </summary>
+[Alias("Seqline.Inboxes.IInboxGrain")]
+public interface IInboxGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// The events after <paramref name="cursor"/>, oldest first. A null cursor, or one from an
+    /// earlier epoch, gives a reset with a conversation snapshot. A tampered cursor is invalid; another
+    /// user's cursor is forbidden.
+    /// </summary>
+    [Alias("Sync")]
+    Task<SyncPage> Sync(string? cursor, int limit);
+
+    /// <summary>The user's conversations, most recently active first.</summary>
+    [Alias("GetConversations")]
+    Task<IReadOnlyList<ConversationSummary>> GetConversations();
+
+    /// <summary>Moves the read position forward (never back) and tells the user's other devices.</summary>
+    [Alias("MarkRead")]
+    Task<ConversationSummary> MarkRead(string conversationId, long seq);
+
+    /// <summary>
+    /// Appends a conversation's messages. Idempotent on (conversation, seq): what the inbox has
+    /// already is skipped, so a resumed fan-out never duplicates.
+    /// </summary>
+    [Alias("Deliver")]
+    Task Deliver(InboxDelivery delivery);
+
+    /// <summary>The user became a member of a conversation.</summary>
+    [Alias("Join")]
+    Task Join(ConversationRef conversation);
+
+    /// <summary>The user left, or was removed from, a conversation.</summary>
+    [Alias("Leave")]
+    Task Leave(string conversationId);
+}

@@ -1,0 +1,74 @@
+using Seqline.Conversations;
+
+namespace Seqline.Inboxes;
+
+/// <summary>The kinds of sync event; clients ignore kinds they do not know.</summary>
+public static class SyncEventTypes
+{
+    public const string Message = "message";
+    public const string Read = "read";
+}
+
+/// <summary>
+/// One entry of a user's sync timeline. For <c>message</c> events the message fields are set;
+/// for <c>read</c> events <paramref name="Seq"/> is the user's new read position.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Seqline.SyncEvent")]
+public sealed record SyncEvent(
+    [property: Id(0)] string Type,
+    [property: Id(1)] string ConversationId,
+    [property: Id(2)] long Seq,
+    [property: Id(3)] string? SenderId = null,
+    [property: Id(4)] string? ClientMsgId = null,
+    [property: Id(5)] DateTimeOffset? SentAt = null,
+    [property: Id(6)] string? Body = null)
+{
+    public static SyncEvent For(ChatMessage m) =>
+        new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body);
+}
+
+/// <summary>The newest message of a conversation, for conversation lists.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.MessagePreview")]
+public sealed record MessagePreview(
+    [property: Id(0)] long Seq,
+    [property: Id(1)] string SenderId,
+    [property: Id(2)] DateTimeOffset SentAt,
+    [property: Id(3)] string Body);
+
+/// <summary>One row of a user's conversation list.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.ConversationSummary")]
+public sealed record ConversationSummary(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] string? Title,
+    [property: Id(2)] ConversationKind Kind,
+    [property: Id(3)] FanoutMode Fanout,
+    [property: Id(4)] long LastSeq,
+    [property: Id(5)] long ReadSeq,
+    [property: Id(6)] long Unread,
+    [property: Id(7)] MessagePreview? LastMessage);
+
+/// <summary>
+/// The answer to a sync pull. With <paramref name="Reset"/> the events are empty and
+/// <paramref name="Conversations"/> is a snapshot to restart from.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Seqline.SyncPage")]
+public sealed record SyncPage(
+    [property: Id(0)] bool Reset,
+    [property: Id(1)] IReadOnlyList<SyncEvent> Events,
+    [property: Id(2)] string Cursor,
+    [property: Id(3)] bool HasMore,
+    [property: Id(4)] IReadOnlyList<ConversationSummary>? Conversations);
+
+/// <summary>What a conversation tells a member's inbox about itself.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.ConversationRef")]
+public sealed record ConversationRef(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] ConversationKind Kind,
+    [property: Id(2)] string? Title,
+    [property: Id(3)] FanoutMode Fanout);
+
+/// <summary>Messages of one conversation, in seq order, for a member's inbox.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.InboxDelivery")]
+public sealed record InboxDelivery(
+    [property: Id(0)] ConversationRef Conversation,
+    [property: Id(1)] IReadOnlyList<ChatMessage> Messages);
