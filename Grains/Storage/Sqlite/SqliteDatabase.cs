@@ -1,0 +1,170 @@
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace Seqline.Storage.Sqlite;
+
+/// <summary>
+/// One SQLite database with a single writer that commits group-wise: every write queued while the
+/// previous commit was on disk goes into the next transaction, each under its own savepoint so one
+/// failing write does not undo the others. An fsync per batch instead of per write is what makes
+/// <c>synchronous=FULL</c> affordable. Readers use their own pooled connections (WAL).
+/// </summary>
+public sealed class SqliteDatabase : IDisposable
+{
+    private readonly Channel<IQueuedWrite> _queue = Channel.CreateUnbounded<IQueuedWrite>(new() { SingleReader = true });
+    private readonly SqliteOptions _options;
+    private readonly ILogger _logger;
+    private readonly Thread _writer;
+    private readonly string _connectionString;
+
+    public SqliteDatabase(SqliteOptions options, ILogger<SqliteDatabase> logger)
+    {
+        _options = options;
+        _logger = logger;
+        Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = options.DatabasePath,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        using (var connection = OpenWriterConnection())
+        {
+            // WAL is a property of the file; set it once before anyone reads.
+            Execute(connection, "PRAGMA journal_mode=WAL;");
+        }
+        _writer = new Thread(WriteLoop) { IsBackground = true, Name = "seqline-sqlite-writer" };
+        _writer.Start();
+    }
+
+    public string FilePath => _options.DatabasePath;
+
+    /// <summary>Opens a pooled connection for reading.</summary>
+    public SqliteConnection OpenReader()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    /// <summary>
+    /// Runs <paramref name="write"/> inside the next group commit and completes once that commit is
+    /// durable. An exception thrown by <paramref name="write"/> undoes only its own changes.
+    /// </summary>
+    public Task<T> WriteAsync<T>(Func<SqliteCommandFactory, T> write)
+    {
+        var queued = new QueuedWrite<T>(write);
+        if (!_queue.Writer.TryWrite(queued)) throw new ObjectDisposedException(nameof(SqliteDatabase));
+        return queued.Completion.Task;
+    }
+
+    /// <summary>Runs schema statements on the writer, durably, before the caller goes on.</summary>
+    public Task EnsureSchemaAsync(string sql) => WriteAsync(commands =>
+    {
+        using var command = commands.Create(sql);
+        command.ExecuteNonQuery();
+        return true;
+    });
+
+    public void Dispose()
+    {
+        _queue.Writer.TryComplete();
+        _writer.Join();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private SqliteConnection OpenWriterConnection()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    private void WriteLoop()
+    {
+        using var connection = OpenWriterConnection();
+        Execute(connection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
+        Execute(connection, $"PRAGMA wal_autocheckpoint={_options.WalAutoCheckpointPages};");
+        var batch = new List<IQueuedWrite>();
+        var reader = _queue.Reader;
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        {
+            while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var write)) batch.Add(write);
+            Commit(connection, batch);
+            batch.Clear();
+        }
+    }
+
+    private void Commit(SqliteConnection connection, List<IQueuedWrite> batch)
+    {
+        var done = new List<IQueuedWrite>(batch.Count);
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            var commands = new SqliteCommandFactory(connection, transaction);
+            foreach (var write in batch)
+            {
+                transaction.Save("w");
+                try
+                {
+                    write.Run(commands);
+                    transaction.Release("w");
+                    done.Add(write);
+                }
+                catch (Exception error)
+                {
+                    transaction.Rollback("w");
+                    transaction.Release("w");
+                    write.Fail(error);
+                }
+            }
+            transaction.Commit();
+        }
+        catch (Exception error)
+        {
+            _logger.LogError(error, "SQLite group commit of {Count} writes failed", done.Count);
+            foreach (var write in done) write.Fail(error);
+            return;
+        }
+        foreach (var write in done) write.Complete();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private interface IQueuedWrite
+    {
+        void Run(SqliteCommandFactory commands);
+        void Complete();
+        void Fail(Exception error);
+    }
+
+    private sealed class QueuedWrite<T>(Func<SqliteCommandFactory, T> write) : IQueuedWrite
+    {
+        private T? _result;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Run(SqliteCommandFactory commands) => _result = write(commands);
+        public void Complete() => Completion.TrySetResult(_result!);
+        public void Fail(Exception error) => Completion.TrySetException(error);
+    }
+}
+
+/// <summary>Creates commands bound to the writer's current transaction.</summary>
+public sealed class SqliteCommandFactory(SqliteConnection connection, SqliteTransaction transaction)
+{
+    public SqliteCommand Create(string sql)
+    {
+        var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command;
+    }
+}

@@ -1,0 +1,157 @@
+using Microsoft.Data.Sqlite;
+using Seqline.Storage.Sqlite;
+
+namespace Seqline.Timelines.Sqlite;
+
+/// <summary>
+/// Timelines in one table of the node's SQLite database, keyed (timeline, seq) without a rowid so
+/// that a timeline's entries sit together on disk. Appends go through the database's group commit.
+/// </summary>
+public sealed class SqliteTimelineStore : ITimelineStore
+{
+    private readonly SqliteDatabase _database;
+    private readonly string _entries;
+    private readonly string _trims;
+
+    private SqliteTimelineStore(SqliteDatabase database, string name)
+    {
+        _database = database;
+        _entries = $"{name}_entries";
+        _trims = $"{name}_trims";
+    }
+
+    /// <summary>Opens (creating when missing) the timelines named <paramref name="name"/>.</summary>
+    public static async Task<SqliteTimelineStore> OpenAsync(SqliteDatabase database, string name)
+    {
+        if (!name.All(char.IsAsciiLetterLower)) throw new ArgumentException("Timeline store names are lower-case letters.", nameof(name));
+        var store = new SqliteTimelineStore(database, name);
+        await database.EnsureSchemaAsync($"""
+            CREATE TABLE IF NOT EXISTS {store._entries} (
+                timeline TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,
+                PRIMARY KEY (timeline, seq)) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS {store._trims} (
+                timeline TEXT NOT NULL PRIMARY KEY, trimmed_through INTEGER NOT NULL) WITHOUT ROWID;
+            """);
+        return store;
+    }
+
+    /// <summary>How many entries were appended through this instance (for tests that count writes).</summary>
+    public long EntriesAppended => Interlocked.Read(ref _entriesAppended);
+    private long _entriesAppended;
+
+    public async Task AppendAsync(string timeline, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
+    {
+        TimelineStoreExtensions.RequireValidAppend(timeline, entries);
+        if (entries.Count == 0) return;
+        await _database.WriteAsync(commands =>
+        {
+            using var probe = commands.Create("");
+            var last = ReadHead(probe, timeline).LastSeq;
+            if (entries[0].Seq <= last) throw new TimelineConflictException(timeline, entries[0].Seq);
+            if (entries[0].Seq != last + 1)
+                throw new ArgumentException($"Append to '{timeline}' at {entries[0].Seq} leaves a gap after {last}.", nameof(entries));
+
+            using var insert = commands.Create($"INSERT INTO {_entries} (timeline, seq, at, payload) VALUES ($t, $s, $a, $p)");
+            var t = insert.Parameters.Add("$t", SqliteType.Text);
+            var s = insert.Parameters.Add("$s", SqliteType.Integer);
+            var a = insert.Parameters.Add("$a", SqliteType.Integer);
+            var p = insert.Parameters.Add("$p", SqliteType.Blob);
+            t.Value = timeline;
+            foreach (var entry in entries)
+            {
+                s.Value = entry.Seq;
+                a.Value = entry.Timestamp.ToUnixTimeMilliseconds();
+                p.Value = entry.Payload;
+                insert.ExecuteNonQuery();
+            }
+            return true;
+        });
+        Interlocked.Add(ref _entriesAppended, entries.Count);
+    }
+
+    public async Task<IReadOnlyList<TimelineEntry>> ReadAfterAsync(string timeline, long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = _database.OpenReader();
+        await using var command = connection.CreateCommand();
+        var head = ReadHead(command, timeline);
+        if (afterSeq < head.TrimmedThrough) throw new TimelineTrimmedException(timeline, head.TrimmedThrough);
+        command.CommandText = $"SELECT seq, at, payload FROM {_entries} WHERE timeline = $t AND seq > $s ORDER BY seq LIMIT $n";
+        return await ReadEntries(command, timeline, afterSeq, limit, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<TimelineEntry>> ReadBeforeAsync(string timeline, long beforeSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        await using var connection = _database.OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT seq, at, payload FROM {_entries} WHERE timeline = $t AND seq < $s ORDER BY seq DESC LIMIT $n";
+        var newestFirst = await ReadEntries(command, timeline, beforeSeq, limit, cancellationToken);
+        newestFirst.Reverse();
+        return newestFirst;
+    }
+
+    public async Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
+    {
+        await using var connection = _database.OpenReader();
+        await using var command = connection.CreateCommand();
+        return ReadHead(command, timeline);
+    }
+
+    public Task<int> TrimThroughAsync(string timeline, long throughSeq, int maxRows, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync(commands =>
+        {
+            using var probe = commands.Create("");
+            var head = ReadHead(probe, timeline);
+            var through = Math.Min(Math.Min(throughSeq, head.LastSeq), head.TrimmedThrough + maxRows);
+            if (through <= head.TrimmedThrough) return 0;
+
+            using var delete = commands.Create($"DELETE FROM {_entries} WHERE timeline = $t AND seq > $from AND seq <= $through");
+            delete.Parameters.AddWithValue("$t", timeline);
+            delete.Parameters.AddWithValue("$from", head.TrimmedThrough);
+            delete.Parameters.AddWithValue("$through", through);
+            var deleted = delete.ExecuteNonQuery();
+
+            using var mark = commands.Create($"""
+                INSERT INTO {_trims} (timeline, trimmed_through) VALUES ($t, $through)
+                ON CONFLICT (timeline) DO UPDATE SET trimmed_through = excluded.trimmed_through
+                """);
+            mark.Parameters.AddWithValue("$t", timeline);
+            mark.Parameters.AddWithValue("$through", through);
+            mark.ExecuteNonQuery();
+            return deleted;
+        });
+
+    // The last seq is the highest entry, or the trim mark when everything has been trimmed away.
+    private TimelineHead ReadHead(SqliteCommand command, string timeline)
+    {
+        {
+            command.CommandText = $"""
+                SELECT COALESCE((SELECT MAX(seq) FROM {_entries} WHERE timeline = $t), 0),
+                       COALESCE((SELECT trimmed_through FROM {_trims} WHERE timeline = $t), 0)
+                """;
+            command.Parameters.Clear();
+            command.Parameters.AddWithValue("$t", timeline);
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            var trimmed = reader.GetInt64(1);
+            return new TimelineHead(Math.Max(reader.GetInt64(0), trimmed), trimmed);
+        }
+    }
+
+    private static async Task<List<TimelineEntry>> ReadEntries(SqliteCommand command, string timeline, long seq, int limit, CancellationToken cancellationToken)
+    {
+        command.Parameters.Clear();
+        command.Parameters.AddWithValue("$t", timeline);
+        command.Parameters.AddWithValue("$s", seq);
+        command.Parameters.AddWithValue("$n", limit);
+        var entries = new List<TimelineEntry>(Math.Min(limit, 1000));
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            entries.Add(new TimelineEntry(
+                reader.GetInt64(0),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(1)),
+                reader.GetFieldValue<byte[]>(2)));
+        }
+        return entries;
+    }
+}
