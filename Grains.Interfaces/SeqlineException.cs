@@ -15,6 +15,8 @@ public enum ErrorCode
     Conflict,
     /// <summary>The caller sends faster than allowed.</summary>
     RateLimited,
+    /// <summary>Storage could not take the request right now; retry it (sends: with the same clientMsgId).</summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -39,6 +41,7 @@ public sealed class SeqlineException : Exception
         ErrorCode.TooLarge => "too_large",
         ErrorCode.Conflict => "conflict",
         ErrorCode.RateLimited => "rate_limited",
+        ErrorCode.Unavailable => "unavailable",
         _ => "error",
     };
 

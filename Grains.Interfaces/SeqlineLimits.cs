@@ -1,0 +1,30 @@
+namespace Seqline;
+
+/// <summary>
+/// The request limits of the protocol (configuration section <c>Seqline:Limits</c>). The grains
+/// enforce them, so a .NET service calling grains directly gets the same answers as the HTTP API.
+/// </summary>
+public sealed class SeqlineLimits
+{
+    public const string Section = "Seqline:Limits";
+
+    /// <summary>Largest message body, in UTF-8 bytes.</summary>
+    public int MaxBodyBytes { get; set; } = 16 * 1024;
+
+    /// <summary>Most members one conversation may have.</summary>
+    public int MaxMembers { get; set; } = 100_000;
+
+    /// <summary>Largest page a history read or sync pull may ask for.</summary>
+    public int MaxPageSize { get; set; } = 1000;
+
+    /// <summary>Page size when the caller names none.</summary>
+    public int DefaultPageSize { get; set; } = 100;
+
+    /// <summary>Longest conversation title, in characters.</summary>
+    public int MaxTitleLength { get; set; } = 200;
+
+    /// <summary>Throws <see cref="ErrorCode.Invalid"/> unless 1 ≤ <paramref name="limit"/> ≤ <see cref="MaxPageSize"/>.</summary>
+    public int RequirePageSize(int limit) => limit >= 1 && limit <= MaxPageSize
+        ? limit
+        : throw SeqlineException.Invalid($"limit must be between 1 and {MaxPageSize}.");
+}

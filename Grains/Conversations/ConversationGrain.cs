@@ -1,0 +1,366 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Storage;
+using Seqline.Hosting;
+using Seqline.Inboxes;
+using Seqline.Timelines;
+
+namespace Seqline.Conversations;
+
+/// <summary>
+/// Owns a conversation's membership and storage timeline. Sends interleave so that those arriving
+/// while an append is on disk queue up and go into the next append together (group commit); seqs
+/// are handed out only by the commit loop, one batch at a time, so they are contiguous. A send is
+/// acknowledged once its append is durable; fan-out to the members' inboxes follows, from an
+/// in-memory outbox that is rebuilt from the timeline after a crash.
+/// </summary>
+public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemindable
+{
+    private const string RecoveryReminder = "fanout-recovery";
+
+    private readonly IPersistentState<ConversationState> _state;
+    private readonly ITimelineStore _timeline;
+    private readonly SeqlineLimits _limits;
+    private readonly ConversationOptions _options;
+    private readonly IFanoutGate _gate;
+    private readonly TimeProvider _clock;
+    private readonly ILogger _logger;
+    private readonly SendDeduplicator _dedupe;
+    private readonly Dictionary<(string, string), PendingSend> _pending = [];
+    private readonly List<PendingSend> _queue = [];
+    private readonly List<ChatMessage> _outbox = [];
+    private readonly SemaphoreSlim _stateWrite = new(1, 1);
+    private long _head;
+    private bool _committing;
+    private bool _fanningOut;
+    private bool _broken;
+    private Task? _dedupeLoaded;
+    private Task? _reminderRegistered;
+
+    public ConversationGrain(
+        [PersistentState("conversation", SeqlineStorage.GrainStateName)] IPersistentState<ConversationState> state,
+        [FromKeyedServices(TimelineStoreNames.Conversations)] ITimelineStore timeline,
+        IOptions<SeqlineLimits> limits,
+        IOptions<ConversationOptions> options,
+        IFanoutGate gate,
+        TimeProvider clock,
+        ILogger<ConversationGrain> logger)
+    {
+        _state = state;
+        _timeline = timeline;
+        _limits = limits.Value;
+        _options = options.Value;
+        _gate = gate;
+        _clock = clock;
+        _logger = logger;
+        _dedupe = new SendDeduplicator(_options.DedupeWindow);
+    }
+
+    private string Id => this.GetPrimaryKeyString();
+    private bool Exists => _state.RecordExists;
+    private ConversationRef Ref => new(Id, _state.State.Kind, _state.State.Title, FanoutMode.Write);
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _head = (await _timeline.GetHeadAsync(Id, cancellationToken)).LastSeq;
+        // Messages acknowledged before a crash but not yet in every inbox: fan them out again.
+        for (var after = _state.State.FannedOutThrough; after < _head;)
+        {
+            var entries = await _timeline.ReadAfterAsync(Id, after, _options.FanoutBatch, cancellationToken);
+            _outbox.AddRange(entries.Select(e => MessageCodec.ToMessage(Id, e)));
+            after = entries[^1].Seq;
+        }
+        StartFanout();
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Caught up: nothing for the recovery reminder to do, and a live reminder would wake us again.
+        if (_reminderRegistered is { IsCompletedSuccessfully: true } && _outbox.Count == 0 && _queue.Count == 0)
+        {
+            var reminder = await this.GetReminder(RecoveryReminder);
+            if (reminder is not null) await this.UnregisterReminder(reminder);
+        }
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        StartFanout();
+        return Task.CompletedTask;
+    }
+
+    public async Task<ConversationView> Create(NewConversation request)
+    {
+        Identifiers.RequireId(Id, "conversationId");
+        Identifiers.RequireId(request.CreatorId, "creator");
+        var members = request.Members.Append(request.CreatorId).Distinct(StringComparer.Ordinal).ToList();
+        foreach (var member in members) Identifiers.RequireId(member, "member");
+        if (members.Count > _limits.MaxMembers) throw SeqlineException.TooLarge($"A conversation has at most {_limits.MaxMembers} members.");
+        if (request.Title is { } title && title.Length > _limits.MaxTitleLength)
+            throw SeqlineException.Invalid($"title must be at most {_limits.MaxTitleLength} characters.");
+        if (request.Kind == ConversationKind.Direct)
+        {
+            if (members.Count != 2) throw SeqlineException.Invalid("A direct conversation is between exactly two users.");
+            if (Id != DirectConversation.IdFor(members[0], members[1]))
+                throw SeqlineException.Invalid("A direct conversation's id is DirectConversation.IdFor(the pair).");
+        }
+
+        if (Exists)
+        {
+            if (request.Kind == ConversationKind.Direct && _state.State.Kind == ConversationKind.Direct) return View();
+            throw new SeqlineException(ErrorCode.Conflict, $"Conversation '{Id}' exists already.");
+        }
+
+        _state.State = new ConversationState
+        {
+            Kind = request.Kind,
+            Title = request.Title,
+            Members = new HashSet<string>(members, StringComparer.Ordinal),
+            CreatedAt = _clock.GetUtcNow(),
+            CreatedBy = request.CreatorId,
+        };
+        await WriteState();
+        await Task.WhenAll(members.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Join(Ref)));
+        return View();
+    }
+
+    public Task<ConversationView> Get(string userId)
+    {
+        RequireMember(userId);
+        return Task.FromResult(View());
+    }
+
+    public async Task<ConversationView> ChangeMembers(MembershipChange change)
+    {
+        RequireMember(change.ActorId);
+        if (_state.State.Kind == ConversationKind.Direct) throw SeqlineException.Invalid("The members of a direct conversation cannot change.");
+        foreach (var id in change.Add.Concat(change.Remove)) Identifiers.RequireId(id, "member");
+
+        var members = new HashSet<string>(_state.State.Members, StringComparer.Ordinal);
+        var added = change.Add.Where(members.Add).ToList();
+        var removed = change.Remove.Where(members.Remove).ToList();
+        if (members.Count > _limits.MaxMembers) throw SeqlineException.TooLarge($"A conversation has at most {_limits.MaxMembers} members.");
+        if (added.Count == 0 && removed.Count == 0) return View();
+
+        _state.State.Members = members;
+        await WriteState();
+        await Task.WhenAll(
+            added.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Join(Ref))
+                .Concat(removed.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Leave(Id))));
+        return View();
+    }
+
+    public async Task<SendReceipt> Send(OutgoingMessage message)
+    {
+        Identifiers.RequireId(message.SenderId, "senderId");
+        if (!Identifiers.IsValidClientMsgId(message.ClientMsgId))
+            throw SeqlineException.Invalid("clientMsgId must be 1-64 characters of [A-Za-z0-9_-].");
+        if (string.IsNullOrWhiteSpace(message.Body)) throw SeqlineException.Invalid("body must not be empty.");
+        if (Encoding.UTF8.GetByteCount(message.Body) > _limits.MaxBodyBytes)
+            throw SeqlineException.TooLarge($"body must be at most {_limits.MaxBodyBytes} bytes of UTF-8.");
+        RequireMember(message.SenderId);
+
+        await (_dedupeLoaded ??= LoadRecentSends());
+        await EnsureRecoveryReminder();
+        if (_broken) throw new SeqlineException(ErrorCode.Unavailable, "The conversation is restarting; retry with the same clientMsgId.");
+
+        var key = (message.SenderId, message.ClientMsgId);
+        if (_dedupe.TryGet(message.SenderId, message.ClientMsgId, out var earlier)) return earlier with { Duplicate = true };
+        if (_pending.TryGetValue(key, out var inFlight)) return (await inFlight.Completion.Task) with { Duplicate = true };
+
+        var pending = new PendingSend(message);
+        _pending[key] = pending;
+        _queue.Add(pending);
+        if (!_committing) _ = CommitQueued();
+        return await pending.Completion.Task;
+    }
+
+    public async Task<MessagePage> ReadBefore(string userId, long? before, int limit)
+    {
+        RequireMember(userId);
+        _limits.RequirePageSize(limit);
+        var upTo = Math.Min(before ?? long.MaxValue, _head + 1);
+        if (upTo < 1) throw SeqlineException.Invalid("before must be positive.");
+        var entries = await _timeline.ReadBeforeAsync(Id, upTo, limit);
+        var messages = entries.Select(e => MessageCodec.ToMessage(Id, e)).ToList();
+        return new MessagePage(messages, messages.Count > 0 && messages[0].Seq > 1);
+    }
+
+    public async Task<MessagePage> ReadAfter(string userId, long after, int limit)
+    {
+        RequireMember(userId);
+        _limits.RequirePageSize(limit);
+        if (after < 0) throw SeqlineException.Invalid("after must not be negative.");
+        var entries = after >= _head ? [] : await _timeline.ReadAfterAsync(Id, after, (int)Math.Min(limit, _head - after));
+        var messages = entries.Select(e => MessageCodec.ToMessage(Id, e)).ToList();
+        return new MessagePage(messages, (messages.Count > 0 ? messages[^1].Seq : after) < _head);
+    }
+
+    private async Task CommitQueued()
+    {
+        _committing = true;
+        try
+        {
+            while (_queue.Count > 0)
+            {
+                var batch = _queue.Take(_options.MaxCommitBatch).ToList();
+                _queue.RemoveRange(0, batch.Count);
+                var sentAt = _clock.GetUtcNow();
+                var messages = batch
+                    .Select((p, i) => new ChatMessage(Id, _head + 1 + i, p.Message.SenderId, p.Message.ClientMsgId, sentAt, p.Message.Body))
+                    .ToList();
+                try
+                {
+                    await _timeline.AppendAsync(Id, messages.Select(MessageCodec.ToEntry).ToList());
+                }
+                catch (Exception error)
+                {
+                    FailAll(batch, error);
+                    return;
+                }
+
+                _head = messages[^1].Seq;
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    var receipt = new SendReceipt(Id, messages[i].Seq, sentAt, Duplicate: false);
+                    _dedupe.Remember(messages[i].SenderId, messages[i].ClientMsgId, receipt);
+                    _pending.Remove((messages[i].SenderId, messages[i].ClientMsgId));
+                    batch[i].Completion.TrySetResult(receipt);
+                }
+                _outbox.AddRange(messages);
+                StartFanout();
+            }
+        }
+        finally
+        {
+            _committing = false;
+        }
+    }
+
+    // Whether a failed append reached the disk is unknown (a timeout may still land), so this
+    // activation's idea of the head can no longer be trusted: refuse sends and start afresh.
+    private void FailAll(List<PendingSend> batch, Exception error)
+    {
+        LogAppendFailed(error, Id);
+        _broken = true;
+        var refusal = new SeqlineException(ErrorCode.Unavailable, "The message could not be stored; retry with the same clientMsgId.");
+        foreach (var pending in batch.Concat(_queue))
+        {
+            _pending.Remove((pending.Message.SenderId, pending.Message.ClientMsgId));
+            pending.Completion.TrySetException(refusal);
+        }
+        _queue.Clear();
+        DeactivateOnIdle();
+    }
+
+    private void StartFanout()
+    {
+        if (!_fanningOut && _outbox.Count > 0) _ = FanOut();
+    }
+
+    private async Task FanOut()
+    {
+        _fanningOut = true;
+        try
+        {
+            for (var attempt = 0; _outbox.Count > 0;)
+            {
+                var batch = _outbox.Take(_options.FanoutBatch).ToList();
+                try
+                {
+                    await _gate.BeforeFanoutAsync(Id, batch[0].Seq, batch[^1].Seq);
+                    var delivery = new InboxDelivery(Ref, batch);
+                    await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
+                    _outbox.RemoveRange(0, batch.Count);
+                    _state.State.FannedOutThrough = batch[^1].Seq;
+                    await WriteState();
+                    attempt = 0;
+                }
+                catch (InconsistentStateException error)
+                {
+                    // Another activation wrote our state: it owns the conversation now.
+                    LogFanoutFailed(error, Id, attempt);
+                    DeactivateOnIdle();
+                    return;
+                }
+                catch (Exception error)
+                {
+                    // Inboxes are idempotent on (conversation, seq), so the batch is simply sent again.
+                    LogFanoutFailed(error, Id, ++attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << Math.Min(attempt, 9)))), _clock);
+                }
+            }
+        }
+        finally
+        {
+            _fanningOut = false;
+        }
+    }
+
+    private async Task LoadRecentSends()
+    {
+        for (long before = _head + 1, loaded = 0; before > 1 && loaded < _options.DedupeWindow;)
+        {
+            var entries = await _timeline.ReadBeforeAsync(Id, before, (int)Math.Min(1000, _options.DedupeWindow - loaded));
+            if (entries.Count == 0) break;
+            // Remember oldest first so that the window evicts in timeline order.
+            foreach (var message in entries.Select(e => MessageCodec.ToMessage(Id, e)))
+                _dedupe.Remember(message.SenderId, message.ClientMsgId, new SendReceipt(Id, message.Seq, message.SentAt, Duplicate: false));
+            before = entries[0].Seq;
+            loaded += entries.Count;
+        }
+    }
+
+    // The reminder is registered before the first append of an activation, so that every
+    // acknowledged message has a reminder that outlives a crash and resumes its fan-out.
+    private async Task EnsureRecoveryReminder()
+    {
+        try
+        {
+            await (_reminderRegistered ??= this.RegisterOrUpdateReminder(RecoveryReminder, _options.FanoutRecoveryPeriod, _options.FanoutRecoveryPeriod));
+        }
+        catch
+        {
+            _reminderRegistered = null;
+            throw;
+        }
+    }
+
+    private async Task WriteState()
+    {
+        // Fan-out and membership changes both write; one write at a time keeps the ETag in step.
+        await _stateWrite.WaitAsync();
+        try
+        {
+            await _state.WriteStateAsync();
+        }
+        finally
+        {
+            _stateWrite.Release();
+        }
+    }
+
+    private void RequireMember(string userId)
+    {
+        if (!Exists) throw SeqlineException.NotFound($"Conversation '{Id}' does not exist.");
+        if (!_state.State.Members.Contains(userId)) throw SeqlineException.Forbidden($"'{userId}' is not a member of '{Id}'.");
+    }
+
+    private ConversationView View() => new(
+        Id, _state.State.Kind, _state.State.Title,
+        _state.State.Members.Order(StringComparer.Ordinal).ToList(), FanoutMode.Write, _head);
+
+    private sealed class PendingSend(OutgoingMessage message)
+    {
+        public OutgoingMessage Message { get; } = message;
+        public TaskCompletionSource<SendReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Append to conversation {ConversationId} failed; deactivating")]
+    private partial void LogAppendFailed(Exception error, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Fan-out of conversation {ConversationId} failed (attempt {Attempt})")]
+    private partial void LogFanoutFailed(Exception error, string conversationId, int attempt);
+}

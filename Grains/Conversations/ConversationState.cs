@@ -1,0 +1,18 @@
+namespace Seqline.Conversations;
+
+/// <summary>
+/// What a conversation persists as grain state: who is in it and how far fan-out has got. The
+/// messages themselves, and so the last seq, live in the storage timeline.
+/// </summary>
+[GenerateSerializer]
+public sealed class ConversationState
+{
+    [Id(0)] public ConversationKind Kind { get; set; }
+    [Id(1)] public string? Title { get; set; }
+    [Id(2)] public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);
+    [Id(3)] public DateTimeOffset CreatedAt { get; set; }
+    [Id(4)] public string CreatedBy { get; set; } = "";
+
+    /// <summary>Every message up to this seq is in every member's inbox.</summary>
+    [Id(5)] public long FannedOutThrough { get; set; }
+}

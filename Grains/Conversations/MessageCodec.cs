@@ -1,0 +1,39 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Seqline.Inboxes;
+using Seqline.Timelines;
+
+namespace Seqline.Conversations;
+
+/// <summary>
+/// How messages and sync events are written into timeline payloads: small JSON documents, so the
+/// stored form is readable with any tool and can gain fields without a migration.
+/// </summary>
+internal static class MessageCodec
+{
+    public static TimelineEntry ToEntry(ChatMessage message) => new(
+        message.Seq,
+        message.SentAt,
+        JsonSerializer.SerializeToUtf8Bytes(new StoredMessage(message.SenderId, message.ClientMsgId, message.Body), PayloadJson.Default.StoredMessage));
+
+    public static ChatMessage ToMessage(string conversationId, TimelineEntry entry)
+    {
+        var stored = JsonSerializer.Deserialize(entry.Payload, PayloadJson.Default.StoredMessage)
+            ?? throw new InvalidDataException($"Entry {entry.Seq} of '{conversationId}' is empty.");
+        return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body);
+    }
+
+    public static TimelineEntry ToEntry(long seq, DateTimeOffset at, SyncEvent syncEvent) =>
+        new(seq, at, JsonSerializer.SerializeToUtf8Bytes(syncEvent, PayloadJson.Default.SyncEvent));
+
+    public static SyncEvent ToEvent(TimelineEntry entry) =>
+        JsonSerializer.Deserialize(entry.Payload, PayloadJson.Default.SyncEvent)
+        ?? throw new InvalidDataException($"Inbox entry {entry.Seq} is empty.");
+}
+
+internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(StoredMessage))]
+[JsonSerializable(typeof(SyncEvent))]
+internal sealed partial class PayloadJson : JsonSerializerContext;

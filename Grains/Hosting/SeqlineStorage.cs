@@ -1,0 +1,35 @@
+using Seqline.Storage.Sqlite;
+
+namespace Seqline.Hosting;
+
+/// <summary>Where a node keeps its data (configuration section <c>Seqline:Storage</c>).</summary>
+public sealed class SeqlineStorage
+{
+    public const string Section = "Seqline:Storage";
+
+    /// <summary>The Orleans grain-storage name all Seqline grains use.</summary>
+    public const string GrainStateName = "seqline";
+
+    /// <summary><c>Sqlite</c> (default): one node, files under ./data. <c>AzureTables</c>: a cluster.</summary>
+    public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
+
+    public SqliteOptions Sqlite { get; set; } = new();
+
+    public AzureTablesOptions AzureTables { get; set; } = new();
+}
+
+public enum StorageProvider
+{
+    Sqlite,
+    AzureTables,
+}
+
+/// <summary>Azure Table Storage (or Azurite) for timelines, grain state, reminders and membership.</summary>
+public sealed class AzureTablesOptions
+{
+    /// <summary>A storage account connection string.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>Prefix of every table Seqline creates (letters and digits).</summary>
+    public string TablePrefix { get; set; } = "seqline";
+}

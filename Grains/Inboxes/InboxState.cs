@@ -1,0 +1,36 @@
+using Seqline.Conversations;
+
+namespace Seqline.Inboxes;
+
+/// <summary>
+/// A checkpoint of what the user's sync timeline says: the conversation index as of
+/// <see cref="Head"/>. Entries past the checkpoint are replayed from the timeline on activation,
+/// so a crash between the append and the state write loses nothing.
+/// </summary>
+[GenerateSerializer]
+public sealed class InboxState
+{
+    /// <summary>Changes when the inbox starts over; cursors of another epoch reset.</summary>
+    [Id(0)] public long Epoch { get; set; }
+
+    /// <summary>The last sync-timeline seq reflected in <see cref="Conversations"/>.</summary>
+    [Id(1)] public long Head { get; set; }
+
+    [Id(2)] public Dictionary<string, ConversationIndexEntry> Conversations { get; set; } = new(StringComparer.Ordinal);
+}
+
+/// <summary>One conversation as this user's inbox knows it.</summary>
+[GenerateSerializer]
+public sealed class ConversationIndexEntry
+{
+    [Id(0)] public string? Title { get; set; }
+    [Id(1)] public ConversationKind Kind { get; set; }
+    [Id(2)] public FanoutMode Fanout { get; set; }
+
+    /// <summary>The last message seq delivered here; deliveries at or below it are duplicates.</summary>
+    [Id(3)] public long LastSeq { get; set; }
+
+    [Id(4)] public long ReadSeq { get; set; }
+    [Id(5)] public MessagePreview? LastMessage { get; set; }
+    [Id(6)] public DateTimeOffset LastActivity { get; set; }
+}

@@ -1,0 +1,86 @@
+using Orleans.Storage;
+
+namespace Seqline.Storage.Sqlite;
+
+/// <summary>
+/// Orleans grain state in the node's SQLite database. ETags are row versions: a write that does
+/// not carry the version it read is refused with <see cref="InconsistentStateException"/>, the same
+/// contract the Azure Table provider keeps.
+/// </summary>
+public sealed class SqliteGrainStorage(SqliteDatabase database, IGrainStorageSerializer serializer) : IGrainStorage
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS grain_state (
+            state_name TEXT NOT NULL, grain_id TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL,
+            PRIMARY KEY (state_name, grain_id)) WITHOUT ROWID;
+        """;
+
+    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema));
+
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await _schema.Value;
+        await using var connection = database.OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT version, data FROM grain_state WHERE state_name = $n AND grain_id = $g";
+        command.Parameters.AddWithValue("$n", stateName);
+        command.Parameters.AddWithValue("$g", grainId.ToString());
+        await using var reader = await command.ExecuteReaderAsync();
+        if (await reader.ReadAsync())
+        {
+            grainState.State = serializer.Deserialize<T>(new BinaryData(reader.GetFieldValue<byte[]>(1)));
+            grainState.ETag = reader.GetInt64(0).ToString();
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+    }
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await _schema.Value;
+        var data = serializer.Serialize(grainState.State).ToArray();
+        var expected = grainState.ETag;
+        var version = await database.WriteAsync(commands =>
+        {
+            using var command = expected is null
+                ? commands.Create("INSERT INTO grain_state (state_name, grain_id, version, data) VALUES ($n, $g, 1, $d) ON CONFLICT DO NOTHING")
+                : commands.Create("UPDATE grain_state SET version = version + 1, data = $d WHERE state_name = $n AND grain_id = $g AND version = $v");
+            command.Parameters.AddWithValue("$n", stateName);
+            command.Parameters.AddWithValue("$g", grainId.ToString());
+            command.Parameters.AddWithValue("$d", data);
+            if (expected is not null) command.Parameters.AddWithValue("$v", long.Parse(expected));
+            if (command.ExecuteNonQuery() == 0) throw Inconsistent(stateName, grainId, expected);
+            return expected is null ? 1 : long.Parse(expected) + 1;
+        });
+        grainState.ETag = version.ToString();
+        grainState.RecordExists = true;
+    }
+
+    public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        await _schema.Value;
+        var expected = grainState.ETag;
+        if (expected is not null)
+        {
+            await database.WriteAsync(commands =>
+            {
+                using var command = commands.Create("DELETE FROM grain_state WHERE state_name = $n AND grain_id = $g AND version = $v");
+                command.Parameters.AddWithValue("$n", stateName);
+                command.Parameters.AddWithValue("$g", grainId.ToString());
+                command.Parameters.AddWithValue("$v", long.Parse(expected));
+                if (command.ExecuteNonQuery() == 0) throw Inconsistent(stateName, grainId, expected);
+                return true;
+            });
+        }
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        grainState.State = Activator.CreateInstance<T>();
+    }
+
+    private static InconsistentStateException Inconsistent(string stateName, GrainId grainId, string? expected) =>
+        new($"State '{stateName}' of {grainId} changed since version {expected ?? "(none)"} was read.", "unknown", expected ?? "");
+}

@@ -1,0 +1,161 @@
+using Orleans.Runtime;
+using Seqline.Conversations;
+using Seqline.Tests.Fixtures;
+
+namespace Seqline.Tests.Conversations;
+
+[Collection(MemoryClusterCollection.Name)]
+public sealed class ConversationGrainTests(MemoryCluster cluster)
+{
+    private IConversationGrain Conversation(string id) => cluster.Grains.GetGrain<IConversationGrain>(id);
+
+    private async Task<(string Id, string Alice, string Bob)> NewGroup()
+    {
+        var (id, alice, bob) = (Ids.Conversation(), Ids.User("alice"), Ids.User("bob"));
+        await Conversation(id).Create(new NewConversation(alice, [bob], "team", ConversationKind.Group));
+        return (id, alice, bob);
+    }
+
+    [Fact]
+    public async Task A_new_group_has_its_creator_as_a_member_and_no_messages()
+    {
+        var (id, alice, bob) = (Ids.Conversation(), Ids.User("alice"), Ids.User("bob"));
+        var view = await Conversation(id).Create(new NewConversation(alice, [bob, alice], "team", ConversationKind.Group));
+
+        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), view.Members);
+        Assert.Equal("team", view.Title);
+        Assert.Equal(0, view.LastSeq);
+        Assert.Equal(FanoutMode.Write, view.Fanout);
+    }
+
+    [Fact]
+    public async Task Sends_get_contiguous_seqs_and_history_pages_both_ways()
+    {
+        var (id, alice, bob) = await NewGroup();
+        for (var i = 1; i <= 25; i++)
+        {
+            var receipt = await Conversation(id).Send(new OutgoingMessage(i % 2 == 0 ? alice : bob, Ids.ClientMsg(), $"m{i}"));
+            Assert.Equal(i, receipt.Seq);
+            Assert.False(receipt.Duplicate);
+        }
+
+        var newest = await Conversation(id).ReadBefore(bob, null, 10);
+        Assert.Equal(Enumerable.Range(16, 10).Select(i => (long)i), newest.Messages.Select(m => m.Seq));
+        Assert.True(newest.HasMore);
+        Assert.Equal("m25", newest.Messages[^1].Body);
+
+        var oldest = await Conversation(id).ReadBefore(bob, 6, 10);
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, oldest.Messages.Select(m => m.Seq));
+        Assert.False(oldest.HasMore);
+
+        var forward = await Conversation(id).ReadAfter(alice, 20, 3);
+        Assert.Equal(new long[] { 21, 22, 23 }, forward.Messages.Select(m => m.Seq));
+        Assert.True(forward.HasMore);
+        Assert.False((await Conversation(id).ReadAfter(alice, 22, 100)).HasMore);
+    }
+
+    [Fact]
+    public async Task A_retried_send_returns_the_original_seq_also_after_deactivation()
+    {
+        var (id, alice, bob) = await NewGroup();
+        var clientMsgId = Ids.ClientMsg();
+        var first = await Conversation(id).Send(new OutgoingMessage(alice, clientMsgId, "hello"));
+        await Conversation(id).Send(new OutgoingMessage(bob, Ids.ClientMsg(), "hi"));
+
+        var retry = await Conversation(id).Send(new OutgoingMessage(alice, clientMsgId, "hello"));
+        Assert.True(retry.Duplicate);
+        Assert.Equal(first.Seq, retry.Seq);
+        Assert.Equal(first.SentAt, retry.SentAt);
+
+        // Another sender may reuse the same clientMsgId: the key is (sender, clientMsgId).
+        var bobsOwn = await Conversation(id).Send(new OutgoingMessage(bob, clientMsgId, "mine"));
+        Assert.False(bobsOwn.Duplicate);
+        Assert.Equal(3, bobsOwn.Seq);
+
+        await cluster.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+
+        var afterReactivation = await Conversation(id).Send(new OutgoingMessage(alice, clientMsgId, "hello"));
+        Assert.True(afterReactivation.Duplicate);
+        Assert.Equal(first.Seq, afterReactivation.Seq);
+        Assert.Equal(3, (await Conversation(id).Get(alice)).LastSeq);
+    }
+
+    [Fact]
+    public async Task Direct_conversations_have_one_id_per_pair_and_creating_again_returns_it()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        var id = DirectConversation.IdFor(alice, bob);
+        Assert.Equal(id, DirectConversation.IdFor(bob, alice));
+
+        var created = await Conversation(id).Create(new NewConversation(alice, [bob], null, ConversationKind.Direct));
+        await Conversation(id).Send(new OutgoingMessage(alice, Ids.ClientMsg(), "hi"));
+        var again = await Conversation(id).Create(new NewConversation(bob, [alice], null, ConversationKind.Direct));
+
+        Assert.Equal(created.Members, again.Members);
+        Assert.Equal(1, again.LastSeq);
+    }
+
+    [Fact]
+    public async Task Membership_changes_take_effect_for_sending_and_reading()
+    {
+        var (id, alice, bob) = await NewGroup();
+        var carol = Ids.User("carol");
+
+        var view = await Conversation(id).ChangeMembers(new MembershipChange(alice, [carol], [bob]));
+        Assert.Equal(new[] { alice, carol }.Order(StringComparer.Ordinal), view.Members);
+
+        Assert.Equal(1, (await Conversation(id).Send(new OutgoingMessage(carol, Ids.ClientMsg(), "hi"))).Seq);
+        await AssertRefused(ErrorCode.Forbidden, () => Conversation(id).Send(new OutgoingMessage(bob, Ids.ClientMsg(), "let me in")));
+        await AssertRefused(ErrorCode.Forbidden, () => Conversation(id).ReadBefore(bob, null, 10));
+    }
+
+    [Fact]
+    public async Task Refused_requests_name_their_error_and_change_nothing()
+    {
+        var (id, alice, bob) = await NewGroup();
+        await Conversation(id).Send(new OutgoingMessage(alice, Ids.ClientMsg(), "one"));
+        var stranger = Ids.User("mallory");
+        var c = Conversation(id);
+
+        await AssertRefused(ErrorCode.NotFound, () => Conversation(Ids.Conversation()).Send(new OutgoingMessage(alice, Ids.ClientMsg(), "x")));
+        await AssertRefused(ErrorCode.Forbidden, () => c.Send(new OutgoingMessage(stranger, Ids.ClientMsg(), "x")));
+        await AssertRefused(ErrorCode.Forbidden, () => c.ChangeMembers(new MembershipChange(stranger, [stranger], [])));
+        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), "")));
+        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), "   ")));
+        await AssertRefused(ErrorCode.TooLarge, () => c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), new string('é', 8 * 1024 + 1))));
+        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, "has space", "x")));
+        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, new string('a', 65), "x")));
+        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage("bad/id", Ids.ClientMsg(), "x")));
+        await AssertRefused(ErrorCode.Invalid, () => c.ChangeMembers(new MembershipChange(alice, ["no spaces allowed"], [])));
+        await AssertRefused(ErrorCode.Invalid, () => c.ReadBefore(alice, null, 0));
+        await AssertRefused(ErrorCode.Invalid, () => c.ReadAfter(alice, 0, 1001));
+        await AssertRefused(ErrorCode.Invalid, () => c.ReadAfter(alice, -1, 10));
+        await AssertRefused(ErrorCode.Conflict, () => c.Create(new NewConversation(alice, [bob], "again", ConversationKind.Group)));
+        await AssertRefused(ErrorCode.Invalid, () => Conversation("bad id!").Create(new NewConversation(alice, [bob], null, ConversationKind.Group)));
+        await AssertRefused(ErrorCode.Invalid, () => Conversation(Ids.Conversation()).Create(new NewConversation(alice, [bob], null, ConversationKind.Direct)));
+
+        var direct = DirectConversation.IdFor(alice, bob);
+        await Conversation(direct).Create(new NewConversation(alice, [bob], null, ConversationKind.Direct));
+        await AssertRefused(ErrorCode.Invalid, () => Conversation(direct).ChangeMembers(new MembershipChange(alice, [stranger], [])));
+
+        var view = await c.Get(alice);
+        Assert.Equal(1, view.LastSeq);
+        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), view.Members);
+        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), (await Conversation(direct).Get(bob)).Members);
+    }
+
+    [Fact]
+    public async Task A_conversation_over_the_member_limit_is_refused()
+    {
+        var members = Enumerable.Range(0, 100_000).Select(i => $"u{i}").ToList();
+        var id = Ids.Conversation();
+        await AssertRefused(ErrorCode.TooLarge, () => Conversation(id).Create(new NewConversation("creator", members, null, ConversationKind.Group)));
+        await AssertRefused(ErrorCode.NotFound, () => Conversation(id).Get("creator"));
+    }
+
+    internal static async Task AssertRefused(ErrorCode code, Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<SeqlineException>(call);
+        Assert.Equal(code, error.Code);
+    }
+}

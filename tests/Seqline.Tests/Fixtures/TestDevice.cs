@@ -1,0 +1,45 @@
+using Seqline.Inboxes;
+
+namespace Seqline.Tests.Fixtures;
+
+/// <summary>One device of a user, pulling the user's inbox from its own cursor as a client would.</summary>
+public sealed class TestDevice(IGrainFactory grains, string userId)
+{
+    private readonly IInboxGrain _inbox = grains.GetGrain<IInboxGrain>(userId);
+
+    public string UserId => userId;
+    public string? Cursor { get; private set; }
+    public List<SyncEvent> Events { get; } = [];
+    public SyncPage? LastReset { get; private set; }
+
+    /// <summary>First contact: a reset that puts the cursor at the inbox's head.</summary>
+    public async Task<TestDevice> Connect()
+    {
+        var page = await _inbox.Sync(null, 100);
+        Assert.True(page.Reset);
+        LastReset = page;
+        Cursor = page.Cursor;
+        return this;
+    }
+
+    /// <summary>Pulls until the inbox has nothing more; returns the events of this pull.</summary>
+    public async Task<IReadOnlyList<SyncEvent>> PullAll(int limit = 1000)
+    {
+        var pulled = new List<SyncEvent>();
+        for (var round = 0; round < 10_000; round++)
+        {
+            var page = await _inbox.Sync(Cursor, limit);
+            Assert.False(page.Reset, "an up-to-date cursor must not reset");
+            pulled.AddRange(page.Events);
+            Cursor = page.Cursor;
+            if (!page.HasMore) break;
+        }
+        Events.AddRange(pulled);
+        return pulled;
+    }
+
+    public List<long> MessageSeqs(string conversationId) => Events
+        .Where(e => e.Type == SyncEventTypes.Message && e.ConversationId == conversationId)
+        .Select(e => e.Seq)
+        .ToList();
+}
