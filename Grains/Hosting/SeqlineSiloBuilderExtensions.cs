@@ -59,7 +59,7 @@ public static class SeqlineSiloBuilderExtensions
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
-                SqliteTimelineStore.OpenAsync(sp.GetRequiredService<SqliteDatabase>(), name).GetAwaiter().GetResult());
+                SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
         }
         services.AddGrainStorage(SeqlineStorage.GrainStateName, (sp, _) =>
             new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()));

@@ -60,13 +60,15 @@ public sealed class SqliteDatabase : IDisposable
         return queued.Completion.Task;
     }
 
-    /// <summary>Runs schema statements on the writer, durably, before the caller goes on.</summary>
-    public Task EnsureSchemaAsync(string sql) => WriteAsync(commands =>
+    /// <summary>
+    /// Runs idempotent schema statements at once on a connection of their own. Synchronous on
+    /// purpose: stores are created by dependency injection, which cannot await.
+    /// </summary>
+    public void EnsureSchema(string sql)
     {
-        using var command = commands.Create(sql);
-        command.ExecuteNonQuery();
-        return true;
-    });
+        using var connection = OpenWriterConnection();
+        Execute(connection, sql);
+    }
 
     public void Dispose()
     {

@@ -7,19 +7,24 @@ namespace Seqline.Storage.Sqlite;
 /// not carry the version it read is refused with <see cref="InconsistentStateException"/>, the same
 /// contract the Azure Table provider keeps.
 /// </summary>
-public sealed class SqliteGrainStorage(SqliteDatabase database, IGrainStorageSerializer serializer) : IGrainStorage
+public sealed class SqliteGrainStorage : IGrainStorage
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS grain_state (
-            state_name TEXT NOT NULL, grain_id TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL,
-            PRIMARY KEY (state_name, grain_id)) WITHOUT ROWID;
-        """;
+    private readonly SqliteDatabase database;
+    private readonly IGrainStorageSerializer serializer;
 
-    private readonly Lazy<Task> _schema = new(() => database.EnsureSchemaAsync(Schema));
+    public SqliteGrainStorage(SqliteDatabase database, IGrainStorageSerializer serializer)
+    {
+        this.database = database;
+        this.serializer = serializer;
+        database.EnsureSchema("""
+            CREATE TABLE IF NOT EXISTS grain_state (
+                state_name TEXT NOT NULL, grain_id TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL,
+                PRIMARY KEY (state_name, grain_id)) WITHOUT ROWID;
+            """);
+    }
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await _schema.Value;
         await using var connection = database.OpenReader();
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT version, data FROM grain_state WHERE state_name = $n AND grain_id = $g";
@@ -41,7 +46,6 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, IGrainStorageSer
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await _schema.Value;
         var data = serializer.Serialize(grainState.State).ToArray();
         var expected = grainState.ETag;
         var version = await database.WriteAsync(commands =>
@@ -62,7 +66,6 @@ public sealed class SqliteGrainStorage(SqliteDatabase database, IGrainStorageSer
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        await _schema.Value;
         var expected = grainState.ETag;
         if (expected is not null)
         {

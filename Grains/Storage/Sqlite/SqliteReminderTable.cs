@@ -10,12 +10,16 @@ public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTabl
 {
     private const string Columns = "grain_id, name, start_at, period, version";
 
-    public Task Init() => database.EnsureSchemaAsync("""
-        CREATE TABLE IF NOT EXISTS reminders (
-            grain_id TEXT NOT NULL, name TEXT NOT NULL, grain_hash INTEGER NOT NULL,
-            start_at INTEGER NOT NULL, period INTEGER NOT NULL, version TEXT NOT NULL,
-            PRIMARY KEY (grain_id, name)) WITHOUT ROWID;
-        """);
+    public Task Init()
+    {
+        database.EnsureSchema("""
+            CREATE TABLE IF NOT EXISTS reminders (
+                grain_id TEXT NOT NULL, name TEXT NOT NULL, grain_hash INTEGER NOT NULL,
+                start_at INTEGER NOT NULL, period INTEGER NOT NULL, version TEXT NOT NULL,
+                PRIMARY KEY (grain_id, name)) WITHOUT ROWID;
+            """);
+        return Task.CompletedTask;
+    }
 
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
         Query($"SELECT {Columns} FROM reminders WHERE grain_id = $g", ("$g", grainId.ToString()));

@@ -21,11 +21,11 @@ public sealed class SqliteTimelineStore : ITimelineStore
     }
 
     /// <summary>Opens (creating when missing) the timelines named <paramref name="name"/>.</summary>
-    public static async Task<SqliteTimelineStore> OpenAsync(SqliteDatabase database, string name)
+    public static SqliteTimelineStore Open(SqliteDatabase database, string name)
     {
         if (!name.All(char.IsAsciiLetterLower)) throw new ArgumentException("Timeline store names are lower-case letters.", nameof(name));
         var store = new SqliteTimelineStore(database, name);
-        await database.EnsureSchemaAsync($"""
+        database.EnsureSchema($"""
             CREATE TABLE IF NOT EXISTS {store._entries} (
                 timeline TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,
                 PRIMARY KEY (timeline, seq)) WITHOUT ROWID;

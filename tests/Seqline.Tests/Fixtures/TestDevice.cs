@@ -3,12 +3,14 @@ using Seqline.Inboxes;
 namespace Seqline.Tests.Fixtures;
 
 /// <summary>One device of a user, pulling the user's inbox from its own cursor as a client would.</summary>
-public sealed class TestDevice(IGrainFactory grains, string userId)
+public sealed class TestDevice(IGrainFactory grains, string userId, string? cursor = null)
 {
     private readonly IInboxGrain _inbox = grains.GetGrain<IInboxGrain>(userId);
 
     public string UserId => userId;
-    public string? Cursor { get; private set; }
+
+    /// <summary>The device's checkpoint; pass it to a new device object to carry on after a restart.</summary>
+    public string? Cursor { get; private set; } = cursor;
     public List<SyncEvent> Events { get; } = [];
     public SyncPage? LastReset { get; private set; }
 

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Seqline.Hosting;
+using Seqline.Storage.Sqlite;
+using Seqline.Timelines;
+using Seqline.Timelines.Sqlite;
+
+namespace Seqline.Tests.Fixtures;
+
+/// <summary>
+/// A single Seqline silo in this process on SQLite files in <paramref name="dataDirectory"/>, set
+/// up as the real node is; stop it and start another on the same folder to simulate a restart.
+/// </summary>
+public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection>? services = null) : IAsyncDisposable
+{
+    private IHost? _host;
+
+    public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
+
+    public SqliteTimelineStore ConversationTimelines =>
+        (SqliteTimelineStore)_host!.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Conversations);
+
+    public async Task<EmbeddedNode> Start()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
+            ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
+            ["Seqline:Cluster:GatewayPort"] = FreePort.Next().ToString(),
+        }).Build();
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddConfiguration(configuration);
+        builder.UseOrleans(silo => silo
+            .UseSeqlineClustering(configuration)
+            .AddSeqlineGrains(configuration)
+            .AddSeqlineSqlite(new SqliteOptions { DataDirectory = dataDirectory }));
+        services?.Invoke(builder.Services);
+        _host = builder.Build();
+        await _host.StartAsync();
+        return this;
+    }
+
+    public async Task Stop()
+    {
+        if (_host is null) return;
+        await _host.StopAsync(TimeSpan.FromSeconds(10));
+        _host.Dispose();
+        _host = null;
+    }
+
+    public async ValueTask DisposeAsync() => await Stop();
+}
