@@ -26,11 +26,19 @@ public enum ErrorCode
 [GenerateSerializer, Alias("Seqline.SeqlineException")]
 public sealed class SeqlineException : Exception
 {
-    public SeqlineException(ErrorCode code, string message) : base(message) => Code = code;
+    public SeqlineException(ErrorCode code, string message, int? retryAfterSeconds = null) : base(message)
+    {
+        Code = code;
+        RetryAfterSeconds = retryAfterSeconds;
+    }
 
     /// <summary>The error code; the edge maps it to an HTTP status or a hub error prefix.</summary>
     [Id(0)]
     public ErrorCode Code { get; }
+
+    /// <summary>For <see cref="ErrorCode.RateLimited"/>: when trying again may succeed.</summary>
+    [Id(1)]
+    public int? RetryAfterSeconds { get; }
 
     /// <summary>The protocol's spelling of <see cref="Code"/>: <c>invalid</c>, <c>not_found</c>, …</summary>
     public string CodeName => Code switch

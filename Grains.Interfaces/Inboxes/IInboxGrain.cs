@@ -1,3 +1,5 @@
+using Seqline.Push;
+
 namespace Seqline.Inboxes;
 
 /// <summary>
@@ -37,4 +39,15 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <summary>The user left, or was removed from, a conversation.</summary>
     [Alias("Leave")]
     Task Leave(string conversationId);
+
+    /// <summary>
+    /// Registers (or renews) an edge node's observer: it gets every new event of this inbox until it
+    /// unsubscribes or its registration expires. Renew well within <c>Seqline:Push:ObserverExpiry</c>.
+    /// </summary>
+    [Alias("Subscribe")]
+    Task Subscribe(IInboxObserver observer);
+
+    /// <summary>Removes an edge node's observer, when the user's last device there disconnects.</summary>
+    [Alias("Unsubscribe")]
+    Task Unsubscribe(IInboxObserver observer);
 }

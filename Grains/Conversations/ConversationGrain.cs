@@ -207,7 +207,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
             {
                 var batch = _queue.Take(_options.MaxCommitBatch).ToList();
                 _queue.RemoveRange(0, batch.Count);
-                var sentAt = _clock.GetUtcNow();
+                // Stores keep milliseconds; the receipt must match what history will show.
+                var now = _clock.GetUtcNow();
+                var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
                 var messages = batch
                     .Select((p, i) => new ChatMessage(Id, _head + 1 + i, p.Message.SenderId, p.Message.ClientMsgId, sentAt, p.Message.Body))
                     .ToList();

@@ -8,6 +8,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Seqline.Conversations;
 using Seqline.Inboxes;
+using Seqline.Push;
 using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
 using Seqline.Timelines.AzureTables;
@@ -40,6 +41,7 @@ public static class SeqlineSiloBuilderExtensions
         services.Configure<SeqlineLimits>(configuration.GetSection(SeqlineLimits.Section));
         services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.Section));
         services.Configure<SyncOptions>(configuration.GetSection(SyncOptions.Section));
+        services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();

@@ -1,7 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Utilities;
 using Seqline.Conversations;
 using Seqline.Hosting;
+using Seqline.Push;
 using Seqline.Timelines;
 
 namespace Seqline.Inboxes;
@@ -10,15 +13,20 @@ namespace Seqline.Inboxes;
 /// A user's inbox. Every change is first an event appended to the user's sync timeline, then
 /// applied to the conversation index; devices pull the same events from their own cursors, so the
 /// server keeps nothing per device. Not reentrant: deliveries, read markers and pulls take turns.
+/// Edge nodes with a device of the user connected register an observer and get each new batch of
+/// events as a push carrying the cursors before and after it.
 /// </summary>
 public sealed class InboxGrain(
     [PersistentState("inbox", SeqlineStorage.GrainStateName)] IPersistentState<InboxState> state,
     [FromKeyedServices(TimelineStoreNames.Inboxes)] ITimelineStore timeline,
     SyncCursorCodec cursors,
     IOptions<SeqlineLimits> limits,
-    TimeProvider clock) : Grain, IInboxGrain
+    IOptions<PushOptions> push,
+    TimeProvider clock,
+    ILogger<InboxGrain> logger) : Grain, IInboxGrain
 {
     private const int PreviewLength = 100;
+    private readonly ObserverManager<IInboxObserver> _observers = new(push.Value.ObserverExpiry, logger);
     private long _trimmedThrough;
 
     private string UserId => this.GetPrimaryKeyString();
@@ -104,6 +112,18 @@ public sealed class InboxGrain(
         if (Index.Conversations.Remove(conversationId)) await state.WriteStateAsync();
     }
 
+    public Task Subscribe(IInboxObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        return Task.CompletedTask;
+    }
+
+    public Task Unsubscribe(IInboxObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        return Task.CompletedTask;
+    }
+
     private ConversationIndexEntry Track(ConversationRef conversation)
     {
         if (!Index.Conversations.TryGetValue(conversation.ConversationId, out var entry))
@@ -132,8 +152,15 @@ public sealed class InboxGrain(
             throw new SeqlineException(ErrorCode.Unavailable, "The inbox is restarting; retry.");
         }
         foreach (var e in events) Apply(e);
+        var before = Index.Head;
         Index.Head += entries.Count;
         await state.WriteStateAsync();
+
+        if (_observers.Count > 0)
+        {
+            var batch = new InboxPush(UserId, events, CursorAt(before), CursorAt(Index.Head));
+            await _observers.Notify(o => o.OnPush(batch));
+        }
     }
 
     private void Apply(SyncEvent e)

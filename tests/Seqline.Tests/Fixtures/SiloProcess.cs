@@ -100,6 +100,7 @@ public sealed class SiloProcess : IAsyncDisposable
         env["Seqline__Cluster__SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture);
         env["Seqline__Cluster__GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture);
         env["Seqline__Conversations__FanoutRecoveryPeriod"] = "00:00:02";
+        env["Seqline__Auth__SigningKey"] = "seqline-tests-signing-key";
         foreach (var (name, value) in settings ?? new Dictionary<string, string>()) env[name] = value;
 
         var node = new SiloProcess(new Process { StartInfo = start }, ports, dataDirectory);

@@ -1,0 +1,19 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
+using Seqline.Api.Auth;
+using Seqline.Inboxes;
+
+namespace Seqline.Api.Endpoints;
+
+internal static class SyncEndpoints
+{
+    public static void MapSyncEndpoints(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/api/sync", (string? cursor, int? limit, ClaimsPrincipal user, IGrainFactory grains, IOptions<SeqlineLimits> limits) =>
+            grains.GetGrain<IInboxGrain>(user.UserId()).Sync(cursor, limit ?? limits.Value.DefaultPageSize))
+            .RequireAuthorization();
+    }
+}

@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+
+namespace Seqline.Api.Errors;
+
+/// <summary>
+/// Turns refusals from the grains into RFC 7807 problem details with the protocol's status codes,
+/// adding the error code as a <c>code</c> member so clients need not parse titles.
+/// </summary>
+internal sealed class SeqlineProblems(IProblemDetailsService problems) : IExceptionHandler
+{
+    public static int StatusOf(ErrorCode code) => code switch
+    {
+        ErrorCode.Invalid => StatusCodes.Status400BadRequest,
+        ErrorCode.Forbidden => StatusCodes.Status403Forbidden,
+        ErrorCode.NotFound => StatusCodes.Status404NotFound,
+        ErrorCode.TooLarge => StatusCodes.Status413PayloadTooLarge,
+        ErrorCode.Conflict => StatusCodes.Status409Conflict,
+        ErrorCode.RateLimited => StatusCodes.Status429TooManyRequests,
+        _ => StatusCodes.Status503ServiceUnavailable,
+    };
+
+    public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
+    {
+        // A silo that went away or a call that timed out is worth retrying, not a server bug.
+        var refusal = exception switch
+        {
+            SeqlineException known => known,
+            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => SeqlineException.TooLarge("The request body is too large."),
+            BadHttpRequestException bad => SeqlineException.Invalid(bad.Message),
+            TimeoutException or Orleans.Runtime.OrleansException => new SeqlineException(ErrorCode.Unavailable, "The cluster is busy or restarting; retry."),
+            _ => null,
+        };
+        if (refusal is null) return false;
+        context.Response.StatusCode = StatusOf(refusal.Code);
+        if (refusal.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = context,
+            Exception = exception,
+            ProblemDetails = new ProblemDetails
+            {
+                Status = context.Response.StatusCode,
+                Title = refusal.CodeName,
+                Detail = refusal.Message,
+                Extensions = { ["code"] = refusal.CodeName },
+            },
+        });
+    }
+}

@@ -1,0 +1,34 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+
+namespace Seqline.Api.Hosting;
+
+public static class ClusterClientExtensions
+{
+    /// <summary>
+    /// Connects a stand-alone edge node to the cluster the silos form, reading the same keys they do:
+    /// <c>Seqline:Storage:Provider</c> = <c>AzureTables</c> finds gateways through Azure Table membership,
+    /// otherwise the gateway is the local node at <c>Seqline:Cluster:GatewayPort</c>.
+    /// </summary>
+    public static IClientBuilder UseSeqlineCluster(this IClientBuilder client, IConfiguration configuration)
+    {
+        var cluster = configuration.GetSection("Seqline:Cluster");
+        var serviceId = cluster["ServiceId"] ?? "seqline";
+        var clusterId = cluster["ClusterId"] ?? "seqline";
+        if (!string.Equals(configuration["Seqline:Storage:Provider"], "AzureTables", StringComparison.OrdinalIgnoreCase))
+        {
+            return client.UseLocalhostClustering(cluster.GetValue("GatewayPort", 30000), serviceId, clusterId);
+        }
+
+        client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+        {
+            o.ServiceId = serviceId;
+            o.ClusterId = clusterId;
+        });
+        return client.UseAzureStorageClustering(o =>
+        {
+            o.TableServiceClient = new TableServiceClient(configuration["Seqline:Storage:AzureTables:ConnectionString"]);
+            o.TableName = (configuration["Seqline:Storage:AzureTables:TablePrefix"] ?? "seqline") + "cluster";
+        });
+    }
+}

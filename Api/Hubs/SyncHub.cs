@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using Seqline.Api.Auth;
+using Seqline.Api.Hosting;
+using Seqline.Api.Push;
+using Seqline.Conversations;
+using Seqline.Inboxes;
+
+namespace Seqline.Api.Hubs;
+
+/// <summary>
+/// The realtime face of the API: the same calls as HTTP, plus pushes of new inbox events
+/// (<c>events</c>) to every connection of the user. Refusals arrive as <see cref="HubException"/>s
+/// whose message starts with the error code (see <see cref="HubErrorFilter"/>).
+/// </summary>
+[Authorize]
+public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits) : Hub
+{
+    private string Me => Context.User!.UserId();
+
+    public override async Task OnConnectedAsync()
+    {
+        await Groups.AddToGroupAsync(Context.ConnectionId, PushBridge.GroupOf(Me));
+        await push.DeviceConnected(Me);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception) => push.DeviceDisconnected(Me);
+
+    public Task<SendReceipt> SendMessage(string conversationId, string clientMsgId, string body)
+    {
+        var message = new OutgoingMessage(Me, clientMsgId, body);
+        limiter.Acquire(Me);
+        return grains.GetGrain<IConversationGrain>(Identifiers.RequireId(conversationId, "conversationId")).Send(message);
+    }
+
+    public Task<SyncPage> Sync(string? cursor, int? limit) =>
+        grains.GetGrain<IInboxGrain>(Me).Sync(cursor, limit ?? limits.Value.DefaultPageSize);
+
+    public Task<ConversationSummary> MarkRead(string conversationId, long seq) =>
+        grains.GetGrain<IInboxGrain>(Me).MarkRead(Identifiers.RequireId(conversationId, "conversationId"), seq);
+}

@@ -1,0 +1,13 @@
+namespace Seqline.Push;
+
+/// <summary>Live push from inboxes to edge nodes (configuration section <c>Seqline:Push</c>).</summary>
+public sealed class PushOptions
+{
+    public const string Section = "Seqline:Push";
+
+    /// <summary>An inbox forgets an edge node's observer this long after its last renewal.</summary>
+    public TimeSpan ObserverExpiry { get; set; } = TimeSpan.FromMinutes(3);
+
+    /// <summary>How often an edge node renews its observer with the inboxes of its connected users.</summary>
+    public TimeSpan RenewPeriod { get; set; } = TimeSpan.FromMinutes(1);
+}
