@@ -1,0 +1,33 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Seqline.Client;
+
+/// <summary>One entry of the user's sync timeline.</summary>
+/// <param name="Type">One of <see cref="SyncEventTypes"/>, or a newer type this client does not know.</param>
+/// <param name="ConversationId">The conversation the event is about.</param>
+/// <param name="Seq">For a message its seq; for a read marker the new read seq.</param>
+/// <param name="SenderId">The sender, for a message.</param>
+/// <param name="ClientMsgId">The sender's idempotency key, for a message.</param>
+/// <param name="SentAt">When the message was accepted, for a message.</param>
+/// <param name="Body">The text, for a message.</param>
+public sealed record SyncEvent(
+    string Type,
+    string ConversationId,
+    long Seq,
+    string? SenderId = null,
+    string? ClientMsgId = null,
+    DateTimeOffset? SentAt = null,
+    string? Body = null)
+{
+    /// <summary>Fields this version of the client has no property for, so that handlers of newer event types can still read them.</summary>
+    // Not init: System.Text.Json fills extension data after construction and rejects init-only members for it.
+    [JsonExtensionData]
+    [JsonInclude]
+    public Dictionary<string, JsonElement>? AdditionalFields { get; internal set; }
+
+    /// <summary>The event as a <see cref="Message"/>, or null when it is not a message event.</summary>
+    public Message? ToMessage() => Type == SyncEventTypes.Message
+        ? new Message(ConversationId, Seq, SenderId ?? "", ClientMsgId ?? "", SentAt ?? default, Body ?? "")
+        : null;
+}

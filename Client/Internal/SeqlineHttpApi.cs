@@ -1,0 +1,69 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace Seqline.Client.Internal;
+
+// The protocol's HTTP routes, one method each. Retrying is the caller's decision: only it knows what is safe to repeat.
+internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
+{
+    private static SeqlineJsonContext Json => SeqlineJsonContext.Default;
+
+    public Task<Conversation> CreateConversationAsync(CreateConversationRequest request, CancellationToken cancellationToken) =>
+        PostAsync("api/conversations", request, Json.CreateConversationRequest, Json.Conversation, cancellationToken);
+
+    public Task<Conversation> ChangeMembersAsync(string conversationId, ChangeMembersRequest request, CancellationToken cancellationToken) =>
+        PostAsync($"{Conversation(conversationId)}/members", request, Json.ChangeMembersRequest, Json.Conversation, cancellationToken);
+
+    public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) =>
+        GetAsync("api/conversations", Json.IReadOnlyListConversationSummary, cancellationToken);
+
+    public Task<SendReceipt> SendMessageAsync(string conversationId, SendMessageRequest request, CancellationToken cancellationToken) =>
+        PostAsync($"{Conversation(conversationId)}/messages", request, Json.SendMessageRequest, Json.SendReceipt, cancellationToken);
+
+    public Task<MessagePage> GetMessagesBeforeAsync(string conversationId, long? before, int limit, CancellationToken cancellationToken) =>
+        GetAsync(
+            before is null
+                ? $"{Conversation(conversationId)}/messages?limit={limit}"
+                : $"{Conversation(conversationId)}/messages?before={before}&limit={limit}",
+            Json.MessagePage,
+            cancellationToken);
+
+    public Task<MessagePage> GetMessagesAfterAsync(string conversationId, long after, int limit, CancellationToken cancellationToken) =>
+        GetAsync($"{Conversation(conversationId)}/messages?after={after}&limit={limit}", Json.MessagePage, cancellationToken);
+
+    public Task<ConversationSummary> MarkReadAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
+        PostAsync($"{Conversation(conversationId)}/read", new MarkReadRequest(seq), Json.MarkReadRequest, Json.ConversationSummary, cancellationToken);
+
+    public Task<SyncPage> SyncAsync(string? cursor, int limit, CancellationToken cancellationToken) =>
+        GetAsync(
+            cursor is null ? $"api/sync?limit={limit}" : $"api/sync?cursor={Uri.EscapeDataString(cursor)}&limit={limit}",
+            Json.SyncPage,
+            cancellationToken);
+
+    private static string Conversation(string conversationId) => $"api/conversations/{Uri.EscapeDataString(conversationId)}";
+
+    private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    {
+        using var response = await http.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> PostAsync<TRequest, T>(
+        string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync(path, request, requestType, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<T> ReadAsync<T>(HttpResponseMessage response, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await ProblemDetailsReader.ReadAsync(response, time, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await response.Content.ReadFromJsonAsync(responseType, cancellationToken).ConfigureAwait(false)
+            ?? throw new JsonException($"The server answered {(int)response.StatusCode} without a body.");
+    }
+}

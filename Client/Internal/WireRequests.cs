@@ -1,0 +1,14 @@
+namespace Seqline.Client.Internal;
+
+// Request bodies of the HTTP API, named so the JSON source generator can serialize them.
+
+internal sealed record CreateConversationRequest(IReadOnlyList<string> Members, string? Title, string Kind);
+
+internal sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
+
+internal sealed record SendMessageRequest(string ClientMsgId, string Body);
+
+internal sealed record MarkReadRequest(long Seq);
+
+// RFC 7807 problem details plus the server's machine-readable code.
+internal sealed record ProblemDetailsBody(string? Title, string? Detail, int? Status, string? Code);

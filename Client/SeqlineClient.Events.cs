@@ -1,0 +1,58 @@
+namespace Seqline.Client;
+
+// Handlers are asynchronous delegates rather than EventHandler: the client awaits them, one at a time, in
+// sync order, and saves the cursor only after all handlers of a page or push have returned. So a handler
+// that stores a message durably before returning never loses it, and a crash or a throwing handler
+// re-delivers the page instead of skipping it (at-least-once: deduplicate by conversation id and seq).
+public sealed partial class SeqlineClient
+{
+    /// <summary>A new message arrived (<see cref="SyncEventTypes.Message"/>); raised before <see cref="EventReceived"/>.</summary>
+    /// <remarks>
+    /// Handlers run on the sync loop, on a thread-pool thread, one at a time and in seq order per conversation.
+    /// They may call the client's HTTP methods, but must not await <see cref="SyncAsync"/> (it waits for them).
+    /// </remarks>
+    public event Func<SyncEvent, Task>? MessageReceived;
+
+    /// <summary>The user's read cursor moved in a conversation, maybe on another device (<see cref="SyncEventTypes.Read"/>).</summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? ReadMarkerChanged;
+
+    /// <summary>Any sync event, known types and types newer than this client alike, after the type-specific event.</summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? EventReceived;
+
+    /// <summary>
+    /// The server could not continue from the device's cursor (first sync, or a checkpoint older than the server
+    /// keeps): drop local state and rebuild it from <see cref="SyncPage.Conversations"/>, paging history as needed.
+    /// </summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>; the new cursor is saved after it returns.</remarks>
+    public event Func<SyncPage, Task>? ResetReceived;
+
+    private async Task DeliverAsync(IReadOnlyList<SyncEvent> events)
+    {
+        foreach (var syncEvent in events)
+        {
+            var specific = syncEvent.Type switch
+            {
+                SyncEventTypes.Message => MessageReceived,
+                SyncEventTypes.Read => ReadMarkerChanged,
+                _ => null,
+            };
+            await RaiseAsync(specific, syncEvent).ConfigureAwait(false);
+            await RaiseAsync(EventReceived, syncEvent).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task RaiseAsync<T>(Func<T, Task>? handlers, T argument)
+    {
+        if (handlers is null)
+        {
+            return;
+        }
+
+        foreach (var handler in handlers.GetInvocationList().Cast<Func<T, Task>>())
+        {
+            await handler(argument).ConfigureAwait(false);
+        }
+    }
+}

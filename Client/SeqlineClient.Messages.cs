@@ -1,0 +1,54 @@
+using Seqline.Client.Internal;
+
+namespace Seqline.Client;
+
+public sealed partial class SeqlineClient
+{
+    /// <summary>Sends a message and returns once the server has stored it durably.</summary>
+    /// <param name="conversationId">A conversation the user is a member of.</param>
+    /// <param name="body">The text, at most 16 KiB of UTF-8 by default.</param>
+    /// <param name="clientMsgId">
+    /// The idempotency key (1–64 of <c>[A-Za-z0-9_-]</c>, unique per sender). Generated when omitted; pass your
+    /// own, stored with your outbox entry, to keep a retry after an app restart from sending the message twice.
+    /// </param>
+    /// <param name="cancellationToken">Stops retrying. The message may still have been stored.</param>
+    /// <remarks>
+    /// Network errors, timeouts, 5xx and 429 (after its Retry-After) are retried with the same clientMsgId,
+    /// so at most one message is stored; <see cref="SendReceipt.Duplicate"/> tells that an earlier attempt had
+    /// already succeeded. Other failures throw at once.
+    /// </remarks>
+    /// <exception cref="SeqlineApiException">The server refused the message, or failed on every attempt.</exception>
+    public Task<SendReceipt> SendAsync(string conversationId, string body, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentNullException.ThrowIfNull(body);
+
+        // Fixed before the first attempt: every retry must carry the same key for the server to recognise it.
+        var request = new SendMessageRequest(clientMsgId ?? Guid.NewGuid().ToString("N"), body);
+        return _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken);
+    }
+
+    /// <summary>Pages a conversation's history backward, e.g. when the user scrolls up.</summary>
+    /// <param name="conversationId">A conversation the user is a member of.</param>
+    /// <param name="before">Returns messages with a seq below this; null for the newest messages.</param>
+    /// <param name="limit">At most this many messages (1–1,000).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Messages in ascending seq order; <see cref="MessagePage.HasMore"/> tells whether older ones exist.</returns>
+    public Task<MessagePage> GetHistoryBeforeAsync(string conversationId, long? before = null, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.GetMessagesBeforeAsync(conversationId, before, limit, ct), cancellationToken);
+    }
+
+    /// <summary>Pages a conversation's history forward, e.g. to fill a gap after a reset.</summary>
+    /// <param name="conversationId">A conversation the user is a member of.</param>
+    /// <param name="after">Returns messages with a seq above this; 0 for the oldest.</param>
+    /// <param name="limit">At most this many messages (1–1,000).</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Messages in ascending seq order; <see cref="MessagePage.HasMore"/> tells whether newer ones exist.</returns>
+    public Task<MessagePage> GetHistoryAfterAsync(string conversationId, long after, int limit = 100, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.GetMessagesAfterAsync(conversationId, after, limit, ct), cancellationToken);
+    }
+}

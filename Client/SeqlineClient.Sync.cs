@@ -1,0 +1,84 @@
+namespace Seqline.Client;
+
+public sealed partial class SeqlineClient
+{
+    /// <summary>
+    /// Pulls every event after the device's cursor, page by page, delivers them to the handlers and saves the
+    /// cursor after each page. Returns when the device is up to date.
+    /// </summary>
+    /// <remarks>Waits for any push or pull in progress. Transient failures are retried like <see cref="SendAsync"/>.</remarks>
+    public async Task SyncAsync(CancellationToken cancellationToken = default)
+    {
+        await _syncGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await PullAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _syncGate.Release();
+        }
+    }
+
+    // Callers hold _syncGate.
+    private async Task PullAsync(CancellationToken cancellationToken)
+    {
+        Interlocked.Increment(ref _pulls);
+        var cursor = await LoadCursorAsync(cancellationToken).ConfigureAwait(false);
+        SyncPage page;
+        do
+        {
+            page = await _retry.ExecuteAsync(ct => _api.SyncAsync(cursor, _options.SyncPageSize, ct), cancellationToken).ConfigureAwait(false);
+            if (page.Reset)
+            {
+                await RaiseAsync(ResetReceived, page).ConfigureAwait(false);
+            }
+
+            await DeliverAsync(page.Events).ConfigureAwait(false);
+            await MoveCursorAsync(page.Cursor, cancellationToken).ConfigureAwait(false);
+            cursor = page.Cursor;
+        }
+        while (page.HasMore);
+    }
+
+    // Callers hold _syncGate.
+    private async Task ApplyPushAsync(PushBatch push, CancellationToken cancellationToken)
+    {
+        var cursor = await LoadCursorAsync(cancellationToken).ConfigureAwait(false);
+        if (cursor is not null && push.PrevCursor == cursor)
+        {
+            await DeliverAsync(push.Events).ConfigureAwait(false);
+            await MoveCursorAsync(push.Cursor, cancellationToken).ConfigureAwait(false);
+            Interlocked.Increment(ref _pushesApplied);
+            return;
+        }
+
+        // The push does not follow this device's position: events were missed (a gap) or already pulled.
+        // Only pulling from our own cursor is safe; if a pull already brought us exactly to the push's end, there is nothing to fetch.
+        Interlocked.Increment(ref _pushesIgnored);
+        if (cursor is null || push.Cursor != cursor)
+        {
+            await PullAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // Read once: the client is the only writer of its checkpoint, so memory stays authoritative afterwards.
+    private async ValueTask<string?> LoadCursorAsync(CancellationToken cancellationToken)
+    {
+        if (!_cursorLoaded)
+        {
+            Volatile.Write(ref _cursor, await _options.Checkpoints.LoadAsync(cancellationToken).ConfigureAwait(false));
+            _cursorLoaded = true;
+        }
+
+        return _cursor;
+    }
+
+    // Memory moves first: if saving fails, this process must not re-deliver what its handlers already took;
+    // a restart re-delivers from the last saved cursor instead, which handlers tolerate anyway.
+    private async Task MoveCursorAsync(string cursor, CancellationToken cancellationToken)
+    {
+        Volatile.Write(ref _cursor, cursor);
+        await _options.Checkpoints.SaveAsync(cursor, cancellationToken).ConfigureAwait(false);
+    }
+}
