@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Seqline.Api.Auth;
 using Seqline.Api.Endpoints;
@@ -39,6 +40,7 @@ public static class SeqlineEdgeExtensions
                 o.AddFilter<HubErrorFilter>();
             })
             .AddJsonProtocol(o => UseProtocolJson(o.PayloadSerializerOptions));
+        services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<PushBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<PushBridge>());

@@ -22,7 +22,10 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, PushBridge.GroupOf(Me));
-        await push.DeviceConnected(Me);
+        // An empty push at the head: a device that is behind sees its cursor does not match and pulls,
+        // which covers whatever was appended before this node's subscription took effect.
+        var head = await push.DeviceConnected(Me);
+        await Clients.Caller.SendAsync("events", PushBridge.Wire([], head, head));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) => push.DeviceDisconnected(Me);

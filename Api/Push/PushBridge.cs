@@ -19,31 +19,37 @@ public sealed partial class PushBridge(
     IHubContext<SyncHub> hub,
     IOptions<PushOptions> options,
     IEnumerable<IPushInterceptor> interceptors,
+    TimeProvider clock,
     ILogger<PushBridge> logger) : BackgroundService, IInboxObserver
 {
+    private static readonly TimeSpan ReorderWait = TimeSpan.FromMilliseconds(250);
+
     private readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
     private readonly IPushInterceptor[] _interceptors = interceptors.ToArray();
+    private PushSequencer? _sequencer;
     private IInboxObserver? _reference;
+
+    private PushSequencer Sequencer => _sequencer ??= new PushSequencer(SendToDevices, ReorderWait, clock);
 
     private IInboxObserver Reference => _reference ??= grains.CreateObjectReference<IInboxObserver>(this);
 
     public static string GroupOf(string userId) => "user:" + userId;
 
-    /// <summary>Users with at least one device connected to this node.</summary>
+    /// <summary>Users with at least one device connected to this node, and subscribed to.</summary>
     public IReadOnlyCollection<string> ConnectedUsers
     {
         get { lock (_devices) return _devices.Keys.ToList(); }
     }
 
-    public async Task DeviceConnected(string userId)
+    /// <summary>
+    /// Subscribes this node to the user's inbox (again: renewing is harmless) and returns the
+    /// inbox's head cursor, which the new device is told about: events before it were never pushed here.
+    /// </summary>
+    public async Task<string> DeviceConnected(string userId)
     {
-        bool first;
-        lock (_devices)
-        {
-            _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
-            first = _devices[userId] == 1;
-        }
-        if (first) await grains.GetGrain<IInboxGrain>(userId).Subscribe(Reference);
+        var head = await grains.GetGrain<IInboxGrain>(userId).Subscribe(Reference);
+        lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
+        return head;
     }
 
     public async Task DeviceDisconnected(string userId)
@@ -56,14 +62,18 @@ public sealed partial class PushBridge(
             if (last) _devices.Remove(userId);
             else _devices[userId] = left;
         }
-        if (last) await grains.GetGrain<IInboxGrain>(userId).Unsubscribe(Reference);
+        if (!last) return;
+        Sequencer.Forget(userId);
+        await grains.GetGrain<IInboxGrain>(userId).Unsubscribe(Reference);
     }
 
-    public async Task OnPush(InboxPush push)
-    {
-        if (_interceptors.Any(i => !i.ShouldDeliver(push))) return;
-        await hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", new { events = push.Events, prevCursor = push.PrevCursor, cursor = push.Cursor });
-    }
+    public Task OnPush(InboxPush push) => _interceptors.Any(i => !i.ShouldDeliver(push)) ? Task.CompletedTask : Sequencer.Accept(push);
+
+    private Task SendToDevices(InboxPush push) =>
+        hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", Wire(push.Events, push.PrevCursor, push.Cursor));
+
+    /// <summary>The body of an <c>events</c> message.</summary>
+    public static object Wire(IReadOnlyList<SyncEvent> events, string prevCursor, string cursor) => new { events, prevCursor, cursor };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -43,9 +43,10 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <summary>
     /// Registers (or renews) an edge node's observer: it gets every new event of this inbox until it
     /// unsubscribes or its registration expires. Renew well within <c>Seqline:Push:ObserverExpiry</c>.
+    /// Returns the cursor at the inbox's head: events up to it were not pushed to this observer.
     /// </summary>
     [Alias("Subscribe")]
-    Task Subscribe(IInboxObserver observer);
+    Task<string> Subscribe(IInboxObserver observer);
 
     /// <summary>Removes an edge node's observer, when the user's last device there disconnects.</summary>
     [Alias("Unsubscribe")]

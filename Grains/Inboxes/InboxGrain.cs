@@ -112,10 +112,10 @@ public sealed class InboxGrain(
         if (Index.Conversations.Remove(conversationId)) await state.WriteStateAsync();
     }
 
-    public Task Subscribe(IInboxObserver observer)
+    public Task<string> Subscribe(IInboxObserver observer)
     {
         _observers.Subscribe(observer, observer);
-        return Task.CompletedTask;
+        return Task.FromResult(CursorAt(Index.Head));
     }
 
     public Task Unsubscribe(IInboxObserver observer)

@@ -32,7 +32,11 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         var tabletCheckpoint = new InMemoryCheckpointStore();
         await (await ClientDevice.Connect(_edge, bobToken, tabletCheckpoint)).DisposeAsync();
         var chain = await RecordPushes(_edge, bobToken);
+        await Subscribed(_node, alice, bob);
+        await Subscribed(_edge, alice, bob);
+        await HeardHello(bobsPhone, laptop);
         var pullsBefore = (bobsPhone.Client.Pulls, laptop.Client.Pulls);
+        var pushesBefore = (bobsPhone.Client.PushesApplied, laptop.Client.PushesApplied);
 
         var conversation = await phone.Client.CreateConversationAsync([bob], "two devices");
         for (var i = 1; i <= 5; i++)
@@ -48,7 +52,8 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
             Assert.Equal([1L, 2L, 3L, 4L, 5L], device.MessageSeqs(conversation.ConversationId));
         }
         // Bob's phone and Alice's laptop (on the other edge node) got them as pushes, not pulls.
-        Assert.True(bobsPhone.Client.PushesApplied >= 1 && laptop.Client.PushesApplied >= 1);
+        Assert.True(bobsPhone.Client.PushesApplied > pushesBefore.Item1 && laptop.Client.PushesApplied > pushesBefore.Item2,
+            $"pushes applied/ignored, pulls: bob {bobsPhone.Client.PushesApplied}/{bobsPhone.Client.PushesIgnored}, {bobsPhone.Client.Pulls - pullsBefore.Item1}; laptop {laptop.Client.PushesApplied}/{laptop.Client.PushesIgnored}, {laptop.Client.Pulls - pullsBefore.Item2}");
         Assert.Equal(pullsBefore, (bobsPhone.Client.Pulls, laptop.Client.Pulls));
 
         // The pushes to Bob form one chain from the cursor before the exchange to the one after it.
@@ -71,6 +76,8 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         await using var sender = await ClientDevice.Connect(_node, await _node.Token(alice));
         await using var receiver = await ClientDevice.Connect(_node, await _node.Token(bob));
         var conversation = await sender.Client.CreateConversationAsync([bob]);
+        await Subscribed(_node, bob);
+        await HeardHello(receiver);
         var pullsBefore = receiver.Client.Pulls;
 
         for (var i = 1; i <= 3; i++)
@@ -110,6 +117,16 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         await _node.DisposeAsync();
         _data.Dispose();
     }
+
+    // SignalR completes a client's start before the server's OnConnectedAsync has subscribed it.
+    private static Task Subscribed(SeqlineServer server, params string[] users) =>
+        Eventually.True(() => Task.FromResult(users.All(server.Services.GetRequiredService<PushBridge>().ConnectedUsers.Contains)),
+            TimeSpan.FromSeconds(10), "the edge node to subscribe to the users' inboxes");
+
+    // Every connection first gets an empty push at the head; count from after it.
+    private static Task HeardHello(params ClientDevice[] devices) =>
+        Eventually.True(() => Task.FromResult(devices.All(d => d.Client.PushesApplied + d.Client.PushesIgnored >= 1 && d.Client.Cursor is not null)),
+            TimeSpan.FromSeconds(10), "the connection's first push");
 
     private static async Task<PushChain> RecordPushes(SeqlineServer server, string token)
     {
