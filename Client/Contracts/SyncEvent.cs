@@ -11,6 +11,7 @@ namespace Seqline.Client;
 /// <param name="ClientMsgId">The sender's idempotency key, for a message.</param>
 /// <param name="SentAt">When the message was accepted, for a message.</param>
 /// <param name="Body">The text, for a message.</param>
+/// <param name="Fanout">For <c>joined</c> and <c>fanout</c> events: how the conversation delivers from <paramref name="Seq"/> on (<see cref="FanoutModes"/>).</param>
 public sealed record SyncEvent(
     string Type,
     string ConversationId,
@@ -18,13 +19,22 @@ public sealed record SyncEvent(
     string? SenderId = null,
     string? ClientMsgId = null,
     DateTimeOffset? SentAt = null,
-    string? Body = null)
+    string? Body = null,
+    string? Fanout = null)
 {
     /// <summary>Fields this version of the client has no property for, so that handlers of newer event types can still read them.</summary>
     // Not init: System.Text.Json fills extension data after construction and rejects init-only members for it.
     [JsonExtensionData]
     [JsonInclude]
     public Dictionary<string, JsonElement>? AdditionalFields { get; internal set; }
+
+    /// <summary>Value equality over the known fields; <see cref="AdditionalFields"/> is a bag, not part of the identity.</summary>
+    public bool Equals(SyncEvent? other) =>
+        other is not null && (Type, ConversationId, Seq, SenderId, ClientMsgId, SentAt, Body, Fanout) ==
+        (other.Type, other.ConversationId, other.Seq, other.SenderId, other.ClientMsgId, other.SentAt, other.Body, other.Fanout);
+
+    /// <inheritdoc />
+    public override int GetHashCode() => HashCode.Combine(Type, ConversationId, Seq, ClientMsgId, SentAt);
 
     /// <summary>The event as a <see cref="Message"/>, or null when it is not a message event.</summary>
     public Message? ToMessage() => Type == SyncEventTypes.Message

@@ -9,4 +9,13 @@ public static class SyncEventTypes
 
     /// <summary>The user's read cursor in a conversation moved; <see cref="SyncEvent.Seq"/> is the new read seq.</summary>
     public const string Read = "read";
+
+    /// <summary>The user became a member; <see cref="SyncEvent.Seq"/> is the first message seq they get.</summary>
+    public const string Joined = "joined";
+
+    /// <summary>The user left or was removed from the conversation.</summary>
+    public const string Left = "left";
+
+    /// <summary>The conversation's fan-out mode changed at <see cref="SyncEvent.Seq"/>; nothing for a client to do.</summary>
+    public const string Fanout = "fanout";
 }

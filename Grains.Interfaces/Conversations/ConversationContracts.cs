@@ -76,3 +76,15 @@ public sealed record ChatMessage(
 public sealed record MessagePage(
     [property: Id(0)] IReadOnlyList<ChatMessage> Messages,
     [property: Id(1)] bool HasMore);
+
+/// <summary>From <paramref name="Since"/> on, the conversation delivers in <paramref name="Mode"/>.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.FanoutChange")]
+public sealed record FanoutChange(
+    [property: Id(0)] long Since,
+    [property: Id(1)] FanoutMode Mode);
+
+/// <summary>New messages of a read-fan-out conversation, as published on its stream.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.ConversationMessages")]
+public sealed record ConversationMessages(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] IReadOnlyList<ChatMessage> Messages);

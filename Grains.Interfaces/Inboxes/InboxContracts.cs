@@ -7,11 +7,21 @@ public static class SyncEventTypes
 {
     public const string Message = "message";
     public const string Read = "read";
+
+    /// <summary>The user became a member; <c>seq</c> is the first message seq they receive.</summary>
+    public const string Joined = "joined";
+
+    /// <summary>The user left or was removed; nothing after <c>seq</c> reaches them.</summary>
+    public const string Left = "left";
+
+    /// <summary>The conversation's fan-out mode changed at <c>seq</c> (to <c>fanout</c>).</summary>
+    public const string Fanout = "fanout";
 }
 
 /// <summary>
 /// One entry of a user's sync timeline. For <c>message</c> events the message fields are set;
-/// for <c>read</c> events <paramref name="Seq"/> is the user's new read position.
+/// for <c>read</c> events <paramref name="Seq"/> is the user's new read position; <c>joined</c>
+/// and <c>fanout</c> events carry the conversation's fan-out mode from <paramref name="Seq"/> on.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Seqline.SyncEvent")]
 public sealed record SyncEvent(
@@ -21,7 +31,8 @@ public sealed record SyncEvent(
     [property: Id(3)] string? SenderId = null,
     [property: Id(4)] string? ClientMsgId = null,
     [property: Id(5)] DateTimeOffset? SentAt = null,
-    [property: Id(6)] string? Body = null)
+    [property: Id(6)] string? Body = null,
+    [property: Id(7)] FanoutMode? Fanout = null)
 {
     public static SyncEvent For(ChatMessage m) =>
         new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body);
@@ -60,15 +71,21 @@ public sealed record SyncPage(
     [property: Id(4)] IReadOnlyList<ConversationSummary>? Conversations);
 
 /// <summary>What a conversation tells a member's inbox about itself.</summary>
+/// <param name="NextSeq">The seq the conversation's next message will get.</param>
 [GenerateSerializer, Immutable, Alias("Seqline.ConversationRef")]
 public sealed record ConversationRef(
     [property: Id(0)] string ConversationId,
     [property: Id(1)] ConversationKind Kind,
     [property: Id(2)] string? Title,
-    [property: Id(3)] FanoutMode Fanout);
+    [property: Id(3)] FanoutMode Fanout,
+    [property: Id(4)] long NextSeq = 1);
 
-/// <summary>Messages of one conversation, in seq order, for a member's inbox.</summary>
+/// <summary>
+/// Messages of one conversation, in seq order, for a member's inbox; <paramref name="Change"/>,
+/// when set, takes effect before them.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Seqline.InboxDelivery")]
 public sealed record InboxDelivery(
     [property: Id(0)] ConversationRef Conversation,
-    [property: Id(1)] IReadOnlyList<ChatMessage> Messages);
+    [property: Id(1)] IReadOnlyList<ChatMessage> Messages,
+    [property: Id(2)] FanoutChange? Change = null);

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Storage;
+using Orleans.Streams;
 using Seqline.Hosting;
 using Seqline.Inboxes;
 using Seqline.Timelines;
@@ -14,7 +15,9 @@ namespace Seqline.Conversations;
 /// while an append is on disk queue up and go into the next append together (group commit); seqs
 /// are handed out only by the commit loop, one batch at a time, so they are contiguous. A send is
 /// acknowledged once its append is durable; fan-out to the members' inboxes follows, from an
-/// in-memory outbox that is rebuilt from the timeline after a crash.
+/// in-memory outbox that is rebuilt from the timeline after a crash. Above a member threshold the
+/// conversation switches to read fan-out: messages stay in its timeline and are published on its
+/// stream instead of being copied into every inbox (see <see cref="FanOut"/>).
 /// </summary>
 public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemindable
 {
@@ -24,6 +27,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private readonly ITimelineStore _timeline;
     private readonly SeqlineLimits _limits;
     private readonly ConversationOptions _options;
+    private readonly FanoutOptions _fanout;
     private readonly IFanoutGate _gate;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -33,6 +37,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private readonly List<ChatMessage> _outbox = [];
     private readonly SemaphoreSlim _stateWrite = new(1, 1);
     private long _head;
+    private long _assignedThrough;
     private bool _committing;
     private bool _fanningOut;
     private bool _broken;
@@ -44,6 +49,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         [FromKeyedServices(TimelineStoreNames.Conversations)] ITimelineStore timeline,
         IOptions<SeqlineLimits> limits,
         IOptions<ConversationOptions> options,
+        IOptions<FanoutOptions> fanout,
         IFanoutGate gate,
         TimeProvider clock,
         ILogger<ConversationGrain> logger)
@@ -52,6 +58,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         _timeline = timeline;
         _limits = limits.Value;
         _options = options.Value;
+        _fanout = fanout.Value;
         _gate = gate;
         _clock = clock;
         _logger = logger;
@@ -60,11 +67,12 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
 
     private string Id => this.GetPrimaryKeyString();
     private bool Exists => _state.RecordExists;
-    private ConversationRef Ref => new(Id, _state.State.Kind, _state.State.Title, FanoutMode.Write);
+    private FanoutMode Mode => _state.State.FanoutChanges is [.., var last] ? last.Mode : FanoutMode.Write;
+    private ConversationRef Ref => new(Id, _state.State.Kind, _state.State.Title, Mode, _assignedThrough + 1);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _head = (await _timeline.GetHeadAsync(Id, cancellationToken)).LastSeq;
+        _head = _assignedThrough = (await _timeline.GetHeadAsync(Id, cancellationToken)).LastSeq;
         // Messages acknowledged before a crash but not yet in every inbox: fan them out again.
         for (var after = _state.State.FannedOutThrough; after < _head;)
         {
@@ -120,6 +128,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
             Members = new HashSet<string>(members, StringComparer.Ordinal),
             CreatedAt = _clock.GetUtcNow(),
             CreatedBy = request.CreatorId,
+            FanoutChanges = [new FanoutChange(1, members.Count > _fanout.ReadFanoutAbove ? FanoutMode.Read : FanoutMode.Write)],
         };
         await WriteState();
         await Task.WhenAll(members.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Join(Ref)));
@@ -145,6 +154,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         if (added.Count == 0 && removed.Count == 0) return View();
 
         _state.State.Members = members;
+        SwitchFanoutFor(members.Count);
         await WriteState();
         await Task.WhenAll(
             added.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Join(Ref))
@@ -213,6 +223,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
                 var messages = batch
                     .Select((p, i) => new ChatMessage(Id, _head + 1 + i, p.Message.SenderId, p.Message.ClientMsgId, sentAt, p.Message.Body))
                     .ToList();
+                _assignedThrough = messages[^1].Seq;
                 try
                 {
                     await _timeline.AppendAsync(Id, messages.Select(MessageCodec.ToEntry).ToList());
@@ -262,6 +273,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         if (!_fanningOut && _outbox.Count > 0) _ = FanOut();
     }
 
+    // Delivers the outbox in order, one run of messages of the same fan-out mode at a time. A
+    // switch travels to every member's inbox just before the first message it applies to, so
+    // every device crosses it at the same point of its sync.
     private async Task FanOut()
     {
         _fanningOut = true;
@@ -269,14 +283,22 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         {
             for (var attempt = 0; _outbox.Count > 0;)
             {
-                var batch = _outbox.Take(_options.FanoutBatch).ToList();
+                var first = _outbox[0].Seq;
+                var mode = ModeAt(first);
+                var batch = _outbox.Take(_options.FanoutBatch).TakeWhile(m => ModeAt(m.Seq) == mode).ToList();
+                var change = _state.State.FanoutChanges.LastOrDefault(c => c.Since == first && c.Since > 1);
                 try
                 {
                     await _gate.BeforeFanoutAsync(Id, batch[0].Seq, batch[^1].Seq);
-                    var delivery = new InboxDelivery(Ref, batch);
-                    await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
+                    if (mode == FanoutMode.Write || change is not null)
+                    {
+                        var delivery = new InboxDelivery(Ref, mode == FanoutMode.Write ? batch : [], change);
+                        await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
+                    }
+                    if (mode == FanoutMode.Read) await Publish(batch);
                     _outbox.RemoveRange(0, batch.Count);
                     _state.State.FannedOutThrough = batch[^1].Seq;
+                    ForgetDeliveredChanges();
                     await WriteState();
                     attempt = 0;
                 }
@@ -299,6 +321,48 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         {
             _fanningOut = false;
         }
+    }
+
+    // The stream only feeds live pushes; members' syncs read the timeline, so a lost publish costs
+    // latency, not messages.
+    private async Task Publish(List<ChatMessage> batch)
+    {
+        try
+        {
+            await this.GetStreamProvider(_fanout.StreamProvider)
+                .GetStream<ConversationMessages>(StreamId.Create(FanoutOptions.StreamNamespace, Id))
+                .OnNextAsync(new ConversationMessages(Id, batch));
+        }
+        catch (Exception error)
+        {
+            LogPublishFailed(error, Id);
+        }
+    }
+
+    private FanoutMode ModeAt(long seq) =>
+        _state.State.FanoutChanges.LastOrDefault(c => c.Since <= seq)?.Mode ?? FanoutMode.Write;
+
+    // Hysteresis: switch to read above one threshold, back to write only at or below a lower one.
+    private void SwitchFanoutFor(int members)
+    {
+        var desired = Mode switch
+        {
+            FanoutMode.Write when members > _fanout.ReadFanoutAbove => FanoutMode.Read,
+            FanoutMode.Read when members <= _fanout.WriteFanoutAtOrBelow => FanoutMode.Write,
+            var same => same,
+        };
+        if (desired == Mode) return;
+        var changes = _state.State.FanoutChanges;
+        var since = _assignedThrough + 1;
+        // Two switches before the next message cancel out.
+        if (changes is [.., var last] && last.Since == since) changes.RemoveAt(changes.Count - 1);
+        if (Mode != desired) changes.Add(new FanoutChange(since, desired));
+    }
+
+    private void ForgetDeliveredChanges()
+    {
+        var changes = _state.State.FanoutChanges;
+        while (changes.Count > 1 && changes[1].Since <= _state.State.FannedOutThrough) changes.RemoveAt(0);
     }
 
     private async Task LoadRecentSends()
@@ -352,7 +416,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
 
     private ConversationView View() => new(
         Id, _state.State.Kind, _state.State.Title,
-        _state.State.Members.Order(StringComparer.Ordinal).ToList(), FanoutMode.Write, _head);
+        _state.State.Members.Order(StringComparer.Ordinal).ToList(), Mode, _head);
 
     private sealed class PendingSend(OutgoingMessage message)
     {
@@ -362,6 +426,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Append to conversation {ConversationId} failed; deactivating")]
     private partial void LogAppendFailed(Exception error, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing messages of conversation {ConversationId} failed; devices will pull them")]
+    private partial void LogPublishFailed(Exception error, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fan-out of conversation {ConversationId} failed (attempt {Attempt})")]
     private partial void LogFanoutFailed(Exception error, string conversationId, int attempt);

@@ -13,6 +13,12 @@ public sealed class ConversationState
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     [Id(4)] public string CreatedBy { get; set; } = "";
 
-    /// <summary>Every message up to this seq is in every member's inbox.</summary>
+    /// <summary>Every message up to this seq is in every member's inbox (or, in read fan-out, published).</summary>
     [Id(5)] public long FannedOutThrough { get; set; }
+
+    /// <summary>
+    /// The fan-out mode from each seq on: the one in force at <see cref="FannedOutThrough"/> and any
+    /// later switches not yet delivered to the inboxes. The last entry is the current mode.
+    /// </summary>
+    [Id(6)] public List<FanoutChange> FanoutChanges { get; set; } = [];
 }

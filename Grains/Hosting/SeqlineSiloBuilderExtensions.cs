@@ -19,6 +19,9 @@ namespace Seqline.Hosting;
 /// <summary>Turns an Orleans silo into a Seqline node.</summary>
 public static class SeqlineSiloBuilderExtensions
 {
+    /// <summary>The grain storage Orleans keeps stream subscriptions in.</summary>
+    public const string PubSubStore = "PubSubStore";
+
     /// <summary>
     /// Seqline's grains, their options from <c>Seqline:</c>, and the storage
     /// <c>Seqline:Storage:Provider</c> names (SQLite unless told otherwise).
@@ -42,6 +45,7 @@ public static class SeqlineSiloBuilderExtensions
         services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.Section));
         services.Configure<SyncOptions>(configuration.GetSection(SyncOptions.Section));
         services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
+        services.Configure<FanoutOptions>(configuration.GetSection(FanoutOptions.Section));
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
@@ -50,6 +54,11 @@ public static class SeqlineSiloBuilderExtensions
         var recovery = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>()?.FanoutRecoveryPeriod
             ?? new ConversationOptions().FanoutRecoveryPeriod;
         services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, recovery.Ticks)));
+
+        // Conversation streams only carry live pushes of read fan-out (pull is the truth), so
+        // in-memory streams fit; their subscriptions live in the "PubSubStore" grain storage.
+        var fanout = configuration.GetSection(FanoutOptions.Section).Get<FanoutOptions>() ?? new FanoutOptions();
+        silo.AddMemoryStreams(fanout.StreamProvider);
         return silo;
     }
 
@@ -63,8 +72,11 @@ public static class SeqlineSiloBuilderExtensions
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
                 SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
         }
-        services.AddGrainStorage(SeqlineStorage.GrainStateName, (sp, _) =>
-            new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()));
+        foreach (var name in new[] { SeqlineStorage.GrainStateName, PubSubStore })
+        {
+            services.AddGrainStorage(name, (sp, _) =>
+                new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()));
+        }
         services.AddReminders();
         services.AddSingleton<IReminderTable, SqliteReminderTable>();
         return silo;
@@ -82,6 +94,11 @@ public static class SeqlineSiloBuilderExtensions
         {
             o.TableServiceClient = client;
             o.TableName = options.TablePrefix + "state";
+        });
+        silo.AddAzureTableGrainStorage(PubSubStore, o =>
+        {
+            o.TableServiceClient = client;
+            o.TableName = options.TablePrefix + "pubsub";
         });
         silo.UseAzureTableReminderService(o =>
         {

@@ -13,15 +13,18 @@ namespace Seqline.Inboxes;
 /// A user's inbox. Every change is first an event appended to the user's sync timeline, then
 /// applied to the conversation index; devices pull the same events from their own cursors, so the
 /// server keeps nothing per device. Not reentrant: deliveries, read markers and pulls take turns.
-/// Edge nodes with a device of the user connected register an observer and get each new batch of
-/// events as a push carrying the cursors before and after it.
+/// Read-fan-out conversations put no messages here: sync reads them from their storage timelines
+/// (<c>InboxGrain.Sync.cs</c>), and while a device is connected the inbox follows their streams to
+/// push them (<c>InboxGrain.Live.cs</c>).
 /// </summary>
-public sealed class InboxGrain(
+public sealed partial class InboxGrain(
     [PersistentState("inbox", SeqlineStorage.GrainStateName)] IPersistentState<InboxState> state,
     [FromKeyedServices(TimelineStoreNames.Inboxes)] ITimelineStore timeline,
+    [FromKeyedServices(TimelineStoreNames.Conversations)] ITimelineStore conversations,
     SyncCursorCodec cursors,
     IOptions<SeqlineLimits> limits,
     IOptions<PushOptions> push,
+    IOptions<FanoutOptions> fanout,
     TimeProvider clock,
     ILogger<InboxGrain> logger) : Grain, IInboxGrain
 {
@@ -36,6 +39,7 @@ public sealed class InboxGrain(
     {
         var head = await timeline.GetHeadAsync(UserId, cancellationToken);
         _trimmedThrough = head.TrimmedThrough;
+        await ResumeStreams();
         if (Index.Epoch == 0)
         {
             // A new (or wiped) inbox starts an epoch; cursors of any earlier one will reset.
@@ -58,30 +62,9 @@ public sealed class InboxGrain(
         await state.WriteStateAsync(cancellationToken);
     }
 
-    public async Task<SyncPage> Sync(string? cursor, int limit)
-    {
-        limits.Value.RequirePageSize(limit);
-        if (string.IsNullOrEmpty(cursor)) return Reset();
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StopFollowing();
 
-        var from = cursors.Decode(cursor);
-        if (from.UserId != UserId) throw SeqlineException.Forbidden("The sync cursor belongs to another user.");
-        if (from.Epoch != Index.Epoch || from.Position < _trimmedThrough) return Reset();
-        if (from.Position > Index.Head) throw SeqlineException.Invalid("The sync cursor is ahead of the inbox.");
-
-        IReadOnlyList<TimelineEntry> entries;
-        try
-        {
-            entries = from.Position == Index.Head ? [] : await timeline.ReadAfterAsync(UserId, from.Position, limit);
-        }
-        catch (TimelineTrimmedException)
-        {
-            return Reset();
-        }
-        var position = entries.Count > 0 ? entries[^1].Seq : from.Position;
-        return new SyncPage(false, entries.Select(MessageCodec.ToEvent).ToList(), CursorAt(position), position < Index.Head, null);
-    }
-
-    public Task<IReadOnlyList<ConversationSummary>> GetConversations() => Task.FromResult(Snapshot());
+    public async Task<IReadOnlyList<ConversationSummary>> GetConversations() => await Snapshot();
 
     public async Task<ConversationSummary> MarkRead(string conversationId, long seq)
     {
@@ -89,50 +72,53 @@ public sealed class InboxGrain(
         if (!Index.Conversations.TryGetValue(conversationId, out var entry))
             throw SeqlineException.Forbidden($"'{UserId}' is not a member of '{conversationId}'.");
 
-        var target = Math.Min(seq, entry.LastSeq);
+        var target = Math.Min(seq, await LastSeqOf(conversationId, entry));
         if (target > entry.ReadSeq) await Append([new SyncEvent(SyncEventTypes.Read, conversationId, target)]);
-        return Summary(conversationId, entry);
+        return await Summary(conversationId, entry);
     }
 
     public async Task Deliver(InboxDelivery delivery)
     {
-        var entry = Track(delivery.Conversation);
-        var fresh = delivery.Messages.Where(m => m.Seq > entry.LastSeq).Select(SyncEvent.For).ToList();
-        if (fresh.Count > 0) await Append(fresh);
+        var conversation = delivery.Conversation;
+        var entry = Track(conversation);
+        var events = new List<SyncEvent>();
+        if (delivery.Change is { } change && change.Since > entry.FanoutSince)
+            events.Add(new SyncEvent(SyncEventTypes.Fanout, conversation.ConversationId, change.Since, Fanout: change.Mode));
+        events.AddRange(delivery.Messages.Where(m => m.Seq > entry.LastSeq).Select(SyncEvent.For));
+        if (events.Count > 0) await Append(events);
     }
 
     public async Task Join(ConversationRef conversation)
     {
+        if (Index.Conversations.ContainsKey(conversation.ConversationId))
+        {
+            Track(conversation);
+            await state.WriteStateAsync();
+            return;
+        }
         Track(conversation);
-        await state.WriteStateAsync();
+        await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)]);
     }
 
     public async Task Leave(string conversationId)
     {
-        if (Index.Conversations.Remove(conversationId)) await state.WriteStateAsync();
-    }
-
-    public Task<string> Subscribe(IInboxObserver observer)
-    {
-        _observers.Subscribe(observer, observer);
-        return Task.FromResult(CursorAt(Index.Head));
-    }
-
-    public Task Unsubscribe(IInboxObserver observer)
-    {
-        _observers.Unsubscribe(observer);
-        return Task.CompletedTask;
+        if (!Index.Conversations.TryGetValue(conversationId, out var entry)) return;
+        await Append([new SyncEvent(SyncEventTypes.Left, conversationId, await LastSeqOf(conversationId, entry))]);
     }
 
     private ConversationIndexEntry Track(ConversationRef conversation)
     {
         if (!Index.Conversations.TryGetValue(conversation.ConversationId, out var entry))
         {
-            Index.Conversations[conversation.ConversationId] = entry = new ConversationIndexEntry { LastActivity = clock.GetUtcNow() };
+            // Where the user's messages start is the joined event's business, not this row's.
+            Index.Conversations[conversation.ConversationId] = entry = new ConversationIndexEntry
+            {
+                LastActivity = clock.GetUtcNow(),
+                Fanout = conversation.Fanout,
+            };
         }
         entry.Title = conversation.Title;
         entry.Kind = conversation.Kind;
-        entry.Fanout = conversation.Fanout;
         return entry;
     }
 
@@ -151,23 +137,23 @@ public sealed class InboxGrain(
             DeactivateOnIdle();
             throw new SeqlineException(ErrorCode.Unavailable, "The inbox is restarting; retry.");
         }
+        var before = HeadCursor();
         foreach (var e in events) Apply(e);
-        var before = Index.Head;
         Index.Head += entries.Count;
         await state.WriteStateAsync();
-
-        if (_observers.Count > 0)
-        {
-            var batch = new InboxPush(UserId, events, CursorAt(before), CursorAt(Index.Head));
-            await _observers.Notify(o => o.OnPush(batch));
-        }
+        await Pushed(events, before);
     }
 
     private void Apply(SyncEvent e)
     {
+        if (e.Type == SyncEventTypes.Left)
+        {
+            Index.Conversations.Remove(e.ConversationId);
+            return;
+        }
         if (!Index.Conversations.TryGetValue(e.ConversationId, out var entry))
         {
-            Index.Conversations[e.ConversationId] = entry = new ConversationIndexEntry();
+            Index.Conversations[e.ConversationId] = entry = new ConversationIndexEntry { LastActivity = e.SentAt ?? clock.GetUtcNow() };
         }
         switch (e.Type)
         {
@@ -181,21 +167,45 @@ public sealed class InboxGrain(
             case SyncEventTypes.Read:
                 entry.ReadSeq = Math.Max(entry.ReadSeq, e.Seq);
                 break;
+            case SyncEventTypes.Joined or SyncEventTypes.Fanout:
+                // From here on messages come through this inbox (write) or from the conversation (read);
+                // either way nothing below the switch is delivered here any more.
+                entry.Fanout = e.Fanout ?? FanoutMode.Write;
+                entry.FanoutSince = e.Seq;
+                entry.LastSeq = Math.Max(entry.LastSeq, e.Seq - 1);
+                break;
         }
     }
 
-    private SyncPage Reset() => new(true, [], CursorAt(Index.Head), false, Snapshot());
+    private async Task<IReadOnlyList<ConversationSummary>> Snapshot()
+    {
+        var rows = new List<ConversationSummary>(Index.Conversations.Count);
+        foreach (var (id, entry) in Index.Conversations) rows.Add(await Summary(id, entry));
+        return rows
+            .OrderByDescending(r => r.LastMessage?.SentAt ?? Index.Conversations[r.ConversationId].LastActivity)
+            .ThenBy(r => r.ConversationId, StringComparer.Ordinal)
+            .ToList();
+    }
 
-    private string CursorAt(long position) => cursors.Encode(new SyncCursor(UserId, Index.Epoch, position));
+    // In read fan-out the newest messages are in the conversation's timeline, not in the index.
+    private async Task<ConversationSummary> Summary(string conversationId, ConversationIndexEntry e)
+    {
+        var (lastSeq, lastMessage) = (e.LastSeq, e.LastMessage);
+        if (e.Fanout == FanoutMode.Read)
+        {
+            var newest = await conversations.ReadBeforeAsync(conversationId, long.MaxValue, 1);
+            if (newest.Count == 1 && newest[0].Seq > lastSeq)
+            {
+                var m = MessageCodec.ToMessage(conversationId, newest[0]);
+                (lastSeq, lastMessage) = (m.Seq, new MessagePreview(m.Seq, m.SenderId, m.SentAt, Preview(m.Body)));
+            }
+        }
+        return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq), lastMessage);
+    }
 
-    private IReadOnlyList<ConversationSummary> Snapshot() => Index.Conversations
-        .OrderByDescending(c => c.Value.LastActivity)
-        .ThenBy(c => c.Key, StringComparer.Ordinal)
-        .Select(c => Summary(c.Key, c.Value))
-        .ToList();
-
-    private static ConversationSummary Summary(string conversationId, ConversationIndexEntry e) =>
-        new(conversationId, e.Title, e.Kind, e.Fanout, e.LastSeq, e.ReadSeq, Math.Max(0, e.LastSeq - e.ReadSeq), e.LastMessage);
+    private async Task<long> LastSeqOf(string conversationId, ConversationIndexEntry entry) => entry.Fanout == FanoutMode.Read
+        ? Math.Max(entry.LastSeq, (await conversations.GetHeadAsync(conversationId)).LastSeq)
+        : entry.LastSeq;
 
     private static string Preview(string body) => body.Length <= PreviewLength ? body : body[..PreviewLength];
 }

@@ -27,10 +27,16 @@ public sealed class ConversationIndexEntry
     [Id(1)] public ConversationKind Kind { get; set; }
     [Id(2)] public FanoutMode Fanout { get; set; }
 
-    /// <summary>The last message seq delivered here; deliveries at or below it are duplicates.</summary>
+    /// <summary>
+    /// The last message seq delivered here; deliveries at or below it are duplicates. In read
+    /// fan-out, messages from <see cref="FanoutSince"/> on stay in the conversation's timeline.
+    /// </summary>
     [Id(3)] public long LastSeq { get; set; }
 
     [Id(4)] public long ReadSeq { get; set; }
     [Id(5)] public MessagePreview? LastMessage { get; set; }
     [Id(6)] public DateTimeOffset LastActivity { get; set; }
+
+    /// <summary>The seq from which the current fan-out mode holds; a change at or below it is old news.</summary>
+    [Id(7)] public long FanoutSince { get; set; }
 }

@@ -7,33 +7,48 @@ using Seqline.Hosting;
 
 namespace Seqline.Inboxes;
 
-/// <summary>A position in one user's sync timeline, from one epoch of that timeline.</summary>
-public readonly record struct SyncCursor(string UserId, long Epoch, long Position);
+/// <summary>
+/// A device's place in one user's sync: a position in the user's sync timeline (of one epoch of
+/// it), and the last seq taken from each read-fan-out conversation's storage timeline.
+/// </summary>
+public sealed record SyncCursor(string UserId, long Epoch, long Position, IReadOnlyDictionary<string, long> ReadPositions)
+{
+    public static IReadOnlyDictionary<string, long> NoReadPositions { get; } = new Dictionary<string, long>();
+}
 
 /// <summary>
 /// Turns cursors into opaque strings and back. The string carries a MAC, so a cursor that was
 /// altered is refused as invalid instead of being read; the owner is inside, so another user's
-/// cursor is recognised as such.
+/// cursor is recognised as such. The encoding is canonical (read positions sorted), so the same
+/// place always gives the same string: pushes are matched against cursors by equality.
 /// </summary>
 public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
 {
-    private const byte Version = 1;
+    private const byte Version = 2;
     private const int MacLength = 16;
-    private const int MaxEncodedLength = 512;
+    private const int MaxEncodedLength = 8192;
 
     private readonly byte[] _key = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.CursorKey));
 
     public string Encode(SyncCursor cursor)
     {
-        var user = Encoding.UTF8.GetBytes(cursor.UserId);
-        var bytes = new byte[1 + 8 + 8 + 1 + user.Length + MacLength];
-        bytes[0] = Version;
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(1), cursor.Epoch);
-        BinaryPrimitives.WriteInt64BigEndian(bytes.AsSpan(9), cursor.Position);
-        bytes[17] = checked((byte)user.Length);
-        user.CopyTo(bytes, 18);
-        HMACSHA256.HashData(_key, bytes.AsSpan(0, bytes.Length - MacLength)).AsSpan(0, MacLength).CopyTo(bytes.AsSpan(bytes.Length - MacLength));
-        return Base64Url.EncodeToString(bytes);
+        using var body = new MemoryStream();
+        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(Version);
+            WriteInt64(writer, cursor.Epoch);
+            WriteInt64(writer, cursor.Position);
+            WriteString(writer, cursor.UserId);
+            writer.Write(checked((ushort)cursor.ReadPositions.Count));
+            foreach (var (conversation, seq) in cursor.ReadPositions.OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                WriteString(writer, conversation);
+                WriteInt64(writer, seq);
+            }
+        }
+        var signed = body.ToArray();
+        var mac = HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength);
+        return Base64Url.EncodeToString([.. signed, .. mac]);
     }
 
     /// <summary>Reads a cursor; throws <see cref="ErrorCode.Invalid"/> for anything this codec did not write.</summary>
@@ -42,17 +57,48 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
         var invalid = SeqlineException.Invalid("The sync cursor is malformed or was altered.");
         if (text.Length > MaxEncodedLength || !Base64Url.IsValid(text)) throw invalid;
         var bytes = Base64Url.DecodeFromChars(text);
-        if (bytes.Length < 18 + MacLength || bytes[0] != Version || bytes.Length != 18 + bytes[17] + MacLength) throw invalid;
+        if (bytes.Length < 1 + MacLength || bytes[0] != Version) throw invalid;
 
         var signed = bytes.AsSpan(0, bytes.Length - MacLength);
-        var expected = HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength);
-        if (!CryptographicOperations.FixedTimeEquals(expected, bytes.AsSpan(bytes.Length - MacLength))) throw invalid;
+        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength), bytes.AsSpan(bytes.Length - MacLength)))
+            throw invalid;
+        try
+        {
+            using var reader = new BinaryReader(new MemoryStream(bytes, 1, bytes.Length - 1 - MacLength), Encoding.UTF8);
+            var epoch = ReadInt64(reader);
+            var position = ReadInt64(reader);
+            var user = ReadString(reader);
+            var positions = new Dictionary<string, long>(StringComparer.Ordinal);
+            for (int i = 0, count = reader.ReadUInt16(); i < count; i++) positions[ReadString(reader)] = ReadInt64(reader);
+            if (position < 0 || positions.Values.Any(p => p < 0) || reader.BaseStream.Position != reader.BaseStream.Length) throw invalid;
+            return new SyncCursor(user, epoch, position, positions);
+        }
+        catch (EndOfStreamException)
+        {
+            throw invalid;
+        }
+    }
 
-        var position = BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(9));
-        if (position < 0) throw invalid;
-        return new SyncCursor(
-            Encoding.UTF8.GetString(bytes, 18, bytes[17]),
-            BinaryPrimitives.ReadInt64BigEndian(bytes.AsSpan(1)),
-            position);
+    private static void WriteInt64(BinaryWriter writer, long value)
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
+        writer.Write(bytes);
+    }
+
+    private static long ReadInt64(BinaryReader reader) => BinaryPrimitives.ReadInt64BigEndian(reader.ReadBytes(8) is { Length: 8 } b ? b : throw new EndOfStreamException());
+
+    private static void WriteString(BinaryWriter writer, string value)
+    {
+        var bytes = Encoding.UTF8.GetBytes(value);
+        writer.Write(checked((byte)bytes.Length));
+        writer.Write(bytes);
+    }
+
+    private static string ReadString(BinaryReader reader)
+    {
+        var length = reader.ReadByte();
+        var bytes = reader.ReadBytes(length);
+        return bytes.Length == length ? Encoding.UTF8.GetString(bytes) : throw new EndOfStreamException();
     }
 }

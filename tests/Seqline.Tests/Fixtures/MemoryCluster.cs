@@ -36,6 +36,7 @@ public sealed class MemoryCluster : IAsyncLifetime
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, Conversations);
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, Inboxes);
             silo.AddMemoryGrainStorage(SeqlineStorage.GrainStateName);
+            silo.AddMemoryGrainStorage(SeqlineSiloBuilderExtensions.PubSubStore);
             silo.UseInMemoryReminderService();
         }
     }

@@ -34,7 +34,11 @@ public sealed class FanoutCrashRecoveryTests : IDisposable
             // Acknowledged, but the gate held every fan-out: no inbox has anything yet.
             await closed.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
             foreach (var member in members)
-                Assert.Empty(await new TestDevice(node.Grains, member, cursors[member]).PullAll());
+            {
+                var device = new TestDevice(node.Grains, member, cursors[member]);
+                await device.PullAll();
+                Assert.Empty(device.MessageSeqs(id));
+            }
         }
 
         await using (var node = await new EmbeddedNode(_data.Path).Start())

@@ -1,0 +1,146 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Streams;
+using Seqline.Conversations;
+using Seqline.Hosting;
+using Seqline.Push;
+
+namespace Seqline.Inboxes;
+
+/// <summary>
+/// Live push. While an edge node with a device of the user is registered, the inbox follows the
+/// streams of the user's read-fan-out conversations and pushes what they publish, and pushes its
+/// own new events. Every push carries the head cursor before and after it, the same cursor a
+/// device reaches by pulling, so a device that is up to date applies it and any other pulls.
+/// Stream subscriptions exist only while someone listens: they end when the last observer leaves
+/// or the grain deactivates, and a stream item arriving with nobody listening ends them too.
+/// </summary>
+public sealed partial class InboxGrain
+{
+    private readonly Dictionary<string, StreamSubscriptionHandle<ConversationMessages>> _following = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, long> _liveHeads = new(StringComparer.Ordinal);
+    private bool _live;
+
+    public async Task<string> Subscribe(IInboxObserver observer)
+    {
+        _observers.Subscribe(observer, observer);
+        if (!_live)
+        {
+            foreach (var (id, entry) in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read).ToList())
+            {
+                _liveHeads[id] = await LastSeqOf(id, entry);
+                await Follow(id);
+            }
+            _live = true;
+        }
+        return cursors.Encode(HeadCursor());
+    }
+
+    public async Task Unsubscribe(IInboxObserver observer)
+    {
+        _observers.Unsubscribe(observer);
+        if (_observers.Count == 0) await StopFollowing();
+    }
+
+    private SyncCursor HeadCursor() => new(UserId, Index.Epoch, Index.Head, new Dictionary<string, long>(_liveHeads, StringComparer.Ordinal));
+
+    // After the inbox appended events: follow or drop streams as the events say, then push them.
+    private async Task Pushed(IReadOnlyList<SyncEvent> events, SyncCursor before)
+    {
+        if (!_live) return;
+        foreach (var e in events)
+        {
+            if (e.Type is SyncEventTypes.Joined or SyncEventTypes.Fanout && e.Fanout == FanoutMode.Read)
+            {
+                _liveHeads[e.ConversationId] = e.Seq - 1;
+                await Follow(e.ConversationId);
+            }
+            else if (e.Type is SyncEventTypes.Left || e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Write })
+            {
+                await Unfollow(e.ConversationId);
+            }
+        }
+        await Notify(events, before, HeadCursor());
+    }
+
+    private async Task OnConversationMessages(ConversationMessages batch)
+    {
+        _observers.ClearExpired();
+        if (_observers.Count == 0)
+        {
+            await StopFollowing();
+            return;
+        }
+        if (!_liveHeads.TryGetValue(batch.ConversationId, out var known)) return;
+        var fresh = batch.Messages.Where(m => m.Seq > known).ToList();
+        if (fresh.Count == 0) return;
+
+        var before = HeadCursor();
+        _liveHeads[batch.ConversationId] = fresh[^1].Seq;
+        if (fresh[0].Seq == known + 1)
+        {
+            await Notify(fresh.Select(SyncEvent.For).ToList(), before, HeadCursor());
+        }
+        else
+        {
+            // Something was lost on the stream: tell devices where the head is, and they pull.
+            var head = HeadCursor();
+            await Notify([], head, head);
+        }
+    }
+
+    private Task Notify(IReadOnlyList<SyncEvent> events, SyncCursor before, SyncCursor after)
+    {
+        var batch = new InboxPush(UserId, events, cursors.Encode(before), cursors.Encode(after));
+        return _observers.Notify(o => o.OnPush(batch));
+    }
+
+    private IAsyncStream<ConversationMessages> StreamOf(string conversationId) =>
+        this.GetStreamProvider(fanout.Value.StreamProvider)
+            .GetStream<ConversationMessages>(StreamId.Create(FanoutOptions.StreamNamespace, conversationId));
+
+    private async Task Follow(string conversationId)
+    {
+        if (_following.ContainsKey(conversationId)) return;
+        var stream = StreamOf(conversationId);
+        var existing = await stream.GetAllSubscriptionHandles();
+        foreach (var extra in existing.Skip(1)) await extra.UnsubscribeAsync();
+        _following[conversationId] = existing.Count > 0
+            ? await existing[0].ResumeAsync((batch, _) => OnConversationMessages(batch))
+            : await stream.SubscribeAsync((batch, _) => OnConversationMessages(batch));
+    }
+
+    private async Task Unfollow(string conversationId)
+    {
+        _liveHeads.Remove(conversationId);
+        if (_following.Remove(conversationId, out var handle)) await handle.UnsubscribeAsync();
+    }
+
+    private async Task StopFollowing()
+    {
+        foreach (var id in _following.Keys.ToList())
+        {
+            try
+            {
+                await Unfollow(id);
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Could not end the stream subscription of {UserId} to {ConversationId}", UserId, id);
+            }
+        }
+        _liveHeads.Clear();
+        _live = false;
+    }
+
+    // Subscriptions left by an earlier activation (a crash) are resumed, as Orleans requires; the
+    // first item that finds nobody listening ends them, and a returning device starts them afresh.
+    private async Task ResumeStreams()
+    {
+        foreach (var id in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read).Select(c => c.Key).ToList())
+        {
+            var existing = await StreamOf(id).GetAllSubscriptionHandles();
+            if (existing.Count > 0) _following[id] = await existing[0].ResumeAsync((batch, _) => OnConversationMessages(batch));
+            foreach (var extra in existing.Skip(1)) await extra.UnsubscribeAsync();
+        }
+    }
+}

@@ -1,0 +1,122 @@
+using Seqline.Conversations;
+using Seqline.Timelines;
+
+namespace Seqline.Inboxes;
+
+/// <summary>
+/// Sync pulls: the user's sync timeline merged with the storage timelines of read-fan-out
+/// conversations. The cursor holds a position in each; a page takes the sync timeline first and
+/// then the read-fan-out conversations, at most <c>limit</c> events in all. Fan-out switches are
+/// events in the sync timeline, so every device crosses them at its own pace: a switch to read
+/// fan-out at seq S starts reading that conversation's timeline after S - 1; a switch back at T
+/// first drains the conversation's timeline up to T - 1, and only then moves past the switch.
+/// </summary>
+public sealed partial class InboxGrain
+{
+    public async Task<SyncPage> Sync(string? cursor, int limit)
+    {
+        limits.Value.RequirePageSize(limit);
+        if (string.IsNullOrEmpty(cursor)) return await Reset();
+
+        var from = cursors.Decode(cursor);
+        if (from.UserId != UserId) throw SeqlineException.Forbidden("The sync cursor belongs to another user.");
+        if (from.Epoch != Index.Epoch || from.Position < _trimmedThrough) return await Reset();
+        if (from.Position > Index.Head) throw SeqlineException.Invalid("The sync cursor is ahead of the inbox.");
+
+        try
+        {
+            return await Pull(from, limit);
+        }
+        catch (TimelineTrimmedException)
+        {
+            return await Reset();
+        }
+    }
+
+    private async Task<SyncPage> Pull(SyncCursor from, int limit)
+    {
+        var events = new List<SyncEvent>(Math.Min(limit, 256));
+        var position = from.Position;
+        var reading = new SortedDictionary<string, long>(from.ReadPositions.ToDictionary(), StringComparer.Ordinal);
+        var hasMore = false;
+
+        // The sync timeline, crossing fan-out switches in order.
+        while (events.Count < limit && position < Index.Head && !hasMore)
+        {
+            var entries = await timeline.ReadAfterAsync(UserId, position, limit - events.Count);
+            foreach (var entry in entries)
+            {
+                var e = MessageCodec.ToEvent(entry);
+                if (e.Type == SyncEventTypes.Fanout && e.Fanout == FanoutMode.Write && reading.TryGetValue(e.ConversationId, out var at))
+                {
+                    // Back to write fan-out at e.Seq: first everything the conversation's timeline still owes.
+                    at = await ReadConversation(e.ConversationId, at, e.Seq - 1, events, limit);
+                    reading[e.ConversationId] = at;
+                    if (at < e.Seq - 1 || events.Count >= limit)
+                    {
+                        hasMore = true;
+                        break;
+                    }
+                    reading.Remove(e.ConversationId);
+                }
+                else if (e.Type is SyncEventTypes.Joined or SyncEventTypes.Fanout && e.Fanout == FanoutMode.Read)
+                {
+                    reading[e.ConversationId] = e.Seq - 1;
+                }
+                else if (e.Type == SyncEventTypes.Left)
+                {
+                    reading.Remove(e.ConversationId);
+                }
+                events.Add(e);
+                position = entry.Seq;
+                if (events.Count >= limit) break;
+            }
+        }
+
+        // Then the read-fan-out conversations, once the sync timeline has nothing more.
+        if (position == Index.Head)
+        {
+            foreach (var (conversationId, at) in reading.ToList())
+            {
+                if (!Index.Conversations.ContainsKey(conversationId))
+                {
+                    reading.Remove(conversationId);
+                    continue;
+                }
+                var room = limit - events.Count;
+                if (room == 0)
+                {
+                    hasMore = true;
+                    break;
+                }
+                var reached = await ReadConversation(conversationId, at, long.MaxValue, events, limit);
+                reading[conversationId] = reached;
+                hasMore |= reached - at == room;
+            }
+        }
+        hasMore |= position < Index.Head;
+        return new SyncPage(false, events, cursors.Encode(new SyncCursor(UserId, Index.Epoch, position, reading)), hasMore, null);
+    }
+
+    // Appends the conversation's messages after `after`, up to `through` and the page limit; returns the last seq taken.
+    private async Task<long> ReadConversation(string conversationId, long after, long through, List<SyncEvent> events, int limit)
+    {
+        var room = (int)Math.Min(limit - events.Count, through - after);
+        if (room <= 0) return after;
+        var entries = await conversations.ReadAfterAsync(conversationId, after, room);
+        events.AddRange(entries.Select(e => SyncEvent.For(MessageCodec.ToMessage(conversationId, e))));
+        return entries.Count > 0 ? entries[^1].Seq : after;
+    }
+
+    private async Task<SyncPage> Reset() => new(true, [], cursors.Encode(await HeadCursorNow()), false, await Snapshot());
+
+    // Where a device that has everything stands: the sync timeline's head, and each read-fan-out
+    // conversation's newest seq.
+    private async Task<SyncCursor> HeadCursorNow()
+    {
+        var reading = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (id, entry) in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read))
+            reading[id] = await LastSeqOf(id, entry);
+        return new SyncCursor(UserId, Index.Epoch, Index.Head, reading);
+    }
+}
