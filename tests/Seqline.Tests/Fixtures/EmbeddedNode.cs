@@ -12,7 +12,7 @@ namespace Seqline.Tests.Fixtures;
 /// A single Seqline silo in this process on SQLite files in <paramref name="dataDirectory"/>, set
 /// up as the real node is; stop it and start another on the same folder to simulate a restart.
 /// </summary>
-public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection>? services = null) : IAsyncDisposable
+public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null) : IAsyncDisposable
 {
     private IHost? _host;
 
@@ -28,7 +28,7 @@ public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
             ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
             ["Seqline:Cluster:GatewayPort"] = FreePort.Next().ToString(),
-        }).Build();
+        }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddConfiguration(configuration);
         builder.UseOrleans(silo => silo

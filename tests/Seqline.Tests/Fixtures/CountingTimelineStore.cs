@@ -1,0 +1,46 @@
+using Seqline.Timelines;
+
+namespace Seqline.Tests.Fixtures;
+
+/// <summary>Counts the rows a store is asked to write and the rows it hands back.</summary>
+public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
+{
+    private long _written;
+    private long _read;
+    private long _queries;
+
+    public long RowsWritten => Interlocked.Read(ref _written);
+    public long RowsRead => Interlocked.Read(ref _read);
+
+    /// <summary>Reads of any kind, head lookups included: each is a round trip to storage.</summary>
+    public long Queries => Interlocked.Read(ref _queries);
+
+    public async Task AppendAsync(string timeline, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
+    {
+        await inner.AppendAsync(timeline, entries, cancellationToken);
+        Interlocked.Add(ref _written, entries.Count);
+    }
+
+    public Task<IReadOnlyList<TimelineEntry>> ReadAfterAsync(string timeline, long afterSeq, int limit, CancellationToken cancellationToken = default) =>
+        Counted(inner.ReadAfterAsync(timeline, afterSeq, limit, cancellationToken));
+
+    public Task<IReadOnlyList<TimelineEntry>> ReadBeforeAsync(string timeline, long beforeSeq, int limit, CancellationToken cancellationToken = default) =>
+        Counted(inner.ReadBeforeAsync(timeline, beforeSeq, limit, cancellationToken));
+
+    public Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
+    {
+        Interlocked.Increment(ref _queries);
+        return inner.GetHeadAsync(timeline, cancellationToken);
+    }
+
+    public Task<int> TrimThroughAsync(string timeline, long throughSeq, int maxRows, CancellationToken cancellationToken = default) =>
+        inner.TrimThroughAsync(timeline, throughSeq, maxRows, cancellationToken);
+
+    private async Task<IReadOnlyList<TimelineEntry>> Counted(Task<IReadOnlyList<TimelineEntry>> read)
+    {
+        Interlocked.Increment(ref _queries);
+        var entries = await read;
+        Interlocked.Add(ref _read, entries.Count);
+        return entries;
+    }
+}
