@@ -9,10 +9,11 @@ namespace Seqline.Silo;
 /// </summary>
 public static class SeqlineNode
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="args">Command-line arguments; they are configuration too (<c>--Seqline:Role=Edge</c>).</param>
+    /// <param name="configureServices">Runs after Seqline's own registrations, so it can replace them (tests do).</param>
+    public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
         var builder = WebApplication.CreateBuilder(args);
-        configure?.Invoke(builder);
         var configuration = builder.Configuration;
         if (string.Equals(configuration["Seqline:Role"], "Edge", StringComparison.OrdinalIgnoreCase))
         {
@@ -23,6 +24,7 @@ public static class SeqlineNode
             builder.UseOrleans(silo => silo.UseSeqlineClustering(configuration).AddSeqline(configuration));
         }
         builder.AddSeqlineEdge();
+        configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
         app.MapSeqlineEdge();

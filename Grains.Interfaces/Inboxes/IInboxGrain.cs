@@ -51,4 +51,11 @@ public interface IInboxGrain : IGrainWithStringKey
     /// <summary>Removes an edge node's observer, when the user's last device there disconnects.</summary>
     [Alias("Unsubscribe")]
     Task Unsubscribe(IInboxObserver observer);
+
+    /// <summary>
+    /// Diagnostics: how many subscriptions Orleans' pub-sub holds for this inbox on the streams of
+    /// its read-fan-out conversations (one per conversation while a device is connected, else none).
+    /// </summary>
+    [Alias("CountStreamSubscriptions")]
+    Task<int> CountStreamSubscriptions();
 }

@@ -41,12 +41,23 @@ public sealed partial class InboxGrain
         if (_observers.Count == 0) await StopFollowing();
     }
 
+    public async Task<int> CountStreamSubscriptions()
+    {
+        var count = 0;
+        foreach (var id in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read).Select(c => c.Key).ToList())
+            count += (await StreamOf(id).GetAllSubscriptionHandles()).Count;
+        return count;
+    }
+
     private SyncCursor HeadCursor() => new(UserId, Index.Epoch, Index.Head, new Dictionary<string, long>(_liveHeads, StringComparer.Ordinal));
 
     // After the inbox appended events: follow or drop streams as the events say, then push them.
+    // A switch back to write fan-out at T is pushed together with whatever of the conversation's
+    // messages up to T - 1 the stream has not brought yet, exactly as a pull would cross it.
     private async Task Pushed(IReadOnlyList<SyncEvent> events, SyncCursor before)
     {
         if (!_live) return;
+        var pushed = new List<SyncEvent>(events.Count);
         foreach (var e in events)
         {
             if (e.Type is SyncEventTypes.Joined or SyncEventTypes.Fanout && e.Fanout == FanoutMode.Read)
@@ -54,12 +65,19 @@ public sealed partial class InboxGrain
                 _liveHeads[e.ConversationId] = e.Seq - 1;
                 await Follow(e.ConversationId);
             }
-            else if (e.Type is SyncEventTypes.Left || e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Write })
+            else if (e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Write } && _liveHeads.TryGetValue(e.ConversationId, out var known))
+            {
+                var owed = await conversations.ReadAfterAsync(e.ConversationId, known, (int)Math.Max(0, e.Seq - 1 - known));
+                pushed.AddRange(owed.Select(entry => SyncEvent.For(MessageCodec.ToMessage(e.ConversationId, entry))));
+                await Unfollow(e.ConversationId);
+            }
+            else if (e.Type is SyncEventTypes.Left)
             {
                 await Unfollow(e.ConversationId);
             }
+            pushed.Add(e);
         }
-        await Notify(events, before, HeadCursor());
+        await Notify(pushed, before, HeadCursor());
     }
 
     private async Task OnConversationMessages(ConversationMessages batch)

@@ -59,11 +59,7 @@ public sealed class SeqlineServer : IAsyncDisposable
         settings.TryAdd("Seqline:Auth:DevTokens", "true");
         settings.TryAdd("Seqline:Push:RenewPeriod", "00:00:05");
         settings.TryAdd("Logging:LogLevel:Default", "Warning");
-        var app = SeqlineNode.Build([], builder =>
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-            services?.Invoke(builder.Services);
-        });
+        var app = SeqlineNode.Build(settings.Select(s => $"--{s.Key}={s.Value}").ToArray(), services);
         await app.StartAsync();
         return new SeqlineServer(app, gatewayPort);
     }

@@ -1,0 +1,166 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Seqline.Api.Push;
+using Seqline.Conversations;
+using Seqline.Hosting;
+using Seqline.Storage.Sqlite;
+using Seqline.Tests.Fixtures;
+using Seqline.Timelines;
+using Seqline.Timelines.Sqlite;
+
+namespace Seqline.Tests.Fanout;
+
+public sealed class ReadFanoutTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+    private CountingTimelineStore? _conversations;
+    private CountingTimelineStore? _inboxes;
+
+    private Task<SeqlineServer> StartNode(IDictionary<string, string?>? settings = null) => SeqlineServer.StartNode(_data.Path, services =>
+    {
+        services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, (sp, _) =>
+            _conversations = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Conversations)));
+        services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, (sp, _) =>
+            _inboxes = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Inboxes)));
+    }, settings);
+
+    private static Task Subscribed(SeqlineServer server, IEnumerable<string> users) =>
+        Eventually.True(() => Task.FromResult(users.All(server.Services.GetRequiredService<PushBridge>().ConnectedUsers.Contains)),
+            TimeSpan.FromSeconds(30), "the node to subscribe to the users' inboxes");
+
+    [Fact]
+    public async Task A_send_to_a_ten_thousand_member_group_is_one_store_write_and_still_reaches_everyone()
+    {
+        await using var server = await StartNode();
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var members = Enumerable.Range(0, 10_000).Select(i => $"m{i:00000}").ToArray();
+        var id = Ids.Conversation();
+        var view = await grains.GetGrain<IConversationGrain>(id).Create(new NewConversation(members[0], members, "everyone", ConversationKind.Group));
+        Assert.Equal(FanoutMode.Read, view.Fanout);
+
+        var online = new List<ClientDevice>();
+        foreach (var member in members.Take(50)) online.Add(await ClientDevice.Connect(server, await server.Token(member)));
+        var offline = new List<TestDevice>();
+        foreach (var member in members.Skip(50).Take(50)) offline.Add(await new TestDevice(grains, member).Connect());
+        await Subscribed(server, members.Take(50));
+        var (conversationRows, inboxRows) = (_conversations!.RowsWritten, _inboxes!.RowsWritten);
+        var pushes = online.Select(d => d.Client.PushesApplied).ToList();
+
+        for (var i = 1; i <= 3; i++)
+        {
+            var receipt = await grains.GetGrain<IConversationGrain>(id).Send(new OutgoingMessage(members[i], $"c{i}", $"hello all {i}"));
+            Assert.Equal(i, receipt.Seq);
+        }
+
+        foreach (var device in online)
+        {
+            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count >= 3), TimeSpan.FromSeconds(30), "every online member's push");
+            Assert.Equal([1L, 2L, 3L], device.MessageSeqs(id));
+        }
+        Assert.All(online.Zip(pushes), p => Assert.True(p.First.Client.PushesApplied > p.Second));
+
+        var expected = offline[0];
+        foreach (var device in offline)
+        {
+            await device.PullAll(limit: 2);
+            Assert.Equal([1L, 2L, 3L], device.MessageSeqs(id));
+            Assert.Equal(expected.Events.Where(e => e.Type == "message"), device.Events.Where(e => e.Type == "message"));
+        }
+
+        // One timeline entry per send, and nothing copied into ten thousand inboxes.
+        Assert.Equal(3, _conversations.RowsWritten - conversationRows);
+        Assert.Equal(0, _inboxes.RowsWritten - inboxRows);
+        foreach (var device in online) await device.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Growing_past_the_threshold_and_shrinking_back_loses_and_doubles_nothing_on_any_device()
+    {
+        await using var server = await StartNode();
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var users = Enumerable.Range(0, 300).Select(i => $"u{i:000}").ToArray();
+        var id = Ids.Conversation();
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        await conversation.Create(new NewConversation(users[0], users.Take(150).ToArray(), null, ConversationKind.Group));
+
+        var online = new[] { await ClientDevice.Connect(server, await server.Token(users[0])), await ClientDevice.Connect(server, await server.Token(users[1])) };
+        var offline = new[] { await new TestDevice(grains, users[2]).Connect(), await new TestDevice(grains, users[3]).Connect() };
+        var nibbler = await new TestDevice(grains, users[4]).Connect();
+        var seq = 0L;
+        var modes = new List<FanoutMode>();
+
+        async Task SendSome()
+        {
+            for (var i = 0; i < 5; i++)
+                Assert.Equal(++seq, (await conversation.Send(new OutgoingMessage(users[(int)(seq % 5)], $"m{seq}", $"message {seq}"))).Seq);
+            modes.Add((await conversation.Get(users[0])).Fanout);
+            // A device in the middle of it all pulls a little at a time.
+            await nibbler.PullAll(limit: 3);
+        }
+
+        await SendSome();
+        await conversation.ChangeMembers(new MembershipChange(users[0], users[150..200], []));
+        await SendSome();
+        await conversation.ChangeMembers(new MembershipChange(users[0], users[200..250], []));
+        await SendSome();
+        await conversation.ChangeMembers(new MembershipChange(users[0], users[250..300], []));
+        await SendSome();
+        await conversation.ChangeMembers(new MembershipChange(users[0], [], users[200..300]));
+        await SendSome();
+        await conversation.ChangeMembers(new MembershipChange(users[0], [], users[150..200]));
+        await SendSome();
+
+        Assert.Equal([FanoutMode.Write, FanoutMode.Write, FanoutMode.Read, FanoutMode.Read, FanoutMode.Read, FanoutMode.Write], modes);
+        var all = Enumerable.Range(1, 30).Select(i => (long)i).ToList();
+        foreach (var device in online)
+        {
+            await Eventually.True(async () =>
+            {
+                if (device.MessageSeqs(id).Count < 30) await device.Client.SyncAsync();
+                return device.MessageSeqs(id).Count >= 30;
+            }, TimeSpan.FromSeconds(30), $"online devices to have every message (has {string.Join(",", device.MessageSeqs(id))}; events {string.Join(" ", device.Events.Select(e => e.Type + ":" + e.Seq))})");
+            Assert.Equal(all, device.MessageSeqs(id));
+        }
+        foreach (var device in offline.Append(nibbler))
+        {
+            await Eventually.True(async () => { await device.PullAll(limit: 7); return device.MessageSeqs(id).Count >= 30; },
+                TimeSpan.FromSeconds(30), $"offline devices to catch up (has {string.Join(",", device.MessageSeqs(id))}; events {string.Join(" ", device.Events.Select(e => e.Type + ":" + e.Seq))})");
+            Assert.Equal(all, device.MessageSeqs(id));
+            Assert.Equal(Enumerable.Range(1, 30).Select(i => $"message {i}"), device.Events.Where(e => e.Type == "message").Select(e => e.Body));
+        }
+        foreach (var device in online) await device.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Connecting_and_disconnecting_a_hundred_times_leaves_no_stream_subscription()
+    {
+        await using var server = await StartNode(new Dictionary<string, string?>
+        {
+            ["Seqline:Fanout:ReadFanoutAbove"] = "2",
+            ["Seqline:Fanout:WriteFanoutAtOrBelow"] = "1",
+        });
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var id = Ids.Conversation();
+        var view = await grains.GetGrain<IConversationGrain>(id).Create(new NewConversation("ann", ["bea", "cid", "dan"], null, ConversationKind.Group));
+        Assert.Equal(FanoutMode.Read, view.Fanout);
+        var inbox = grains.GetGrain<Seqline.Inboxes.IInboxGrain>("bea");
+        var token = await server.Token("bea");
+        var bridge = server.Services.GetRequiredService<PushBridge>();
+
+        for (var cycle = 0; cycle < 100; cycle++)
+        {
+            await using var hub = new HubConnectionBuilder()
+                .WithUrl(new Uri(server.BaseAddress, "hubs/sync"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+                .Build();
+            await hub.StartAsync();
+            await Eventually.True(() => Task.FromResult(bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(10), "the subscription");
+            if (cycle % 25 == 0) Assert.Equal(1, await inbox.CountStreamSubscriptions());
+            await hub.StopAsync();
+            await Eventually.True(() => Task.FromResult(!bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(10), "the disconnect");
+        }
+
+        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(10), "no subscription left");
+    }
+
+    public void Dispose() => _data.Dispose();
+}
