@@ -51,7 +51,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         IOptions<ConversationOptions> options,
         IOptions<FanoutOptions> fanout,
         IFanoutGate gate,
-        TimeProvider clock,
+        [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
         ILogger<ConversationGrain> logger)
     {
         _state = state;

@@ -46,7 +46,8 @@ public static class SeqlineSiloBuilderExtensions
         services.Configure<SyncOptions>(configuration.GetSection(SyncOptions.Section));
         services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
         services.Configure<FanoutOptions>(configuration.GetSection(FanoutOptions.Section));
-        services.TryAddSingleton(TimeProvider.System);
+        services.Configure<RetentionOptions>(configuration.GetSection(RetentionOptions.Section));
+        services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
 

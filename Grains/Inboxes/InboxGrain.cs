@@ -25,7 +25,8 @@ public sealed partial class InboxGrain(
     IOptions<SeqlineLimits> limits,
     IOptions<PushOptions> push,
     IOptions<FanoutOptions> fanout,
-    TimeProvider clock,
+    IOptions<RetentionOptions> retention,
+    [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
     ILogger<InboxGrain> logger) : Grain, IInboxGrain
 {
     private const int PreviewLength = 100;
@@ -40,6 +41,9 @@ public sealed partial class InboxGrain(
         var head = await timeline.GetHeadAsync(UserId, cancellationToken);
         _trimmedThrough = head.TrimmedThrough;
         await ResumeStreams();
+        // Expired events go on activation and then every TrimInterval; the timer interleaves, so
+        // pulls and deliveries are served between trim batches.
+        this.RegisterGrainTimer(TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, retention.Value.TrimInterval) { Interleave = true });
         if (Index.Epoch == 0)
         {
             // A new (or wiped) inbox starts an epoch; cursors of any earlier one will reset.
@@ -63,6 +67,12 @@ public sealed partial class InboxGrain(
     }
 
     public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StopFollowing();
+
+    private async Task TrimExpired(CancellationToken cancellationToken)
+    {
+        var cutoff = clock.GetUtcNow() - retention.Value.SyncTimeline;
+        _trimmedThrough = await RetentionTrimmer.TrimExpired(timeline, UserId, cutoff, retention.Value, cancellationToken);
+    }
 
     public async Task<IReadOnlyList<ConversationSummary>> GetConversations() => await Snapshot();
 

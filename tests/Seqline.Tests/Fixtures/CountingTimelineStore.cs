@@ -33,8 +33,23 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
         return inner.GetHeadAsync(timeline, cancellationToken);
     }
 
-    public Task<int> TrimThroughAsync(string timeline, long throughSeq, int maxRows, CancellationToken cancellationToken = default) =>
-        inner.TrimThroughAsync(timeline, throughSeq, maxRows, cancellationToken);
+    private int _trims;
+
+    /// <summary>Trim calls so far, and the most rows any one of them deleted.</summary>
+    public int Trims => Volatile.Read(ref _trims);
+    public int MostRowsTrimmedAtOnce { get; private set; }
+
+    /// <summary>Runs before each trim call with its number (1, 2, …); a test can hold trimming there.</summary>
+    public Func<int, Task>? BeforeTrim { get; set; }
+
+    public async Task<int> TrimThroughAsync(string timeline, long throughSeq, int maxRows, CancellationToken cancellationToken = default)
+    {
+        var number = Interlocked.Increment(ref _trims);
+        if (BeforeTrim is { } hook) await hook(number);
+        var deleted = await inner.TrimThroughAsync(timeline, throughSeq, maxRows, cancellationToken);
+        lock (this) MostRowsTrimmedAtOnce = Math.Max(MostRowsTrimmedAtOnce, deleted);
+        return deleted;
+    }
 
     private async Task<IReadOnlyList<TimelineEntry>> Counted(Task<IReadOnlyList<TimelineEntry>> read)
     {

@@ -18,6 +18,10 @@ public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection
 
     public IGrainFactory Grains => _host!.Services.GetRequiredService<IGrainFactory>();
 
+    public IServiceProvider Services => _host!.Services;
+
+    public ITimelineStore InboxTimelines => _host!.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Inboxes);
+
     public SqliteTimelineStore ConversationTimelines =>
         (SqliteTimelineStore)_host!.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Conversations);
 

@@ -1,0 +1,120 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Seqline.Conversations;
+using Seqline.Hosting;
+using Seqline.Inboxes;
+using Seqline.Storage.Sqlite;
+using Seqline.Tests.Fixtures;
+using Seqline.Timelines;
+using Seqline.Timelines.Sqlite;
+
+namespace Seqline.Tests.Lifecycle;
+
+/// <summary>Sync timelines keep a week; storage timelines keep everything; old cursors reset.</summary>
+public sealed class RetentionTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+    private CountingTimelineStore? _inboxes;
+
+    private Task<EmbeddedNode> Start(Action<IServiceCollection>? more = null, Dictionary<string, string?>? settings = null) =>
+        new EmbeddedNode(_data.Path, services =>
+        {
+            services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, (sp, _) =>
+                _inboxes = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Inboxes)));
+            more?.Invoke(services);
+        }, settings).Start();
+
+    [Fact]
+    public async Task Expired_events_leave_the_inbox_but_not_the_conversation_and_old_cursors_reset()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var node = await Start(s => s.AddKeyedSingleton<TimeProvider>(RetentionOptions.Clock, clock),
+            new() { [$"{RetentionOptions.Section}:TrimInterval"] = "00:00:00.200" });
+        var grains = node.Grains;
+        var (alice, bob, id) = ("alice", "bob", Ids.Conversation());
+        var oldPhone = await new TestDevice(grains, alice).Connect();
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        await conversation.Create(new NewConversation(alice, [bob], "old times", ConversationKind.Group));
+        for (var i = 1; i <= 5; i++) await conversation.Send(new OutgoingMessage(bob, $"old{i}", $"old {i}"));
+        await Eventually.True(async () => (await grains.GetGrain<IInboxGrain>(alice).GetConversations()).Single().LastSeq == 5,
+            TimeSpan.FromSeconds(10), "fan-out");
+        var oldEvents = (await _inboxes!.GetHeadAsync(alice)).LastSeq;
+
+        clock.Advance(TimeSpan.FromDays(8));
+        var newPhone = await new TestDevice(grains, alice).Connect();
+        for (var i = 6; i <= 7; i++) await conversation.Send(new OutgoingMessage(bob, $"new{i}", $"new {i}"));
+
+        await Eventually.True(async () => (await _inboxes.GetHeadAsync(alice)).TrimmedThrough >= oldEvents,
+            TimeSpan.FromSeconds(10), "the expired events to be trimmed");
+        Assert.Equal(oldEvents, (await _inboxes.GetHeadAsync(alice)).TrimmedThrough);
+        await Assert.ThrowsAsync<TimelineTrimmedException>(() => _inboxes.ReadAfterAsync(alice, 0, 10));
+        var stored = await node.ConversationTimelines.ReadAfterAsync(id, 0, 100);
+        Assert.Equal(Enumerable.Range(1, 7).Select(i => (long)i), stored.Select(e => e.Seq));
+
+        // The device that was away too long is told so, and pages history instead.
+        var reset = await grains.GetGrain<IInboxGrain>(alice).Sync(oldPhone.Cursor, 100);
+        Assert.True(reset.Reset);
+        Assert.Empty(reset.Events);
+        var row = Assert.Single(reset.Conversations!);
+        Assert.Equal(7, row.LastSeq);
+        var history = await conversation.ReadBefore(alice, null, 100);
+        Assert.Equal(["old 1", "old 2", "old 3", "old 4", "old 5", "new 6", "new 7"], history.Messages.Select(m => m.Body));
+
+        // A device that synced within the week is unaffected.
+        await Eventually.True(async () => { await newPhone.PullAll(); return newPhone.MessageSeqs(id).Count >= 2; },
+            TimeSpan.FromSeconds(10), "the new messages");
+        Assert.Equal([6L, 7L], newPhone.MessageSeqs(id));
+    }
+
+    [Fact]
+    public async Task Trimming_a_hundred_thousand_expired_events_goes_in_bounded_batches_while_the_inbox_keeps_serving()
+    {
+        const string hoarder = "hoarder";
+        var trimming = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using (var seed = await Start())
+        {
+            _ = seed.InboxTimelines;
+            // A hundred thousand events from a month ago, written straight into the sync timeline.
+            var monthAgo = DateTimeOffset.UtcNow.AddDays(-30);
+            for (var from = 1; from <= 100_000; from += 1000)
+            {
+                var batch = Enumerable.Range(from, 1000)
+                    .Select(seq => MessageCodec.ToEntry(seq, monthAgo, new SyncEvent(SyncEventTypes.Read, "c-archive", seq)))
+                    .ToList();
+                await _inboxes!.AppendAsync(hoarder, batch);
+            }
+        }
+
+        await using var node = await Start(settings: new() { [$"{RetentionOptions.Section}:TrimBatchRows"] = "1000" });
+        _ = node.InboxTimelines;
+        _inboxes!.BeforeTrim = async number =>
+        {
+            if (number != 5) return;
+            trimming.TrySetResult();
+            await release.Task;
+        };
+        var grains = node.Grains;
+        var id = Ids.Conversation();
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        await conversation.Create(new NewConversation("friend", [hoarder], null, ConversationKind.Group));
+        await trimming.Task.WaitAsync(TimeSpan.FromSeconds(60));
+
+        // Trimming is held in its fifth batch: sends, fan-out and pulls go on regardless.
+        var device = await new TestDevice(grains, hoarder).Connect();
+        for (var i = 1; i <= 3; i++) await conversation.Send(new OutgoingMessage("friend", $"m{i}", $"during the trim {i}"));
+        await Eventually.True(async () => { await device.PullAll(); return device.MessageSeqs(id).Count >= 3; },
+            TimeSpan.FromSeconds(20), "messages during the trim");
+        Assert.Equal([1L, 2L, 3L], device.MessageSeqs(id));
+        Assert.Equal(5, _inboxes.Trims);
+
+        release.SetResult();
+        await Eventually.True(async () => (await _inboxes.GetHeadAsync(hoarder)).TrimmedThrough >= 100_000,
+            TimeSpan.FromSeconds(60), "the whole expired head to go");
+        Assert.True(_inboxes.Trims >= 100);
+        Assert.Equal(1000, _inboxes.MostRowsTrimmedAtOnce);
+        Assert.Equal([1L, 2L, 3L], device.MessageSeqs(id));
+    }
+
+    public void Dispose() => _data.Dispose();
+}
