@@ -27,6 +27,13 @@ public interface ITimelineStore
     /// </summary>
     Task<IReadOnlyList<TimelineEntry>> ReadBeforeAsync(string timeline, long beforeSeq, int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Rewrites the payload of an entry that exists, keeping its seq and time: how a recalled
+    /// message becomes a tombstone without a gap. Throws <see cref="KeyNotFoundException"/> when
+    /// the entry is not stored (never appended, or trimmed).
+    /// </summary>
+    Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default);
+
     /// <summary>The last seq (0 when empty) and how far the head was trimmed.</summary>
     Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default);
 

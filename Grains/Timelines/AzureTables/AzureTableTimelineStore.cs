@@ -80,6 +80,16 @@ public sealed class AzureTableTimelineStore : ITimelineStore
         return await QueryRangeAsync(timeline, from, to, cancellationToken);
     }
 
+    public async Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var stored = await _table.GetEntityIfExistsAsync<TableEntity>(timeline, RowKey(entry.Seq), cancellationToken: cancellationToken);
+        if (!stored.HasValue) throw new KeyNotFoundException($"Timeline '{timeline}' holds no seq {entry.Seq}.");
+        // Replace keeps only the properties sent, so chunks of a longer old payload go too; the time stays.
+        var at = DateTimeOffset.FromUnixTimeMilliseconds(stored.Value!.GetInt64("At") ?? 0);
+        await _table.UpdateEntityAsync(EntryRow(timeline, entry with { Timestamp = at }), stored.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+    }
+
     public async Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
     {
         await EnsureTableAsync(cancellationToken);

@@ -50,6 +50,18 @@ public sealed class MemoryTimelineStore : ITimelineStore
         }
     }
 
+    public Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default)
+    {
+        lock (_logs)
+        {
+            var log = LogOf(timeline);
+            var index = entry.Seq - log.TrimmedThrough - 1;
+            if (index < 0 || index >= log.Entries.Count) throw new KeyNotFoundException($"Timeline '{timeline}' holds no seq {entry.Seq}.");
+            log.Entries[(int)index] = log.Entries[(int)index] with { Payload = entry.Payload };
+        }
+        return Task.CompletedTask;
+    }
+
     public Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
     {
         lock (_logs)

@@ -89,6 +89,16 @@ public sealed class SqliteTimelineStore : ITimelineStore
         return newestFirst;
     }
 
+    public Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default) =>
+        _database.WriteAsync(commands =>
+        {
+            using var update = commands.Create($"UPDATE {_entries} SET payload = $p WHERE timeline = $t AND seq = $s");
+            update.Parameters.AddWithValue("$p", entry.Payload);
+            update.Parameters.AddWithValue("$t", timeline);
+            update.Parameters.AddWithValue("$s", entry.Seq);
+            return update.ExecuteNonQuery() == 1 ? true : throw new KeyNotFoundException($"Timeline '{timeline}' holds no seq {entry.Seq}.");
+        });
+
     public async Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
     {
         await using var connection = _database.OpenReader();

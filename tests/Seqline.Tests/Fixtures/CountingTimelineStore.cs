@@ -27,6 +27,9 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
     public Task<IReadOnlyList<TimelineEntry>> ReadBeforeAsync(string timeline, long beforeSeq, int limit, CancellationToken cancellationToken = default) =>
         Counted(inner.ReadBeforeAsync(timeline, beforeSeq, limit, cancellationToken));
 
+    public Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default) =>
+        inner.ReplaceAsync(timeline, entry, cancellationToken);
+
     public Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _queries);

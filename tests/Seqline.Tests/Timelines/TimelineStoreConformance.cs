@@ -174,6 +174,28 @@ public abstract class TimelineStoreConformance
     }
 
     [Fact]
+    public async Task Replacing_an_entry_rewrites_its_payload_in_place_and_nothing_else()
+    {
+        var t = NewTimeline();
+        await AppendRange(t, 1, 5);
+        var big = new byte[130_000];
+        await Store.ReplaceAsync(t, new TimelineEntry(3, Entry(3).Timestamp, big));
+        await Store.ReplaceAsync(t, new TimelineEntry(3, Entry(99).Timestamp, [7]));
+
+        var all = await Store.ReadAfterAsync(t, 0, 10);
+        Assert.Equal(new long[] { 1, 2, 3, 4, 5 }, all.Select(e => e.Seq));
+        Assert.Equal(new byte[] { 7 }, all[2].Payload);
+        Assert.Equal(Entry(3).Timestamp, all[2].Timestamp);
+        Assert.Equal("payload 4", Encoding.UTF8.GetString(all[3].Payload));
+        Assert.Equal(5, (await Store.GetHeadAsync(t)).LastSeq);
+
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.ReplaceAsync(t, Entry(6)));
+        await Store.TrimThroughAsync(t, 1, 10);
+        await Assert.ThrowsAsync<KeyNotFoundException>(() => Store.ReplaceAsync(t, Entry(1)));
+        Assert.Equal(5, (await Store.GetHeadAsync(t)).LastSeq);
+    }
+
+    [Fact]
     public async Task Binary_payloads_round_trip_exactly()
     {
         var t = NewTimeline();
