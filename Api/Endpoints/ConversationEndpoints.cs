@@ -61,6 +61,9 @@ internal static class ConversationEndpoints
                 : Conversation(grains, id).ReadBefore(user.UserId(), before, pageSize);
         });
 
+        api.MapPost("/{id}/messages/{seq:long}/recall", (string id, long seq, ClaimsPrincipal user, IGrainFactory grains) =>
+            Conversation(grains, id).Recall(user.UserId(), seq));
+
         api.MapPost("/{id}/read", (string id, MarkReadRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
         {
             var seq = request.Seq ?? throw SeqlineException.Invalid("seq is required.");

@@ -37,6 +37,9 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
         return grains.GetGrain<IConversationGrain>(Identifiers.RequireId(conversationId, "conversationId")).Send(message);
     }
 
+    public Task<ChatMessage> Recall(string conversationId, long seq) =>
+        grains.GetGrain<IConversationGrain>(Identifiers.RequireId(conversationId, "conversationId")).Recall(Me, seq);
+
     public Task<SyncPage> Sync(string? cursor, int? limit) =>
         grains.GetGrain<IInboxGrain>(Me).Sync(cursor, limit ?? limits.Value.DefaultPageSize);
 

@@ -60,7 +60,7 @@ public sealed record SendReceipt(
     [property: Id(2)] DateTimeOffset SentAt,
     [property: Id(3)] bool Duplicate);
 
-/// <summary>A stored message of a conversation's timeline.</summary>
+/// <summary>A stored message of a conversation's timeline; a recalled one keeps its seq and loses its body.</summary>
 [GenerateSerializer, Immutable, Alias("Seqline.ChatMessage")]
 public sealed record ChatMessage(
     [property: Id(0)] string ConversationId,
@@ -68,7 +68,8 @@ public sealed record ChatMessage(
     [property: Id(2)] string SenderId,
     [property: Id(3)] string ClientMsgId,
     [property: Id(4)] DateTimeOffset SentAt,
-    [property: Id(5)] string Body);
+    [property: Id(5)] string Body,
+    [property: Id(6)] bool Recalled = false);
 
 /// <summary>A page of history in ascending seq order.</summary>
 /// <param name="HasMore">More messages lie beyond the page in the direction that was read.</param>

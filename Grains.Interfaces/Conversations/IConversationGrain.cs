@@ -32,6 +32,14 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Send"), AlwaysInterleave]
     Task<SendReceipt> Send(OutgoingMessage message);
 
+    /// <summary>
+    /// Recalls <paramref name="userId"/>'s own message within the recall window: the stored message
+    /// becomes a tombstone (same seq, no body) and every member's inbox gets a <c>recall</c> event.
+    /// Recalling a tombstone again returns it.
+    /// </summary>
+    [Alias("Recall")]
+    Task<ChatMessage> Recall(string userId, long seq);
+
     /// <summary>Up to <paramref name="limit"/> messages with seq below <paramref name="before"/> (null: the newest).</summary>
     [Alias("ReadBefore"), AlwaysInterleave]
     Task<MessagePage> ReadBefore(string userId, long? before, int limit);

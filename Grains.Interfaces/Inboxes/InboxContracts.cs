@@ -16,6 +16,9 @@ public static class SyncEventTypes
 
     /// <summary>The conversation's fan-out mode changed at <c>seq</c> (to <c>fanout</c>).</summary>
     public const string Fanout = "fanout";
+
+    /// <summary>The message at <c>seq</c> was recalled by its sender; show a tombstone.</summary>
+    public const string Recall = "recall";
 }
 
 /// <summary>
@@ -32,10 +35,11 @@ public sealed record SyncEvent(
     [property: Id(4)] string? ClientMsgId = null,
     [property: Id(5)] DateTimeOffset? SentAt = null,
     [property: Id(6)] string? Body = null,
-    [property: Id(7)] FanoutMode? Fanout = null)
+    [property: Id(7)] FanoutMode? Fanout = null,
+    [property: Id(8)] bool? Recalled = null)
 {
     public static SyncEvent For(ChatMessage m) =>
-        new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body);
+        new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null);
 }
 
 /// <summary>The newest message of a conversation, for conversation lists.</summary>
@@ -88,4 +92,5 @@ public sealed record ConversationRef(
 public sealed record InboxDelivery(
     [property: Id(0)] ConversationRef Conversation,
     [property: Id(1)] IReadOnlyList<ChatMessage> Messages,
-    [property: Id(2)] FanoutChange? Change = null);
+    [property: Id(2)] FanoutChange? Change = null,
+    [property: Id(3)] IReadOnlyList<long>? Recalls = null);

@@ -86,7 +86,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Caught up: nothing for the recovery reminder to do, and a live reminder would wake us again.
-        if (_reminderRegistered is { IsCompletedSuccessfully: true } && _outbox.Count == 0 && _queue.Count == 0)
+        if (_reminderRegistered is { IsCompletedSuccessfully: true } && _outbox.Count == 0 && _queue.Count == 0 && _state.State.PendingRecalls.Count == 0)
         {
             var reminder = await this.GetReminder(RecoveryReminder);
             if (reminder is not null) await this.UnregisterReminder(reminder);
@@ -187,6 +187,29 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         return await pending.Completion.Task;
     }
 
+    public async Task<ChatMessage> Recall(string userId, long seq)
+    {
+        RequireMember(userId);
+        if (seq < 1 || seq > _head) throw SeqlineException.NotFound($"'{Id}' has no message {seq}.");
+        var entries = await _timeline.ReadAfterAsync(Id, seq - 1, 1);
+        if (entries.Count == 0) throw SeqlineException.NotFound($"'{Id}' has no message {seq}.");
+        var message = MessageCodec.ToMessage(Id, entries[0]);
+        if (message.SenderId != userId) throw SeqlineException.Forbidden("Only the sender may recall a message.");
+        if (message.Recalled) return message;
+        if (_clock.GetUtcNow() - message.SentAt > _options.RecallWindow)
+            throw SeqlineException.Forbidden($"Messages can be recalled for {_options.RecallWindow.TotalHours:0.#} hours after sending.");
+
+        var tombstone = message with { Body = "", Recalled = true };
+        await EnsureRecoveryReminder();
+        await _timeline.ReplaceAsync(Id, MessageCodec.ToEntry(tombstone));
+        var queued = _outbox.FindIndex(m => m.Seq == seq);
+        if (queued >= 0) _outbox[queued] = tombstone;
+        _state.State.PendingRecalls.Add(seq);
+        await WriteState();
+        StartFanout();
+        return tombstone;
+    }
+
     public async Task<MessagePage> ReadBefore(string userId, long? before, int limit)
     {
         RequireMember(userId);
@@ -270,7 +293,19 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
 
     private void StartFanout()
     {
-        if (!_fanningOut && _outbox.Count > 0) _ = FanOut();
+        if (!_fanningOut && (_outbox.Count > 0 || RecallsToDeliver().Count > 0)) _ = FanOut();
+    }
+
+    // A recall travels after the message it recalls, so no inbox sees one before the other.
+    private List<long> RecallsToDeliver() =>
+        _state.State.PendingRecalls.Where(seq => seq <= _state.State.FannedOutThrough).ToList();
+
+    private async Task DeliverRecalls(List<long> recalls)
+    {
+        var delivery = new InboxDelivery(Ref, [], null, recalls);
+        await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
+        _state.State.PendingRecalls.RemoveAll(recalls.Contains);
+        await WriteState();
     }
 
     // Delivers the outbox in order, one run of messages of the same fan-out mode at a time. A
@@ -281,8 +316,21 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         _fanningOut = true;
         try
         {
-            for (var attempt = 0; _outbox.Count > 0;)
+            for (var attempt = 0; _outbox.Count > 0 || RecallsToDeliver().Count > 0;)
             {
+                if (_outbox.Count == 0)
+                {
+                    try
+                    {
+                        await DeliverRecalls(RecallsToDeliver());
+                    }
+                    catch (Exception error)
+                    {
+                        LogFanoutFailed(error, Id, ++attempt);
+                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << Math.Min(attempt, 9)))), _clock);
+                    }
+                    continue;
+                }
                 var first = _outbox[0].Seq;
                 var mode = ModeAt(first);
                 var batch = _outbox.Take(_options.FanoutBatch).TakeWhile(m => ModeAt(m.Seq) == mode).ToList();

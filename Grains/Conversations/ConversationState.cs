@@ -21,4 +21,7 @@ public sealed class ConversationState
     /// later switches not yet delivered to the inboxes. The last entry is the current mode.
     /// </summary>
     [Id(6)] public List<FanoutChange> FanoutChanges { get; set; } = [];
+
+    /// <summary>Recalled seqs whose recall event has not reached every member's inbox yet.</summary>
+    [Id(7)] public List<long> PendingRecalls { get; set; } = [];
 }

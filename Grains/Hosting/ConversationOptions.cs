@@ -22,4 +22,7 @@ public sealed class ConversationOptions
     /// Orleans requires at least its <c>MinimumReminderPeriod</c> (one minute by default).
     /// </summary>
     public TimeSpan FanoutRecoveryPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long after sending a sender may recall a message.</summary>
+    public TimeSpan RecallWindow { get; set; } = TimeSpan.FromHours(24);
 }

@@ -30,6 +30,7 @@ public sealed partial class InboxGrain(
     ILogger<InboxGrain> logger) : Grain, IInboxGrain
 {
     private const int PreviewLength = 100;
+    private const int MaxRecentRecalls = 100;
     private readonly ObserverManager<IInboxObserver> _observers = new(push.Value.ObserverExpiry, logger);
     private long _trimmedThrough;
 
@@ -95,6 +96,8 @@ public sealed partial class InboxGrain(
         if (delivery.Change is { } change && change.Since > entry.FanoutSince)
             events.Add(new SyncEvent(SyncEventTypes.Fanout, conversation.ConversationId, change.Since, Fanout: change.Mode));
         events.AddRange(delivery.Messages.Where(m => m.Seq > entry.LastSeq).Select(SyncEvent.For));
+        events.AddRange((delivery.Recalls ?? []).Where(seq => !entry.RecentRecalls.Contains(seq))
+            .Select(seq => new SyncEvent(SyncEventTypes.Recall, conversation.ConversationId, seq)));
         if (events.Count > 0) await Append(events);
     }
 
@@ -176,6 +179,11 @@ public sealed partial class InboxGrain(
                 break;
             case SyncEventTypes.Read:
                 entry.ReadSeq = Math.Max(entry.ReadSeq, e.Seq);
+                break;
+            case SyncEventTypes.Recall:
+                entry.RecentRecalls.Add(e.Seq);
+                if (entry.RecentRecalls.Count > MaxRecentRecalls) entry.RecentRecalls.RemoveAt(0);
+                if (entry.LastMessage?.Seq == e.Seq) entry.LastMessage = entry.LastMessage with { Body = "" };
                 break;
             case SyncEventTypes.Joined or SyncEventTypes.Fanout:
                 // From here on messages come through this inbox (write) or from the conversation (read);

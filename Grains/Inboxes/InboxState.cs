@@ -39,4 +39,7 @@ public sealed class ConversationIndexEntry
 
     /// <summary>The seq from which the current fan-out mode holds; a change at or below it is old news.</summary>
     [Id(7)] public long FanoutSince { get; set; }
+
+    /// <summary>The most recent recalls applied here, so a recall delivered twice is one event.</summary>
+    [Id(8)] public List<long> RecentRecalls { get; set; } = [];
 }

@@ -1,0 +1,66 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Seqline.Hosting;
+using Seqline.Tests.Fixtures;
+using Seqline.Timelines;
+using static Seqline.Tests.Fixtures.ApiUser;
+
+namespace Seqline.Tests.Lifecycle;
+
+public sealed class RecallTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    [Fact]
+    public async Task A_sender_recalls_within_the_window_and_every_device_sees_the_tombstone_once()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await SeqlineServer.StartNode(_data.Path, s => s.AddKeyedSingleton<TimeProvider>(RetentionOptions.Clock, clock));
+        using var alice = await SignIn(server, "alice");
+        using var bob = await SignIn(server, "bob");
+        await using var alicePhone = await ClientDevice.Connect(server, alice.Token);
+        await using var bobPhone = await ClientDevice.Connect(server, bob.Token);
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var bobTablet = await new TestDevice(grains, "bob").Connect();
+        var id = await alice.CreateGroup("bob");
+        foreach (var body in new[] { "one", "secret two", "three" }) Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, body)).StatusCode);
+        await Eventually.True(() => Task.FromResult(bobPhone.MessageSeqs(id).Count == 3), TimeSpan.FromSeconds(10), "bob's messages");
+
+        await AssertProblem(await bob.Http.PostAsync($"api/conversations/{id}/messages/1/recall", null), HttpStatusCode.Forbidden, "forbidden");
+        await AssertProblem(await alice.Http.PostAsync($"api/conversations/{id}/messages/99/recall", null), HttpStatusCode.NotFound, "not_found");
+        var recalled = await Json(await alice.Http.PostAsync($"api/conversations/{id}/messages/2/recall", null));
+        Assert.True(recalled.GetProperty("recalled").GetBoolean());
+        Assert.Equal("", recalled.GetProperty("body").GetString());
+
+        clock.Advance(TimeSpan.FromHours(25));
+        await AssertProblem(await alice.Http.PostAsync($"api/conversations/{id}/messages/3/recall", null), HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsync($"api/conversations/{id}/messages/2/recall", null)).StatusCode);
+
+        // The body is gone from storage; the seq and its neighbours stay.
+        var stored = await server.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Conversations).ReadAfterAsync(id, 0, 10);
+        Assert.Equal(new long[] { 1, 2, 3 }, stored.Select(e => e.Seq));
+        Assert.DoesNotContain("secret", Encoding.UTF8.GetString(stored[1].Payload));
+        var history = (await Json(await bob.Http.GetAsync($"api/conversations/{id}/messages"))).GetProperty("messages").EnumerateArray().ToList();
+        Assert.Equal(["one", "", "three"], history.Select(m => m.GetProperty("body").GetString()));
+        Assert.True(history[1].GetProperty("recalled").GetBoolean());
+        Assert.False(history[0].GetProperty("recalled").GetBoolean());
+
+        // A message after the recalls marks the end of what each device should have seen.
+        Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, "four")).StatusCode);
+        foreach (var device in new[] { alicePhone, bobPhone })
+        {
+            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count == 4), TimeSpan.FromSeconds(10), "the fourth message");
+            Assert.Equal(["message:1", "message:2", "message:3", "recall:2", "message:4"],
+                device.Events.Where(e => e.ConversationId == id && e.Type is "message" or "recall").Select(e => $"{e.Type}:{e.Seq}"));
+        }
+        await bobTablet.PullAll();
+        Assert.Equal(["message:1", "message:2", "message:3", "recall:2", "message:4"],
+            bobTablet.Events.Where(e => e.Type is "message" or "recall").Select(e => $"{e.Type}:{e.Seq}"));
+        Assert.Equal("three", bobTablet.Events.Single(e => e.Seq == 3 && e.Type == "message").Body);
+    }
+
+    public void Dispose() => _data.Dispose();
+}
