@@ -7,9 +7,10 @@ public sealed record CreateConversationRequest(IReadOnlyList<string>? Members, s
 
 public sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
 
-public sealed record SendMessageRequest(string? ClientMsgId, string? Body);
+public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions);
 
-public sealed record MarkReadRequest(long? Seq);
+/// <summary>A body naming one seq: read markers, hiding, clearing.</summary>
+public sealed record SeqRequest(long? Seq);
 
 public sealed record DevTokenRequest(string? UserId);
 

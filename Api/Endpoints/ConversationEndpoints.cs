@@ -46,30 +46,39 @@ internal static class ConversationEndpoints
         api.MapPost("/{id}/messages", async (string id, SendMessageRequest request, ClaimsPrincipal user, IGrainFactory grains, SendRateLimiter limiter) =>
         {
             var me = user.UserId();
-            var message = new OutgoingMessage(me, RequestParsing.Required(request.ClientMsgId, "clientMsgId"), RequestParsing.Required(request.Body, "body"));
+            var message = new OutgoingMessage(me, RequestParsing.Required(request.ClientMsgId, "clientMsgId"), RequestParsing.Required(request.Body, "body"), request.Mentions);
             limiter.Acquire(me);
             var receipt = await Conversation(grains, id).Send(message);
             return receipt.Duplicate ? Results.Ok(receipt) : Results.Created($"/api/conversations/{id}/messages?after={receipt.Seq - 1}&limit=1", receipt);
         });
 
-        api.MapGet("/{id}/messages", (string id, long? before, long? after, int? limit, ClaimsPrincipal user, IGrainFactory grains, IOptions<SeqlineLimits> limits) =>
+        api.MapGet("/{id}/messages", async (string id, long? before, long? after, int? limit, ClaimsPrincipal user, IGrainFactory grains, IOptions<SeqlineLimits> limits) =>
         {
             var pageSize = limit ?? limits.Value.DefaultPageSize;
             if (before is not null && after is not null) throw SeqlineException.Invalid("Give before or after, not both.");
-            return after is { } from
-                ? Conversation(grains, id).ReadAfter(user.UserId(), from, pageSize)
-                : Conversation(grains, id).ReadBefore(user.UserId(), before, pageSize);
+            var me = user.UserId();
+            var page = after is { } from
+                ? await Conversation(grains, id).ReadAfter(me, from, pageSize)
+                : await Conversation(grains, id).ReadBefore(me, before, pageSize);
+            // What the caller hid or cleared stays out of the caller's history, on every device.
+            var hidden = await grains.GetGrain<IInboxGrain>(me).GetHidden(id);
+            return page with { Messages = page.Messages.Where(m => m.Seq > hidden.ClearedThrough && !hidden.Hidden.Contains(m.Seq)).ToList() };
         });
 
         api.MapPost("/{id}/messages/{seq:long}/recall", (string id, long seq, ClaimsPrincipal user, IGrainFactory grains) =>
             Conversation(grains, id).Recall(user.UserId(), seq));
 
-        api.MapPost("/{id}/read", (string id, MarkReadRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            var seq = request.Seq ?? throw SeqlineException.Invalid("seq is required.");
-            return grains.GetGrain<IInboxGrain>(user.UserId()).MarkRead(Identifiers.RequireId(id, "conversationId"), seq);
-        });
+        api.MapPost("/{id}/read", (string id, SeqRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+            grains.GetGrain<IInboxGrain>(user.UserId()).MarkRead(Identifiers.RequireId(id, "conversationId"), RequiredSeq(request)));
+
+        api.MapPost("/{id}/hide", (string id, SeqRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+            grains.GetGrain<IInboxGrain>(user.UserId()).Hide(Identifiers.RequireId(id, "conversationId"), RequiredSeq(request)));
+
+        api.MapPost("/{id}/clear", (string id, SeqRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
+            grains.GetGrain<IInboxGrain>(user.UserId()).Clear(Identifiers.RequireId(id, "conversationId"), RequiredSeq(request)));
     }
+
+    private static long RequiredSeq(SeqRequest request) => request.Seq ?? throw SeqlineException.Invalid("seq is required.");
 
     private static IConversationGrain Conversation(IGrainFactory grains, string id) =>
         grains.GetGrain<IConversationGrain>(Identifiers.RequireId(id, "conversationId"));

@@ -45,11 +45,13 @@ public sealed record MembershipChange(
 
 /// <summary>A message a member wants to send.</summary>
 /// <param name="ClientMsgId">The sender's idempotency key: a retry with the same key is not sent twice.</param>
+/// <param name="Mentions">Members to mention, besides those named as <c>@userId</c> in the body.</param>
 [GenerateSerializer, Immutable, Alias("Seqline.OutgoingMessage")]
 public sealed record OutgoingMessage(
     [property: Id(0)] string SenderId,
     [property: Id(1)] string ClientMsgId,
-    [property: Id(2)] string Body);
+    [property: Id(2)] string Body,
+    [property: Id(3)] IReadOnlyList<string>? Mentions = null);
 
 /// <summary>The acknowledgement of a send: the message is durable at <paramref name="Seq"/>.</summary>
 /// <param name="Duplicate">True when this was a retry of a message already stored.</param>
@@ -69,7 +71,8 @@ public sealed record ChatMessage(
     [property: Id(3)] string ClientMsgId,
     [property: Id(4)] DateTimeOffset SentAt,
     [property: Id(5)] string Body,
-    [property: Id(6)] bool Recalled = false);
+    [property: Id(6)] bool Recalled = false,
+    [property: Id(7)] IReadOnlyList<string>? Mentions = null);
 
 /// <summary>A page of history in ascending seq order.</summary>
 /// <param name="HasMore">More messages lie beyond the page in the direction that was read.</param>

@@ -25,6 +25,22 @@ public interface IInboxGrain : IGrainWithStringKey
     [Alias("MarkRead")]
     Task<ConversationSummary> MarkRead(string conversationId, long seq);
 
+    /// <summary>Hides one message for all the user's devices; others still see it.</summary>
+    [Alias("Hide")]
+    Task<ConversationSummary> Hide(string conversationId, long seq);
+
+    /// <summary>Clears the conversation up to <paramref name="throughSeq"/> for all the user's devices (and reads it).</summary>
+    [Alias("Clear")]
+    Task<ConversationSummary> Clear(string conversationId, long throughSeq);
+
+    /// <summary>What the user hid of a conversation, so history can leave it out.</summary>
+    [Alias("GetHidden")]
+    Task<HiddenMessages> GetHidden(string conversationId);
+
+    /// <summary>Tells a member of a read-fan-out conversation they are mentioned at these seqs.</summary>
+    [Alias("Mentioned")]
+    Task Mentioned(string conversationId, IReadOnlyList<long> seqs);
+
     /// <summary>
     /// Appends a conversation's messages. Idempotent on (conversation, seq): what the inbox has
     /// already is skipped, so a resumed fan-out never duplicates.

@@ -19,6 +19,15 @@ public static class SyncEventTypes
 
     /// <summary>The message at <c>seq</c> was recalled by its sender; show a tombstone.</summary>
     public const string Recall = "recall";
+
+    /// <summary>The user hid the message at <c>seq</c> on all their devices.</summary>
+    public const string Hidden = "hidden";
+
+    /// <summary>The user cleared the conversation up to <c>seq</c> on all their devices.</summary>
+    public const string Cleared = "cleared";
+
+    /// <summary>The user is mentioned in the message at <c>seq</c> of a read-fan-out conversation.</summary>
+    public const string Mention = "mention";
 }
 
 /// <summary>
@@ -36,10 +45,11 @@ public sealed record SyncEvent(
     [property: Id(5)] DateTimeOffset? SentAt = null,
     [property: Id(6)] string? Body = null,
     [property: Id(7)] FanoutMode? Fanout = null,
-    [property: Id(8)] bool? Recalled = null)
+    [property: Id(8)] bool? Recalled = null,
+    [property: Id(9)] IReadOnlyList<string>? Mentions = null)
 {
     public static SyncEvent For(ChatMessage m) =>
-        new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null);
+        new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null, Mentions: m.Mentions);
 }
 
 /// <summary>The newest message of a conversation, for conversation lists.</summary>
@@ -60,7 +70,9 @@ public sealed record ConversationSummary(
     [property: Id(4)] long LastSeq,
     [property: Id(5)] long ReadSeq,
     [property: Id(6)] long Unread,
-    [property: Id(7)] MessagePreview? LastMessage);
+    [property: Id(7)] MessagePreview? LastMessage,
+    [property: Id(8)] long Mentions = 0,
+    [property: Id(9)] long ClearedThrough = 0);
 
 /// <summary>
 /// The answer to a sync pull. With <paramref name="Reset"/> the events are empty and
@@ -94,3 +106,9 @@ public sealed record InboxDelivery(
     [property: Id(1)] IReadOnlyList<ChatMessage> Messages,
     [property: Id(2)] FanoutChange? Change = null,
     [property: Id(3)] IReadOnlyList<long>? Recalls = null);
+
+/// <summary>What a user has hidden of a conversation for all their devices.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.HiddenMessages")]
+public sealed record HiddenMessages(
+    [property: Id(0)] long ClearedThrough,
+    [property: Id(1)] IReadOnlyList<long> Hidden);

@@ -244,7 +244,8 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
                 var now = _clock.GetUtcNow();
                 var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
                 var messages = batch
-                    .Select((p, i) => new ChatMessage(Id, _head + 1 + i, p.Message.SenderId, p.Message.ClientMsgId, sentAt, p.Message.Body))
+                    .Select((p, i) => new ChatMessage(Id, _head + 1 + i, p.Message.SenderId, p.Message.ClientMsgId, sentAt, p.Message.Body,
+                        Mentions: Mentions.Of(p.Message, _state.State.Members)))
                     .ToList();
                 _assignedThrough = messages[^1].Seq;
                 try
@@ -343,7 +344,11 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
                         var delivery = new InboxDelivery(Ref, mode == FanoutMode.Write ? batch : [], change);
                         await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
                     }
-                    if (mode == FanoutMode.Read) await Publish(batch);
+                    if (mode == FanoutMode.Read)
+                    {
+                        await Publish(batch);
+                        await NotifyMentioned(batch);
+                    }
                     _outbox.RemoveRange(0, batch.Count);
                     _state.State.FannedOutThrough = batch[^1].Seq;
                     ForgetDeliveredChanges();
@@ -386,6 +391,12 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
             LogPublishFailed(error, Id);
         }
     }
+
+    // In read fan-out nobody's inbox sees the messages, so the mentioned members are told directly.
+    private Task NotifyMentioned(List<ChatMessage> batch) => Task.WhenAll(batch
+        .SelectMany(m => (m.Mentions ?? []).Select(user => (User: user, m.Seq)))
+        .GroupBy(x => x.User)
+        .Select(g => GrainFactory.GetGrain<IInboxGrain>(g.Key).Mentioned(Id, g.Select(x => x.Seq).ToList())));
 
     private FanoutMode ModeAt(long seq) =>
         _state.State.FanoutChanges.LastOrDefault(c => c.Since <= seq)?.Mode ?? FanoutMode.Write;

@@ -14,13 +14,13 @@ internal static class MessageCodec
     public static TimelineEntry ToEntry(ChatMessage message) => new(
         message.Seq,
         message.SentAt,
-        JsonSerializer.SerializeToUtf8Bytes(new StoredMessage(message.SenderId, message.ClientMsgId, message.Body, message.Recalled ? true : null), PayloadJson.Default.StoredMessage));
+        JsonSerializer.SerializeToUtf8Bytes(new StoredMessage(message.SenderId, message.ClientMsgId, message.Body, message.Recalled ? true : null, message.Mentions is { Count: > 0 } m ? m : null), PayloadJson.Default.StoredMessage));
 
     public static ChatMessage ToMessage(string conversationId, TimelineEntry entry)
     {
         var stored = JsonSerializer.Deserialize(entry.Payload, PayloadJson.Default.StoredMessage)
             ?? throw new InvalidDataException($"Entry {entry.Seq} of '{conversationId}' is empty.");
-        return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body, stored.Recalled == true);
+        return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body, stored.Recalled == true, stored.Mentions);
     }
 
     public static TimelineEntry ToEntry(long seq, DateTimeOffset at, SyncEvent syncEvent) =>
@@ -31,7 +31,7 @@ internal static class MessageCodec
         ?? throw new InvalidDataException($"Inbox entry {entry.Seq} is empty.");
 }
 
-internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body, bool? Recalled = null);
+internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body, bool? Recalled = null, IReadOnlyList<string>? Mentions = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredMessage))]

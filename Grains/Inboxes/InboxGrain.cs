@@ -31,6 +31,7 @@ public sealed partial class InboxGrain(
 {
     private const int PreviewLength = 100;
     private const int MaxRecentRecalls = 100;
+    private const int MaxHidden = 1000;
     private readonly ObserverManager<IInboxObserver> _observers = new(push.Value.ObserverExpiry, logger);
     private long _trimmedThrough;
 
@@ -80,13 +81,46 @@ public sealed partial class InboxGrain(
     public async Task<ConversationSummary> MarkRead(string conversationId, long seq)
     {
         if (seq < 0) throw SeqlineException.Invalid("seq must not be negative.");
-        if (!Index.Conversations.TryGetValue(conversationId, out var entry))
-            throw SeqlineException.Forbidden($"'{UserId}' is not a member of '{conversationId}'.");
-
+        var entry = Member(conversationId);
         var target = Math.Min(seq, await LastSeqOf(conversationId, entry));
         if (target > entry.ReadSeq) await Append([new SyncEvent(SyncEventTypes.Read, conversationId, target)]);
         return await Summary(conversationId, entry);
     }
+
+    public async Task<ConversationSummary> Hide(string conversationId, long seq)
+    {
+        var entry = Member(conversationId);
+        if (seq < 1 || seq > await LastSeqOf(conversationId, entry)) throw SeqlineException.Invalid($"'{conversationId}' has no message {seq}.");
+        if (seq > entry.ClearedThrough && !entry.Hidden.Contains(seq)) await Append([new SyncEvent(SyncEventTypes.Hidden, conversationId, seq)]);
+        return await Summary(conversationId, entry);
+    }
+
+    public async Task<ConversationSummary> Clear(string conversationId, long throughSeq)
+    {
+        var entry = Member(conversationId);
+        if (throughSeq < 0) throw SeqlineException.Invalid("seq must not be negative.");
+        var target = Math.Min(throughSeq, await LastSeqOf(conversationId, entry));
+        if (target > entry.ClearedThrough) await Append([new SyncEvent(SyncEventTypes.Cleared, conversationId, target)]);
+        return await Summary(conversationId, entry);
+    }
+
+    // Membership is the conversation's to check; an inbox that does not know the conversation hid nothing.
+    public Task<HiddenMessages> GetHidden(string conversationId) => Task.FromResult(
+        Index.Conversations.TryGetValue(conversationId, out var entry)
+            ? new HiddenMessages(entry.ClearedThrough, entry.Hidden.ToList())
+            : new HiddenMessages(0, []));
+
+    public async Task Mentioned(string conversationId, IReadOnlyList<long> seqs)
+    {
+        if (!Index.Conversations.TryGetValue(conversationId, out var entry)) return;
+        var fresh = seqs.Where(s => s > entry.ReadSeq && !entry.MentionSeqs.Contains(s)).Distinct().Order().ToList();
+        if (fresh.Count > 0) await Append(fresh.Select(s => new SyncEvent(SyncEventTypes.Mention, conversationId, s)).ToList());
+    }
+
+    private ConversationIndexEntry Member(string conversationId) =>
+        Index.Conversations.TryGetValue(conversationId, out var entry)
+            ? entry
+            : throw SeqlineException.Forbidden($"'{UserId}' is not a member of '{conversationId}'.");
 
     public async Task Deliver(InboxDelivery delivery)
     {
@@ -175,10 +209,23 @@ public sealed partial class InboxGrain(
                 entry.LastMessage = new MessagePreview(e.Seq, e.SenderId!, e.SentAt!.Value, Preview(e.Body!));
                 entry.LastActivity = e.SentAt.Value;
                 // Writing a message means having read up to it.
-                if (e.SenderId == UserId) entry.ReadSeq = Math.Max(entry.ReadSeq, e.Seq);
+                if (e.SenderId == UserId) ReadUpTo(entry, e.Seq);
+                else if (e.Mentions?.Contains(UserId) == true && e.Seq > entry.ReadSeq) entry.MentionSeqs.Add(e.Seq);
                 break;
             case SyncEventTypes.Read:
-                entry.ReadSeq = Math.Max(entry.ReadSeq, e.Seq);
+                ReadUpTo(entry, e.Seq);
+                break;
+            case SyncEventTypes.Mention:
+                if (e.Seq > entry.ReadSeq && !entry.MentionSeqs.Contains(e.Seq)) entry.MentionSeqs.Add(e.Seq);
+                break;
+            case SyncEventTypes.Hidden:
+                entry.Hidden.Add(e.Seq);
+                if (entry.Hidden.Count > MaxHidden) entry.Hidden.RemoveAt(0);
+                break;
+            case SyncEventTypes.Cleared:
+                entry.ClearedThrough = Math.Max(entry.ClearedThrough, e.Seq);
+                entry.Hidden.RemoveAll(seq => seq <= entry.ClearedThrough);
+                ReadUpTo(entry, e.Seq);
                 break;
             case SyncEventTypes.Recall:
                 entry.RecentRecalls.Add(e.Seq);
@@ -193,6 +240,12 @@ public sealed partial class InboxGrain(
                 entry.LastSeq = Math.Max(entry.LastSeq, e.Seq - 1);
                 break;
         }
+    }
+
+    private static void ReadUpTo(ConversationIndexEntry entry, long seq)
+    {
+        entry.ReadSeq = Math.Max(entry.ReadSeq, seq);
+        entry.MentionSeqs.RemoveAll(s => s <= entry.ReadSeq);
     }
 
     private async Task<IReadOnlyList<ConversationSummary>> Snapshot()
@@ -218,7 +271,9 @@ public sealed partial class InboxGrain(
                 (lastSeq, lastMessage) = (m.Seq, new MessagePreview(m.Seq, m.SenderId, m.SentAt, Preview(m.Body)));
             }
         }
-        return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq), lastMessage);
+        if (lastMessage is not null && (lastMessage.Seq <= e.ClearedThrough || e.Hidden.Contains(lastMessage.Seq))) lastMessage = null;
+        return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq), lastMessage,
+            e.MentionSeqs.Count(s => s > e.ReadSeq), e.ClearedThrough);
     }
 
     private async Task<long> LastSeqOf(string conversationId, ConversationIndexEntry entry) => entry.Fanout == FanoutMode.Read

@@ -42,4 +42,13 @@ public sealed class ConversationIndexEntry
 
     /// <summary>The most recent recalls applied here, so a recall delivered twice is one event.</summary>
     [Id(8)] public List<long> RecentRecalls { get; set; } = [];
+
+    /// <summary>Seqs of unread messages that mention the user (pruned as the read position passes them).</summary>
+    [Id(9)] public List<long> MentionSeqs { get; set; } = [];
+
+    /// <summary>Messages up to here are cleared for all the user's devices.</summary>
+    [Id(10)] public long ClearedThrough { get; set; }
+
+    /// <summary>Single messages above <see cref="ClearedThrough"/> hidden for all the user's devices.</summary>
+    [Id(11)] public List<long> Hidden { get; set; } = [];
 }

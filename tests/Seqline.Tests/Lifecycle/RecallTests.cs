@@ -62,5 +62,35 @@ public sealed class RecallTests : IDisposable
         Assert.Equal("three", bobTablet.Events.Single(e => e.Seq == 3 && e.Type == "message").Body);
     }
 
+    [Fact]
+    public async Task What_a_user_hides_or_clears_leaves_their_history_on_every_device_but_not_anyone_elses()
+    {
+        await using var server = await SeqlineServer.StartNode(_data.Path, settings: new Dictionary<string, string?>
+        {
+            ["Seqline:Fanout:ReadFanoutAbove"] = "2",
+            ["Seqline:Fanout:WriteFanoutAtOrBelow"] = "1",
+        });
+        using var alice = await SignIn(server, "alice");
+        using var bob = await SignIn(server, "bob");
+        var id = await alice.CreateGroup("bob", "carol");
+        for (var i = 1; i <= 5; i++)
+        {
+            var mentions = i == 3 ? new[] { "alice" } : null;
+            var sent = await bob.Http.PostAsJsonAsync($"api/conversations/{id}/messages", new { clientMsgId = $"b{i}", body = $"m{i}", mentions });
+            Assert.Equal(HttpStatusCode.Created, sent.StatusCode);
+        }
+        var row = (await Json(await alice.Http.GetAsync("api/conversations"))).EnumerateArray().Single();
+        Assert.Equal("read", row.GetProperty("fanout").GetString());
+        await Eventually.True(async () => (await Json(await alice.Http.GetAsync("api/conversations"))).EnumerateArray().Single().GetProperty("mentions").GetInt64() == 1,
+            TimeSpan.FromSeconds(10), "the mention in a read-fan-out group");
+
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/clear", new { seq = 2 })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/hide", new { seq = 4 })).StatusCode);
+        await AssertProblem(await alice.Http.PostAsJsonAsync($"api/conversations/{id}/hide", new { }), HttpStatusCode.BadRequest, "invalid");
+
+        Assert.Equal([3L, 5L], await alice.HistorySeqs(id));
+        Assert.Equal([1L, 2L, 3L, 4L, 5L], await bob.HistorySeqs(id));
+    }
+
     public void Dispose() => _data.Dispose();
 }
