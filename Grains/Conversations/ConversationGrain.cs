@@ -28,6 +28,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private readonly SeqlineLimits _limits;
     private readonly ConversationOptions _options;
     private readonly FanoutOptions _fanout;
+    private readonly RetentionOptions _retention;
     private readonly IFanoutGate _gate;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
@@ -38,6 +39,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private readonly SemaphoreSlim _stateWrite = new(1, 1);
     private long _head;
     private long _assignedThrough;
+    private long _trimmedThrough;
     private bool _committing;
     private bool _fanningOut;
     private bool _broken;
@@ -50,6 +52,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         IOptions<SeqlineLimits> limits,
         IOptions<ConversationOptions> options,
         IOptions<FanoutOptions> fanout,
+        IOptions<RetentionOptions> retention,
         IFanoutGate gate,
         [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
         ILogger<ConversationGrain> logger)
@@ -59,6 +62,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         _limits = limits.Value;
         _options = options.Value;
         _fanout = fanout.Value;
+        _retention = retention.Value;
         _gate = gate;
         _clock = clock;
         _logger = logger;
@@ -72,15 +76,26 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _head = _assignedThrough = (await _timeline.GetHeadAsync(Id, cancellationToken)).LastSeq;
+        var head = await _timeline.GetHeadAsync(Id, cancellationToken);
+        _head = _assignedThrough = head.LastSeq;
+        _trimmedThrough = head.TrimmedThrough;
+        if (_retention.StorageTimeline is not null)
+            this.RegisterGrainTimer(TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, _retention.TrimInterval) { Interleave = true });
         // Messages acknowledged before a crash but not yet in every inbox: fan them out again.
-        for (var after = _state.State.FannedOutThrough; after < _head;)
+        for (var after = Math.Max(_state.State.FannedOutThrough, _trimmedThrough); after < _head;)
         {
             var entries = await _timeline.ReadAfterAsync(Id, after, _options.FanoutBatch, cancellationToken);
             _outbox.AddRange(entries.Select(e => MessageCodec.ToMessage(Id, e)));
             after = entries[^1].Seq;
         }
         StartFanout();
+    }
+
+    // Only where a deployment sets a storage retention: by default conversations keep everything.
+    private async Task TrimExpired(CancellationToken cancellationToken)
+    {
+        var cutoff = _clock.GetUtcNow() - _retention.StorageTimeline!.Value;
+        _trimmedThrough = await RetentionTrimmer.TrimExpired(_timeline, Id, cutoff, _retention, cancellationToken);
     }
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
@@ -190,7 +205,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     public async Task<ChatMessage> Recall(string userId, long seq)
     {
         RequireMember(userId);
-        if (seq < 1 || seq > _head) throw SeqlineException.NotFound($"'{Id}' has no message {seq}.");
+        if (seq <= _trimmedThrough || seq > _head) throw SeqlineException.NotFound($"'{Id}' has no message {seq}.");
         var entries = await _timeline.ReadAfterAsync(Id, seq - 1, 1);
         if (entries.Count == 0) throw SeqlineException.NotFound($"'{Id}' has no message {seq}.");
         var message = MessageCodec.ToMessage(Id, entries[0]);
@@ -218,7 +233,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         if (upTo < 1) throw SeqlineException.Invalid("before must be positive.");
         var entries = await _timeline.ReadBeforeAsync(Id, upTo, limit);
         var messages = entries.Select(e => MessageCodec.ToMessage(Id, e)).ToList();
-        return new MessagePage(messages, messages.Count > 0 && messages[0].Seq > 1);
+        return new MessagePage(messages, messages.Count > 0 && messages[0].Seq > _trimmedThrough + 1);
     }
 
     public async Task<MessagePage> ReadAfter(string userId, long after, int limit)
@@ -226,6 +241,8 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         RequireMember(userId);
         _limits.RequirePageSize(limit);
         if (after < 0) throw SeqlineException.Invalid("after must not be negative.");
+        // History below the retention horizon is gone: the page starts where the timeline does now.
+        after = Math.Max(after, _trimmedThrough);
         var entries = after >= _head ? [] : await _timeline.ReadAfterAsync(Id, after, (int)Math.Min(limit, _head - after));
         var messages = entries.Select(e => MessageCodec.ToMessage(Id, e)).ToList();
         return new MessagePage(messages, (messages.Count > 0 ? messages[^1].Seq : after) < _head);

@@ -116,5 +116,31 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal([1L, 2L, 3L], device.MessageSeqs(id));
     }
 
+    [Fact]
+    public async Task A_deployment_retention_for_conversations_trims_their_history_too()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var node = await Start(s => s.AddKeyedSingleton<TimeProvider>(RetentionOptions.Clock, clock), new()
+        {
+            [$"{RetentionOptions.Section}:StorageTimeline"] = "30.00:00:00",
+            [$"{RetentionOptions.Section}:TrimInterval"] = "00:00:00.200",
+        });
+        var id = Ids.Conversation();
+        var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+        await conversation.Create(new NewConversation("ann", ["ben"], null, ConversationKind.Group));
+        for (var i = 1; i <= 4; i++) await conversation.Send(new OutgoingMessage("ann", $"a{i}", $"old {i}"));
+
+        clock.Advance(TimeSpan.FromDays(31));
+        await conversation.Send(new OutgoingMessage("ann", "a5", "new 5"));
+        await Eventually.True(async () => (await node.ConversationTimelines.GetHeadAsync(id)).TrimmedThrough == 4,
+            TimeSpan.FromSeconds(10), "the old messages to expire");
+
+        var history = await conversation.ReadBefore("ben", null, 100);
+        Assert.Equal(["new 5"], history.Messages.Select(m => m.Body));
+        Assert.False(history.HasMore);
+        Assert.Equal([5L], (await conversation.ReadAfter("ben", 0, 100)).Messages.Select(m => m.Seq));
+        await Assert.ThrowsAsync<SeqlineException>(() => conversation.Recall("ann", 2));
+    }
+
     public void Dispose() => _data.Dispose();
 }
