@@ -21,7 +21,8 @@ public sealed class ClientDevice : IAsyncDisposable
         .Select(e => e.Seq)
         .ToList();
 
-    public static async Task<ClientDevice> Connect(SeqlineServer server, string token, ICheckpointStore? checkpoints = null, HttpMessageHandler? handler = null)
+    public static async Task<ClientDevice> Connect(SeqlineServer server, string token, ICheckpointStore? checkpoints = null,
+        HttpMessageHandler? handler = null, Action<SyncPage>? onReset = null)
     {
         var client = new SeqlineClient(new SeqlineClientOptions
         {
@@ -35,6 +36,11 @@ public sealed class ClientDevice : IAsyncDisposable
         client.EventReceived += e =>
         {
             lock (device._events) device._events.Add(e);
+            return Task.CompletedTask;
+        };
+        client.ResetReceived += page =>
+        {
+            onReset?.Invoke(page);
             return Task.CompletedTask;
         };
         await client.ConnectAsync();

@@ -142,5 +142,34 @@ public sealed class RetentionTests : IDisposable
         await Assert.ThrowsAsync<SeqlineException>(() => conversation.Recall("ann", 2));
     }
 
+    [Fact]
+    public async Task The_client_library_takes_the_reset_of_an_expired_cursor_and_pages_history_instead()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var server = await SeqlineServer.StartNode(_data.Path, s => s.AddKeyedSingleton<TimeProvider>(RetentionOptions.Clock, clock),
+            new Dictionary<string, string?> { [$"{RetentionOptions.Section}:TrimInterval"] = "00:00:00.200" });
+        var (aliceToken, bobToken) = (await server.Token("alice"), await server.Token("bob"));
+        var checkpoint = new Seqline.Client.InMemoryCheckpointStore();
+        await (await ClientDevice.Connect(server, aliceToken, checkpoint)).DisposeAsync();
+        await using var bob = await ClientDevice.Connect(server, bobToken);
+        var conversation = await bob.Client.CreateConversationAsync(["alice"], "while you were away");
+        for (var i = 1; i <= 3; i++) await bob.Client.SendAsync(conversation.ConversationId, $"message {i}");
+
+        clock.Advance(TimeSpan.FromDays(8));
+        await bob.Client.SendAsync(conversation.ConversationId, "message 4");
+        var inboxes = server.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Inboxes);
+        await Eventually.True(async () => (await inboxes.GetHeadAsync("alice")).TrimmedThrough > 0, TimeSpan.FromSeconds(10), "alice's inbox to expire");
+
+        // Alice's laptop comes back with its week-old cursor.
+        Seqline.Client.SyncPage? reset = null;
+        await using var laptop = await ClientDevice.Connect(server, aliceToken, checkpoint, onReset: page => reset = page);
+        Assert.NotNull(reset);
+        var row = Assert.Single(reset!.Conversations!);
+        Assert.Equal(4, row.LastSeq);
+        var history = await laptop.Client.GetHistoryBeforeAsync(row.ConversationId, null, 100);
+        Assert.Equal(["message 1", "message 2", "message 3", "message 4"], history.Messages.Select(m => m.Body));
+        Assert.Empty(laptop.MessageSeqs(row.ConversationId));
+    }
+
     public void Dispose() => _data.Dispose();
 }
