@@ -1,9 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Seqline.Conversations;
-using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
 using Seqline.Timelines;
-using Seqline.Timelines.Sqlite;
 using Xunit.Abstractions;
 
 namespace Seqline.Tests.Fanout;
@@ -49,10 +47,8 @@ public sealed class FanoutCostComparison(ITestOutputHelper output)
         CountingTimelineStore? conversations = null, inboxes = null;
         await using var node = await new EmbeddedNode(data.Path, services =>
         {
-            services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, (sp, _) =>
-                conversations = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Conversations)));
-            services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, (sp, _) =>
-                inboxes = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Inboxes)));
+            CountingTimelineStore.CountSqlite(services, TimelineStoreNames.Conversations, store => conversations = store);
+            CountingTimelineStore.CountSqlite(services, TimelineStoreNames.Inboxes, store => inboxes = store);
         }, new Dictionary<string, string?>
         {
             ["Seqline:Fanout:ReadFanoutAbove"] = readAbove.ToString(),

@@ -3,10 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Seqline.Api.Push;
 using Seqline.Conversations;
 using Seqline.Hosting;
-using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
 using Seqline.Timelines;
-using Seqline.Timelines.Sqlite;
 
 namespace Seqline.Tests.Fanout;
 
@@ -18,10 +16,8 @@ public sealed class ReadFanoutTests : IDisposable
 
     private Task<SeqlineServer> StartNode(IDictionary<string, string?>? settings = null) => SeqlineServer.StartNode(_data.Path, services =>
     {
-        services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, (sp, _) =>
-            _conversations = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Conversations)));
-        services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, (sp, _) =>
-            _inboxes = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Inboxes)));
+        CountingTimelineStore.CountSqlite(services, TimelineStoreNames.Conversations, store => _conversations = store);
+        CountingTimelineStore.CountSqlite(services, TimelineStoreNames.Inboxes, store => _inboxes = store);
     }, settings);
 
     private static Task Subscribed(SeqlineServer server, IEnumerable<string> users) =>

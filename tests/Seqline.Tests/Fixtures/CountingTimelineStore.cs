@@ -1,10 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
+using Seqline.Timelines.Sqlite;
 
 namespace Seqline.Tests.Fixtures;
 
 /// <summary>Counts the rows a store is asked to write and the rows it hands back.</summary>
 public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
 {
+    /// <summary>Puts a counting store in front of a node's SQLite timelines named <paramref name="name"/>.</summary>
+    public static void CountSqlite(IServiceCollection services, string name, Action<CountingTimelineStore> created) =>
+        services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
+        {
+            var store = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
+            created(store);
+            return store;
+        });
+
     private long _written;
     private long _read;
     private long _queries;

@@ -3,10 +3,8 @@ using Microsoft.Extensions.Time.Testing;
 using Seqline.Conversations;
 using Seqline.Hosting;
 using Seqline.Inboxes;
-using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
 using Seqline.Timelines;
-using Seqline.Timelines.Sqlite;
 
 namespace Seqline.Tests.Lifecycle;
 
@@ -19,8 +17,7 @@ public sealed class RetentionTests : IDisposable
     private Task<EmbeddedNode> Start(Action<IServiceCollection>? more = null, Dictionary<string, string?>? settings = null) =>
         new EmbeddedNode(_data.Path, services =>
         {
-            services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, (sp, _) =>
-                _inboxes = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), TimelineStoreNames.Inboxes)));
+            CountingTimelineStore.CountSqlite(services, TimelineStoreNames.Inboxes, store => _inboxes = store);
             more?.Invoke(services);
         }, settings).Start();
 
