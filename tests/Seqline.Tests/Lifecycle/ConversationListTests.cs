@@ -50,6 +50,23 @@ public sealed class ConversationListTests(MemoryCluster cluster)
     }
 
     [Fact]
+    public async Task The_list_is_ordered_by_last_activity()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        var ids = new[] { Ids.Conversation(), Ids.Conversation(), Ids.Conversation() };
+        foreach (var id in ids) await Conversation(id).Create(new NewConversation(alice, [bob], id, ConversationKind.Group));
+        foreach (var id in new[] { ids[1], ids[0], ids[2], ids[1] })
+        {
+            await Conversation(id).Send(new OutgoingMessage(bob, Ids.ClientMsg(), "ping"));
+            await Task.Delay(5); // distinct millisecond timestamps
+        }
+        await Row(alice, ids[1], 2);
+        await Row(alice, ids[0], 1);
+        await Row(alice, ids[2], 1);
+        Assert.Equal([ids[1], ids[2], ids[0]], (await Inbox(alice).GetConversations()).Select(c => c.ConversationId));
+    }
+
+    [Fact]
     public async Task Hiding_and_clearing_reach_all_the_users_devices_and_touch_nobody_else()
     {
         var (id, alice, bob) = (Ids.Conversation(), Ids.User("alice"), Ids.User("bob"));

@@ -168,5 +168,39 @@ public sealed class RetentionTests : IDisposable
         Assert.Empty(laptop.MessageSeqs(row.ConversationId));
     }
 
+    [Fact]
+    public async Task An_inbox_that_lost_its_state_starts_a_new_epoch_and_old_cursors_reset()
+    {
+        var id = Ids.Conversation();
+        string cursor;
+        await using (var node = await Start())
+        {
+            await node.Grains.GetGrain<IConversationGrain>(id).Create(new NewConversation("ann", ["ben"], null, ConversationKind.Group));
+            await node.Grains.GetGrain<IConversationGrain>(id).Send(new OutgoingMessage("ann", "a1", "hello"));
+            var device = await new TestDevice(node.Grains, "ben").Connect();
+            await device.PullAll();
+            cursor = device.Cursor!;
+            Assert.False((await node.Grains.GetGrain<IInboxGrain>("ben").Sync(cursor, 10)).Reset);
+        }
+
+        // Ben's inbox state is lost (a restore from an older backup would do the same).
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={Path.Combine(_data.Path, "seqline.db")}"))
+        {
+            await connection.OpenAsync();
+            await using var wipe = connection.CreateCommand();
+            wipe.CommandText = "DELETE FROM grain_state WHERE state_name = 'inbox' AND grain_id LIKE '%/ben'";
+            Assert.Equal(1, await wipe.ExecuteNonQueryAsync());
+        }
+
+        await using (var node = await Start())
+        {
+            var page = await node.Grains.GetGrain<IInboxGrain>("ben").Sync(cursor, 10);
+            Assert.True(page.Reset);
+            var row = Assert.Single(page.Conversations!);
+            Assert.Equal((id, 1L), (row.ConversationId, row.LastSeq));
+            Assert.False((await node.Grains.GetGrain<IInboxGrain>("ben").Sync(page.Cursor, 10)).Reset);
+        }
+    }
+
     public void Dispose() => _data.Dispose();
 }
