@@ -1,0 +1,109 @@
+import type { ConversationSummary, ConversationView, MessagePage, SendReceipt, SyncPage } from './types';
+
+/**
+ * A failed call. `status` 0 means the request got no answer (offline, connection cut, timeout):
+ * whether it reached the server is unknown, so it is retried with the same idempotency key.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string | undefined,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /** Worth retrying later: no answer, the server busy, or rate limited. */
+  get transient(): boolean {
+    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
+  }
+}
+
+const RequestTimeoutMs = 20_000;
+
+/** The node's HTTP API, same origin, with the user's bearer token. */
+export class Api {
+  constructor(
+    private readonly token: () => string,
+    private readonly onUnauthorized: () => void,
+  ) {}
+
+  static async devToken(userId: string): Promise<string> {
+    const body = await request<{ token: string }>('POST', '/api/dev/token', undefined, { userId });
+    return body.token;
+  }
+
+  conversations(): Promise<ConversationSummary[]> {
+    return this.call('GET', '/api/conversations');
+  }
+
+  createGroup(members: string[], title: string | null): Promise<ConversationView> {
+    return this.call('POST', '/api/conversations', { members, title: title || undefined, kind: 'group' });
+  }
+
+  send(conversationId: string, clientMsgId: string, body: string): Promise<SendReceipt> {
+    return this.call('POST', `/api/conversations/${enc(conversationId)}/messages`, { clientMsgId, body });
+  }
+
+  /** Up to `limit` messages below `before` (the newest without it), ascending. */
+  historyBefore(conversationId: string, before: number | null, limit: number): Promise<MessagePage> {
+    const query = before === null ? `limit=${limit}` : `before=${before}&limit=${limit}`;
+    return this.call('GET', `/api/conversations/${enc(conversationId)}/messages?${query}`);
+  }
+
+  markRead(conversationId: string, seq: number): Promise<ConversationSummary> {
+    return this.call('POST', `/api/conversations/${enc(conversationId)}/read`, { seq });
+  }
+
+  sync(cursor: string | null, limit: number): Promise<SyncPage> {
+    const query = cursor === null ? `limit=${limit}` : `cursor=${enc(cursor)}&limit=${limit}`;
+    return this.call('GET', `/api/sync?${query}`);
+  }
+
+  private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    try {
+      return await request<T>(method, path, this.token(), body);
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) this.onUnauthorized();
+      throw e;
+    }
+  }
+}
+
+async function request<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (token) headers.authorization = `Bearer ${token}`;
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  let response: Response;
+  let text: string;
+  try {
+    response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      signal: AbortSignal.timeout(RequestTimeoutMs),
+      cache: 'no-store',
+    });
+    text = await response.text();
+  } catch {
+    throw new ApiError(0, 'network', 'No connection to the server.');
+  }
+  if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+
+  let problem: { code?: string; detail?: string; title?: string } = {};
+  try {
+    problem = JSON.parse(text);
+  } catch {
+    // not problem details: keep the status line
+  }
+  const retryAfter = Number(response.headers.get('retry-after'));
+  throw new ApiError(
+    response.status,
+    problem.code,
+    problem.detail || problem.title || `${response.status} ${response.statusText}`,
+    Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter : undefined,
+  );
+}
+
+const enc = encodeURIComponent;

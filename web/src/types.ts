@@ -1,0 +1,111 @@
+// The wire contract (docs/api.md) and what this device keeps of it in IndexedDB.
+
+export interface Message {
+  conversationId: string;
+  seq: number;
+  senderId: string;
+  clientMsgId: string;
+  sentAt: string;
+  body: string;
+}
+
+export interface MessagePreview {
+  seq: number;
+  senderId: string;
+  sentAt: string;
+  body: string;
+}
+
+export interface ConversationSummary {
+  conversationId: string;
+  title?: string | null;
+  kind: string;
+  fanout: string;
+  lastSeq: number;
+  readSeq: number;
+  unread: number;
+  lastMessage?: MessagePreview | null;
+}
+
+export interface ConversationView {
+  conversationId: string;
+  kind: string;
+  title?: string | null;
+  members: string[];
+  fanout: string;
+  lastSeq: number;
+}
+
+export interface SendReceipt {
+  conversationId: string;
+  seq: number;
+  sentAt: string;
+  duplicate: boolean;
+}
+
+export interface MessagePage {
+  messages: Message[];
+  hasMore: boolean;
+}
+
+/** One entry of the user's sync timeline. Types other than these are skipped. */
+export interface SyncEvent {
+  type: string;
+  conversationId: string;
+  seq: number;
+  senderId?: string;
+  clientMsgId?: string;
+  sentAt?: string;
+  body?: string;
+}
+
+export interface SyncPage {
+  reset: boolean;
+  events: SyncEvent[];
+  cursor: string;
+  hasMore: boolean;
+  conversations?: ConversationSummary[] | null;
+}
+
+/** The hub's `events` push: apply only when this device's cursor is `prevCursor`. */
+export interface PushBatch {
+  events: SyncEvent[];
+  prevCursor: string;
+  cursor: string;
+}
+
+/**
+ * A conversation as this device knows it. Besides the list row it records which messages are in
+ * the local cache: every seq from `cacheFrom` to `cacheTo` (both 0 when none), with
+ * `cacheStart` once `cacheFrom` is the conversation's first message.
+ */
+export interface ConversationRow {
+  conversationId: string;
+  title: string | null;
+  kind: string;
+  fanout: string;
+  lastSeq: number;
+  readSeq: number;
+  lastMessage: MessagePreview | null;
+  /** ISO time of the last message (or when this device learnt of the conversation), for ordering. */
+  lastActivity: string;
+  /** The other member of a direct conversation, when this device knows it. */
+  peer: string | null;
+  cacheFrom: number;
+  cacheTo: number;
+  cacheStart: boolean;
+}
+
+export type OutboxState = 'pending' | 'acked' | 'failed';
+
+/** A message this device is sending: kept until the sync timeline brings it back. */
+export interface OutboxItem {
+  clientMsgId: string;
+  conversationId: string;
+  body: string;
+  createdAt: number;
+  state: OutboxState;
+  seq?: number;
+  sentAt?: string;
+  error?: string;
+}

@@ -1,0 +1,365 @@
+import type { Changed, ChatClient } from '../client';
+import type { ConversationRow, Message, OutboxItem } from '../types';
+import { avatar } from './avatar';
+import { h, icon, Icons } from './dom';
+import { clock, colorFor, dayKey, dayLabel, titleOf } from './format';
+
+const InitialCount = 50;
+const PageCount = 50;
+const LoadOlderWithinPx = 400;
+const BottomSlackPx = 48;
+const MaxBodyBytes = 16 * 1024;
+const RunGapMs = 5 * 60_000;
+
+type ItemState = 'synced' | 'acked' | 'pending' | 'failed';
+
+interface Item {
+  key: string;
+  sig: string;
+  build: () => HTMLElement;
+}
+
+interface Bubble {
+  seq?: number;
+  senderId: string;
+  clientMsgId: string;
+  body: string;
+  sentAt: string;
+  state: ItemState;
+  error?: string;
+}
+
+/**
+ * One open conversation: its messages from the local cache, newest at the bottom; scrolling up
+ * shows older cached messages, then pages older history in from the server down to the first
+ * message. The device's own unsent messages show from the outbox until sync brings them back.
+ */
+export class ConversationPane {
+  readonly element: HTMLElement;
+  private readonly title = h('h2', { class: 'pane-title', 'data-testid': 'conversation-title' });
+  private readonly subtitle = h('span', { class: 'pane-subtitle' });
+  private readonly headerAvatar = h('div', { class: 'pane-avatar' });
+  private readonly scroller = h('div', { class: 'messages', 'data-testid': 'messages' });
+  private readonly inner = h('div', { class: 'messages-inner' });
+  private readonly input = h('textarea', {
+    class: 'composer-input', rows: 1, placeholder: 'Write a message…', 'data-testid': 'composer', 'aria-label': 'Message',
+  });
+  private readonly sendButton = h('button', { class: 'send', type: 'submit', 'aria-label': 'Send', title: 'Send', 'data-testid': 'send', disabled: true }, icon(Icons.send));
+  private readonly composerError = h('p', { class: 'composer-error', role: 'alert' });
+  private nodes = new Map<string, { sig: string; el: HTMLElement }>();
+  private viewFrom = 0;
+  private renderToken = 0;
+  private renderPending = false;
+  private loadingOlder = false;
+  private olderFailed = false;
+  private forceBottom = true;
+  /** The read position when the pane opened: the "New messages" divider goes above what was unread. */
+  private readAtOpen: number;
+  private destroyed = false;
+  private readonly onVisible = () => document.visibilityState === 'visible' && this.scheduleRender();
+
+  constructor(
+    private readonly client: ChatClient,
+    readonly conversationId: string,
+    private readonly close: () => void,
+  ) {
+    this.readAtOpen = client.conversations.get(conversationId)?.readSeq ?? 0;
+    this.scroller.append(this.inner);
+    this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    const form = h('form', { class: 'composer' }, this.input, this.sendButton);
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      void this.send();
+    });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+        e.preventDefault();
+        void this.send();
+      }
+    });
+    this.input.addEventListener('input', () => this.resizeInput());
+    this.element = h('div', { class: 'pane', 'data-testid': 'conversation-view', 'data-conversation-id': conversationId },
+      h('header', { class: 'pane-header' },
+        h('button', { class: 'icon-button back', 'aria-label': 'Back to conversations', title: 'Back', 'data-testid': 'back', onclick: () => this.close() }, icon(Icons.back)),
+        this.headerAvatar,
+        h('div', { class: 'pane-heading' }, this.title, this.subtitle),
+      ),
+      h('div', { class: 'offline-banner', 'data-testid': 'offline-banner' }, "You're offline. Messages will be sent when the connection is back."),
+      this.scroller,
+      this.composerError,
+      form,
+    );
+    document.addEventListener('visibilitychange', this.onVisible);
+  }
+
+  start(): void {
+    void this.render();
+    this.input.focus();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    document.removeEventListener('visibilitychange', this.onVisible);
+  }
+
+  update(changed: Changed): void {
+    if (changed.all || changed.list || changed.outbox || changed.messages?.has(this.conversationId)) this.scheduleRender();
+  }
+
+  private scheduleRender(): void {
+    if (this.renderPending) return;
+    this.renderPending = true;
+    window.setTimeout(() => {
+      this.renderPending = false;
+      void this.render();
+    }, 0);
+  }
+
+  private async render(): Promise<void> {
+    const token = ++this.renderToken;
+    const row = this.client.conversations.get(this.conversationId);
+    if (!row || this.destroyed) return;
+    this.renderHeader(row);
+
+    let messages: Message[] = [];
+    if (row.cacheTo > 0) {
+      const from = this.viewFrom > 0 ? Math.max(row.cacheFrom, this.viewFrom) : Math.max(row.cacheFrom, row.cacheTo - InitialCount + 1);
+      messages = await this.client.readMessages(this.conversationId, from, row.cacheTo);
+      if (token !== this.renderToken || this.destroyed) return;
+      this.viewFrom = from;
+    } else {
+      this.viewFrom = 0;
+    }
+    const atStart = row.cacheStart && (row.cacheTo === 0 || this.viewFrom <= row.cacheFrom);
+    const items = this.items(row, messages, atStart);
+
+    const atBottom = this.atBottom();
+    const anchor = atBottom || this.forceBottom ? null : this.anchor();
+    this.reconcile(items);
+    if (atBottom || this.forceBottom) {
+      this.scroller.scrollTop = this.scroller.scrollHeight;
+      this.forceBottom = false;
+    } else if (anchor) {
+      // Keep what the reader looks at in place when older messages are added above it.
+      const el = this.nodes.get(anchor.key)?.el;
+      if (el) this.scroller.scrollTop += el.getBoundingClientRect().top - anchor.top;
+    }
+
+    if (row.cacheTo === 0 && !row.cacheStart) void this.loadOlder();
+    else if (!atStart && this.scroller.scrollTop < LoadOlderWithinPx) void this.loadOlder();
+    this.markReadIfSeen(row);
+  }
+
+  private renderHeader(row: ConversationRow): void {
+    const name = titleOf(row);
+    if (this.title.textContent !== name) {
+      this.title.textContent = name;
+      this.headerAvatar.replaceChildren(avatar(name));
+    }
+    this.subtitle.textContent = row.kind === 'direct' ? 'Direct message' : 'Group';
+  }
+
+  /** What the pane shows, in order: history state, days, messages, the unread divider, the outbox. */
+  private items(row: ConversationRow, messages: Message[], atStart: boolean): Item[] {
+    const me = this.client.me;
+    const items: Item[] = [this.topItem(row, atStart, messages.length)];
+    const seen = new Set(messages.filter((m) => m.senderId === me).map((m) => m.clientMsgId));
+    const outbox = [...this.client.outbox.values()]
+      .filter((o) => o.conversationId === this.conversationId && !seen.has(o.clientMsgId))
+      .sort(outboxOrder);
+
+    const bubbles: Bubble[] = messages.map((m) => ({ ...m, state: 'synced' }));
+    // Acknowledged sends have a seq: between the synced messages they belong among; the rest last.
+    for (const o of outbox) {
+      const bubble = fromOutbox(o, me);
+      if (o.state === 'acked' && o.seq !== undefined && o.seq <= (bubbles[bubbles.length - 1]?.seq ?? 0)) {
+        const at = bubbles.findIndex((b) => b.seq !== undefined && b.seq > o.seq!);
+        bubbles.splice(at < 0 ? bubbles.length : at, 0, bubble);
+      } else {
+        bubbles.push(bubble);
+      }
+    }
+
+    let previous: Bubble | null = null;
+    let dividerShown = false;
+    for (const b of bubbles) {
+      const day = dayKey(b.sentAt);
+      if (!previous || dayKey(previous.sentAt) !== day) {
+        const label = dayLabel(b.sentAt);
+        items.push({ key: `day:${day}`, sig: label, build: () => h('div', { class: 'day' }, h('span', null, label)) });
+      }
+      if (!dividerShown && b.state === 'synced' && b.seq! > this.readAtOpen && b.senderId !== me) {
+        dividerShown = true;
+        items.push({ key: 'unread', sig: '', build: () => h('div', { class: 'unread-divider', 'data-testid': 'unread-divider' }, h('span', null, 'New messages')) });
+      }
+      const first = !previous || previous.senderId !== b.senderId || dayKey(previous.sentAt) !== day
+        || Date.parse(b.sentAt) - Date.parse(previous.sentAt) > RunGapMs;
+      const group = row.kind !== 'direct';
+      const shown = b;
+      items.push({
+        key: `m:${b.senderId}:${b.clientMsgId}`,
+        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.error ?? ''}`,
+        build: () => this.bubble(shown, first, group),
+      });
+      previous = b;
+    }
+    return items;
+  }
+
+  private topItem(row: ConversationRow, atStart: boolean, count: number): Item {
+    if (atStart) {
+      const text = count === 0 && row.cacheTo === 0 ? 'No messages yet. Say hello!' : 'This is the beginning of the conversation.';
+      return { key: 'top', sig: `start:${text}`, build: () => h('div', { class: 'history-start', 'data-testid': 'history-start' }, text) };
+    }
+    if (this.olderFailed) {
+      return {
+        key: 'top', sig: 'failed', build: () => h('div', { class: 'history-more' }, "Couldn't load older messages. ",
+          h('button', { class: 'link', onclick: () => { this.olderFailed = false; void this.loadOlder(); } }, 'Try again')),
+      };
+    }
+    return { key: 'top', sig: 'more', build: () => h('div', { class: 'history-more', 'data-testid': 'history-loading' }, h('span', { class: 'spinner' })) };
+  }
+
+  private bubble(b: Bubble, first: boolean, group: boolean): HTMLElement {
+    const mine = b.senderId === this.client.me;
+    const status = !mine ? null
+      : b.state === 'pending' ? h('span', { class: 'tick', title: 'Sending…' }, icon(Icons.clock))
+      : b.state === 'failed' ? h('span', { class: 'tick', title: 'Not sent' }, icon(Icons.alert))
+      : h('span', { class: 'tick', title: b.state === 'acked' ? 'Sent' : 'Delivered' }, icon(Icons.check));
+    const theirsInGroup = !mine && group;
+    return h('div', {
+      class: `msg ${mine ? 'mine' : 'theirs'} ${b.state}${first ? ' first' : ''}`,
+      'data-testid': 'message',
+      'data-seq': b.seq,
+      'data-state': b.state,
+      'data-sender': b.senderId,
+      'data-client-msg-id': b.clientMsgId,
+    },
+      theirsInGroup ? (first ? avatar(b.senderId, 'small') : h('div', { class: 'avatar-gap' })) : null,
+      h('div', { class: 'msg-column' },
+        theirsInGroup && first ? h('div', { class: 'sender', style: `color:${colorFor(b.senderId)}` }, b.senderId) : null,
+        h('div', { class: 'bubble' },
+          h('span', { class: 'body', 'data-testid': 'message-body' }, b.body),
+          h('span', { class: 'meta' }, h('time', { datetime: b.sentAt }, clock(b.sentAt)), status),
+        ),
+        b.state === 'failed'
+          ? h('div', { class: 'failed-note' }, `Not sent: ${b.error ?? 'refused'} `,
+              h('button', { class: 'link', onclick: () => void this.client.retry(b.clientMsgId) }, 'Retry'), ' · ',
+              h('button', { class: 'link', onclick: () => void this.client.discard(b.clientMsgId) }, 'Delete'))
+          : null,
+      ),
+    );
+  }
+
+  /** Puts the items' elements in order, keeping every element whose item did not change. */
+  private reconcile(items: Item[]): void {
+    const nodes = new Map<string, { sig: string; el: HTMLElement }>();
+    let at: ChildNode | null = this.inner.firstChild;
+    for (const item of items) {
+      const known = this.nodes.get(item.key);
+      const el = known && known.sig === item.sig ? known.el : item.build();
+      nodes.set(item.key, { sig: item.sig, el });
+      if (el === at) {
+        at = at.nextSibling;
+      } else {
+        this.inner.insertBefore(el, at);
+      }
+    }
+    while (at) {
+      const next: ChildNode | null = at.nextSibling;
+      at.remove();
+      at = next;
+    }
+    this.nodes = nodes;
+  }
+
+  /** The first message on screen, by key: its element may be rebuilt by the render. */
+  private anchor(): { key: string; top: number } | null {
+    const top = this.scroller.getBoundingClientRect().top;
+    for (const [key, { el }] of this.nodes) {
+      if (!el.classList.contains('msg')) continue;
+      const rect = el.getBoundingClientRect();
+      if (rect.bottom > top) return { key, top: rect.top };
+    }
+    return null;
+  }
+
+  private atBottom(): boolean {
+    const s = this.scroller;
+    return s.scrollHeight - s.scrollTop - s.clientHeight < BottomSlackPx;
+  }
+
+  private onScroll(): void {
+    if (this.scroller.scrollTop < LoadOlderWithinPx) void this.loadOlder();
+    const row = this.client.conversations.get(this.conversationId);
+    if (row) this.markReadIfSeen(row);
+  }
+
+  /** Shows older cached messages, or pages older history in from the server. */
+  private async loadOlder(): Promise<void> {
+    const row = this.client.conversations.get(this.conversationId);
+    if (!row || this.loadingOlder || this.olderFailed || this.destroyed) return;
+    if (row.cacheTo > 0 && this.viewFrom > row.cacheFrom) {
+      this.viewFrom = Math.max(row.cacheFrom, this.viewFrom - PageCount);
+      await this.render();
+      return;
+    }
+    if (row.cacheStart) return;
+    this.loadingOlder = true;
+    try {
+      await this.client.fetchOlder(this.conversationId, PageCount);
+      const updated = this.client.conversations.get(this.conversationId);
+      if (updated && updated.cacheTo > 0) this.viewFrom = updated.cacheFrom;
+    } catch {
+      this.olderFailed = true;
+    } finally {
+      this.loadingOlder = false;
+    }
+    await this.render();
+  }
+
+  /** Everything up to the newest cached message is read once the bottom is on screen. */
+  private markReadIfSeen(row: ConversationRow): void {
+    if (document.visibilityState !== 'visible' || row.cacheTo <= row.readSeq || !this.atBottom()) return;
+    // Read while watching: no divider for it.
+    if (!this.nodes.has('unread')) this.readAtOpen = row.cacheTo;
+    void this.client.markRead(this.conversationId, row.cacheTo);
+  }
+
+  private async send(): Promise<void> {
+    const body = this.input.value.trim();
+    if (!body) return;
+    if (new TextEncoder().encode(body).length > MaxBodyBytes) {
+      this.composerError.textContent = 'This message is too long (at most 16 KiB).';
+      return;
+    }
+    this.composerError.textContent = '';
+    this.input.value = '';
+    this.resizeInput();
+    this.forceBottom = true;
+    await this.client.send(this.conversationId, body);
+    this.input.focus();
+  }
+
+  private resizeInput(): void {
+    this.input.style.height = 'auto';
+    this.input.style.height = `${Math.min(this.input.scrollHeight, 160)}px`;
+    this.sendButton.disabled = this.input.value.trim() === '';
+  }
+}
+
+function fromOutbox(o: OutboxItem, me: string): Bubble {
+  return {
+    seq: o.seq,
+    senderId: me,
+    clientMsgId: o.clientMsgId,
+    body: o.body,
+    sentAt: o.sentAt ?? new Date(o.createdAt).toISOString(),
+    state: o.state,
+    error: o.error,
+  };
+}
+
+function outboxOrder(a: OutboxItem, b: OutboxItem): number {
+  return (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.createdAt - b.createdAt;
+}
