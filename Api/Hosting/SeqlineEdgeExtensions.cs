@@ -60,6 +60,7 @@ public static class SeqlineEdgeExtensions
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
         app.MapGet("/healthz", () => "ok");
+        app.UseSeqlineWebClient();
         return app;
     }
 
