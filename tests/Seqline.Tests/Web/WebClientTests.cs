@@ -1,0 +1,68 @@
+using Seqline.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace Seqline.Tests.Web;
+
+/// <summary>
+/// One node for the web client's tests, with send limits that let a script seed history quickly.
+/// Starting it clears the screenshots of an earlier run.
+/// </summary>
+public sealed class WebNodeFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+
+    public SeqlineServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        if (Directory.Exists(BrowserScenario.ScreenshotDirectory)) Directory.Delete(BrowserScenario.ScreenshotDirectory, recursive: true);
+        Server = await SeqlineServer.StartNode(_data.Path, settings: new Dictionary<string, string?>
+        {
+            ["Seqline:RateLimits:SendBurst"] = "1000",
+            ["Seqline:RateLimits:SendsPerSecond"] = "1000",
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Server.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class WebClientCollection : ICollectionFixture<WebNodeFixture>
+{
+    public const string Name = "Web client";
+}
+
+/// <summary>
+/// The web client served by a node (web/, at the node's root URL) in headless Chromium: each test
+/// is one script in web/e2e against this class's node, with unique users. Screenshots of the main
+/// screens go to TestResults/screenshots.
+/// </summary>
+[Collection(WebClientCollection.Name)]
+public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output)
+{
+    [Fact]
+    public Task Two_users_chat_both_ways_and_the_unread_badge_rises_and_clears() => Scenario("chat");
+
+    [Fact]
+    public Task One_user_on_two_devices_sees_the_same_conversation_and_read_state() => Scenario("devices");
+
+    [Fact]
+    public Task A_reload_shows_the_conversation_from_IndexedDB_and_catches_up_on_what_was_sent_meanwhile() => Scenario("reload");
+
+    [Fact]
+    public Task Scrolling_back_loads_older_history_down_to_the_first_message() => Scenario("history");
+
+    [Fact]
+    public Task A_network_cut_and_restored_loses_nothing_and_doubles_nothing() => Scenario("offline");
+
+    private async Task Scenario(string name)
+    {
+        var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);
+        output.WriteLine(text);
+        Assert.True(exitCode == 0, $"web/e2e/{name}.mjs exited with {exitCode}:{Environment.NewLine}{text}");
+    }
+}

@@ -1,0 +1,62 @@
+// Two users in two browsers chat both ways; the unread badge rises with each message and clears
+// when the conversation is opened. Screenshots: sign-in, new group, conversation list, conversation.
+import { assertEqual, scenario } from './lib.mjs';
+
+await scenario('chat', async (t) => {
+  const [aliceId, bobId] = [t.user('alice'), t.user('bob')];
+  const alice = await t.device('alice');
+  const bob = await t.device('bob');
+
+  t.step('both sign in');
+  await alice.page.goto('/');
+  await alice.page.getByTestId('user-id').waitFor();
+  await t.shot(alice, 'sign-in');
+  await alice.signIn(aliceId);
+  await bob.signIn(bobId);
+
+  t.step('alice creates a group with bob');
+  await alice.page.getByTestId('new-group').click();
+  await alice.page.getByTestId('group-title').fill('Friday lunch');
+  await alice.page.getByTestId('group-members').fill(bobId);
+  await t.shot(alice, 'new-group');
+  await alice.page.getByTestId('create-group').click();
+  const view = alice.page.getByTestId('conversation-view');
+  await view.waitFor();
+  const id = await view.getAttribute('data-conversation-id');
+
+  t.step('alice sends two messages; bob\'s badge rises to 1, then 2');
+  await alice.send('Hi Bob!');
+  await bob.waitForUnread(id, 1);
+  await alice.send('Lunch at 12:30 on Friday?');
+  await bob.waitForUnread(id, 2);
+  await alice.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?'], "alice's own messages, synced");
+  await t.shot(bob, 'conversation-list');
+
+  t.step('bob opens the conversation: both messages, and the badge clears');
+  await bob.open(id);
+  await bob.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?']);
+  await bob.page.getByTestId('unread-divider').waitFor();
+  await bob.waitForUnread(id, 0);
+
+  t.step('alice leaves the conversation; bob replies twice; her badge rises and clears');
+  await alice.page.keyboard.press('Escape');
+  await alice.page.getByTestId('no-conversation').waitFor();
+  await bob.send('Sure, see you there.');
+  await alice.waitForUnread(id, 1);
+  await bob.send('I will book a table for two.');
+  await alice.waitForUnread(id, 2);
+  await alice.open(id);
+  await alice.waitForUnread(id, 0);
+
+  t.step('alice answers with the conversation open on both sides: no badge anywhere');
+  await alice.send('Perfect, thanks!');
+  const all = ['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Sure, see you there.', 'I will book a table for two.', 'Perfect, thanks!'];
+  await alice.waitForBodies(all, 'the whole conversation');
+  await bob.waitForBodies(all, 'the whole conversation');
+  await bob.waitForUnread(id, 0);
+  await alice.waitForUnread(id, 0);
+  const seqs = (await bob.messages()).map((m) => m.seq);
+  assertEqual(seqs, [1, 2, 3, 4, 5], "the seqs bob sees");
+  assertEqual((await alice.messages()).map((m) => m.sender), [aliceId, aliceId, bobId, bobId, aliceId], 'the senders alice sees');
+  await t.shot(alice, 'conversation');
+});

@@ -1,0 +1,40 @@
+// Scrolling back pages older history in from the server down to the first message (roaming: a new
+// device sees everything). Screenshot: the top of the conversation.
+import { assertEqual, scenario, WaitMs } from './lib.mjs';
+
+const Count = 250;
+
+await scenario('history', async (t) => {
+  const frankId = t.user('frank');
+  const erin = await t.api(t.user('erin'));
+  const id = await erin.createGroup('Project log', [frankId]);
+  t.step(`erin writes ${Count} messages`);
+  for (let i = 1; i <= Count; i++) await erin.send(id, `Entry ${i}`);
+
+  const frank = await t.device('frank');
+  t.step('frank opens the conversation on a new device: the newest messages first');
+  await frank.signIn(frankId);
+  await frank.open(id);
+  await frank.page.locator('[data-testid="message"]', { hasText: `Entry ${Count}` }).waitFor();
+
+  t.step('frank scrolls up until the beginning of the conversation');
+  const messages = frank.page.getByTestId('messages');
+  for (let round = 0; round < 40; round++) {
+    if (await frank.page.getByTestId('history-start').count()) break;
+    const shown = await frank.page.locator('[data-testid="message"]').count();
+    await messages.evaluate((el) => el.scrollTo(0, 0));
+    await frank.page.waitForFunction(
+      (shown) => document.querySelectorAll('[data-testid="message"]').length > shown || document.querySelector('[data-testid="history-start"]'),
+      shown,
+      { timeout: WaitMs },
+    );
+  }
+  await frank.page.getByTestId('history-start').waitFor();
+  await messages.evaluate((el) => el.scrollTo(0, 0));
+  await t.shot(frank, 'history-start');
+
+  const shown = await frank.messages();
+  assertEqual(shown.map((m) => m.seq), Array.from({ length: Count }, (_, i) => i + 1), 'the seqs shown');
+  assertEqual(shown.map((m) => m.body), Array.from({ length: Count }, (_, i) => `Entry ${i + 1}`), 'the bodies shown');
+  await frank.waitForUnread(id, 0);
+});
