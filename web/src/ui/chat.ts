@@ -63,9 +63,10 @@ export class ChatScreen {
     if (changed.list || changed.all) {
       this.renderList();
       if (this.pane === null) this.renderEmptyState();
-      // The open conversation may have appeared (a reload) or gone (removed from the group).
+      // The open conversation may have appeared (a reload) or gone (dropped by a sync reset).
       const id = conversationInPath();
       if (this.pane === null && id !== null && this.client.conversations.has(id)) this.route();
+      else if (this.pane !== null && !this.client.conversations.has(this.pane.conversationId)) this.open(null);
     }
     this.pane?.update(changed);
   }
@@ -110,7 +111,10 @@ export class ChatScreen {
   }
 
   private renderList(): void {
-    const rows = [...this.client.conversations.values()].sort(
+    const rows = [...this.client.conversations.values()];
+    const unread = rows.reduce((sum, row) => sum + Math.max(0, row.lastSeq - row.readSeq), 0);
+    document.title = unread > 0 ? `(${unread}) Seqline` : 'Seqline';
+    rows.sort(
       (a, b) => b.lastActivity.localeCompare(a.lastActivity) || a.conversationId.localeCompare(b.conversationId),
     );
     if (rows.length === 0) {
