@@ -35,22 +35,19 @@ export interface Changed {
 
 const PageSize = 200;
 const SafetyPullMs = 30_000;
-const MaxHeldCursors = 64;
 
 export class ChatClient {
   readonly conversations = new Map<string, ConversationRow>();
   readonly outbox = new Map<string, OutboxItem>();
   status: ConnectionStatus = 'connecting';
   /** Counters for the curious and for the end-to-end tests. */
-  readonly stats = { pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, pushesStale: 0, sends: 0, duplicates: 0, reconnects: 0 };
+  readonly stats = { pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, sends: 0, duplicates: 0, reconnects: 0 };
 
   private readonly api: Api;
   private readonly hub: HubConnection;
   private readonly listeners = new Set<(changed: Changed) => void>();
   private readonly channel: BroadcastChannel | null;
   private cursor: string | null = null;
-  /** Cursors this device has moved past: a push starting from one of them is already covered. */
-  private readonly heldCursors: string[] = [];
   private queue: Promise<void> = Promise.resolve();
   private pullWanted = false;
   private pullFailures = 0;
@@ -225,17 +222,15 @@ export class ChatClient {
         if (push.events.length > 0) {
           const change = await this.store.applySync(push.prevCursor, { reset: false, events: push.events, cursor: push.cursor });
           if (!change) return this.resync(); // another tab moved the shared cursor
-          this.advance(push.cursor);
+          this.cursor = push.cursor;
           this.absorb(change);
         }
         this.stats.pushesApplied++;
-      } else if (push.cursor === this.cursor || this.heldCursors.includes(push.prevCursor)) {
-        // Starts from where this device was before: a pull already brought these events.
-        this.stats.pushesStale++;
       } else {
+        // Not from this device's cursor: something is missing or already here. Pull, once for
+        // a burst of such pushes (they are all judged before the queued pull runs).
         this.stats.pushesIgnored++;
-        this.pullWanted = true;
-        await this.pull();
+        this.requestPull();
       }
     });
   }
@@ -258,7 +253,7 @@ export class ChatClient {
         if (page.reset) this.stats.resets++;
         const change = await this.store.applySync(from, page);
         if (!change) return this.resync();
-        this.advance(page.cursor);
+        this.cursor = page.cursor;
         this.absorb(change);
         more = page.hasMore;
       }
@@ -290,18 +285,9 @@ export class ChatClient {
     return this.api.sync(cursor, PageSize);
   }
 
-  private advance(cursor: string): void {
-    if (cursor === this.cursor) return;
-    if (this.cursor !== null) {
-      this.heldCursors.push(this.cursor);
-      if (this.heldCursors.length > MaxHeldCursors) this.heldCursors.shift();
-    }
-    this.cursor = cursor;
-  }
-
   private absorb(change: Change): void {
-    for (const row of change.rows) this.conversations.set(row.conversationId, row);
     for (const id of change.removed) this.conversations.delete(id);
+    for (const row of change.rows) this.conversations.set(row.conversationId, row);
     for (const id of change.delivered) this.outbox.delete(id);
     if (change.unknown) void this.refreshList();
     if (change.rows.length + change.removed.length + change.delivered.length + change.messages.size === 0) return;
@@ -312,11 +298,7 @@ export class ChatClient {
   /** Replaces the in-memory model with what IndexedDB holds. */
   private async reload(): Promise<void> {
     const data = await this.store.load();
-    if (data.cursor !== this.cursor) {
-      // Another tab moved the shared cursor past ours: pushes from ours are covered as well.
-      if (this.cursor !== null) this.heldCursors.push(this.cursor);
-      this.cursor = data.cursor;
-    }
+    this.cursor = data.cursor;
     this.conversations.clear();
     for (const row of data.conversations) this.conversations.set(row.conversationId, row);
     this.outbox.clear();

@@ -86,7 +86,7 @@ export class LocalStore {
       tx.objectStore('outbox').getAll(),
     ]);
     await tx.done;
-    return { cursor: (cursor as string | undefined) ?? null, conversations, outbox };
+    return { cursor: (cursor as string | undefined) ?? null, conversations: conversations.map(normalise), outbox };
   }
 
   async getMeta<T>(key: string): Promise<T | undefined> {
@@ -126,7 +126,7 @@ export class LocalStore {
     const tx = this.db.transaction('conversations', 'readwrite');
     const rows: ConversationRow[] = [];
     for (const s of summaries) {
-      const row = (await tx.store.get(s.conversationId)) ?? newRow(s.conversationId);
+      const row = normalise((await tx.store.get(s.conversationId)) ?? newRow(s.conversationId));
       mergeSummary(row, s);
       await tx.store.put(row);
       rows.push(row);
@@ -159,11 +159,12 @@ export class LocalStore {
     const tx = this.db.transaction(['conversations', 'messages'], 'readwrite');
     const conversations = tx.objectStore('conversations');
     const messages = tx.objectStore('messages');
-    const row = await conversations.get(conversationId);
-    if (!row) {
+    const stored = await conversations.get(conversationId);
+    if (!stored) {
       await tx.done;
       return null;
     }
+    const row = normalise(stored);
     const list = page.messages;
     const first = list[0]?.seq;
     const last = list[list.length - 1]?.seq;
@@ -210,7 +211,7 @@ export class LocalStore {
     const tx = this.db.transaction('conversations', 'readwrite');
     const row = await tx.store.get(conversationId);
     if (row && seq > row.readSeq) {
-      row.readSeq = seq;
+      readUpTo(normalise(row), seq);
       await tx.store.put(row);
     }
     await tx.done;
@@ -251,44 +252,102 @@ export class LocalStore {
     const messages = tx.objectStore('messages');
     const outbox = tx.objectStore('outbox');
     const rows = new Map<string, ConversationRow>();
+    const removed = new Set<string>();
     const rowOf = async (id: string) => {
       let row = rows.get(id) ?? (await conversations.get(id));
       if (!row) {
         row = newRow(id);
         change.unknown = true;
       }
-      rows.set(id, row);
+      rows.set(id, normalise(row));
       return row;
     };
 
     for (const e of events) {
-      if (e.type === 'message') {
-        const m = toMessage(e);
-        if (!m) continue;
-        const row = await rowOf(m.conversationId);
-        noteMessage(row, m, this.me);
-        if (m.senderId === this.me && (await outbox.get(m.clientMsgId))) {
-          await outbox.delete(m.clientMsgId);
-          change.delivered.push(m.clientMsgId);
+      const id = e.conversationId;
+      switch (e.type) {
+        case 'message': {
+          const m = toMessage(e);
+          if (!m) break;
+          const row = await rowOf(id);
+          noteMessage(row, m, this.me);
+          if (m.senderId !== this.me && (e.mentions?.includes(this.me) ?? false)) addMention(row, m.seq);
+          if (m.senderId === this.me && (await outbox.get(m.clientMsgId))) {
+            await outbox.delete(m.clientMsgId);
+            change.delivered.push(m.clientMsgId);
+          }
+          // The cache holds one contiguous range; a message past a gap starts a new one.
+          if (row.cacheTo !== 0 && m.seq <= row.cacheTo) break;
+          if (row.cacheTo === 0 || m.seq !== row.cacheTo + 1) {
+            if (row.cacheTo !== 0) await messages.delete(range(id));
+            row.cacheFrom = m.seq;
+            row.cacheStart = m.seq === 1 || m.seq === row.clearedThrough + 1;
+          }
+          row.cacheTo = m.seq;
+          await messages.put(m);
+          change.messages.add(id);
+          break;
         }
-        // The cache holds one contiguous range; a message past a gap starts a new one.
-        if (row.cacheTo !== 0 && m.seq <= row.cacheTo) continue;
-        if (row.cacheTo === 0 || m.seq !== row.cacheTo + 1) {
-          if (row.cacheTo !== 0) await messages.delete(range(m.conversationId));
-          row.cacheFrom = m.seq;
-          row.cacheStart = m.seq === 1;
+        case 'read':
+          readUpTo(await rowOf(id), e.seq);
+          break;
+        case 'joined': {
+          // A new membership (or one learnt late): its messages start at e.seq.
+          const row = await rowOf(id);
+          row.lastSeq = Math.max(row.lastSeq, e.seq - 1);
+          if (e.fanout) row.fanout = e.fanout;
+          removed.delete(id);
+          break;
         }
-        row.cacheTo = m.seq;
-        await messages.put(m);
-        change.messages.add(m.conversationId);
-      } else if (e.type === 'read') {
-        const row = await rowOf(e.conversationId);
-        row.readSeq = Math.max(row.readSeq, e.seq);
+        case 'fanout':
+          if (e.fanout) (await rowOf(id)).fanout = e.fanout;
+          break;
+        case 'left':
+          rows.delete(id);
+          removed.add(id);
+          await conversations.delete(id);
+          await messages.delete(range(id));
+          change.messages.add(id);
+          break;
+        case 'mention':
+          addMention(await rowOf(id), e.seq);
+          break;
+        case 'recall': {
+          const row = await rowOf(id);
+          const m = await messages.get([id, e.seq]);
+          if (m) {
+            m.body = '';
+            m.recalled = true;
+            await messages.put(m);
+            change.messages.add(id);
+          }
+          if (row.lastMessage?.seq === e.seq) row.lastMessage = { ...row.lastMessage, body: '' };
+          break;
+        }
+        case 'hidden': {
+          const row = await rowOf(id);
+          const m = await messages.get([id, e.seq]);
+          if (m) {
+            m.hidden = true;
+            await messages.put(m);
+            change.messages.add(id);
+          }
+          if (row.lastMessage?.seq === e.seq) row.lastMessage = null;
+          break;
+        }
+        case 'cleared': {
+          const row = await rowOf(id);
+          clearThrough(row, e.seq);
+          await messages.delete(IDBKeyRange.bound([id, -Infinity], [id, e.seq]));
+          change.messages.add(id);
+          break;
+        }
+        // Other event types are for newer clients: skipped, and the cursor moves past them.
       }
-      // Other event types are for newer clients: skipped, and the cursor moves past them.
     }
     for (const row of rows.values()) await conversations.put(row);
     change.rows = [...rows.values()];
+    change.removed = [...removed].filter((id) => !rows.has(id));
   }
 
   private async applyReset(tx: Tx, snapshot: ConversationSummary[], change: Change): Promise<void> {
@@ -302,8 +361,14 @@ export class LocalStore {
       change.removed.push(id);
     }
     for (const s of snapshot) {
-      const row = (await conversations.get(s.conversationId)) ?? newRow(s.conversationId);
+      const row = normalise((await conversations.get(s.conversationId)) ?? newRow(s.conversationId));
+      // The snapshot is the truth at the new cursor: mentions and clearing as it says.
+      row.mentionSeqs = [];
       mergeSummary(row, s);
+      if (s.clearedThrough) {
+        clearThrough(row, s.clearedThrough);
+        await messages.delete(IDBKeyRange.bound([s.conversationId, -Infinity], [s.conversationId, s.clearedThrough]));
+      }
       // Events before the new cursor will not come: keep the cache only if it reaches the head.
       if (row.cacheTo !== 0 && row.cacheTo !== s.lastSeq) {
         await messages.delete(range(s.conversationId));
@@ -328,6 +393,8 @@ export function newRow(conversationId: string, at: string = new Date().toISOStri
     lastMessage: null,
     lastActivity: at,
     peer: null,
+    mentionSeqs: [],
+    clearedThrough: 0,
     cacheFrom: 0,
     cacheTo: 0,
     cacheStart: false,
@@ -339,10 +406,42 @@ function mergeSummary(row: ConversationRow, s: ConversationSummary): void {
   row.kind = s.kind;
   row.fanout = s.fanout;
   row.lastSeq = Math.max(row.lastSeq, s.lastSeq);
-  row.readSeq = Math.max(row.readSeq, s.readSeq);
+  readUpTo(row, s.readSeq);
   if (s.lastMessage && (!row.lastMessage || s.lastMessage.seq > row.lastMessage.seq)) {
     row.lastMessage = s.lastMessage;
     if (s.lastMessage.sentAt > row.lastActivity) row.lastActivity = s.lastMessage.sentAt;
+  }
+  // The list counts unread mentions without saying where they are: keep that many until read.
+  for (let missing = (s.mentions ?? 0) - row.mentionSeqs.length; missing > 0; missing--) addMention(row, row.lastSeq);
+}
+
+/** Rows stored by an earlier version of the app lack the newer fields. */
+function normalise(row: ConversationRow): ConversationRow {
+  row.mentionSeqs ??= [];
+  row.clearedThrough ??= 0;
+  return row;
+}
+
+function readUpTo(row: ConversationRow, seq: number): void {
+  row.readSeq = Math.max(row.readSeq, seq);
+  row.mentionSeqs = row.mentionSeqs.filter((s) => s > row.readSeq);
+}
+
+function addMention(row: ConversationRow, seq: number): void {
+  if (seq > row.readSeq) row.mentionSeqs.push(seq);
+}
+
+/** Everything up to `seq` is cleared: read, and no longer cached or paged in. */
+function clearThrough(row: ConversationRow, seq: number): void {
+  row.clearedThrough = Math.max(row.clearedThrough, seq);
+  readUpTo(row, seq);
+  if (row.lastMessage && row.lastMessage.seq <= row.clearedThrough) row.lastMessage = null;
+  if (row.cacheTo !== 0 && row.cacheTo <= row.clearedThrough) {
+    row.cacheFrom = row.cacheTo = 0;
+    row.cacheStart = false;
+  } else if (row.cacheTo !== 0 && row.cacheFrom <= row.clearedThrough) {
+    row.cacheFrom = row.clearedThrough + 1;
+    row.cacheStart = true;
   }
 }
 
@@ -363,7 +462,15 @@ function preview(m: Message): MessagePreview {
 
 function toMessage(e: SyncEvent): Message | null {
   if (e.senderId === undefined || e.clientMsgId === undefined || e.sentAt === undefined || e.body === undefined) return null;
-  return { conversationId: e.conversationId, seq: e.seq, senderId: e.senderId, clientMsgId: e.clientMsgId, sentAt: e.sentAt, body: e.body };
+  return {
+    conversationId: e.conversationId,
+    seq: e.seq,
+    senderId: e.senderId,
+    clientMsgId: e.clientMsgId,
+    sentAt: e.sentAt,
+    body: e.body,
+    recalled: e.recalled || undefined,
+  };
 }
 
 function range(conversationId: string): IDBKeyRange {

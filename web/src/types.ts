@@ -7,6 +7,10 @@ export interface Message {
   clientMsgId: string;
   sentAt: string;
   body: string;
+  /** Recalled by its sender: a tombstone with an empty body. */
+  recalled?: boolean;
+  /** Hidden by this user ("delete for me", from another device): kept in the cache, not shown. */
+  hidden?: boolean;
 }
 
 export interface MessagePreview {
@@ -25,6 +29,10 @@ export interface ConversationSummary {
   readSeq: number;
   unread: number;
   lastMessage?: MessagePreview | null;
+  /** Unread messages that mention the user. */
+  mentions?: number;
+  /** Everything up to this seq is cleared for the user. */
+  clearedThrough?: number;
 }
 
 export interface ConversationView {
@@ -48,7 +56,10 @@ export interface MessagePage {
   hasMore: boolean;
 }
 
-/** One entry of the user's sync timeline. Types other than these are skipped. */
+/**
+ * One entry of the user's sync timeline: `message`, `read`, `joined`, `left`, `recall`, `hidden`,
+ * `cleared`, `mention` or `fanout` (docs/api.md). Other types are skipped.
+ */
 export interface SyncEvent {
   type: string;
   conversationId: string;
@@ -57,6 +68,9 @@ export interface SyncEvent {
   clientMsgId?: string;
   sentAt?: string;
   body?: string;
+  recalled?: boolean;
+  mentions?: string[];
+  fanout?: string;
 }
 
 export interface SyncPage {
@@ -91,6 +105,10 @@ export interface ConversationRow {
   lastActivity: string;
   /** The other member of a direct conversation, when this device knows it. */
   peer: string | null;
+  /** Unread messages that mention the user (seqs above `readSeq`). */
+  mentionSeqs: number[];
+  /** Messages up to this seq were cleared by the user: not shown, not paged in. */
+  clearedThrough: number;
   cacheFrom: number;
   cacheTo: number;
   cacheStart: boolean;

@@ -127,7 +127,7 @@ export class ChatScreen {
     const items = new Map<string, { key: string; el: HTMLElement }>();
     const els = rows.map((row) => {
       const active = row.conversationId === openId;
-      const key = JSON.stringify([titleOf(row), row.lastSeq, row.readSeq, row.lastMessage, active]);
+      const key = JSON.stringify([titleOf(row), row.lastSeq, row.readSeq, row.lastMessage, row.mentionSeqs.length, active]);
       const known = this.items.get(row.conversationId);
       const el = known && known.key === key ? known.el : this.listItem(row, active);
       items.set(row.conversationId, { key, el });
@@ -142,9 +142,9 @@ export class ChatScreen {
     const title = titleOf(row);
     const unread = Math.max(0, row.lastSeq - row.readSeq);
     const last = row.lastMessage;
-    const preview = last
-      ? `${last.senderId === this.client.me ? 'You' : last.senderId}: ${last.body}`
-      : 'No messages yet';
+    const who = last ? (last.senderId === this.client.me ? 'You' : last.senderId) : '';
+    const preview = !last ? 'No messages yet' : last.body === '' ? `${who} recalled a message` : `${who}: ${last.body}`;
+    const mentioned = row.mentionSeqs.length > 0;
     return h('a', {
       class: `conv${active ? ' active' : ''}${unread > 0 ? ' unread' : ''}`,
       href: `/c/${encodeURIComponent(row.conversationId)}`,
@@ -166,6 +166,7 @@ export class ChatScreen {
         ),
         h('div', { class: 'conv-bottom' },
           h('span', { class: 'conv-preview' }, preview),
+          mentioned && unread > 0 ? h('span', { class: 'badge mention', title: 'You were mentioned', 'data-testid': 'mention-badge' }, '@') : null,
           unread > 0 ? h('span', { class: 'badge', 'data-testid': 'unread-badge' }, unread > 99 ? '99+' : unread) : null,
         ),
       ),

@@ -26,6 +26,7 @@ interface Bubble {
   body: string;
   sentAt: string;
   state: ItemState;
+  recalled?: boolean;
   error?: string;
 }
 
@@ -168,7 +169,8 @@ export class ConversationPane {
       .filter((o) => o.conversationId === this.conversationId && !seen.has(o.clientMsgId))
       .sort(outboxOrder);
 
-    const bubbles: Bubble[] = messages.map((m) => ({ ...m, state: 'synced' }));
+    // Messages hidden by the user on another device stay cached (the range stays whole), unseen.
+    const bubbles: Bubble[] = messages.filter((m) => !m.hidden).map((m) => ({ ...m, state: 'synced' }));
     // Acknowledged sends have a seq: between the synced messages they belong among; the rest last.
     for (const o of outbox) {
       const bubble = fromOutbox(o, me);
@@ -198,7 +200,7 @@ export class ConversationPane {
       const shown = b;
       items.push({
         key: `m:${b.senderId}:${b.clientMsgId}`,
-        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.error ?? ''}`,
+        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.recalled ?? ''}|${b.error ?? ''}`,
         build: () => this.bubble(shown, first, group),
       });
       previous = b;
@@ -238,8 +240,10 @@ export class ConversationPane {
       theirsInGroup ? (first ? avatar(b.senderId, 'small') : h('div', { class: 'avatar-gap' })) : null,
       h('div', { class: 'msg-column' },
         theirsInGroup && first ? h('div', { class: 'sender', style: `color:${colorFor(b.senderId)}` }, b.senderId) : null,
-        h('div', { class: 'bubble' },
-          h('span', { class: 'body', 'data-testid': 'message-body' }, b.body),
+        h('div', { class: `bubble${b.recalled ? ' recalled' : ''}` },
+          b.recalled
+            ? h('span', { class: 'body', 'data-testid': 'message-body', 'data-recalled': '' }, mine ? 'You recalled this message' : 'This message was recalled')
+            : h('span', { class: 'body', 'data-testid': 'message-body' }, b.body),
           h('span', { class: 'meta' }, h('time', { datetime: b.sentAt }, clock(b.sentAt)), status),
         ),
         b.state === 'failed'
