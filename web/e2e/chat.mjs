@@ -23,6 +23,9 @@ await scenario('chat', async (t) => {
   const view = alice.page.getByTestId('conversation-view');
   await view.waitFor();
   const id = await view.getAttribute('data-conversation-id');
+  t.step('bob learns of the new group before anyone writes in it');
+  await bob.conversation(id).filter({ hasText: 'Friday lunch' }).waitFor();
+  await bob.waitForUnread(id, 0);
 
   t.step('alice sends two messages; bob\'s badge rises to 1, then 2');
   await alice.send('Hi Bob!');

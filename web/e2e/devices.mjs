@@ -1,6 +1,7 @@
 // One user on two devices (a laptop and a phone, two browser contexts): both show the same
 // conversation, reading on one clears the badge on the other, and a message sent from one is the
-// user's own on the other. Screenshots: the phone's list and conversation.
+// user's own on the other; a message its sender recalls turns into a tombstone on both.
+// Screenshots: the phone's list and conversation.
 import { assertEqual, Phone, scenario } from './lib.mjs';
 
 await scenario('devices', async (t) => {
@@ -39,9 +40,14 @@ await scenario('devices', async (t) => {
   await laptop.waitForBodies(['Chapter three tonight?', 'I will bring the tea.', 'Count me in!', 'Great, see you at eight.']);
   await phone.waitForUnread(id, 0);
 
+  t.step('carol recalls a message: both devices show a tombstone in its place');
+  await carol.recall(id, 2);
+  const after = ['Chapter three tonight?', 'This message was recalled', 'Count me in!', 'Great, see you at eight.'];
+  await laptop.waitForBodies(after, 'the recalled message as a tombstone');
+
   t.step('both devices show the same messages');
   await phone.open(id);
-  await phone.waitForBodies(['Chapter three tonight?', 'I will bring the tea.', 'Count me in!', 'Great, see you at eight.']);
+  await phone.waitForBodies(after);
   assertEqual(await phone.messages(), await laptop.messages(), 'the phone and the laptop');
   assertEqual((await phone.messages()).map((m) => m.seq), [1, 2, 3, 4], 'the seqs');
   await t.shot(phone, 'phone-conversation');

@@ -31,7 +31,7 @@ await scenario('history', async (t) => {
   }
   await frank.page.getByTestId('history-start').waitFor();
   await messages.evaluate((el) => el.scrollTo(0, 0));
-  await t.shot(frank, 'history-start');
+  await t.shot(frank, 'first-message');
 
   const shown = await frank.messages();
   assertEqual(shown.map((m) => m.seq), Array.from({ length: Count }, (_, i) => i + 1), 'the seqs shown');

@@ -248,6 +248,10 @@ export class ApiUser {
     }
   }
 
+  recall(conversationId, seq) {
+    return this.call('POST', `/api/conversations/${conversationId}/messages/${seq}/recall`);
+  }
+
   /** Every message of the conversation, ascending. */
   async history(conversationId) {
     const all = [];

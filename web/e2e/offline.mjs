@@ -45,7 +45,7 @@ await scenario('offline', async (t) => {
   t.step('hank writes twice while gina is offline');
   const meanwhile = ['Studio B this time', 'Doors open at seven'];
   for (const body of meanwhile) await hank.send(id, body);
-  await t.shot(gina, 'offline');
+  await t.shot(gina, 'pending-offline');
 
   t.step('the network is back: every message once, in one order for both');
   networkBack = true;
