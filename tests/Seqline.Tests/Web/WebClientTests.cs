@@ -4,7 +4,8 @@ using Xunit.Abstractions;
 namespace Seqline.Tests.Web;
 
 /// <summary>
-/// One node for the web client's tests, with send limits that let a script seed history quickly.
+/// One node for the web client's tests, with send limits that let a script seed history quickly
+/// and read fan-out for groups of more than three.
 /// Starting it clears the screenshots of an earlier run.
 /// </summary>
 public sealed class WebNodeFixture : IAsyncLifetime
@@ -20,6 +21,9 @@ public sealed class WebNodeFixture : IAsyncLifetime
         {
             ["Seqline:RateLimits:SendBurst"] = "1000",
             ["Seqline:RateLimits:SendsPerSecond"] = "1000",
+            // Groups of more than 3 get read fan-out, so that one scenario can look at a "large" group.
+            ["Seqline:Fanout:ReadFanoutAbove"] = "3",
+            ["Seqline:Fanout:WriteFanoutAtOrBelow"] = "2",
         });
     }
 
@@ -58,6 +62,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
 
     [Fact]
     public Task A_network_cut_and_restored_loses_nothing_and_doubles_nothing() => Scenario("offline");
+
+    [Fact]
+    public Task A_large_group_on_read_fan_out_looks_no_different() => Scenario("large-group");
 
     private async Task Scenario(string name)
     {
