@@ -34,7 +34,8 @@ export async function scenario(name, body) {
   const run = Math.random().toString(36).slice(2, 8);
   const devices = [];
   let current = 'starting';
-  const log = (line) => console.log(`[${name}] ${line}`);
+  const started = Date.now();
+  const log = (line) => console.log(`[${name} ${((Date.now() - started) / 1000).toFixed(1)}s] ${line}`);
   const deadline = setTimeout(() => {
     console.error(`[${name}] FAILED: the scenario took more than ${ScenarioMs / 1000} s, at step: ${current}`);
     for (const d of devices) d.dumpLog();
@@ -70,7 +71,7 @@ export async function scenario(name, body) {
     log('passed');
   } catch (error) {
     failed = true;
-    console.error(`[${name}] FAILED at step: ${current}\n${error?.stack ?? error}`);
+    console.error(`[${name}] FAILED after ${((Date.now() - started) / 1000).toFixed(1)} s at step: ${current}\n${error?.stack ?? error}`);
     for (const d of devices) {
       d.dumpLog();
       await d.page.screenshot({ path: join(shotDir, `${name}-FAILED-${d.label}.png`) }).catch(() => {});
