@@ -21,6 +21,9 @@ public sealed class WebNodeFixture : IAsyncLifetime
         {
             ["Seqline:RateLimits:SendBurst"] = "1000",
             ["Seqline:RateLimits:SendsPerSecond"] = "1000",
+            // These tests are about the browser, not durability: no fsync wait per commit, so that a
+            // suite busy on the disk elsewhere does not slow every step of the scenarios.
+            ["Seqline:Storage:Sqlite:Synchronous"] = "Normal",
             // Groups of more than 3 get read fan-out, so that one scenario can look at a "large" group.
             ["Seqline:Fanout:ReadFanoutAbove"] = "3",
             ["Seqline:Fanout:WriteFanoutAtOrBelow"] = "2",
