@@ -1,0 +1,15 @@
+using Seqline.Bench.Commands;
+using Spectre.Console.Cli;
+
+var app = new CommandApp();
+app.Configure(config =>
+{
+    config.SetApplicationName("dotnet run -c Release --project bench --");
+    config.AddCommand<LimitsCommand>("limits");
+    config.AddBranch("agent", agent =>
+    {
+        agent.SetDescription("Internal: the bench's own child processes.");
+        agent.AddCommand<RawHubAgentCommand>("raw-hub");
+    });
+});
+return await app.RunAsync(args);
