@@ -7,6 +7,7 @@ app.Configure(config =>
     config.SetApplicationName("dotnet run -c Release --project bench --");
     config.AddCommand<LimitsCommand>("limits");
     config.AddCommand<E2eCommand>("e2e");
+    config.AddCommand<CatchUpCommand>("catch-up");
     config.AddBranch("agent", agent =>
     {
         agent.SetDescription("Internal: the bench's own child processes.");
