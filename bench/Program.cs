@@ -8,10 +8,12 @@ app.Configure(config =>
     config.AddCommand<LimitsCommand>("limits");
     config.AddCommand<E2eCommand>("e2e");
     config.AddCommand<CatchUpCommand>("catch-up");
+    config.AddCommand<ConnectionsCommand>("connections");
     config.AddBranch("agent", agent =>
     {
         agent.SetDescription("Internal: the bench's own child processes.");
         agent.AddCommand<RawHubAgentCommand>("raw-hub");
+        agent.AddCommand<ConnectionsAgentCommand>("connections");
     });
 });
 return await app.RunAsync(args);

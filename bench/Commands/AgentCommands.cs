@@ -1,4 +1,5 @@
 using System.ComponentModel;
+using Seqline.Bench.Scenarios.Connections;
 using Seqline.Bench.Scenarios.Limits;
 using Spectre.Console.Cli;
 
@@ -31,3 +32,30 @@ public sealed class RawHubAgentCommand : AsyncCommand<RawHubAgentSettings>
     }
 }
 
+public sealed class ConnectionsAgentSettings : CommandSettings
+{
+    [CommandOption("--url <URL>")]
+    public string Url { get; set; } = "";
+
+    [CommandOption("--prefix <PREFIX>")]
+    public string Prefix { get; set; } = "c";
+
+    [CommandOption("--from <N>")]
+    public int From { get; set; }
+
+    [CommandOption("--count <N>")]
+    public int Count { get; set; }
+
+    [CommandOption("--concurrency <N>")]
+    public int Concurrency { get; set; } = 16;
+
+    [CommandOption("--max-seconds <SECONDS>")]
+    public int MaxSeconds { get; set; } = 1800;
+}
+
+[Description("Internal: a share of the connections scenario's devices, in its own process.")]
+public sealed class ConnectionsAgentCommand : AsyncCommand<ConnectionsAgentSettings>
+{
+    public override Task<int> ExecuteAsync(CommandContext context, ConnectionsAgentSettings settings, CancellationToken cancellationToken) =>
+        ConnectionsAgent.RunProcessAsync(new Uri(settings.Url), settings.Prefix, settings.From, settings.Count, settings.Concurrency, TimeSpan.FromSeconds(settings.MaxSeconds));
+}
