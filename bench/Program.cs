@@ -9,6 +9,7 @@ app.Configure(config =>
     config.AddCommand<E2eCommand>("e2e");
     config.AddCommand<CatchUpCommand>("catch-up");
     config.AddCommand<ConnectionsCommand>("connections");
+    config.AddCommand<ChaosCommand>("chaos");
     config.AddBranch("agent", agent =>
     {
         agent.SetDescription("Internal: the bench's own child processes.");
