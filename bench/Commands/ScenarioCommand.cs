@@ -47,6 +47,8 @@ public abstract class ScenarioCommand<TSettings, TResult> : AsyncCommand<TSettin
         var ui = new ConsoleUi();
         var machine = MachineInfo.Current();
         ui.Info($"seqline-bench {Name}: {machine.Describe()}");
+        var busy = await ProcStats.MachineBusyNowAsync(TimeSpan.FromSeconds(1));
+        if (busy > 15) ui.Info($"WARNING: the machine is already {busy:0}% busy before the run: other processes will take CPU from the measurement.");
         try
         {
             var result = await RunAsync(settings, ui, work);

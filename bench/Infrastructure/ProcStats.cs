@@ -69,6 +69,14 @@ public static class ProcStats
         return total <= 0 ? 0 : 100.0 * (to.Busy - from.Busy) / total;
     }
 
+    /// <summary>How busy the machine is right now, over <paramref name="window"/>, in percent of all cores.</summary>
+    public static async Task<double> MachineBusyNowAsync(TimeSpan window)
+    {
+        var from = Machine();
+        await Task.Delay(window);
+        return MachineBusyPercent(from, Machine());
+    }
+
     private static long Kilobytes(string line) =>
         1024 * long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture);
 }

@@ -3,10 +3,10 @@ namespace Seqline.Bench.Scenarios.Chaos;
 public sealed record ChaosOptions
 {
     public int Silos { get; init; } = 3;
-    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(8);
+    public TimeSpan Duration { get; init; } = TimeSpan.FromSeconds(4);
 
     /// <summary>Time between kills; a kill waits also until the previous victim is back.</summary>
-    public TimeSpan KillInterval { get; init; } = TimeSpan.FromSeconds(3);
+    public TimeSpan KillInterval { get; init; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>Stop killing after this many (null: until the end).</summary>
     public int? MaxKills { get; init; } = 1;

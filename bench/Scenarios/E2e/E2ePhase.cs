@@ -45,6 +45,9 @@ public sealed record E2ePhaseResult
     public required LatencySummary Ack { get; init; }
     public required ProcessUse Node { get; init; }
     public ProcessUse? Bench { get; init; }
+
+    /// <summary>CPU that neither the node nor the bench used, in percent of the whole machine: other people's work.</summary>
+    public required double ForeignCpuPercentOfMachine { get; init; }
     public required long ExpectedDeliveries { get; init; }
     public required long Delivered { get; init; }
     public required double DrainSeconds { get; init; }

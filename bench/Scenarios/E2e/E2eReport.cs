@@ -76,7 +76,7 @@ public static class E2eReport
         yield return Row("every push arrived", p => p.Drained ? $"yes, {p.DrainSeconds:0.0} s after the window" : $"no: {p.ExpectedDeliveries - p.Delivered:N0} of {p.ExpectedDeliveries:N0} missing after {p.DrainSeconds:0} s");
         yield return Row("node CPU (% of one core)", p => $"{p.Node.CpuPercentOfCore:0}%");
         yield return Row("bench (clients) CPU (% of one core)", p => p.Bench is { } bench ? $"{bench.CpuPercentOfCore:0}%" : "(same process)");
-        yield return Row("machine CPU busy", p => $"{p.Node.MachineBusyPercent:0}%");
+        yield return Row("machine CPU busy / of it, other processes", p => $"{p.Node.MachineBusyPercent:0}% / {p.ForeignCpuPercentOfMachine:0}%");
         yield return Row("node RSS, max in window / peak since start", p => $"{Format.Bytes(p.Node.MaxRssBytes)} / {Format.Bytes(p.Node.PeakRssBytes)}");
     }
 }

@@ -176,6 +176,7 @@ public static class E2eScenario
                     Ack = phase.Ack.Summary(),
                     Node = nodeUse,
                     Bench = benchUse,
+                    ForeignCpuPercentOfMachine = Math.Max(0, nodeUse.MachineBusyPercent - (nodeUse.CpuPercentOfCore + (benchUse?.CpuPercentOfCore ?? 0)) / Environment.ProcessorCount),
                     ExpectedDeliveries = Interlocked.Read(ref phase.ExpectedDeliveries),
                     Delivered = Interlocked.Read(ref phase.Delivered),
                     DrainSeconds = drain.Elapsed.TotalSeconds,
