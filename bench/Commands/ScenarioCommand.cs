@@ -43,7 +43,7 @@ public abstract class ScenarioCommand<TSettings, TResult> : AsyncCommand<TSettin
 
     public override async Task<int> ExecuteAsync(CommandContext context, TSettings settings, CancellationToken cancellationToken)
     {
-        var work = settings.Work ?? Path.Combine(Path.GetTempPath(), "seqline-bench", $"{Name}-{Guid.NewGuid():N}");
+        var work = settings.Work ?? Path.Combine(Path.GetTempPath(), "seqline-bench-work", $"{Name}-{Guid.NewGuid():N}");
         var ui = new ConsoleUi();
         var machine = MachineInfo.Current();
         ui.Info($"seqline-bench {Name}: {machine.Describe()}");

@@ -35,7 +35,9 @@ public static class Charts
         plot.Title(title);
         plot.XLabel("seconds");
         plot.YLabel(yLabel);
-        plot.Axes.Margins(bottom: 0);
+        plot.Axes.AutoScale();
+        var limits = plot.Axes.GetLimits();
+        plot.Axes.SetLimitsY(0, Math.Max(1, limits.Top * 1.05));
         plot.ShowLegend(Alignment.UpperLeft);
         plot.SavePng(path, Width, Height);
     }
