@@ -105,7 +105,12 @@ public sealed class ConnectionsAgent(Uri node, string prefix, int from, int coun
                 catch (OperationCanceledException) { return; }
             }
         });
-        var connecting = agent.ConnectAllAsync(lifetime.Token).ContinueWith(_ => Say("READY"), TaskScheduler.Default).Unwrap();
+        // Fresh counters go out just before READY, so that whoever reads READY has them already.
+        var connecting = agent.ConnectAllAsync(lifetime.Token).ContinueWith(async _ =>
+        {
+            await Say("STAT " + JsonSerializer.Serialize(agent.Stats()));
+            await Say("READY");
+        }, TaskScheduler.Default).Unwrap();
 
         while (!lifetime.IsCancellationRequested)
         {

@@ -179,13 +179,16 @@ public static class ConnectionsScenario
             // Let the last pushes arrive (bounded), then collect.
             for (var wait = Stopwatch.StartNew(); Total().Messages - messages0 < Interlocked.Read(ref expected) && wait.Elapsed < TimeSpan.FromSeconds(30);)
                 await Task.Delay(200);
-            var end = Total();
+            // The agents' final reports carry their counters as of now (their periodic lines may be a second old).
             var latency = new Latency();
+            var finals = new List<AgentStats>();
             foreach (var client in clients)
             {
                 var report = await client.ReportAsync();
+                finals.Add(report.Stats);
                 foreach (var bucket in report.Buckets) latency.AddBucket(bucket[0], bucket[1]);
             }
+            var end = new AgentStats(finals.Sum(s => s.Attempted), finals.Sum(s => s.Connected), finals.Sum(s => s.Failed), finals.Sum(s => s.Messages), finals.Sum(s => s.Pushes));
             var delivered = end.Messages - messages0;
             var result = new ConnectionsResult
             {
