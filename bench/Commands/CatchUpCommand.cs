@@ -26,7 +26,7 @@ public sealed class CatchUpSettings : ScenarioSettings
             Node = Node ?? o.Node,
             Messages = Messages ?? o.Messages,
             Conversations = Conversations ?? o.Conversations,
-            PageSizes = PageSizes is null ? o.PageSizes : PageSizes.Split(',').Select(int.Parse).ToArray(),
+            PageSizes = PageSizes is null ? o.PageSizes : PageSizes.Split(',').Select(v => int.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray(),
         };
     }
 }

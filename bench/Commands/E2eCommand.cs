@@ -51,7 +51,7 @@ public sealed class E2eSettings : LimitsSettings
     public E2eOptions E2eOptions()
     {
         var o = Full ? Scenarios.E2e.E2eOptions.Full : Scenarios.E2e.E2eOptions.Smoke;
-        var mix = Mix is null ? null : Mix.Split(',').Select(double.Parse).ToArray();
+        var mix = Mix is null ? null : Mix.Split(',').Select(v => double.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         return o with
         {
             Node = Node ?? o.Node,

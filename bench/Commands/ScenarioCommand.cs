@@ -67,9 +67,4 @@ public abstract class ScenarioCommand<TSettings, TResult> : AsyncCommand<TSettin
             }
         }
     }
-
-    protected static TimeSpan? Seconds(double? value) => value is { } s ? TimeSpan.FromSeconds(s) : null;
-
-    protected static int[] Ints(string text) =>
-        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
 }
