@@ -127,8 +127,11 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => _work.Dispose();
 }
 
-/// <summary>The bench smoke tests run one after another (each starts nodes), beside the other collections.</summary>
-[CollectionDefinition(Name)]
+/// <summary>
+/// The bench smoke tests run one after another, and after the other collections, alone: they start
+/// nodes, silo processes and Azurite, which would starve timing-sensitive tests running beside them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BenchSmokeCollection
 {
     public const string Name = "Bench smoke";
