@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Seqline.Silo;
+
+namespace Seqline.Bench.Infrastructure;
+
+/// <summary>Where the node under test runs.</summary>
+public enum NodeMode
+{
+    /// <summary>Seqline.Silo.dll in its own process: its CPU and memory are its own.</summary>
+    Process,
+
+    /// <summary>Built by <see cref="SeqlineNode.Build"/> inside the bench's process (fast to start; for smoke runs).</summary>
+    InProcess,
+}
+
+/// <summary>A Seqline node (silo + edge) the bench talks to over HTTP and SignalR on 127.0.0.1.</summary>
+public interface INode : IAsyncDisposable
+{
+    Uri BaseAddress { get; }
+
+    /// <summary>The process to measure: the node's own, or the bench's when the node runs inside it.</summary>
+    int Pid { get; }
+
+    bool InProcess { get; }
+}
+
+/// <summary>The configuration every node the bench starts gets, as configuration keys (<c>Seqline:…</c>).</summary>
+public static class NodeSettings
+{
+    public static Dictionary<string, string> Common(int siloPort, int gatewayPort, int httpPort) => new()
+    {
+        ["Urls"] = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
+        ["Seqline:Auth:SigningKey"] = Tokens.BenchSigningKey,
+        ["Seqline:Auth:DevTokens"] = "false",
+        // The per-user send limit (20/s by default) would measure the limiter, not the node.
+        ["Seqline:RateLimits:SendsPerSecond"] = "1000000",
+        ["Seqline:RateLimits:SendBurst"] = "1000000",
+        ["Seqline:Cluster:SiloPort"] = siloPort.ToString(CultureInfo.InvariantCulture),
+        ["Seqline:Cluster:GatewayPort"] = gatewayPort.ToString(CultureInfo.InvariantCulture),
+        ["Logging:LogLevel:Default"] = "Warning",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:Orleans"] = "Warning",
+    };
+
+    /// <summary>A node on SQLite files under <paramref name="dataDirectory"/>, with the product's defaults otherwise (synchronous=FULL).</summary>
+    public static Dictionary<string, string> Sqlite(string dataDirectory, int siloPort, int gatewayPort, int httpPort)
+    {
+        var settings = Common(siloPort, gatewayPort, httpPort);
+        settings["Seqline:Storage:Provider"] = "Sqlite";
+        settings["Seqline:Storage:Sqlite:DataDirectory"] = dataDirectory;
+        return settings;
+    }
+
+    /// <summary>Configuration keys as environment variables (<c>Seqline:A:B</c> → <c>Seqline__A__B</c>).</summary>
+    public static Dictionary<string, string> AsEnvironment(IReadOnlyDictionary<string, string> settings) =>
+        settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+}
+
+public static class Nodes
+{
+    /// <summary>A fresh SQLite node on <paramref name="dataDirectory"/>, in its own process or in this one.</summary>
+    public static async Task<INode> StartSqliteAsync(NodeMode mode, string dataDirectory, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var ports = LoopbackPorts.Take(3);
+        var settings = NodeSettings.Sqlite(dataDirectory, ports[0], ports[1], ports[2]);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>()) settings[key] = value;
+        if (mode == NodeMode.InProcess)
+        {
+            settings["Urls"] = "http://127.0.0.1:0";
+            return await InProcessNode.StartAsync(settings);
+        }
+        return await NodeProcess.StartAsync("node", settings, dataDirectory);
+    }
+}
+
+/// <summary>A node built by <see cref="SeqlineNode.Build"/> in this process.</summary>
+public sealed class InProcessNode : INode
+{
+    private readonly WebApplication _app;
+
+    private InProcessNode(WebApplication app)
+    {
+        _app = app;
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+    }
+
+    public Uri BaseAddress { get; }
+    public int Pid => Environment.ProcessId;
+    public bool InProcess => true;
+
+    public static async Task<InProcessNode> StartAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var app = SeqlineNode.Build([], builder =>
+            builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
+        await app.StartAsync();
+        return new InProcessNode(app);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await _app.StopAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping is bounded; what is left goes with the process.
+        }
+        await _app.DisposeAsync();
+    }
+}
+
+/// <summary>
+/// The real node, <c>dotnet Seqline.Silo.dll</c>, configured through environment variables as an operator
+/// would. <see cref="Kill"/> is a SIGKILL; <see cref="RestartAsync"/> starts it again with the same settings.
+/// </summary>
+public sealed class NodeProcess : INode
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
+    private readonly Dictionary<string, string> _environment;
+    private readonly string _workingDirectory;
+    private ChildProcess _process;
+
+    private NodeProcess(string name, ChildProcess process, Dictionary<string, string> environment, string workingDirectory, Uri baseAddress)
+    {
+        Name = name;
+        _process = process;
+        _environment = environment;
+        _workingDirectory = workingDirectory;
+        BaseAddress = baseAddress;
+    }
+
+    public string Name { get; }
+    public Uri BaseAddress { get; }
+    public int Pid => _process.Pid;
+    public bool InProcess => false;
+    public bool HasExited => _process.HasExited;
+    public string Tail => _process.Tail;
+
+    public static async Task<NodeProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, string workingDirectory)
+    {
+        Directory.CreateDirectory(workingDirectory);
+        var silo = RepoPaths.SiloDll();
+        var environment = NodeSettings.AsEnvironment(settings);
+        environment["DOTNET_ENVIRONMENT"] = "Production";
+        // The node's appsettings.json sits beside its dll, not in the working directory.
+        environment["DOTNET_CONTENTROOT"] = Path.GetDirectoryName(silo)!;
+        var baseAddress = new Uri(settings["Urls"].TrimEnd('/') + "/");
+        var process = ChildProcess.StartDotnet(name, silo, [], environment, workingDirectory);
+        var node = new NodeProcess(name, process, environment, workingDirectory, baseAddress);
+        try
+        {
+            await node.WaitUntilHealthyAsync();
+        }
+        catch
+        {
+            await process.DisposeAsync();
+            throw;
+        }
+        return node;
+    }
+
+    /// <summary>SIGKILL: no shutdown, no flush.</summary>
+    public void Kill() => _process.Kill();
+
+    /// <summary>Starts the node again on the same ports and storage; returns once it answers /healthz.</summary>
+    public async Task RestartAsync()
+    {
+        await _process.DisposeAsync();
+        _process = ChildProcess.StartDotnet(Name, RepoPaths.SiloDll(), [], _environment, _workingDirectory);
+        await WaitUntilHealthyAsync();
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private async Task WaitUntilHealthyAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var url = new Uri(BaseAddress, "healthz");
+        var clock = Stopwatch.StartNew();
+        string? last = null;
+        while (clock.Elapsed < StartTimeout)
+        {
+            if (_process.HasExited) throw _process.Failure($"{Name} exited with code {_process.ExitCode} before {url} answered.");
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.IsSuccessStatusCode) return;
+                last = $"HTTP {(int)response.StatusCode}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            {
+                last = e.Message;
+            }
+            await Task.Delay(100);
+        }
+        throw _process.Failure($"{url} did not answer within {StartTimeout.TotalSeconds:0} s (last: {last}).");
+    }
+}

@@ -1,0 +1,60 @@
+using Seqline.Bench.Infrastructure;
+
+namespace Seqline.Bench.Scenarios.E2e;
+
+/// <summary>What happens during one phase of load, counted as it happens (thread-safe).</summary>
+internal sealed class PhaseCounters(int index, string name)
+{
+    public int Index { get; } = index;
+    public string Name { get; } = name;
+    public long Sent;
+    public long Acked;
+    public long Failed;
+    public long Skipped;
+    public long Delivered;
+    public long ExpectedDeliveries;
+    public readonly Latency Delivery = new();
+    public readonly Latency[] ByKind = [new(), new(), new()];
+    public readonly Latency Ack = new();
+}
+
+/// <summary>One second of a phase.</summary>
+public sealed record SeriesPoint(double Seconds, double AckedPerSecond, double DeliveredPerSecond, double PushesPerSecond, double NodeCpuPercentOfCore, long NodeRssBytes);
+
+/// <summary>The figures of one phase. Rates are over the phase's window; latencies cover every delivery of its messages, drain included.</summary>
+public sealed record E2ePhaseResult
+{
+    public required string Name { get; init; }
+    public double? OfferedRate { get; init; }
+    public int? Concurrency { get; init; }
+    public required double Seconds { get; init; }
+    public required long Sent { get; init; }
+    public required long Acked { get; init; }
+    public required long Failed { get; init; }
+    public required long Skipped { get; init; }
+    public required double AckedPerSecond { get; init; }
+    public required double DeliveredPerSecond { get; init; }
+    public required double PushesPerSecond { get; init; }
+    public required double PullsPerSecond { get; init; }
+    public required long StoreRows { get; init; }
+    public required double StoreRowsPerSecond { get; init; }
+    public required LatencySummary Delivery { get; init; }
+    public required LatencySummary Direct { get; init; }
+    public required LatencySummary Group { get; init; }
+    public required LatencySummary Big { get; init; }
+    public required LatencySummary Ack { get; init; }
+    public required ProcessUse Node { get; init; }
+    public ProcessUse? Bench { get; init; }
+
+    /// <summary>CPU that neither the node nor the bench used, in percent of the whole machine: other people's work.</summary>
+    public required double ForeignCpuPercentOfMachine { get; init; }
+    public required long ExpectedDeliveries { get; init; }
+    public required long Delivered { get; init; }
+    public required double DrainSeconds { get; init; }
+    public required bool Drained { get; init; }
+    public required IReadOnlyList<SeriesPoint> Series { get; init; }
+
+    /// <summary>The distributions themselves, for charts.</summary>
+    public required Latency DeliveryLatency { get; init; }
+    public required Latency[] KindLatency { get; init; }
+}

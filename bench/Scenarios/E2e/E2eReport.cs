@@ -1,0 +1,82 @@
+using Seqline.Bench.Infrastructure;
+using Seqline.Bench.Reporting;
+using Seqline.Bench.Scenarios.Limits;
+
+namespace Seqline.Bench.Scenarios.E2e;
+
+public static class E2eReport
+{
+    public static void Write(E2eResult result, ReportWriter report)
+    {
+        var o = result.Options;
+        if (result.Limits is { } limits) LimitsScenario.Report(limits, o.Limits, report);
+
+        report.Heading("End to end");
+        report.Paragraph(
+            $"Node: {(o.Node == NodeMode.Process ? "Seqline.Silo in its own process" : "built in the bench's process")}, SQLite (synchronous=FULL), send rate limit raised out of the way. " +
+            $"{result.Devices} devices ({o.Users} users x {o.DevicesPerUser}) connected over SignalR through Seqline.Client (WebSockets); sends over HTTP. " +
+            $"{result.Conversations} conversations: every user in two 1:1 chats and two {o.GroupSize}-member groups, and one group of {result.BigGroupMembers} members " +
+            $"(all {Math.Min(o.Users, o.BigGroupMembers)} bench users in it, the rest never connect), whose fan-out mode is **{result.BigGroupFanout}**" +
+            (result.BigGroupFanout == "write" ? " (read fan-out is not in this build: every message to it is copied into all its inboxes)" : "") + ". " +
+            $"Sends go {Format.Percent(o.DirectShare)} to 1:1 chats, {Format.Percent(o.GroupShare)} to groups, {Format.Percent(o.BigShare)} to the large group; bodies {o.BodyBytes} B. " +
+            $"Latency is from the moment a send was due (the client's send call, or its slot in the fixed-rate schedule) to a device's client library handing the message to the app, " +
+            $"for every device of every member; phases last {o.Duration.TotalSeconds:0} s after a {o.Warmup.TotalSeconds:0} s warm-up.");
+
+        report.Table(["", "saturation", "fixed rate"], Rows(result.Saturation, result.Fixed));
+
+        if (result.Limits is not null)
+        {
+            report.Heading("Against the limits of the same run", 3);
+            report.Table(["ratio", "value"],
+            [
+                ["e2e store rows/s at saturation / raw store rows/s (batched)", Format.Percent(result.StoreRatio!.Value)],
+                ["e2e store rows/s at saturation / raw store rows/s (scattered)", Format.Percent(result.StoreRatioScattered!.Value)],
+                ["acked sends/s at saturation / raw grain calls/s", Format.Percent(result.SendRatio!.Value)],
+                ["pushes/s at saturation / raw SignalR pushes/s", Format.Percent(result.PushRatio!.Value)],
+            ]);
+        }
+
+        Charts.TimeSeries(report.PathOf("e2e-throughput.png"), "e2e throughput per second", "per second",
+        [
+            ("acked sends, saturation", Xs(result.Saturation), result.Saturation.Series.Select(p => p.AckedPerSecond).ToArray()),
+            ("pushes, saturation", Xs(result.Saturation), result.Saturation.Series.Select(p => p.PushesPerSecond).ToArray()),
+            ("acked sends, fixed rate", Xs(result.Fixed), result.Fixed.Series.Select(p => p.AckedPerSecond).ToArray()),
+            ("pushes, fixed rate", Xs(result.Fixed), result.Fixed.Series.Select(p => p.PushesPerSecond).ToArray()),
+        ]);
+        report.Image("e2e-throughput.png", "e2e throughput");
+        Charts.Percentiles(report.PathOf("e2e-latency.png"), "send -> push latency",
+        [
+            ("saturation, all", result.Saturation.DeliveryLatency),
+            ("fixed rate, all", result.Fixed.DeliveryLatency),
+            ("fixed rate, 1:1", result.Fixed.KindLatency[0]),
+            ("fixed rate, groups", result.Fixed.KindLatency[1]),
+            ("fixed rate, large group", result.Fixed.KindLatency[2]),
+        ]);
+        report.Image("e2e-latency.png", "e2e latency");
+    }
+
+    private static double[] Xs(E2ePhaseResult phase) => phase.Series.Select(p => p.Seconds).ToArray();
+
+    private static IEnumerable<IReadOnlyList<string>> Rows(E2ePhaseResult a, E2ePhaseResult b)
+    {
+        IReadOnlyList<string> Row(string name, Func<E2ePhaseResult, string> value) => [name, value(a), value(b)];
+        static string Lat(LatencySummary l) => l.Count == 0 ? "-" : $"{Format.Ms(l.P50)} / {Format.Ms(l.P99)} / {Format.Ms(l.P999)} (n={l.Count:N0})";
+        yield return Row("load", p => p.OfferedRate is { } r ? $"{Format.Rate(r)} sends/s offered" : $"{p.Concurrency} sends in flight");
+        yield return Row("acked sends/s", p => Format.Rate(p.AckedPerSecond));
+        yield return Row("sent / acked / failed / skipped", p => $"{p.Sent:N0} / {p.Acked:N0} / {p.Failed:N0} / {p.Skipped:N0}");
+        yield return Row("delivered messages/s (to devices)", p => Format.Rate(p.DeliveredPerSecond));
+        yield return Row("pushes/s received (SignalR `events`)", p => Format.Rate(p.PushesPerSecond));
+        yield return Row("sync pulls/s (pushes that did not follow)", p => Format.Rate(p.PullsPerSecond));
+        yield return Row("store rows/s (conversation + inbox timelines)", p => Format.Rate(p.StoreRowsPerSecond));
+        yield return Row("send→push ms p50 / p99 / p99.9, all", p => Lat(p.Delivery));
+        yield return Row("… 1:1 chats", p => Lat(p.Direct));
+        yield return Row("… 10-member groups", p => Lat(p.Group));
+        yield return Row("… large group", p => Lat(p.Big));
+        yield return Row("send→ack ms p50 / p99 / p99.9", p => Lat(p.Ack));
+        yield return Row("every push arrived", p => p.Drained ? $"yes, {p.DrainSeconds:0.0} s after the window" : $"no: {p.ExpectedDeliveries - p.Delivered:N0} of {p.ExpectedDeliveries:N0} missing after {p.DrainSeconds:0} s");
+        yield return Row("node CPU (% of one core)", p => $"{p.Node.CpuPercentOfCore:0}%");
+        yield return Row("bench (clients) CPU (% of one core)", p => p.Bench is { } bench ? $"{bench.CpuPercentOfCore:0}%" : "(same process)");
+        yield return Row("machine CPU busy / of it, other processes", p => $"{p.Node.MachineBusyPercent:0}% / {p.ForeignCpuPercentOfMachine:0}%");
+        yield return Row("node RSS, max in window / peak since start", p => $"{Format.Bytes(p.Node.MaxRssBytes)} / {Format.Bytes(p.Node.PeakRssBytes)}");
+    }
+}

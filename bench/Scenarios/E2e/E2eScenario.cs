@@ -1,0 +1,270 @@
+using System.Diagnostics;
+using Seqline.Bench.Infrastructure;
+using Seqline.Bench.Reporting;
+using Seqline.Bench.Scenarios.Limits;
+
+namespace Seqline.Bench.Scenarios.E2e;
+
+/// <summary>The whole of e2e: limits (for the ratios), setup, saturation, then a fixed rate.</summary>
+public sealed record E2eResult
+{
+    public required E2eOptions Options { get; init; }
+    public LimitsResult? Limits { get; init; }
+    public required int Devices { get; init; }
+    public required int Conversations { get; init; }
+    public required string BigGroupFanout { get; init; }
+    public required int BigGroupMembers { get; init; }
+    public required double SetupSeconds { get; init; }
+    public required E2ePhaseResult Saturation { get; init; }
+    public required E2ePhaseResult Fixed { get; init; }
+
+    /// <summary>e2e store rows/s at saturation over raw batched store rows/s (the issue's goal: at least 50%).</summary>
+    public double? StoreRatio => Limits is null ? null : Saturation.StoreRowsPerSecond / Limits.Store.BatchedRowsPerSecond;
+
+    /// <summary>The same over the raw scattered single-row appends, the shape fan-out writes in.</summary>
+    public double? StoreRatioScattered => Limits is null ? null : Saturation.StoreRowsPerSecond / Limits.Store.ScatteredRowsPerSecond;
+
+    public double? SendRatio => Limits is null ? null : Saturation.AckedPerSecond / Limits.Grains.CallsPerSecond;
+    public double? PushRatio => Limits is null ? null : Saturation.PushesPerSecond / Limits.Hub.PushesPerSecond;
+}
+
+public static class E2eScenario
+{
+    public static async Task<E2eResult> RunAsync(E2eOptions options, IBenchUi ui, string workDirectory)
+    {
+        Directory.CreateDirectory(workDirectory);
+        // The raw hub gets as many connections as there will be devices: SignalR's rate depends on it.
+        var limitsOptions = options.Limits with { HubConnections = options.Users * options.DevicesPerUser };
+        var limits = options.RunLimits ? await LimitsScenario.RunAsync(limitsOptions, ui, Path.Combine(workDirectory, "limits")) : null;
+
+        var data = Path.Combine(workDirectory, "node");
+        var setupClock = Stopwatch.StartNew();
+        await using var node = await ui.PhaseAsync($"e2e: start node ({options.Node})", 1, _ => Nodes.StartSqliteAsync(options.Node, data));
+        using var http = Devices.SharedHandler();
+        var counters = new PhaseCounters?[4];
+        var run = new Run(options, node, new StoreRows(data), counters);
+        await using var world = await E2eWorld.CreateAsync(options, node.BaseAddress, http, ui, run.Wire);
+        run.World = world;
+        var setupSeconds = setupClock.Elapsed.TotalSeconds;
+        ui.Info($"e2e: {world.Devices.Count} devices of {world.Users.Length} users in {world.Chats.Count} conversations; " +
+                $"large group: {world.Big?.Members ?? 0} members, fan-out '{world.Big?.Fanout ?? "-"}'; set up in {setupSeconds:0.0} s");
+
+        await run.PhaseAsync(ui, 1, "warm-up", options.Warmup, options.WarmupRate, null);
+        var saturation = await run.PhaseAsync(ui, 2, "saturation", options.Duration, null, options.Concurrency);
+        var rate = options.Rate ?? Math.Max(1, saturation.AckedPerSecond / 2);
+        var fixedRate = await run.PhaseAsync(ui, 3, $"fixed rate", options.Duration, rate, null);
+
+        var result = new E2eResult
+        {
+            Options = options with { Limits = limitsOptions },
+            Limits = limits,
+            Devices = world.Devices.Count,
+            Conversations = world.Chats.Count,
+            BigGroupFanout = world.Big?.Fanout ?? "-",
+            BigGroupMembers = world.Big?.Members ?? 0,
+            SetupSeconds = setupSeconds,
+            Saturation = saturation,
+            Fixed = fixedRate,
+        };
+        foreach (var phase in new[] { saturation, fixedRate })
+        {
+            ui.Info($"e2e {phase.Name}: {Format.Rate(phase.AckedPerSecond)} acked sends/s, {Format.Rate(phase.DeliveredPerSecond)} delivered messages/s, " +
+                    $"{Format.Rate(phase.PushesPerSecond)} pushes/s, {Format.Rate(phase.StoreRowsPerSecond)} store rows/s; send->push p50 {Format.Ms(phase.Delivery.P50)} ms, " +
+                    $"p99 {Format.Ms(phase.Delivery.P99)} ms, p99.9 {Format.Ms(phase.Delivery.P999)} ms; node CPU {phase.Node.CpuPercentOfCore:0}% of a core, peak RSS {Format.Bytes(phase.Node.PeakRssBytes)}");
+        }
+        return result;
+    }
+
+    private sealed class Run(E2eOptions options, INode node, StoreRows rows, PhaseCounters?[] counters)
+    {
+        private int _outstanding;
+
+        public E2eWorld World { get; set; } = null!;
+
+        /// <summary>Every device times each message it receives against the tick the message's body carries.</summary>
+        public void Wire(Device device)
+        {
+            device.Client.MessageReceived += e =>
+            {
+                if (Bodies.TryParse(e.Body, out var index, out var kind, out var ticks) && index > 0 && index < counters.Length && counters[index] is { } phase)
+                {
+                    var now = Clock.Now;
+                    var us = Clock.Microseconds(ticks, now);
+                    phase.Delivery.RecordMicroseconds(us);
+                    phase.ByKind[Chat.IndexOf(kind)].RecordMicroseconds(us);
+                    Interlocked.Increment(ref phase.Delivered);
+                }
+                return Task.CompletedTask;
+            };
+        }
+
+        public async Task<E2ePhaseResult> PhaseAsync(IBenchUi ui, int index, string name, TimeSpan duration, double? rate, int? concurrency)
+        {
+            var phase = counters[index] = new PhaseCounters(index, name);
+            var label = rate is { } r ? $"{name}, {Format.Rate(r)} sends/s offered" : $"{name}, {concurrency} sends in flight";
+            return await ui.PhaseAsync($"e2e: {label}", duration.TotalSeconds, async progress =>
+            {
+                var nodeMeter = new ProcessMeter(node.Pid);
+                var benchMeter = node.InProcess ? null : new ProcessMeter(Environment.ProcessId);
+                var series = new List<SeriesPoint>();
+                using var stop = new CancellationTokenSource();
+
+                var rows0 = rows.Total();
+                var pushes0 = Pushes();
+                var pulls0 = Pulls();
+                nodeMeter.Restart();
+                benchMeter?.Restart();
+                var clock = Stopwatch.StartNew();
+                var load = rate is { } offered ? FixedRateAsync(phase, offered, duration) : ClosedLoopAsync(phase, concurrency ?? 1, stop.Token);
+
+                // One sample a second until the window ends.
+                var last = (At: 0.0, Acked: 0L, Delivered: 0L, Pushes: pushes0, Cpu: ProcStats.Sample(node.Pid));
+                while (clock.Elapsed < duration)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Max(1, Math.Min(1000, (duration - clock.Elapsed).TotalMilliseconds))));
+                    var sample = nodeMeter.Poll();
+                    benchMeter?.Poll();
+                    var now = clock.Elapsed.TotalSeconds;
+                    var (acked, delivered, pushes) = (Interlocked.Read(ref phase.Acked), Interlocked.Read(ref phase.Delivered), Pushes());
+                    var dt = Math.Max(1e-3, now - last.At);
+                    series.Add(new SeriesPoint(now, (acked - last.Acked) / dt, (delivered - last.Delivered) / dt, (pushes - last.Pushes) / dt,
+                        ProcStats.CpuPercentOfCore(last.Cpu, sample), sample.RssBytes));
+                    last = (now, acked, delivered, pushes, sample);
+                    progress.Set(now);
+                }
+                var seconds = clock.Elapsed.TotalSeconds;
+                var ackedInWindow = Interlocked.Read(ref phase.Acked);
+                var deliveredInWindow = Interlocked.Read(ref phase.Delivered);
+                var pushesInWindow = Pushes() - pushes0;
+                var pullsInWindow = Pulls() - pulls0;
+                var nodeUse = nodeMeter.Stop();
+                var benchUse = benchMeter?.Stop();
+                var storeRows = rows.Total() - rows0;
+
+                await stop.CancelAsync();
+                progress.Describe("waiting for sends in flight");
+                await load.WaitAsync(TimeSpan.FromSeconds(180));
+
+                progress.Describe("waiting for every push");
+                var drain = Stopwatch.StartNew();
+                while (Interlocked.Read(ref phase.Delivered) < Interlocked.Read(ref phase.ExpectedDeliveries) && drain.Elapsed < options.DrainTimeout)
+                    await Task.Delay(50);
+                var drained = Interlocked.Read(ref phase.Delivered) >= Interlocked.Read(ref phase.ExpectedDeliveries);
+                if (!drained)
+                    ui.Info($"e2e {name}: {Interlocked.Read(ref phase.ExpectedDeliveries) - Interlocked.Read(ref phase.Delivered)} deliveries still missing after {options.DrainTimeout.TotalSeconds:0} s");
+
+                return new E2ePhaseResult
+                {
+                    Name = name,
+                    OfferedRate = rate,
+                    Concurrency = concurrency,
+                    Seconds = seconds,
+                    Sent = Interlocked.Read(ref phase.Sent),
+                    Acked = Interlocked.Read(ref phase.Acked),
+                    Failed = Interlocked.Read(ref phase.Failed),
+                    Skipped = Interlocked.Read(ref phase.Skipped),
+                    AckedPerSecond = ackedInWindow / seconds,
+                    DeliveredPerSecond = deliveredInWindow / seconds,
+                    PushesPerSecond = pushesInWindow / seconds,
+                    PullsPerSecond = pullsInWindow / seconds,
+                    StoreRows = storeRows,
+                    StoreRowsPerSecond = storeRows / seconds,
+                    Delivery = phase.Delivery.Summary(),
+                    Direct = phase.ByKind[0].Summary(),
+                    Group = phase.ByKind[1].Summary(),
+                    Big = phase.ByKind[2].Summary(),
+                    Ack = phase.Ack.Summary(),
+                    Node = nodeUse,
+                    Bench = benchUse,
+                    ForeignCpuPercentOfMachine = Math.Max(0, nodeUse.MachineBusyPercent - (nodeUse.CpuPercentOfCore + (benchUse?.CpuPercentOfCore ?? 0)) / Environment.ProcessorCount),
+                    ExpectedDeliveries = Interlocked.Read(ref phase.ExpectedDeliveries),
+                    Delivered = Interlocked.Read(ref phase.Delivered),
+                    DrainSeconds = drain.Elapsed.TotalSeconds,
+                    Drained = drained,
+                    Series = series,
+                    DeliveryLatency = phase.Delivery,
+                    KindLatency = phase.ByKind,
+                };
+            });
+        }
+
+        private long Pushes() => World.Devices.Sum(d => (long)d.Client.PushesApplied + d.Client.PushesIgnored);
+
+        private long Pulls() => World.Devices.Sum(d => (long)d.Client.Pulls);
+
+        private Task ClosedLoopAsync(PhaseCounters phase, int concurrency, CancellationToken stop) =>
+            Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+            {
+                var random = new Random(options.Seed * 7919 + worker);
+                while (!stop.IsCancellationRequested)
+                {
+                    var (device, chat) = Pick(random);
+                    await SendAsync(phase, device, chat, Clock.Now);
+                }
+            })));
+
+        /// <summary>
+        /// An open loop: send i is due at start + i/rate and its latency counts from then, not from when it
+        /// could go out, so a slow node cannot hide its backlog (no coordinated omission).
+        /// </summary>
+        private async Task FixedRateAsync(PhaseCounters phase, double rate, TimeSpan duration)
+        {
+            var random = new Random(options.Seed * 104729 + phase.Index);
+            var start = Clock.Now;
+            var ticksPerSend = Stopwatch.Frequency / rate;
+            var end = start + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+            var sends = new List<Task>();
+            for (long issued = 0; ; )
+            {
+                var now = Clock.Now;
+                if (now >= end) break;
+                var due = (long)((now - start) / ticksPerSend);
+                for (; issued <= due; issued++)
+                {
+                    if (Volatile.Read(ref _outstanding) >= options.MaxOutstanding)
+                    {
+                        Interlocked.Increment(ref phase.Skipped);
+                        continue;
+                    }
+                    var (device, chat) = Pick(random);
+                    sends.Add(SendAsync(phase, device, chat, start + (long)(issued * ticksPerSend)));
+                }
+                if (sends.Count > 10_000) sends.RemoveAll(t => t.IsCompleted);
+                await Task.Delay(1);
+            }
+            await Task.WhenAll(sends);
+        }
+
+        private async Task SendAsync(PhaseCounters phase, Device device, Chat chat, long dueTicks)
+        {
+            Interlocked.Increment(ref _outstanding);
+            Interlocked.Increment(ref phase.Sent);
+            try
+            {
+                await device.Client.SendAsync(chat.Id, Bodies.Make(phase.Index, chat.Code, dueTicks, options.BodyBytes));
+                phase.Ack.RecordSince(dueTicks);
+                Interlocked.Add(ref phase.ExpectedDeliveries, (long)chat.ConnectedMembers * options.DevicesPerUser);
+                Interlocked.Increment(ref phase.Acked);
+            }
+            catch (Exception error) when (error is not OutOfMemoryException)
+            {
+                Interlocked.Increment(ref phase.Failed);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _outstanding);
+            }
+        }
+
+        private (Device Device, Chat Chat) Pick(Random random)
+        {
+            var device = World.Devices[random.Next(World.Devices.Count)];
+            var chats = World.ChatsOf[device.UserId];
+            var roll = random.NextDouble() * (options.DirectShare + options.GroupShare + options.BigShare);
+            var kind = roll < options.DirectShare ? ChatKind.Direct : roll < options.DirectShare + options.GroupShare ? ChatKind.Group : ChatKind.Big;
+            var candidates = chats.Where(c => c.Kind == kind).ToList();
+            if (candidates.Count == 0) candidates = chats;
+            return (device, candidates[random.Next(candidates.Count)]);
+        }
+    }
+}

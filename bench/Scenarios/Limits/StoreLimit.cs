@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Seqline.Bench.Infrastructure;
+using Seqline.Storage.Sqlite;
+using Seqline.Timelines;
+using Seqline.Timelines.Sqlite;
+
+namespace Seqline.Bench.Scenarios.Limits;
+
+/// <summary>
+/// The SQLite timeline store alone, no Orleans: the node's own <see cref="SqliteDatabase"/> (group commit,
+/// WAL, synchronous=FULL) and <see cref="SqliteTimelineStore"/>, with the node's default options.
+/// </summary>
+public static class StoreLimit
+{
+    /// <summary>
+    /// Two shapes: <b>batched</b>, appenders that each append <c>batch</c> rows at a time to their own timeline
+    /// (the "raw store rows/s"); and <b>scattered</b>, as many single-row appends to different timelines
+    /// in flight as there are timelines (the shape of write fan-out into inboxes).
+    /// </summary>
+    public static async Task<StoreLimitResult> MeasureAsync(LimitsOptions options, string workDirectory, IPhase phase)
+    {
+        var payload = new byte[options.PayloadBytes];
+        new Random(7).NextBytes(payload);
+
+        phase.Describe($"batched: {options.StoreAppenders} appenders x {options.StoreBatch} rows");
+        var batched = await RunAsync(Path.Combine(workDirectory, "batched"), options, phase, options.StoreAppenders, options.StoreBatch, payload);
+        phase.Describe($"scattered: {options.ScatterTimelines} timelines x 1 row");
+        var scattered = await RunAsync(Path.Combine(workDirectory, "scattered"), options, phase, options.ScatterTimelines, 1, payload);
+        return new StoreLimitResult(batched, scattered, options.StoreAppenders, options.StoreBatch, options.ScatterTimelines, options.PayloadBytes);
+    }
+
+    private static async Task<double> RunAsync(string directory, LimitsOptions options, IPhase phase, int appenders, int batch, byte[] payload)
+    {
+        using var database = new SqliteDatabase(new SqliteOptions { DataDirectory = directory }, NullLogger<SqliteDatabase>.Instance);
+        var store = SqliteTimelineStore.Open(database, TimelineStoreNames.Conversations);
+        long rows = 0;
+        using var stop = new CancellationTokenSource();
+        var workers = Enumerable.Range(0, appenders).Select(a => Task.Run(async () =>
+        {
+            var timeline = $"t{a:D6}";
+            for (long seq = 0; !stop.IsCancellationRequested; seq += batch)
+            {
+                var now = DateTimeOffset.UtcNow;
+                var entries = new TimelineEntry[batch];
+                for (var i = 0; i < batch; i++) entries[i] = new TimelineEntry(seq + 1 + i, now, payload);
+                await store.AppendAsync(timeline, entries);
+                Interlocked.Add(ref rows, batch);
+            }
+        })).ToList();
+        try
+        {
+            var (count, seconds) = await Windowed.MeasureAsync(() => Interlocked.Read(ref rows), options.Warmup, options.Duration, phase);
+            return count / seconds;
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await Task.WhenAll(workers).WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+}
+
+/// <summary>Raw store throughput, rows per second.</summary>
+public sealed record StoreLimitResult(double BatchedRowsPerSecond, double ScatteredRowsPerSecond, int Appenders, int Batch, int ScatterTimelines, int PayloadBytes);

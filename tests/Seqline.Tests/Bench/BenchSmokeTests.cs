@@ -1,0 +1,138 @@
+using Seqline.Bench.Infrastructure;
+using Seqline.Bench.Reporting;
+using Seqline.Bench.Scenarios.CatchUp;
+using Seqline.Bench.Scenarios.Chaos;
+using Seqline.Bench.Scenarios.Connections;
+using Seqline.Bench.Scenarios.E2e;
+using Seqline.Bench.Scenarios.Limits;
+using Seqline.Tests.Fixtures;
+using Xunit.Abstractions;
+
+namespace Seqline.Tests.Bench;
+
+/// <summary>
+/// Every scenario of the bench tool (bench/) at tiny sizes, through the same entry points the commands use,
+/// so that the tool cannot rot. These check that each scenario runs and that its result adds up; the
+/// figures themselves come from the full runs in docs/benchmarks.md.
+/// </summary>
+[Collection(BenchSmokeCollection.Name)]
+public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
+{
+    private readonly TempDirectory _work = new();
+
+    private IBenchUi Ui => new SilentUi(output.WriteLine);
+
+    [Fact]
+    public async Task Limits_measure_the_raw_store_grain_calls_and_SignalR_pushes()
+    {
+        var options = LimitsOptions.Smoke with { Warmup = TimeSpan.FromSeconds(0.2), Duration = TimeSpan.FromSeconds(0.5), HubConnections = 5 };
+
+        var result = await LimitsScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "limits"));
+
+        Assert.True(result.Store.BatchedRowsPerSecond > 0);
+        Assert.True(result.Store.ScatteredRowsPerSecond > 0);
+        Assert.True(result.Grains.CallsPerSecond > 0);
+        Assert.True(result.Hub.PushesPerSecond > 0);
+        var report = new ReportWriter(Path.Combine(_work.Path, "report"), "limits", MachineInfo.Current());
+        LimitsScenario.Report(result, options, report);
+        Assert.True(File.Exists(report.Save()));
+        Assert.True(new FileInfo(report.PathOf("limits.png")).Length > 0);
+    }
+
+    [Fact]
+    public async Task E2e_sends_are_acknowledged_and_pushed_to_every_device_of_every_member()
+    {
+        var options = E2eOptions.Smoke with
+        {
+            Users = 10,
+            BigGroupMembers = 20,
+            Warmup = TimeSpan.FromSeconds(0.5),
+            Duration = TimeSpan.FromSeconds(1),
+            Concurrency = 4,
+            RunLimits = false,
+        };
+
+        var result = await E2eScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "e2e"));
+
+        Assert.Equal(20, result.Devices);
+        Assert.Equal(20, result.BigGroupMembers);
+        foreach (var phase in new[] { result.Saturation, result.Fixed })
+        {
+            Assert.True(phase.Acked > 0, $"{phase.Name}: nothing acked");
+            Assert.Equal(0, phase.Failed);
+            Assert.True(phase.Drained, $"{phase.Name}: {phase.Delivered} of {phase.ExpectedDeliveries} deliveries");
+            Assert.True(phase.Delivered >= phase.ExpectedDeliveries);
+            Assert.Equal(phase.Delivered, phase.Delivery.Count);
+            Assert.True(phase.StoreRows > phase.Acked, "every acked send stores a row and fans out to inboxes");
+            Assert.True(phase.PushesPerSecond > 0);
+        }
+        var report = new ReportWriter(Path.Combine(_work.Path, "report"), "e2e", MachineInfo.Current());
+        E2eReport.Write(result, report);
+        Assert.Contains("End to end", File.ReadAllText(report.Save()));
+        Assert.True(File.Exists(report.PathOf("e2e-latency.png")));
+    }
+
+    [Fact]
+    public async Task Catch_up_brings_an_offline_device_every_message_in_order()
+    {
+        var options = CatchUpOptions.Smoke with { Messages = 200, Conversations = 5, PageSizes = [50, 1000] };
+
+        var result = await CatchUpScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "catch-up"));
+
+        Assert.Collection(result.Runs,
+            small =>
+            {
+                Assert.True(small.Complete && small.InOrder);
+                Assert.Equal(200, small.Messages);
+                Assert.InRange(small.RoundTrips, 4, 5);
+            },
+            large =>
+            {
+                Assert.True(large.Complete && large.InOrder);
+                Assert.Equal(1, large.RoundTrips);
+            });
+    }
+
+    [Fact]
+    public async Task Connections_are_held_by_an_agent_process_and_each_gets_its_pushes()
+    {
+        var options = ConnectionsOptions.Smoke with { Connections = 20, GroupSize = 10, Hold = TimeSpan.FromSeconds(2), Settle = TimeSpan.FromSeconds(0.5) };
+
+        var result = await ConnectionsScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "connections"));
+
+        Assert.Equal(20, result.Established);
+        Assert.Equal(20, result.HeldAtEnd);
+        Assert.Equal(0, result.SendsFailed);
+        Assert.True(result.ExpectedDeliveries > 0);
+        Assert.Equal(result.ExpectedDeliveries, result.Delivered);
+        Assert.Equal(result.Delivered, result.Latency.Count);
+    }
+
+    [Fact]
+    public async Task Chaos_kills_a_silo_under_load_and_storage_holds_every_acked_message_once()
+    {
+        var result = await ChaosScenario.RunAsync(ChaosOptions.Smoke, Ui, Path.Combine(_work.Path, "chaos"));
+
+        Assert.Equal(1, result.Kills);
+        Assert.True(result.Acked > 0);
+        Assert.Equal(0, result.Check.Lost);
+        Assert.Equal(0, result.Check.Duplicated);
+        Assert.Equal(0, result.Check.SeqGaps);
+        Assert.Equal(0, result.Check.AckSeqMismatches);
+        Assert.True(result.Settled, "fan-out did not finish");
+        Assert.Equal(0, result.Check.InboxMissing + result.Check.InboxDuplicated + result.Check.InboxOutOfOrder + result.Check.InboxSeqGaps);
+        Assert.True(result.Passed);
+    }
+
+    public void Dispose() => _work.Dispose();
+}
+
+/// <summary>
+/// The bench smoke tests run one after another, and after the other collections, alone: they start
+/// nodes, silo processes and Azurite, which would starve timing-sensitive tests running beside them.
+/// </summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class BenchSmokeCollection
+{
+    public const string Name = "Bench smoke";
+}
