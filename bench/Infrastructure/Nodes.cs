@@ -97,8 +97,8 @@ public sealed class InProcessNode : INode
 
     public static async Task<InProcessNode> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
-        var app = SeqlineNode.Build([], builder =>
-            builder.Configuration.AddInMemoryCollection(settings.Select(s => new KeyValuePair<string, string?>(s.Key, s.Value))));
+        // Settings go in as command-line configuration, read before the node registers anything.
+        var app = SeqlineNode.Build(settings.Select(s => $"--{s.Key}={s.Value}").ToArray());
         await app.StartAsync();
         return new InProcessNode(app);
     }
