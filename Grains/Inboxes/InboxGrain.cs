@@ -137,14 +137,10 @@ public sealed partial class InboxGrain(
 
     public async Task Join(ConversationRef conversation)
     {
-        if (Index.Conversations.ContainsKey(conversation.ConversationId))
-        {
-            Track(conversation);
-            await state.WriteStateAsync();
-            return;
-        }
+        var known = Index.Conversations.ContainsKey(conversation.ConversationId);
         Track(conversation);
-        await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)]);
+        if (known) await state.WriteStateAsync();
+        else await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)]);
     }
 
     public async Task Leave(string conversationId)
@@ -238,6 +234,8 @@ public sealed partial class InboxGrain(
                 entry.Fanout = e.Fanout ?? FanoutMode.Write;
                 entry.FanoutSince = e.Seq;
                 entry.LastSeq = Math.Max(entry.LastSeq, e.Seq - 1);
+                // What was said before someone joined is history to them, not unread news.
+                if (e.Type == SyncEventTypes.Joined) ReadUpTo(entry, e.Seq - 1);
                 break;
         }
     }

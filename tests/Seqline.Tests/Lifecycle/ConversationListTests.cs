@@ -50,6 +50,19 @@ public sealed class ConversationListTests(MemoryCluster cluster)
     }
 
     [Fact]
+    public async Task A_member_added_later_finds_only_what_came_after_unread()
+    {
+        var (id, alice, bob, dan) = (Ids.Conversation(), Ids.User("alice"), Ids.User("bob"), Ids.User("dan"));
+        await Conversation(id).Create(new NewConversation(alice, [bob], null, ConversationKind.Group));
+        for (var i = 0; i < 3; i++) await Conversation(id).Send(new OutgoingMessage(bob, $"b{i}", "before dan"));
+        await Conversation(id).ChangeMembers(new MembershipChange(alice, [dan], []));
+        await Conversation(id).Send(new OutgoingMessage(bob, "b3", "welcome dan"));
+
+        var row = await Row(dan, id, 4);
+        Assert.Equal((3L, 1L), (row.ReadSeq, row.Unread));
+    }
+
+    [Fact]
     public async Task The_list_is_ordered_by_last_activity()
     {
         var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
