@@ -17,7 +17,7 @@ public sealed class SeqlineClientOptions
     public ICheckpointStore Checkpoints { get; set; } = new InMemoryCheckpointStore();
 
     /// <summary>Events asked for per sync pull (the server allows 1–1,000).</summary>
-    public int SyncPageSize { get; set; } = 200;
+    public int SyncPageSize { get; set; } = 1000;
 
     /// <summary>The handler HTTP calls go through, e.g. a test server's. Not disposed by the client. Does not affect the hub: see <see cref="ConfigureHub"/>.</summary>
     public HttpMessageHandler? HttpHandler { get; set; }
