@@ -40,6 +40,9 @@ public sealed class RetentionTests : IDisposable
         clock.Advance(TimeSpan.FromDays(8));
         var newPhone = await new TestDevice(grains, alice).Connect();
         for (var i = 6; i <= 7; i++) await conversation.Send(new OutgoingMessage(bob, $"new{i}", $"new {i}"));
+        // A send is acked once stored; its fan-out to alice's inbox follows on its own.
+        await Eventually.True(async () => (await grains.GetGrain<IInboxGrain>(alice).GetConversations()).Single().LastSeq == 7,
+            TimeSpan.FromSeconds(10), "fan-out of the new messages");
 
         await Eventually.True(async () => (await _inboxes.GetHeadAsync(alice)).TrimmedThrough >= oldEvents,
             TimeSpan.FromSeconds(10), "the expired events to be trimmed");
