@@ -54,7 +54,8 @@ public sealed class InboxGrainTests(MemoryCluster cluster)
 
         // Sending means having read the conversation up to one's own message.
         await Conversation(id).Send(new OutgoingMessage(bob, Ids.ClientMsg(), "bob's own"));
-        await Eventually.True(async () => (await Inbox(alice).GetConversations()).Single().LastSeq == 6, _fanoutWait, "fan-out");
+        foreach (var user in new[] { alice, bob })
+            await Eventually.True(async () => (await Inbox(user).GetConversations()).Single().LastSeq == 6, _fanoutWait, "fan-out");
         Assert.Equal((6L, 0L), Pair((await Inbox(bob).GetConversations()).Single()));
         Assert.Equal((5L, 1L), Pair((await Inbox(alice).GetConversations()).Single()));
 
