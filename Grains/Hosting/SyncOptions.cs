@@ -14,4 +14,15 @@ public sealed class SyncOptions
     /// own inbox, but set a long random key in production.
     /// </summary>
     public string CursorKey { get; set; } = DevelopmentCursorKey;
+
+    /// <summary>
+    /// An inbox's conversation index is a checkpoint of its sync timeline, written once this many
+    /// events have been appended since the last one. Events past the checkpoint are replayed from
+    /// the timeline on activation, so a crash loses nothing: a larger value means fewer writes per
+    /// delivered message and a longer replay after a crash. 1 writes the index after every append.
+    /// </summary>
+    public int CheckpointEvents { get; set; } = 100;
+
+    /// <summary>An active inbox with events past its checkpoint writes one at least this often (and on deactivation).</summary>
+    public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
 }

@@ -26,6 +26,7 @@ public sealed partial class InboxGrain(
     IOptions<PushOptions> push,
     IOptions<FanoutOptions> fanout,
     IOptions<RetentionOptions> retention,
+    IOptions<SyncOptions> sync,
     [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
     ILogger<InboxGrain> logger) : Grain, IInboxGrain
 {
@@ -34,6 +35,7 @@ public sealed partial class InboxGrain(
     private const int MaxHidden = 1000;
     private readonly ObserverManager<IInboxObserver> _observers = new(push.Value.ObserverExpiry, logger);
     private long _trimmedThrough;
+    private int _pastCheckpoint;
 
     private string UserId => this.GetPrimaryKeyString();
     private InboxState Index => state.State;
@@ -46,6 +48,9 @@ public sealed partial class InboxGrain(
         // Expired events go on activation and then every TrimInterval; the timer interleaves, so
         // pulls and deliveries are served between trim batches.
         this.RegisterGrainTimer(TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, retention.Value.TrimInterval) { Interleave = true });
+        // Not interleaved: a checkpoint takes its turn like a delivery, so state writes never overlap.
+        var checkpointEvery = sync.Value.CheckpointInterval;
+        this.RegisterGrainTimer(CheckpointIfBehind, new GrainTimerCreationOptions(checkpointEvery, checkpointEvery));
         if (Index.Epoch == 0)
         {
             // A new (or wiped) inbox starts an epoch; cursors of any earlier one will reset.
@@ -57,7 +62,7 @@ public sealed partial class InboxGrain(
             return;
         }
 
-        // The timeline got ahead of the last checkpoint (a crash between append and state write).
+        // Events appended after the last checkpoint (the previous activation crashed): replay them.
         for (var after = Math.Max(Index.Head, head.TrimmedThrough); after < head.LastSeq;)
         {
             var entries = await timeline.ReadAfterAsync(UserId, after, 1000, cancellationToken);
@@ -65,10 +70,31 @@ public sealed partial class InboxGrain(
             after = entries[^1].Seq;
         }
         Index.Head = head.LastSeq;
-        await state.WriteStateAsync(cancellationToken);
+        await Checkpoint(cancellationToken);
     }
 
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => StopFollowing();
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CheckpointIfBehind(cancellationToken);
+        }
+        catch (Exception error)
+        {
+            // The next activation replays what this checkpoint would have saved.
+            logger.LogWarning(error, "Could not checkpoint the inbox of {UserId}; its next activation replays the timeline", UserId);
+        }
+        await StopFollowing();
+    }
+
+    private async Task Checkpoint(CancellationToken cancellationToken = default)
+    {
+        await state.WriteStateAsync(cancellationToken);
+        _pastCheckpoint = 0;
+    }
+
+    private Task CheckpointIfBehind(CancellationToken cancellationToken) =>
+        _pastCheckpoint > 0 ? Checkpoint(cancellationToken) : Task.CompletedTask;
 
     private async Task TrimExpired(CancellationToken cancellationToken)
     {
@@ -139,7 +165,7 @@ public sealed partial class InboxGrain(
     {
         var known = Index.Conversations.ContainsKey(conversation.ConversationId);
         Track(conversation);
-        if (known) await state.WriteStateAsync();
+        if (known) await Checkpoint();
         else await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)]);
     }
 
@@ -183,7 +209,9 @@ public sealed partial class InboxGrain(
         var before = HeadCursor();
         foreach (var e in events) Apply(e);
         Index.Head += entries.Count;
-        await state.WriteStateAsync();
+        // The timeline already holds the events; the index is written now and then, not every time.
+        _pastCheckpoint += entries.Count;
+        if (_pastCheckpoint >= Math.Max(1, sync.Value.CheckpointEvents)) await Checkpoint();
         await Pushed(events, before);
     }
 

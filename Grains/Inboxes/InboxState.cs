@@ -4,8 +4,9 @@ namespace Seqline.Inboxes;
 
 /// <summary>
 /// A checkpoint of what the user's sync timeline says: the conversation index as of
-/// <see cref="Head"/>. Entries past the checkpoint are replayed from the timeline on activation,
-/// so a crash between the append and the state write loses nothing.
+/// <see cref="Head"/>, written every <c>Seqline:Sync:CheckpointEvents</c> events rather than on
+/// each append. Entries past the checkpoint are replayed from the timeline on activation, so a
+/// crash before the next checkpoint loses nothing.
 /// </summary>
 [GenerateSerializer]
 public sealed class InboxState

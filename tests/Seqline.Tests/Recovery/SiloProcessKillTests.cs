@@ -28,7 +28,14 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
 
     // Fan-out two messages at a time: slower than the senders commit, so the kill always leaves
     // acknowledged messages that are not in every inbox yet, which only the recovery reminder delivers.
-    private static readonly Dictionary<string, string> NodeSettings = new() { ["Seqline__Conversations__FanoutBatch"] = "2" };
+    // Inboxes never checkpoint their index on their own here, so after the kill every index lags
+    // its timeline and only the replay on activation can make the conversation lists right.
+    private static readonly Dictionary<string, string> NodeSettings = new()
+    {
+        ["Seqline__Conversations__FanoutBatch"] = "2",
+        ["Seqline__Sync__CheckpointEvents"] = "1000000",
+        ["Seqline__Sync__CheckpointInterval"] = "01:00:00",
+    };
 
     [Fact]
     public async Task A_node_killed_with_SIGKILL_mid_load_restarts_without_losing_an_acknowledged_message()
@@ -88,8 +95,11 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
 
             // What the kill left on disk, read from a copy so that the restart gets the crashed files as they are.
             var highestAck = load.Acknowledged.Values.Max(a => a.Receipt.Seq);
-            var (storedAtKill, deliveredAtKill) = await ReadCrashedFiles(data.Path, id, members);
-            Log(clock, $"on disk after the kill: conversation 1..{storedAtKill}, inboxes {string.Join(", ", deliveredAtKill)}");
+            var (storedAtKill, deliveredAtKill, checkpointsAtKill) = await ReadCrashedFiles(data.Path, id, members);
+            Log(clock, $"on disk after the kill: conversation 1..{storedAtKill}, inboxes {string.Join(", ", deliveredAtKill)}, " +
+                $"inbox checkpoints written {string.Join(", ", checkpointsAtKill)} times");
+            // Each index was written once, when its inbox started an epoch, before any message came.
+            Assert.All(checkpointsAtKill, writes => Assert.Equal(1, writes));
             Assert.True(storedAtKill >= highestAck, $"seq {highestAck} was acknowledged but the timeline on disk ends at {storedAtKill}");
             Assert.True(deliveredAtKill.Min() < highestAck,
                 $"the kill left every acknowledged message in every inbox ({string.Join(", ", deliveredAtKill)} of {highestAck}): nothing for recovery to prove");
@@ -155,6 +165,15 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
             Assert.All(load.Unacknowledged, u => Assert.Single(final, m => m.ClientMsgId == u.ClientMsgId));
             await EveryDeviceHasExactly(devices, id, final);
             Log(clock, $"retried {load.Unacknowledged.Count}: {landed} duplicates, {next - n} new; every inbox 1..{next}");
+
+            // --- 4. The conversation lists, rebuilt by replaying what followed each crashed checkpoint ---
+            foreach (var member in members)
+            {
+                var row = (await client.Client.GetGrain<IInboxGrain>(member).GetConversations()).Single();
+                var read = final.Where(m => m.SenderId == member).Select(m => m.Seq).DefaultIfEmpty(0).Max();
+                Assert.Equal((id, (long)next, read, next - read), (row.ConversationId, row.LastSeq, row.ReadSeq, row.Unread));
+                Assert.Equal(final[^1].Body, row.LastMessage!.Body);
+            }
         }
         catch
         {
@@ -175,7 +194,8 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
     /// of the database the killed node left (its WAL included). The members' inboxes hold nothing but
     /// this conversation's messages, so an inbox's last seq is how many it got.
     /// </summary>
-    private static async Task<(long Stored, List<long> Delivered)> ReadCrashedFiles(string dataDirectory, string conversationId, string[] members)
+    private static async Task<(long Stored, List<long> Delivered, List<long> Checkpoints)> ReadCrashedFiles(
+        string dataDirectory, string conversationId, string[] members)
     {
         using var copy = new TempDirectory();
         foreach (var file in Directory.GetFiles(dataDirectory)) File.Copy(file, Path.Combine(copy.Path, Path.GetFileName(file)));
@@ -185,7 +205,17 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
         var stored = (await conversations.GetHeadAsync(conversationId)).LastSeq;
         var delivered = new List<long>();
         foreach (var member in members) delivered.Add((await inboxes.GetHeadAsync(member)).LastSeq);
-        return (stored, delivered);
+        // A state row's version counts its writes.
+        var checkpoints = new List<long>();
+        await using var connection = database.OpenReader();
+        foreach (var member in members)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = "SELECT version FROM grain_state WHERE state_name = 'inbox' AND grain_id = $g";
+            command.Parameters.AddWithValue("$g", $"inbox/{member}");
+            checkpoints.Add(await command.ExecuteScalarAsync() is long version ? version : 0);
+        }
+        return (stored, delivered, checkpoints);
     }
 
     /// <summary>Seqs 1..N with no gap and no repeat, each message once, as its sender sent it.</summary>
