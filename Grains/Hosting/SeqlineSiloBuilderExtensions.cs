@@ -59,7 +59,8 @@ public static class SeqlineSiloBuilderExtensions
         // Conversation streams only carry live pushes of read fan-out (pull is the truth), so
         // in-memory streams fit; their subscriptions live in the "PubSubStore" grain storage.
         var fanout = configuration.GetSection(FanoutOptions.Section).Get<FanoutOptions>() ?? new FanoutOptions();
-        silo.AddMemoryStreams(fanout.StreamProvider);
+        silo.AddMemoryStreams(fanout.StreamProvider, streams => streams.ConfigurePullingAgent(agent =>
+            agent.Configure(o => o.GetQueueMsgsTimerPeriod = fanout.StreamPollInterval)));
         return silo;
     }
 

@@ -15,9 +15,12 @@ public static class E2eReport
         report.Paragraph(
             $"Node: {(o.Node == NodeMode.Process ? "Seqline.Silo in its own process" : "built in the bench's process")}, SQLite (synchronous=FULL), send rate limit raised out of the way. " +
             $"{result.Devices} devices ({o.Users} users x {o.DevicesPerUser}) connected over SignalR through Seqline.Client (WebSockets); sends over HTTP. " +
-            $"{result.Conversations} conversations: every user in two 1:1 chats and two {o.GroupSize}-member groups, and one group of {result.BigGroupMembers} members " +
-            $"(all {Math.Min(o.Users, o.BigGroupMembers)} bench users in it, the rest never connect), whose fan-out mode is **{result.BigGroupFanout}**" +
-            (result.BigGroupFanout == "write" ? " (read fan-out is not in this build: every message to it is copied into all its inboxes)" : "") + ". " +
+            $"{result.Conversations} conversations: every user in two 1:1 chats and two {o.GroupSize}-member groups" +
+            (result.BigGroupMembers == 0
+                ? ", and no large group. "
+                : $", and one group of {result.BigGroupMembers} members " +
+                  $"(all {Math.Min(o.Users, o.BigGroupMembers)} bench users in it, the rest never connect), whose fan-out mode is **{result.BigGroupFanout}**" +
+                  (result.BigGroupFanout == "write" ? " (read fan-out is not in this build: every message to it is copied into all its inboxes)" : "") + ". ") +
             $"Sends go {Format.Percent(o.DirectShare)} to 1:1 chats, {Format.Percent(o.GroupShare)} to groups, {Format.Percent(o.BigShare)} to the large group; bodies {o.BodyBytes} B. " +
             $"Latency is from the moment a send was due (the client's send call, or its slot in the fixed-rate schedule) to a device's client library handing the message to the app, " +
             $"for every device of every member; phases last {o.Duration.TotalSeconds:0} s after a {o.Warmup.TotalSeconds:0} s warm-up.");
