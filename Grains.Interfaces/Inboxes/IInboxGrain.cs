@@ -42,6 +42,14 @@ public interface IInboxGrain : IGrainWithStringKey
     Task Mentioned(string conversationId, IReadOnlyList<long> seqs);
 
     /// <summary>
+    /// Tells a member of a read-fan-out conversation that they wrote the message at
+    /// <paramref name="seq"/>, so they have read up to it: their own messages are never unread,
+    /// and their other devices learn it as a <c>read</c> event.
+    /// </summary>
+    [Alias("Wrote")]
+    Task Wrote(string conversationId, long seq);
+
+    /// <summary>
     /// Appends a conversation's messages. Idempotent on (conversation, seq): what the inbox has
     /// already is skipped, so a resumed fan-out never duplicates.
     /// </summary>

@@ -2,8 +2,6 @@ using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Storage;
-using Orleans.Streams;
 using Seqline.Hosting;
 using Seqline.Inboxes;
 using Seqline.Timelines;
@@ -17,7 +15,8 @@ namespace Seqline.Conversations;
 /// acknowledged once its append is durable; fan-out to the members' inboxes follows, from an
 /// in-memory outbox that is rebuilt from the timeline after a crash. Above a member threshold the
 /// conversation switches to read fan-out: messages stay in its timeline and are published on its
-/// stream instead of being copied into every inbox (see <see cref="FanOut"/>).
+/// stream instead of being copied into every inbox. Membership is in <c>ConversationGrain.Members.cs</c>,
+/// the fan-out loop in <c>ConversationGrain.Fanout.cs</c>.
 /// </summary>
 public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemindable
 {
@@ -101,7 +100,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         // Caught up: nothing for the recovery reminder to do, and a live reminder would wake us again.
-        if (_reminderRegistered is { IsCompletedSuccessfully: true } && _outbox.Count == 0 && _queue.Count == 0 && _state.State.PendingRecalls.Count == 0)
+        if (_reminderRegistered is { IsCompletedSuccessfully: true } && _queue.Count == 0 && !HasFanoutWork && _state.State.PendingRecalls.Count == 0)
         {
             var reminder = await this.GetReminder(RecoveryReminder);
             if (reminder is not null) await this.UnregisterReminder(reminder);
@@ -114,67 +113,10 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         return Task.CompletedTask;
     }
 
-    public async Task<ConversationView> Create(NewConversation request)
-    {
-        Identifiers.RequireId(Id, "conversationId");
-        Identifiers.RequireId(request.CreatorId, "creator");
-        var members = request.Members.Append(request.CreatorId).Distinct(StringComparer.Ordinal).ToList();
-        foreach (var member in members) Identifiers.RequireId(member, "member");
-        if (members.Count > _limits.MaxMembers) throw SeqlineException.TooLarge($"A conversation has at most {_limits.MaxMembers} members.");
-        if (request.Title is { } title && title.Length > _limits.MaxTitleLength)
-            throw SeqlineException.Invalid($"title must be at most {_limits.MaxTitleLength} characters.");
-        if (request.Kind == ConversationKind.Direct)
-        {
-            if (members.Count != 2) throw SeqlineException.Invalid("A direct conversation is between exactly two users.");
-            if (Id != DirectConversation.IdFor(members[0], members[1]))
-                throw SeqlineException.Invalid("A direct conversation's id is DirectConversation.IdFor(the pair).");
-        }
-
-        if (Exists)
-        {
-            if (request.Kind == ConversationKind.Direct && _state.State.Kind == ConversationKind.Direct) return View();
-            throw new SeqlineException(ErrorCode.Conflict, $"Conversation '{Id}' exists already.");
-        }
-
-        _state.State = new ConversationState
-        {
-            Kind = request.Kind,
-            Title = request.Title,
-            Members = new HashSet<string>(members, StringComparer.Ordinal),
-            CreatedAt = _clock.GetUtcNow(),
-            CreatedBy = request.CreatorId,
-            FanoutChanges = [new FanoutChange(1, members.Count > _fanout.ReadFanoutAbove ? FanoutMode.Read : FanoutMode.Write)],
-        };
-        await WriteState();
-        await Task.WhenAll(members.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Join(Ref)));
-        return View();
-    }
-
     public Task<ConversationView> Get(string userId)
     {
         RequireMember(userId);
         return Task.FromResult(View());
-    }
-
-    public async Task<ConversationView> ChangeMembers(MembershipChange change)
-    {
-        RequireMember(change.ActorId);
-        if (_state.State.Kind == ConversationKind.Direct) throw SeqlineException.Invalid("The members of a direct conversation cannot change.");
-        foreach (var id in change.Add.Concat(change.Remove)) Identifiers.RequireId(id, "member");
-
-        var members = new HashSet<string>(_state.State.Members, StringComparer.Ordinal);
-        var added = change.Add.Where(members.Add).ToList();
-        var removed = change.Remove.Where(members.Remove).ToList();
-        if (members.Count > _limits.MaxMembers) throw SeqlineException.TooLarge($"A conversation has at most {_limits.MaxMembers} members.");
-        if (added.Count == 0 && removed.Count == 0) return View();
-
-        _state.State.Members = members;
-        SwitchFanoutFor(members.Count);
-        await WriteState();
-        await Task.WhenAll(
-            added.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Join(Ref))
-                .Concat(removed.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Leave(Id))));
-        return View();
     }
 
     public async Task<SendReceipt> Send(OutgoingMessage message)
@@ -307,138 +249,6 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         }
         _queue.Clear();
         DeactivateOnIdle();
-    }
-
-    private void StartFanout()
-    {
-        if (!_fanningOut && (_outbox.Count > 0 || RecallsToDeliver().Count > 0)) _ = FanOut();
-    }
-
-    // A recall travels after the message it recalls, so no inbox sees one before the other.
-    private List<long> RecallsToDeliver() =>
-        _state.State.PendingRecalls.Where(seq => seq <= _state.State.FannedOutThrough).ToList();
-
-    private async Task DeliverRecalls(List<long> recalls)
-    {
-        var delivery = new InboxDelivery(Ref, [], null, recalls);
-        await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
-        _state.State.PendingRecalls.RemoveAll(recalls.Contains);
-        await WriteState();
-    }
-
-    // Delivers the outbox in order, one run of messages of the same fan-out mode at a time. A
-    // switch travels to every member's inbox just before the first message it applies to, so
-    // every device crosses it at the same point of its sync.
-    private async Task FanOut()
-    {
-        _fanningOut = true;
-        try
-        {
-            for (var attempt = 0; _outbox.Count > 0 || RecallsToDeliver().Count > 0;)
-            {
-                if (_outbox.Count == 0)
-                {
-                    try
-                    {
-                        await DeliverRecalls(RecallsToDeliver());
-                    }
-                    catch (Exception error)
-                    {
-                        LogFanoutFailed(error, Id, ++attempt);
-                        await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << Math.Min(attempt, 9)))), _clock);
-                    }
-                    continue;
-                }
-                var first = _outbox[0].Seq;
-                var mode = ModeAt(first);
-                var batch = _outbox.Take(_options.FanoutBatch).TakeWhile(m => ModeAt(m.Seq) == mode).ToList();
-                var change = _state.State.FanoutChanges.LastOrDefault(c => c.Since == first && c.Since > 1);
-                try
-                {
-                    await _gate.BeforeFanoutAsync(Id, batch[0].Seq, batch[^1].Seq);
-                    if (mode == FanoutMode.Write || change is not null)
-                    {
-                        var delivery = new InboxDelivery(Ref, mode == FanoutMode.Write ? batch : [], change);
-                        await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
-                    }
-                    if (mode == FanoutMode.Read)
-                    {
-                        await Publish(batch);
-                        await NotifyMentioned(batch);
-                    }
-                    _outbox.RemoveRange(0, batch.Count);
-                    _state.State.FannedOutThrough = batch[^1].Seq;
-                    ForgetDeliveredChanges();
-                    await WriteState();
-                    attempt = 0;
-                }
-                catch (InconsistentStateException error)
-                {
-                    // Another activation wrote our state: it owns the conversation now.
-                    LogFanoutFailed(error, Id, attempt);
-                    DeactivateOnIdle();
-                    return;
-                }
-                catch (Exception error)
-                {
-                    // Inboxes are idempotent on (conversation, seq), so the batch is simply sent again.
-                    LogFanoutFailed(error, Id, ++attempt);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 100 * (1 << Math.Min(attempt, 9)))), _clock);
-                }
-            }
-        }
-        finally
-        {
-            _fanningOut = false;
-        }
-    }
-
-    // The stream only feeds live pushes; members' syncs read the timeline, so a lost publish costs
-    // latency, not messages.
-    private async Task Publish(List<ChatMessage> batch)
-    {
-        try
-        {
-            await this.GetStreamProvider(_fanout.StreamProvider)
-                .GetStream<ConversationMessages>(StreamId.Create(FanoutOptions.StreamNamespace, Id))
-                .OnNextAsync(new ConversationMessages(Id, batch));
-        }
-        catch (Exception error)
-        {
-            LogPublishFailed(error, Id);
-        }
-    }
-
-    // In read fan-out nobody's inbox sees the messages, so the mentioned members are told directly.
-    private Task NotifyMentioned(List<ChatMessage> batch) => Task.WhenAll(batch
-        .SelectMany(m => (m.Mentions ?? []).Select(user => (User: user, m.Seq)))
-        .GroupBy(x => x.User)
-        .Select(g => GrainFactory.GetGrain<IInboxGrain>(g.Key).Mentioned(Id, g.Select(x => x.Seq).ToList())));
-
-    private FanoutMode ModeAt(long seq) =>
-        _state.State.FanoutChanges.LastOrDefault(c => c.Since <= seq)?.Mode ?? FanoutMode.Write;
-
-    // Hysteresis: switch to read above one threshold, back to write only at or below a lower one.
-    private void SwitchFanoutFor(int members)
-    {
-        var desired = Mode switch
-        {
-            FanoutMode.Write when members > _fanout.ReadFanoutAbove => FanoutMode.Read,
-            FanoutMode.Read when members <= _fanout.WriteFanoutAtOrBelow => FanoutMode.Write,
-            var same => same,
-        };
-        if (desired == Mode) return;
-        var changes = _state.State.FanoutChanges;
-        var since = _assignedThrough + 1;
-        // Two switches before the next message cancel out.
-        if (changes is [.., var last] && last.Since == since) changes.RemoveAt(changes.Count - 1);
-        if (Mode != desired) changes.Add(new FanoutChange(since, desired));
-    }
-
-    private void ForgetDeliveredChanges()
-    {
-        var changes = _state.State.FanoutChanges;
-        while (changes.Count > 1 && changes[1].Since <= _state.State.FannedOutThrough) changes.RemoveAt(0);
     }
 
     private async Task LoadRecentSends()

@@ -24,4 +24,7 @@ public sealed class ConversationState
 
     /// <summary>Recalled seqs whose recall event has not reached every member's inbox yet.</summary>
     [Id(7)] public List<long> PendingRecalls { get; set; } = [];
+
+    /// <summary>Membership changes not yet known to the inboxes concerned, at most one per user.</summary>
+    [Id(8)] public List<MembershipNotice> PendingNotices { get; set; } = [];
 }

@@ -143,6 +143,14 @@ public sealed partial class InboxGrain(
         if (fresh.Count > 0) await Append(fresh.Select(s => new SyncEvent(SyncEventTypes.Mention, conversationId, s)).ToList());
     }
 
+    // In write fan-out the message event itself moves the read position (Apply); in read fan-out
+    // the message never comes here, so the conversation says so.
+    public async Task Wrote(string conversationId, long seq)
+    {
+        if (!Index.Conversations.TryGetValue(conversationId, out var entry) || seq <= entry.ReadSeq) return;
+        await Append([new SyncEvent(SyncEventTypes.Read, conversationId, seq)]);
+    }
+
     private ConversationIndexEntry Member(string conversationId) =>
         Index.Conversations.TryGetValue(conversationId, out var entry)
             ? entry

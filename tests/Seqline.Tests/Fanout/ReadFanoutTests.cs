@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Seqline.Api.Push;
 using Seqline.Conversations;
 using Seqline.Hosting;
+using Seqline.Inboxes;
 using Seqline.Tests.Fixtures;
 using Seqline.Timelines;
 
@@ -13,6 +14,13 @@ public sealed class ReadFanoutTests : IDisposable
     private readonly TempDirectory _data = new();
     private CountingTimelineStore? _conversations;
     private CountingTimelineStore? _inboxes;
+
+    // Groups of three and more are on read fan-out.
+    private static readonly Dictionary<string, string?> ReadFanoutAboveTwo = new()
+    {
+        ["Seqline:Fanout:ReadFanoutAbove"] = "2",
+        ["Seqline:Fanout:WriteFanoutAtOrBelow"] = "1",
+    };
 
     private Task<SeqlineServer> StartNode(IDictionary<string, string?>? settings = null) => SeqlineServer.StartNode(_data.Path, services =>
     {
@@ -25,7 +33,7 @@ public sealed class ReadFanoutTests : IDisposable
             TimeSpan.FromSeconds(30), "the node to subscribe to the users' inboxes");
 
     [Fact]
-    public async Task A_send_to_a_ten_thousand_member_group_is_one_store_write_and_still_reaches_everyone()
+    public async Task A_send_to_a_ten_thousand_member_group_stores_the_message_once_and_still_reaches_everyone()
     {
         await using var server = await StartNode();
         var grains = server.Services.GetRequiredService<IGrainFactory>();
@@ -40,6 +48,7 @@ public sealed class ReadFanoutTests : IDisposable
         foreach (var member in members.Skip(50).Take(50)) offline.Add(await new TestDevice(grains, member).Connect());
         await Subscribed(server, members.Take(50));
         var (conversationRows, inboxRows) = (_conversations!.RowsWritten, _inboxes!.RowsWritten);
+        var senderRows = members[1..4].Select(_inboxes.RowsWrittenTo).ToList();
         var pushes = online.Select(d => d.Client.PushesApplied).ToList();
 
         for (var i = 1; i <= 3; i++)
@@ -63,9 +72,11 @@ public sealed class ReadFanoutTests : IDisposable
             Assert.Equal(expected.Events.Where(e => e.Type == "message"), device.Events.Where(e => e.Type == "message"));
         }
 
-        // One timeline entry per send, and nothing copied into ten thousand inboxes.
+        // One timeline entry per send, and nothing copied into ten thousand inboxes: the only inbox
+        // rows are each sender's read marker in their own inbox (their message is not unread to them).
         Assert.Equal(3, _conversations.RowsWritten - conversationRows);
-        Assert.Equal(0, _inboxes.RowsWritten - inboxRows);
+        Assert.Equal(3, _inboxes.RowsWritten - inboxRows);
+        Assert.Equal([1L, 1L, 1L], members[1..4].Select((m, i) => _inboxes.RowsWrittenTo(m) - senderRows[i]));
         foreach (var device in online) await device.DisposeAsync();
     }
 
@@ -130,11 +141,7 @@ public sealed class ReadFanoutTests : IDisposable
     [Fact]
     public async Task Connecting_and_disconnecting_a_hundred_times_leaves_no_stream_subscription()
     {
-        await using var server = await StartNode(new Dictionary<string, string?>
-        {
-            ["Seqline:Fanout:ReadFanoutAbove"] = "2",
-            ["Seqline:Fanout:WriteFanoutAtOrBelow"] = "1",
-        });
+        await using var server = await StartNode(ReadFanoutAboveTwo);
         var grains = server.Services.GetRequiredService<IGrainFactory>();
         var id = Ids.Conversation();
         var view = await grains.GetGrain<IConversationGrain>(id).Create(new NewConversation("ann", ["bea", "cid", "dan"], null, ConversationKind.Group));
@@ -156,6 +163,35 @@ public sealed class ReadFanoutTests : IDisposable
         }
 
         await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(10), "no subscription left");
+    }
+
+    [Fact]
+    public async Task In_read_fan_out_a_senders_own_messages_are_read_on_all_their_devices()
+    {
+        await using var server = await StartNode(ReadFanoutAboveTwo);
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var (ann, bea, cid, id) = (Ids.User("ann"), Ids.User("bea"), Ids.User("cid"), Ids.Conversation());
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        var view = await conversation.Create(new NewConversation(ann, [bea, cid], null, ConversationKind.Group));
+        Assert.Equal(FanoutMode.Read, view.Fanout);
+        var annsTablet = await new TestDevice(grains, ann).Connect();
+
+        await conversation.Send(new OutgoingMessage(bea, "b1", "from bea"));
+        await conversation.Send(new OutgoingMessage(ann, "a1", "from ann"));
+        await conversation.Send(new OutgoingMessage(ann, "a2", "ann again"));
+
+        async Task<ConversationSummary> Row(string user) =>
+            (await grains.GetGrain<IInboxGrain>(user).GetConversations()).Single();
+        await Eventually.True(async () => (await Row(ann)).ReadSeq == 3, TimeSpan.FromSeconds(20), "ann's read position to follow her messages");
+        Assert.Equal((3L, 3L, 0L), ((await Row(ann)).LastSeq, (await Row(ann)).ReadSeq, (await Row(ann)).Unread));
+        Assert.Equal((3L, 1L, 2L), ((await Row(bea)).LastSeq, (await Row(bea)).ReadSeq, (await Row(bea)).Unread));
+        Assert.Equal((3L, 0L, 3L), ((await Row(cid)).LastSeq, (await Row(cid)).ReadSeq, (await Row(cid)).Unread));
+
+        // Ann's tablet learns it as read events, after the messages themselves.
+        await annsTablet.PullAll();
+        Assert.Equal([1L, 2L, 3L], annsTablet.MessageSeqs(id));
+        var lastRead = annsTablet.Events.Last(e => e.Type == SyncEventTypes.Read);
+        Assert.Equal((id, 3L), (lastRead.ConversationId, lastRead.Seq));
     }
 
     public void Dispose() => _data.Dispose();

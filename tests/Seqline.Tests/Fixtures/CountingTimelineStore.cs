@@ -21,7 +21,12 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
     private long _read;
     private long _queries;
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, long> _writtenTo = new(StringComparer.Ordinal);
+
     public long RowsWritten => Interlocked.Read(ref _written);
+
+    /// <summary>Rows written to one timeline.</summary>
+    public long RowsWrittenTo(string timeline) => _writtenTo.GetValueOrDefault(timeline);
     public long RowsRead => Interlocked.Read(ref _read);
 
     /// <summary>Reads of any kind, head lookups included: each is a round trip to storage.</summary>
@@ -31,6 +36,7 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
     {
         await inner.AppendAsync(timeline, entries, cancellationToken);
         Interlocked.Add(ref _written, entries.Count);
+        _writtenTo.AddOrUpdate(timeline, entries.Count, (_, rows) => rows + entries.Count);
     }
 
     public Task<IReadOnlyList<TimelineEntry>> ReadAfterAsync(string timeline, long afterSeq, int limit, CancellationToken cancellationToken = default) =>

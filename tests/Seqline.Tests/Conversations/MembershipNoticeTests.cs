@@ -1,0 +1,99 @@
+using Microsoft.Extensions.DependencyInjection;
+using Seqline.Conversations;
+using Seqline.Inboxes;
+using Seqline.Tests.Fixtures;
+
+namespace Seqline.Tests.Conversations;
+
+/// <summary>
+/// A membership change is saved with the notices its members' inboxes are owed; an inbox that
+/// cannot be told now is told later, by the fan-out loop or, after a restart, by the recovery
+/// reminder. Nobody ends up in a conversation their inbox does not know about.
+/// </summary>
+public sealed class MembershipNoticeTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    [Fact]
+    public async Task Inboxes_that_cannot_be_told_at_once_learn_of_the_conversation_when_they_can()
+    {
+        var gate = new FailingNoticeGate(failures: 3);
+        await using var node = await new EmbeddedNode(_data.Path, s => s.AddSingleton<IFanoutGate>(gate)).Start();
+        var (alice, bob, id) = (Ids.User("alice"), Ids.User("bob"), Ids.Conversation());
+        var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+        var bobs = await new TestDevice(node.Grains, bob).Connect();
+
+        // The first delivery of the notices fails: the conversation exists all the same.
+        var view = await conversation.Create(new NewConversation(alice, [bob], "later", ConversationKind.Group));
+        Assert.Equal([alice, bob], view.Members.Order(StringComparer.Ordinal));
+        await conversation.Send(new OutgoingMessage(alice, "a1", "hello"));
+
+        foreach (var user in new[] { alice, bob })
+        {
+            await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(user).GetConversations()).Any(c => c.LastSeq == 1),
+                TimeSpan.FromSeconds(20), $"{user}'s inbox to learn of the conversation and its message");
+        }
+        Assert.True(gate.Attempts > 3, $"the notices were tried {gate.Attempts} times");
+        await bobs.PullAll();
+        Assert.Equal([1L], bobs.MessageSeqs(id));
+        var joined = Assert.Single(bobs.Events, e => e.Type == SyncEventTypes.Joined);
+        Assert.Equal((id, 1L), (joined.ConversationId, joined.Seq));
+    }
+
+    [Fact]
+    public async Task Notices_cut_short_by_a_restart_are_delivered_by_the_recovery_reminder()
+    {
+        var (alice, bob, dan, id) = (Ids.User("alice"), Ids.User("bob"), Ids.User("dan"), Ids.Conversation());
+        string dansCursor;
+        await using (var node = await new EmbeddedNode(_data.Path).Start())
+        {
+            dansCursor = (await new TestDevice(node.Grains, dan).Connect()).Cursor!;
+            await node.Grains.GetGrain<IConversationGrain>(id).Create(new NewConversation(alice, [bob], null, ConversationKind.Group));
+        }
+
+        await using (var node = await new EmbeddedNode(_data.Path, s => s.AddSingleton<IFanoutGate>(new FailingNoticeGate(int.MaxValue))).Start())
+        {
+            var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+            var view = await conversation.ChangeMembers(new MembershipChange(alice, [dan], [bob]));
+            Assert.Equal([alice, dan], view.Members.Order(StringComparer.Ordinal));
+            Assert.Empty(await node.Grains.GetGrain<IInboxGrain>(dan).GetConversations());
+            Assert.Single(await node.Grains.GetGrain<IInboxGrain>(bob).GetConversations());
+        }
+
+        // Nobody calls the conversation: the reminder its membership change registered wakes it.
+        await using (var node = await new EmbeddedNode(_data.Path).Start())
+        {
+            await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(dan).GetConversations()).Count == 1,
+                TimeSpan.FromSeconds(30), "dan's inbox to learn of the conversation");
+            await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(bob).GetConversations()).Count == 0,
+                TimeSpan.FromSeconds(30), "bob's inbox to learn he left");
+
+            await node.Grains.GetGrain<IConversationGrain>(id).Send(new OutgoingMessage(alice, "a1", "welcome dan"));
+            await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(dan).GetConversations()).Single().LastSeq == 1,
+                TimeSpan.FromSeconds(30), "the message");
+            var dans = new TestDevice(node.Grains, dan, dansCursor);
+            await dans.PullAll();
+            Assert.Equal([SyncEventTypes.Joined, SyncEventTypes.Message], dans.Events.Select(e => e.Type));
+            Assert.Equal([1L], dans.MessageSeqs(id));
+            var danRow = (await node.Grains.GetGrain<IInboxGrain>(dan).GetConversations()).Single();
+            Assert.Equal((0L, 1L), (danRow.ReadSeq, danRow.Unread));
+        }
+    }
+
+    public void Dispose() => _data.Dispose();
+
+    /// <summary>Fails the delivery of membership notices the first <c>failures</c> times.</summary>
+    private sealed class FailingNoticeGate(int failures) : IFanoutGate
+    {
+        private int _attempts;
+
+        public int Attempts => Volatile.Read(ref _attempts);
+
+        public Task BeforeFanoutAsync(string conversationId, long fromSeq, long toSeq) => Task.CompletedTask;
+
+        public Task BeforeNoticesAsync(string conversationId, IReadOnlyList<string> userIds) =>
+            Interlocked.Increment(ref _attempts) <= failures
+                ? throw new InvalidOperationException("The inboxes cannot be reached (test).")
+                : Task.CompletedTask;
+    }
+}
