@@ -21,5 +21,11 @@ public sealed class ClusterSettings
     /// </summary>
     public string? AdvertisedIPAddress { get; set; }
 
+    /// <summary>
+    /// With an advertised address, whether the silo listens on every address of the host (as in a
+    /// container behind an address of its own) or only on the advertised one.
+    /// </summary>
+    public bool ListenOnAnyAddress { get; set; } = true;
+
     internal IPAddress? AdvertisedAddress => string.IsNullOrEmpty(AdvertisedIPAddress) ? null : IPAddress.Parse(AdvertisedIPAddress);
 }

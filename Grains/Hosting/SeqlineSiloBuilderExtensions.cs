@@ -134,7 +134,7 @@ public static class SeqlineSiloBuilderExtensions
             o.TableName = storage.AzureTables.TablePrefix + "cluster";
         });
         return cluster.AdvertisedAddress is { } address
-            ? silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: true)
+            ? silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress)
             : silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
     }
 }

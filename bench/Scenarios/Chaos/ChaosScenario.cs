@@ -159,6 +159,7 @@ public static class ChaosScenario
         settings["Seqline:Storage:AzureTables:ConnectionString"] = connectionString;
         settings["Seqline:Storage:AzureTables:TablePrefix"] = prefix;
         settings["Seqline:Cluster:AdvertisedIPAddress"] = "127.0.0.1";
+        settings["Seqline:Cluster:ListenOnAnyAddress"] = "false";
         settings["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:05";
         return settings;
     }
