@@ -12,7 +12,7 @@ namespace Seqline.Conversations;
 /// </summary>
 public sealed partial class ConversationGrain
 {
-    private bool HasFanoutWork => _state.State.PendingNotices.Count > 0 || _outbox.Count > 0 || RecallsToDeliver().Count > 0;
+    private bool HasFanoutWork => _untold.Count > 0 || _outbox.Count > 0 || RecallsToDeliver().Count > 0;
 
     private void StartFanout()
     {
@@ -30,7 +30,7 @@ public sealed partial class ConversationGrain
             {
                 try
                 {
-                    if (_state.State.PendingNotices.Count > 0) await DeliverNotices();
+                    if (_untold.Count > 0) await DeliverNotices();
                     else if (_outbox.Count > 0) await DeliverNextBatch();
                     else await DeliverRecalls(RecallsToDeliver());
                     attempt = 0;
@@ -67,7 +67,7 @@ public sealed partial class ConversationGrain
         if (mode == FanoutMode.Write || change is not null)
         {
             var delivery = new InboxDelivery(Ref, mode == FanoutMode.Write ? batch : [], change);
-            await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
+            await Task.WhenAll(_members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
         }
         if (mode == FanoutMode.Read)
         {
@@ -88,7 +88,7 @@ public sealed partial class ConversationGrain
     private async Task DeliverRecalls(List<long> recalls)
     {
         var delivery = new InboxDelivery(Ref, [], null, recalls);
-        await Task.WhenAll(_state.State.Members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
+        await Task.WhenAll(_members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
         _state.State.PendingRecalls.RemoveAll(recalls.Contains);
         await WriteState();
     }

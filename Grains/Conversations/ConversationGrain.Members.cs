@@ -1,17 +1,24 @@
 using Seqline.Inboxes;
+using Seqline.Membership;
 
 namespace Seqline.Conversations;
 
 /// <summary>
-/// Membership. A change is durable before anyone is told: the notices to the members' inboxes are
-/// saved with it and delivered by the fan-out loop, which the recovery reminder restarts after a
-/// crash, so an inbox cannot miss that its user joined or left.
+/// Membership. The members are rows in the membership store, read into memory on activation, so
+/// the grain state stays small however large the group. A change is stored before anyone is told:
+/// each row it touches is written as <see cref="MemberStatus.Joining"/> or
+/// <see cref="MemberStatus.Leaving"/>, and the fan-out loop tells those users' inboxes, then marks
+/// the rows told. The recovery reminder restarts the loop after a crash, so an inbox cannot miss
+/// that its user joined or left.
 /// </summary>
 public sealed partial class ConversationGrain
 {
-    // How long a membership change waits for its notices to be tried before it answers anyway.
+    // How long a membership change waits for its inboxes to be told before it answers anyway.
     private static readonly TimeSpan NoticeWait = TimeSpan.FromSeconds(5);
 
+    private readonly SemaphoreSlim _membershipWrite = new(1, 1);
+    private HashSet<string> _members = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MemberRow> _untold = new(StringComparer.Ordinal);
     private TaskCompletionSource? _noticesTried;
 
     public async Task<ConversationView> Create(NewConversation request)
@@ -36,16 +43,20 @@ public sealed partial class ConversationGrain
             throw new SeqlineException(ErrorCode.Conflict, $"Conversation '{Id}' exists already.");
         }
 
+        await EnsureRecoveryReminder();
+        // Rows left by a create that failed before its state was written are not members.
+        var strays = _members.Concat(_untold.Keys).Except(members, StringComparer.Ordinal).ToList();
+        await StoreMembers(members.Select(m => new MemberRow(m, MemberStatus.Joining, 1)).ToList(), strays);
         _state.State = new ConversationState
         {
             Kind = request.Kind,
             Title = request.Title,
-            Members = new HashSet<string>(members, StringComparer.Ordinal),
             CreatedAt = _clock.GetUtcNow(),
             CreatedBy = request.CreatorId,
             FanoutChanges = [new FanoutChange(1, members.Count > _fanout.ReadFanoutAbove ? FanoutMode.Read : FanoutMode.Write)],
         };
-        await Notify(members.Select(m => new MembershipNotice(m, Joined: true, NextSeq: 1)).ToList());
+        await WriteStateOrRestart();
+        await TellInboxes();
         return View();
     }
 
@@ -55,22 +66,26 @@ public sealed partial class ConversationGrain
         if (_state.State.Kind == ConversationKind.Direct) throw SeqlineException.Invalid("The members of a direct conversation cannot change.");
         foreach (var id in change.Add.Concat(change.Remove)) Identifiers.RequireId(id, "member");
 
-        var members = new HashSet<string>(_state.State.Members, StringComparer.Ordinal);
+        var members = new HashSet<string>(_members, StringComparer.Ordinal);
         var added = change.Add.Where(members.Add).ToList();
         var removed = change.Remove.Where(members.Remove).ToList();
         if (members.Count > _limits.MaxMembers) throw SeqlineException.TooLarge($"A conversation has at most {_limits.MaxMembers} members.");
         if (added.Count == 0 && removed.Count == 0) return View();
 
-        _state.State.Members = members;
-        SwitchFanoutFor(members.Count);
+        // Removal wins for a user in both lists, as it did in the set above.
         var nextSeq = _assignedThrough + 1;
-        await Notify(added.Select(m => new MembershipNotice(m, Joined: true, nextSeq))
-            .Concat(removed.Select(m => new MembershipNotice(m, Joined: false, nextSeq))).ToList());
+        await EnsureRecoveryReminder();
+        await StoreMembers(
+            added.Except(removed, StringComparer.Ordinal).Select(m => new MemberRow(m, MemberStatus.Joining, nextSeq))
+                .Concat(removed.Select(m => new MemberRow(m, MemberStatus.Leaving, nextSeq))).ToList(),
+            []);
+        if (SwitchFanoutFor(_members.Count)) await WriteStateOrRestart();
+        await TellInboxes();
         return View();
     }
 
     // Hysteresis: switch to read above one threshold, back to write only at or below a lower one.
-    private void SwitchFanoutFor(int members)
+    private bool SwitchFanoutFor(int members)
     {
         var desired = Mode switch
         {
@@ -78,23 +93,67 @@ public sealed partial class ConversationGrain
             FanoutMode.Read when members <= _fanout.WriteFanoutAtOrBelow => FanoutMode.Write,
             var same => same,
         };
-        if (desired == Mode) return;
+        if (desired == Mode) return false;
         var changes = _state.State.FanoutChanges;
         var since = _assignedThrough + 1;
         // Two switches before the next message cancel out.
         if (changes is [.., var last] && last.Since == since) changes.RemoveAt(changes.Count - 1);
         if (Mode != desired) changes.Add(new FanoutChange(since, desired));
+        return true;
     }
 
-    // Saves the change with its notices, then gives the fan-out loop a moment to tell the inboxes,
-    // so that the caller usually finds the members' conversation lists up to date.
-    private async Task Notify(List<MembershipNotice> notices)
+    private async Task LoadMembers(CancellationToken cancellationToken)
     {
-        var users = notices.Select(n => n.UserId).ToHashSet(StringComparer.Ordinal);
-        // The newest notice for a user supersedes one not yet delivered.
-        _state.State.PendingNotices.RemoveAll(n => users.Contains(n.UserId));
-        _state.State.PendingNotices.AddRange(notices);
-        await EnsureRecoveryReminder();
+        foreach (var row in await _membership.ReadAsync(Id, cancellationToken)) Remember(row);
+        if (_state.State.Members.Count > 0)
+        {
+            // An earlier version kept the members in grain state, and had told their inboxes.
+            await StoreMembers(_state.State.Members.Select(m => new MemberRow(m, MemberStatus.Member)).ToList(), []);
+            _state.State.Members.Clear();
+            await WriteState();
+        }
+        // A crash between the rows and the state of a change can leave the mode behind the count.
+        if (Exists && SwitchFanoutFor(_members.Count)) await WriteState();
+    }
+
+    // One writer at a time, and memory follows only what is stored: the fan-out loop marking rows
+    // told must not overwrite a newer change for the same user.
+    private async Task StoreMembers(IReadOnlyCollection<MemberRow> write, IReadOnlyCollection<string> delete)
+    {
+        await _membershipWrite.WaitAsync();
+        try
+        {
+            await _membership.ChangeAsync(Id, write, delete);
+            foreach (var user in delete)
+            {
+                _members.Remove(user);
+                _untold.Remove(user);
+            }
+            foreach (var row in write) Remember(row);
+        }
+        catch (Exception error)
+        {
+            // Part of a large change may have landed: a new activation reads the rows back.
+            LogMembershipFailed(error, Id);
+            DeactivateOnIdle();
+            throw new SeqlineException(ErrorCode.Unavailable, "The membership change could not be stored; retry it.");
+        }
+        finally
+        {
+            _membershipWrite.Release();
+        }
+    }
+
+    private void Remember(MemberRow row)
+    {
+        if (row.Status == MemberStatus.Leaving) _members.Remove(row.UserId);
+        else _members.Add(row.UserId);
+        if (row.Status == MemberStatus.Member) _untold.Remove(row.UserId);
+        else _untold[row.UserId] = row;
+    }
+
+    private async Task WriteStateOrRestart()
+    {
         try
         {
             await WriteState();
@@ -105,7 +164,12 @@ public sealed partial class ConversationGrain
             DeactivateOnIdle();
             throw;
         }
+    }
 
+    // Gives the fan-out loop a moment to tell the inboxes, so that the caller usually finds the
+    // members' conversation lists up to date; the change is stored either way.
+    private async Task TellInboxes()
+    {
         var tried = _noticesTried ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         StartFanout();
         try
@@ -114,7 +178,6 @@ public sealed partial class ConversationGrain
         }
         catch (TimeoutException)
         {
-            // Durable already: the loop keeps trying, and the caller need not wait for it.
         }
     }
 
@@ -123,15 +186,18 @@ public sealed partial class ConversationGrain
         // Changes made while this round is under way wait for the next one.
         var round = _noticesTried;
         _noticesTried = null;
-        var notices = _state.State.PendingNotices.ToList();
+        var notices = _untold.Values.ToList();
         try
         {
             await _gate.BeforeNoticesAsync(Id, notices.Select(n => n.UserId).ToList());
-            await Task.WhenAll(notices.Select(n => n.Joined
-                ? GrainFactory.GetGrain<IInboxGrain>(n.UserId).Join(RefAt(n.NextSeq))
+            await Task.WhenAll(notices.Select(n => n.Status == MemberStatus.Joining
+                ? GrainFactory.GetGrain<IInboxGrain>(n.UserId).Join(RefAt(n.Since))
                 : GrainFactory.GetGrain<IInboxGrain>(n.UserId).Leave(Id)));
-            _state.State.PendingNotices.RemoveAll(notices.Contains);
-            await WriteState();
+            // Only what is still the latest change for its user is marked told.
+            var told = notices.Where(n => _untold.GetValueOrDefault(n.UserId) == n).ToList();
+            await StoreMembers(
+                told.Where(n => n.Status == MemberStatus.Joining).Select(n => n with { Status = MemberStatus.Member, Since = 0 }).ToList(),
+                told.Where(n => n.Status == MemberStatus.Leaving).Select(n => n.UserId).ToList());
         }
         finally
         {

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Seqline.Hosting;
 using Seqline.Inboxes;
+using Seqline.Membership;
 using Seqline.Timelines;
 
 namespace Seqline.Conversations;
@@ -23,6 +24,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private const string RecoveryReminder = "fanout-recovery";
 
     private readonly IPersistentState<ConversationState> _state;
+    private readonly IMembershipStore _membership;
     private readonly ITimelineStore _timeline;
     private readonly SeqlineLimits _limits;
     private readonly ConversationOptions _options;
@@ -48,6 +50,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     public ConversationGrain(
         [PersistentState("conversation", SeqlineStorage.GrainStateName)] IPersistentState<ConversationState> state,
         [FromKeyedServices(TimelineStoreNames.Conversations)] ITimelineStore timeline,
+        IMembershipStore membership,
         IOptions<SeqlineLimits> limits,
         IOptions<ConversationOptions> options,
         IOptions<FanoutOptions> fanout,
@@ -57,6 +60,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         ILogger<ConversationGrain> logger)
     {
         _state = state;
+        _membership = membership;
         _timeline = timeline;
         _limits = limits.Value;
         _options = options.Value;
@@ -77,6 +81,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     {
         var head = await _timeline.GetHeadAsync(Id, cancellationToken);
         _head = _assignedThrough = head.LastSeq;
+        await LoadMembers(cancellationToken);
         _trimmedThrough = head.TrimmedThrough;
         if (_retention.StorageTimeline is not null)
             this.RegisterGrainTimer(TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, _retention.TrimInterval) { Interleave = true });
@@ -204,7 +209,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
                 var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
                 var messages = batch
                     .Select((p, i) => new ChatMessage(Id, _head + 1 + i, p.Message.SenderId, p.Message.ClientMsgId, sentAt, p.Message.Body,
-                        Mentions: Mentions.Of(p.Message, _state.State.Members)))
+                        Mentions: Mentions.Of(p.Message, _members)))
                     .ToList();
                 _assignedThrough = messages[^1].Seq;
                 try
@@ -297,12 +302,12 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private void RequireMember(string userId)
     {
         if (!Exists) throw SeqlineException.NotFound($"Conversation '{Id}' does not exist.");
-        if (!_state.State.Members.Contains(userId)) throw SeqlineException.Forbidden($"'{userId}' is not a member of '{Id}'.");
+        if (!_members.Contains(userId)) throw SeqlineException.Forbidden($"'{userId}' is not a member of '{Id}'.");
     }
 
     private ConversationView View() => new(
         Id, _state.State.Kind, _state.State.Title,
-        _state.State.Members.Order(StringComparer.Ordinal).ToList(), Mode, _head);
+        _members.Order(StringComparer.Ordinal).ToList(), Mode, _head);
 
     private sealed class PendingSend(OutgoingMessage message)
     {
@@ -315,6 +320,9 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Publishing messages of conversation {ConversationId} failed; devices will pull them")]
     private partial void LogPublishFailed(Exception error, string conversationId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Storing the members of conversation {ConversationId} failed; deactivating")]
+    private partial void LogMembershipFailed(Exception error, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Fan-out of conversation {ConversationId} failed (attempt {Attempt})")]
     private partial void LogFanoutFailed(Exception error, string conversationId, int attempt);

@@ -1,14 +1,19 @@
 namespace Seqline.Conversations;
 
 /// <summary>
-/// What a conversation persists as grain state: who is in it and how far fan-out has got. The
-/// messages themselves, and so the last seq, live in the storage timeline.
+/// What a conversation persists as grain state: how far fan-out has got and what it still owes.
+/// It stays small: the members are rows in the membership store, and the messages themselves,
+/// and so the last seq, live in the storage timeline.
 /// </summary>
 [GenerateSerializer]
 public sealed class ConversationState
 {
     [Id(0)] public ConversationKind Kind { get; set; }
     [Id(1)] public string? Title { get; set; }
+    /// <summary>
+    /// Where earlier versions kept the members. They live in the membership store now; a state
+    /// that still has some hands them over on activation.
+    /// </summary>
     [Id(2)] public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);
     [Id(3)] public DateTimeOffset CreatedAt { get; set; }
     [Id(4)] public string CreatedBy { get; set; } = "";
@@ -24,7 +29,4 @@ public sealed class ConversationState
 
     /// <summary>Recalled seqs whose recall event has not reached every member's inbox yet.</summary>
     [Id(7)] public List<long> PendingRecalls { get; set; } = [];
-
-    /// <summary>Membership changes not yet known to the inboxes concerned, at most one per user.</summary>
-    [Id(8)] public List<MembershipNotice> PendingNotices { get; set; } = [];
 }

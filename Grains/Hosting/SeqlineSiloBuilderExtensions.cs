@@ -8,6 +8,9 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Seqline.Conversations;
 using Seqline.Inboxes;
+using Seqline.Membership;
+using Seqline.Membership.AzureTables;
+using Seqline.Membership.Sqlite;
 using Seqline.Push;
 using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
@@ -74,6 +77,7 @@ public static class SeqlineSiloBuilderExtensions
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
                 SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
         }
+        services.AddSingleton<IMembershipStore>(sp => new SqliteMembershipStore(sp.GetRequiredService<SqliteDatabase>()));
         foreach (var name in new[] { SeqlineStorage.GrainStateName, PubSubStore })
         {
             services.AddGrainStorage(name, (sp, _) =>
@@ -92,6 +96,7 @@ public static class SeqlineSiloBuilderExtensions
         {
             silo.Services.AddKeyedSingleton<ITimelineStore>(name, (_, _) => new AzureTableTimelineStore(client, options.TablePrefix + name));
         }
+        silo.Services.AddSingleton<IMembershipStore>(_ => new AzureTableMembershipStore(client, options.TablePrefix + "members"));
         silo.AddAzureTableGrainStorage(SeqlineStorage.GrainStateName, o =>
         {
             o.TableServiceClient = client;

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection;
 using Seqline.Conversations;
 using Seqline.Inboxes;
+using Seqline.Membership;
+using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
 
 namespace Seqline.Tests.Conversations;
@@ -80,7 +82,61 @@ public sealed class MembershipNoticeTests : IDisposable
         }
     }
 
+    [Fact]
+    public async Task A_change_that_overtakes_the_notice_of_an_earlier_one_wins()
+    {
+        var gate = new HeldNoticeGate();
+        await using var node = await new EmbeddedNode(_data.Path, s => s.AddSingleton<IFanoutGate>(gate)).Start();
+        var (alice, bob, id) = (Ids.User("alice"), Ids.User("bob"), Ids.Conversation());
+        var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+
+        // Bob's "joined" notice is held at the gate; the create answers anyway, after its wait.
+        await conversation.Create(new NewConversation(alice, [bob], null, ConversationKind.Group));
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        var removal = conversation.ChangeMembers(new MembershipChange(alice, [], [bob]));
+        await Eventually.True(async () => await Status(node, id, bob) == (long)MemberStatus.Leaving,
+            TimeSpan.FromSeconds(10), "bob's row to say he is leaving");
+        gate.Release.SetResult();
+
+        // The held round told bob he joined, but must not mark him a member: his leaving came later.
+        var view = await removal;
+        Assert.Equal([alice], view.Members);
+        await Eventually.True(async () => await Status(node, id, bob) is null, TimeSpan.FromSeconds(20), "bob's row to go");
+        await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(bob).GetConversations()).Count == 0,
+            TimeSpan.FromSeconds(20), "bob's inbox to learn he left");
+        Assert.Equal([alice], (await conversation.Get(alice)).Members);
+        Assert.Equal((long)MemberStatus.Member, await Status(node, id, alice));
+    }
+
+    private static async Task<long?> Status(EmbeddedNode node, string conversationId, string userId)
+    {
+        await using var connection = node.Services.GetRequiredService<SqliteDatabase>().OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT status FROM members WHERE conversation = $c AND user = $u";
+        command.Parameters.AddWithValue("$c", conversationId);
+        command.Parameters.AddWithValue("$u", userId);
+        return await command.ExecuteScalarAsync() as long?;
+    }
+
     public void Dispose() => _data.Dispose();
+
+    /// <summary>Holds the first delivery of membership notices until the test releases it.</summary>
+    private sealed class HeldNoticeGate : IFanoutGate
+    {
+        private int _calls;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task BeforeFanoutAsync(string conversationId, long fromSeq, long toSeq) => Task.CompletedTask;
+
+        public Task BeforeNoticesAsync(string conversationId, IReadOnlyList<string> userIds)
+        {
+            if (Interlocked.Increment(ref _calls) > 1) return Task.CompletedTask;
+            Reached.SetResult();
+            return Release.Task;
+        }
+    }
 
     /// <summary>Fails the delivery of membership notices the first <c>failures</c> times.</summary>
     private sealed class FailingNoticeGate(int failures) : IFanoutGate

@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Seqline.Hosting;
+using Seqline.Membership;
+using Seqline.Membership.Memory;
 using Seqline.Timelines;
 using Seqline.Timelines.Memory;
 
@@ -13,6 +15,7 @@ public sealed class MemoryCluster : IAsyncLifetime
     // In-process silos share these, as real silos would share a database.
     internal static readonly MemoryTimelineStore Conversations = new();
     internal static readonly MemoryTimelineStore Inboxes = new();
+    internal static readonly MemoryMembershipStore Members = new();
 
     public TestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -35,6 +38,7 @@ public sealed class MemoryCluster : IAsyncLifetime
             silo.AddSeqlineGrains(new ConfigurationBuilder().Build());
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, Conversations);
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, Inboxes);
+            silo.Services.AddSingleton<IMembershipStore>(Members);
             silo.AddMemoryGrainStorage(SeqlineStorage.GrainStateName);
             silo.AddMemoryGrainStorage(SeqlineSiloBuilderExtensions.PubSubStore);
             silo.UseInMemoryReminderService();

@@ -1,0 +1,82 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+using Seqline.Conversations;
+using Seqline.Hosting;
+using Seqline.Storage.Sqlite;
+using Seqline.Tests.Fixtures;
+
+namespace Seqline.Tests.Conversations;
+
+/// <summary>
+/// A conversation's members are rows of their own, not part of its grain state, so that the state
+/// stays small however large the group (an Azure Table entity holds about 1 MB).
+/// </summary>
+public sealed class MembershipRowsTests : IDisposable
+{
+    private readonly TempDirectory _data = new();
+
+    [Fact]
+    public async Task A_twenty_thousand_member_group_keeps_a_small_state_and_its_members_across_a_restart()
+    {
+        var id = Ids.Conversation();
+        var members = Enumerable.Range(0, 20_000).Select(i => $"member-{i:00000}").ToList();
+        await using (var node = await new EmbeddedNode(_data.Path).Start())
+        {
+            var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+            await conversation.Create(new NewConversation(members[0], members, "everyone", ConversationKind.Group));
+            await conversation.ChangeMembers(new MembershipChange(members[0], ["newcomer"], members.Skip(10_000).ToList()));
+
+            Assert.Equal(10_001, await Scalar(node, "SELECT count(*) FROM members WHERE conversation = $c", id));
+            Assert.InRange(await Scalar(node, "SELECT length(data) FROM grain_state WHERE state_name = 'conversation' AND grain_id = $c", $"conversation/{id}"),
+                1, 2048);
+        }
+
+        await using (var restarted = await new EmbeddedNode(_data.Path).Start())
+        {
+            var conversation = restarted.Grains.GetGrain<IConversationGrain>(id);
+            var view = await conversation.Get("newcomer");
+            Assert.Equal(members.Take(10_000).Append("newcomer").Order(StringComparer.Ordinal), view.Members);
+            var refused = await Assert.ThrowsAsync<SeqlineException>(() => conversation.Get(members[15_000]));
+            Assert.Equal(ErrorCode.Forbidden, refused.Code);
+        }
+    }
+
+    [Fact]
+    public async Task Members_kept_in_grain_state_by_an_earlier_version_move_to_rows()
+    {
+        var id = Ids.Conversation();
+        var grainId = GrainId.Create("conversation", id);
+        await using var node = await new EmbeddedNode(_data.Path).Start();
+        var storage = node.Services.GetRequiredKeyedService<IGrainStorage>(SeqlineStorage.GrainStateName);
+        var old = new GrainState<ConversationState>(new ConversationState
+        {
+            Kind = ConversationKind.Group,
+            Title = "from before",
+            Members = new HashSet<string>(["ann", "bob"], StringComparer.Ordinal),
+            CreatedAt = DateTimeOffset.UtcNow,
+            CreatedBy = "ann",
+            FanoutChanges = [new FanoutChange(1, FanoutMode.Write)],
+        });
+        await storage.WriteStateAsync("conversation", grainId, old);
+
+        var view = await node.Grains.GetGrain<IConversationGrain>(id).Get("bob");
+
+        Assert.Equal(["ann", "bob"], view.Members);
+        Assert.Equal(2, await Scalar(node, "SELECT count(*) FROM members WHERE conversation = $c", id));
+        var now = new GrainState<ConversationState>();
+        await storage.ReadStateAsync("conversation", grainId, now);
+        Assert.Empty(now.State!.Members);
+        Assert.Equal("from before", now.State.Title);
+    }
+
+    private static async Task<long> Scalar(EmbeddedNode node, string sql, string parameter)
+    {
+        await using var connection = node.Services.GetRequiredService<SqliteDatabase>().OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Parameters.AddWithValue("$c", parameter);
+        return await command.ExecuteScalarAsync() is long value ? value : 0;
+    }
+
+    public void Dispose() => _data.Dispose();
+}
