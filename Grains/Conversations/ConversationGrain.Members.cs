@@ -1,10 +1,9 @@
 using Seqline.Inboxes;
-using Seqline.Membership;
 
 namespace Seqline.Conversations;
 
 /// <summary>
-/// Membership. The members are rows in the membership store, read into memory on activation, so
+/// Membership. The members are rows of the members row store, read into memory on activation, so
 /// the grain state stays small however large the group. A change is stored before anyone is told:
 /// each row it touches is written as <see cref="MemberStatus.Joining"/> or
 /// <see cref="MemberStatus.Leaving"/>, and the fan-out loop tells those users' inboxes, then marks
@@ -104,7 +103,7 @@ public sealed partial class ConversationGrain
 
     private async Task LoadMembers(CancellationToken cancellationToken)
     {
-        foreach (var row in await _membership.ReadAsync(Id, cancellationToken)) Remember(row);
+        foreach (var row in await _membership.ReadAsync(Id, cancellationToken)) Remember(MemberRow.From(row));
         if (_state.State.Members.Count > 0)
         {
             // An earlier version kept the members in grain state, and had told their inboxes.
@@ -123,7 +122,7 @@ public sealed partial class ConversationGrain
         await _membershipWrite.WaitAsync();
         try
         {
-            await _membership.ChangeAsync(Id, write, delete);
+            await _membership.ChangeAsync(Id, write.Select(r => r.ToRow()).ToList(), delete);
             foreach (var user in delete)
             {
                 _members.Remove(user);

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Seqline.Hosting;
 using Seqline.Inboxes;
-using Seqline.Membership;
+using Seqline.Storage.Rows;
 using Seqline.Timelines;
 
 namespace Seqline.Conversations;
@@ -24,7 +24,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private const string RecoveryReminder = "fanout-recovery";
 
     private readonly IPersistentState<ConversationState> _state;
-    private readonly IMembershipStore _membership;
+    private readonly IRowStore _membership;
     private readonly ITimelineStore _timeline;
     private readonly SeqlineLimits _limits;
     private readonly ConversationOptions _options;
@@ -50,7 +50,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     public ConversationGrain(
         [PersistentState("conversation", SeqlineStorage.GrainStateName)] IPersistentState<ConversationState> state,
         [FromKeyedServices(TimelineStoreNames.Conversations)] ITimelineStore timeline,
-        IMembershipStore membership,
+        [FromKeyedServices(RowStoreNames.Members)] IRowStore membership,
         IOptions<SeqlineLimits> limits,
         IOptions<ConversationOptions> options,
         IOptions<FanoutOptions> fanout,

@@ -8,9 +8,9 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Seqline.Conversations;
 using Seqline.Inboxes;
-using Seqline.Membership;
-using Seqline.Membership.AzureTables;
-using Seqline.Membership.Sqlite;
+using Seqline.Storage.Rows;
+using Seqline.Storage.Rows.AzureTables;
+using Seqline.Storage.Rows.Sqlite;
 using Seqline.Push;
 using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
@@ -77,7 +77,10 @@ public static class SeqlineSiloBuilderExtensions
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
                 SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
         }
-        services.AddSingleton<IMembershipStore>(sp => new SqliteMembershipStore(sp.GetRequiredService<SqliteDatabase>()));
+        foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
+        {
+            services.AddKeyedSingleton<IRowStore>(name, (sp, _) => SqliteRowStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
+        }
         foreach (var name in new[] { SeqlineStorage.GrainStateName, PubSubStore })
         {
             services.AddGrainStorage(name, (sp, _) =>
@@ -96,7 +99,10 @@ public static class SeqlineSiloBuilderExtensions
         {
             silo.Services.AddKeyedSingleton<ITimelineStore>(name, (_, _) => new AzureTableTimelineStore(client, options.TablePrefix + name));
         }
-        silo.Services.AddSingleton<IMembershipStore>(_ => new AzureTableMembershipStore(client, options.TablePrefix + "members"));
+        foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
+        {
+            silo.Services.AddKeyedSingleton<IRowStore>(name, (_, _) => new AzureTableRowStore(client, options.TablePrefix + name));
+        }
         silo.AddAzureTableGrainStorage(SeqlineStorage.GrainStateName, o =>
         {
             o.TableServiceClient = client;

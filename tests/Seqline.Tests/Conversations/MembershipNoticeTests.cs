@@ -1,8 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Seqline.Conversations;
 using Seqline.Inboxes;
-using Seqline.Membership;
-using Seqline.Storage.Sqlite;
+using Seqline.Storage.Rows;
 using Seqline.Tests.Fixtures;
 
 namespace Seqline.Tests.Conversations;
@@ -94,7 +93,7 @@ public sealed class MembershipNoticeTests : IDisposable
         await conversation.Create(new NewConversation(alice, [bob], null, ConversationKind.Group));
         await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var removal = conversation.ChangeMembers(new MembershipChange(alice, [], [bob]));
-        await Eventually.True(async () => await Status(node, id, bob) == (long)MemberStatus.Leaving,
+        await Eventually.True(async () => await Status(node, id, bob) == MemberStatus.Leaving,
             TimeSpan.FromSeconds(10), "bob's row to say he is leaving");
         gate.Release.SetResult();
 
@@ -105,18 +104,12 @@ public sealed class MembershipNoticeTests : IDisposable
         await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(bob).GetConversations()).Count == 0,
             TimeSpan.FromSeconds(20), "bob's inbox to learn he left");
         Assert.Equal([alice], (await conversation.Get(alice)).Members);
-        Assert.Equal((long)MemberStatus.Member, await Status(node, id, alice));
+        Assert.Equal(MemberStatus.Member, await Status(node, id, alice));
     }
 
-    private static async Task<long?> Status(EmbeddedNode node, string conversationId, string userId)
-    {
-        await using var connection = node.Services.GetRequiredService<SqliteDatabase>().OpenReader();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT status FROM members WHERE conversation = $c AND user = $u";
-        command.Parameters.AddWithValue("$c", conversationId);
-        command.Parameters.AddWithValue("$u", userId);
-        return await command.ExecuteScalarAsync() as long?;
-    }
+    private static async Task<MemberStatus?> Status(EmbeddedNode node, string conversationId, string userId) =>
+        (await node.Services.GetRequiredKeyedService<IRowStore>(RowStoreNames.Members).ReadAsync(conversationId))
+            .Select(MemberRow.From).SingleOrDefault(r => r.UserId == userId)?.Status;
 
     public void Dispose() => _data.Dispose();
 

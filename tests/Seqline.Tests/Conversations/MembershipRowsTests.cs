@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using Seqline.Conversations;
 using Seqline.Hosting;
+using Seqline.Storage.Rows;
 using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
 
@@ -26,7 +27,7 @@ public sealed class MembershipRowsTests : IDisposable
             await conversation.Create(new NewConversation(members[0], members, "everyone", ConversationKind.Group));
             await conversation.ChangeMembers(new MembershipChange(members[0], ["newcomer"], members.Skip(10_000).ToList()));
 
-            Assert.Equal(10_001, await Scalar(node, "SELECT count(*) FROM members WHERE conversation = $c", id));
+            Assert.Equal(10_001, (await MemberRows(node, id)).Count);
             Assert.InRange(await Scalar(node, "SELECT length(data) FROM grain_state WHERE state_name = 'conversation' AND grain_id = $c", $"conversation/{id}"),
                 1, 2048);
         }
@@ -62,12 +63,16 @@ public sealed class MembershipRowsTests : IDisposable
         var view = await node.Grains.GetGrain<IConversationGrain>(id).Get("bob");
 
         Assert.Equal(["ann", "bob"], view.Members);
-        Assert.Equal(2, await Scalar(node, "SELECT count(*) FROM members WHERE conversation = $c", id));
+        Assert.Equal([new MemberRow("ann", MemberStatus.Member), new MemberRow("bob", MemberStatus.Member)],
+            (await MemberRows(node, id)).OrderBy(r => r.UserId, StringComparer.Ordinal));
         var now = new GrainState<ConversationState>();
         await storage.ReadStateAsync("conversation", grainId, now);
         Assert.Empty(now.State!.Members);
         Assert.Equal("from before", now.State.Title);
     }
+
+    private static async Task<List<MemberRow>> MemberRows(EmbeddedNode node, string conversationId) =>
+        (await node.Services.GetRequiredKeyedService<IRowStore>(RowStoreNames.Members).ReadAsync(conversationId)).Select(MemberRow.From).ToList();
 
     private static async Task<long> Scalar(EmbeddedNode node, string sql, string parameter)
     {

@@ -2,8 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Seqline.Hosting;
-using Seqline.Membership;
-using Seqline.Membership.Memory;
+using Seqline.Storage.Rows;
+using Seqline.Storage.Rows.Memory;
 using Seqline.Timelines;
 using Seqline.Timelines.Memory;
 
@@ -15,7 +15,8 @@ public sealed class MemoryCluster : IAsyncLifetime
     // In-process silos share these, as real silos would share a database.
     internal static readonly MemoryTimelineStore Conversations = new();
     internal static readonly MemoryTimelineStore Inboxes = new();
-    internal static readonly MemoryMembershipStore Members = new();
+    internal static readonly MemoryRowStore Members = new();
+    internal static readonly MemoryRowStore ConversationIndex = new();
 
     public TestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -38,7 +39,8 @@ public sealed class MemoryCluster : IAsyncLifetime
             silo.AddSeqlineGrains(new ConfigurationBuilder().Build());
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, Conversations);
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, Inboxes);
-            silo.Services.AddSingleton<IMembershipStore>(Members);
+            silo.Services.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, Members);
+            silo.Services.AddKeyedSingleton<IRowStore>(RowStoreNames.ConversationIndex, ConversationIndex);
             silo.AddMemoryGrainStorage(SeqlineStorage.GrainStateName);
             silo.AddMemoryGrainStorage(SeqlineSiloBuilderExtensions.PubSubStore);
             silo.UseInMemoryReminderService();

@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+using Seqline.Storage.Sqlite;
+
+namespace Seqline.Storage.Rows.Sqlite;
+
+/// <summary>
+/// Rows in one table of the node's SQLite database, keyed (owner, key) without a rowid so that an
+/// owner's rows sit together. A change is one write of the group commit: all or nothing.
+/// </summary>
+public sealed class SqliteRowStore : IRowStore
+{
+    private readonly SqliteDatabase _database;
+    private readonly string _table;
+
+    private SqliteRowStore(SqliteDatabase database, string name)
+    {
+        _database = database;
+        _table = $"{name}_rows";
+    }
+
+    /// <summary>Opens (creating when missing) the rows named <paramref name="name"/>.</summary>
+    public static SqliteRowStore Open(SqliteDatabase database, string name)
+    {
+        if (!name.All(char.IsAsciiLetterLower)) throw new ArgumentException("Row store names are lower-case letters.", nameof(name));
+        var store = new SqliteRowStore(database, name);
+        database.EnsureSchema($"""
+            CREATE TABLE IF NOT EXISTS {store._table} (
+                owner TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
+                PRIMARY KEY (owner, key)) WITHOUT ROWID;
+            """);
+        return store;
+    }
+
+    public async Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default)
+    {
+        await using var connection = _database.OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT key, value FROM {_table} WHERE owner = $o";
+        command.Parameters.AddWithValue("$o", owner);
+        var rows = new List<Row>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken)) rows.Add(new(reader.GetString(0), reader.GetFieldValue<byte[]>(1)));
+        return rows;
+    }
+
+    public Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete,
+        CancellationToken cancellationToken = default)
+    {
+        RowStoreChecks.RequireValid(write);
+        if (write.Count == 0 && delete.Count == 0) return Task.CompletedTask;
+        return _database.WriteAsync(commands =>
+        {
+            using (var remove = commands.Create($"DELETE FROM {_table} WHERE owner = $o AND key = $k"))
+            {
+                remove.Parameters.AddWithValue("$o", owner);
+                var key = remove.Parameters.Add("$k", SqliteType.Text);
+                foreach (var k in delete)
+                {
+                    key.Value = k;
+                    remove.ExecuteNonQuery();
+                }
+            }
+            using (var upsert = commands.Create($"INSERT OR REPLACE INTO {_table} (owner, key, value) VALUES ($o, $k, $v)"))
+            {
+                upsert.Parameters.AddWithValue("$o", owner);
+                var (key, value) = (upsert.Parameters.Add("$k", SqliteType.Text), upsert.Parameters.Add("$v", SqliteType.Blob));
+                foreach (var row in write)
+                {
+                    (key.Value, value.Value) = (row.Key, row.Value);
+                    upsert.ExecuteNonQuery();
+                }
+            }
+            return true;
+        });
+    }
+}
