@@ -25,7 +25,7 @@ public sealed partial class InboxGrain
         _observers.Subscribe(observer, observer);
         if (!_live)
         {
-            foreach (var (id, entry) in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read).ToList())
+            foreach (var (id, entry) in _index.Where(c => c.Value.Fanout == FanoutMode.Read).ToList())
             {
                 _liveHeads[id] = await LastSeqOf(id, entry);
                 await Follow(id);
@@ -44,7 +44,7 @@ public sealed partial class InboxGrain
     public async Task<int> CountStreamSubscriptions()
     {
         var count = 0;
-        foreach (var id in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read).Select(c => c.Key).ToList())
+        foreach (var id in _index.Where(c => c.Value.Fanout == FanoutMode.Read).Select(c => c.Key).ToList())
             count += (await StreamOf(id).GetAllSubscriptionHandles()).Count;
         return count;
     }
@@ -154,7 +154,7 @@ public sealed partial class InboxGrain
     // first item that finds nobody listening ends them, and a returning device starts them afresh.
     private async Task ResumeStreams()
     {
-        foreach (var id in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read).Select(c => c.Key).ToList())
+        foreach (var id in _index.Where(c => c.Value.Fanout == FanoutMode.Read).Select(c => c.Key).ToList())
         {
             var existing = await StreamOf(id).GetAllSubscriptionHandles();
             if (existing.Count > 0) _following[id] = await existing[0].ResumeAsync((batch, _) => OnConversationMessages(batch));

@@ -78,7 +78,7 @@ public sealed partial class InboxGrain
         {
             foreach (var (conversationId, at) in reading.ToList())
             {
-                if (!Index.Conversations.ContainsKey(conversationId))
+                if (!_index.ContainsKey(conversationId))
                 {
                     reading.Remove(conversationId);
                     continue;
@@ -115,7 +115,7 @@ public sealed partial class InboxGrain
     private async Task<SyncCursor> HeadCursorNow()
     {
         var reading = new Dictionary<string, long>(StringComparer.Ordinal);
-        foreach (var (id, entry) in Index.Conversations.Where(c => c.Value.Fanout == FanoutMode.Read))
+        foreach (var (id, entry) in _index.Where(c => c.Value.Fanout == FanoutMode.Read))
             reading[id] = await LastSeqOf(id, entry);
         return new SyncCursor(UserId, Index.Epoch, Index.Head, reading);
     }

@@ -1,10 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Serialization;
 using Orleans.Utilities;
 using Seqline.Conversations;
 using Seqline.Hosting;
 using Seqline.Push;
+using Seqline.Storage.Rows;
 using Seqline.Timelines;
 
 namespace Seqline.Inboxes;
@@ -21,6 +23,8 @@ public sealed partial class InboxGrain(
     [PersistentState("inbox", SeqlineStorage.GrainStateName)] IPersistentState<InboxState> state,
     [FromKeyedServices(TimelineStoreNames.Inboxes)] ITimelineStore timeline,
     [FromKeyedServices(TimelineStoreNames.Conversations)] ITimelineStore conversations,
+    [FromKeyedServices(RowStoreNames.ConversationIndex)] IRowStore indexRows,
+    Serializer serializer,
     SyncCursorCodec cursors,
     IOptions<SeqlineLimits> limits,
     IOptions<PushOptions> push,
@@ -33,9 +37,14 @@ public sealed partial class InboxGrain(
     private const int PreviewLength = 100;
     private const int MaxRecentRecalls = 100;
     private const int MaxHidden = 1000;
+    private const int MaxMentions = 1000;
     private readonly ObserverManager<IInboxObserver> _observers = new(push.Value.ObserverExpiry, logger);
     private long _trimmedThrough;
     private int _pastCheckpoint;
+
+    // The conversation index: one row per conversation, written at checkpoints when changed.
+    private readonly Dictionary<string, ConversationIndexEntry> _index = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
 
     private string UserId => this.GetPrimaryKeyString();
     private InboxState Index => state.State;
@@ -44,6 +53,7 @@ public sealed partial class InboxGrain(
     {
         var head = await timeline.GetHeadAsync(UserId, cancellationToken);
         _trimmedThrough = head.TrimmedThrough;
+        await LoadIndex(cancellationToken);
         await ResumeStreams();
         // Expired events go on activation and then every TrimInterval; the timer interleaves, so
         // pulls and deliveries are served between trim batches.
@@ -57,7 +67,7 @@ public sealed partial class InboxGrain(
             Index.Epoch = Random.Shared.NextInt64(1, long.MaxValue);
             Index.Head = Math.Min(Index.Head, head.TrimmedThrough);
         }
-        else if (head.LastSeq == Index.Head)
+        else if (head.LastSeq == Index.Head && _changed.Count == 0)
         {
             return;
         }
@@ -87,14 +97,35 @@ public sealed partial class InboxGrain(
         await StopFollowing();
     }
 
+    // The rows first, then the head: rows ahead of the head are harmless, since replaying events
+    // onto an index that has them already changes nothing (Apply is idempotent).
     private async Task Checkpoint(CancellationToken cancellationToken = default)
     {
+        var changed = _changed.ToList();
+        var write = changed.Where(_index.ContainsKey).Select(id => new Row(id, serializer.SerializeToArray(_index[id]))).ToList();
+        await indexRows.ChangeAsync(UserId, write, changed.Where(id => !_index.ContainsKey(id)).ToList(), cancellationToken);
+        _changed.ExceptWith(changed);
         await state.WriteStateAsync(cancellationToken);
         _pastCheckpoint = 0;
     }
 
+    private async Task LoadIndex(CancellationToken cancellationToken)
+    {
+        foreach (var row in await indexRows.ReadAsync(UserId, cancellationToken))
+            _index[row.Key] = serializer.Deserialize<ConversationIndexEntry>(row.Value.AsSpan())
+                ?? throw new InvalidDataException($"The index row of '{row.Key}' in the inbox of '{UserId}' is empty.");
+        if (Index.Conversations.Count == 0) return;
+        // An earlier version kept the index in grain state: it goes to rows at this activation's checkpoint.
+        foreach (var (id, entry) in Index.Conversations)
+        {
+            _index[id] = entry;
+            _changed.Add(id);
+        }
+        Index.Conversations.Clear();
+    }
+
     private Task CheckpointIfBehind(CancellationToken cancellationToken) =>
-        _pastCheckpoint > 0 ? Checkpoint(cancellationToken) : Task.CompletedTask;
+        _pastCheckpoint > 0 || _changed.Count > 0 ? Checkpoint(cancellationToken) : Task.CompletedTask;
 
     private async Task TrimExpired(CancellationToken cancellationToken)
     {
@@ -132,13 +163,13 @@ public sealed partial class InboxGrain(
 
     // Membership is the conversation's to check; an inbox that does not know the conversation hid nothing.
     public Task<HiddenMessages> GetHidden(string conversationId) => Task.FromResult(
-        Index.Conversations.TryGetValue(conversationId, out var entry)
+        _index.TryGetValue(conversationId, out var entry)
             ? new HiddenMessages(entry.ClearedThrough, entry.Hidden.ToList())
             : new HiddenMessages(0, []));
 
     public async Task Mentioned(string conversationId, IReadOnlyList<long> seqs)
     {
-        if (!Index.Conversations.TryGetValue(conversationId, out var entry)) return;
+        if (!_index.TryGetValue(conversationId, out var entry)) return;
         var fresh = seqs.Where(s => s > entry.ReadSeq && !entry.MentionSeqs.Contains(s)).Distinct().Order().ToList();
         if (fresh.Count > 0) await Append(fresh.Select(s => new SyncEvent(SyncEventTypes.Mention, conversationId, s)).ToList());
     }
@@ -147,12 +178,12 @@ public sealed partial class InboxGrain(
     // the message never comes here, so the conversation says so.
     public async Task Wrote(string conversationId, long seq)
     {
-        if (!Index.Conversations.TryGetValue(conversationId, out var entry) || seq <= entry.ReadSeq) return;
+        if (!_index.TryGetValue(conversationId, out var entry) || seq <= entry.ReadSeq) return;
         await Append([new SyncEvent(SyncEventTypes.Read, conversationId, seq)]);
     }
 
     private ConversationIndexEntry Member(string conversationId) =>
-        Index.Conversations.TryGetValue(conversationId, out var entry)
+        _index.TryGetValue(conversationId, out var entry)
             ? entry
             : throw SeqlineException.Forbidden($"'{UserId}' is not a member of '{conversationId}'.");
 
@@ -171,7 +202,7 @@ public sealed partial class InboxGrain(
 
     public async Task Join(ConversationRef conversation)
     {
-        var known = Index.Conversations.ContainsKey(conversation.ConversationId);
+        var known = _index.ContainsKey(conversation.ConversationId);
         Track(conversation);
         if (known) await Checkpoint();
         else await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)]);
@@ -179,16 +210,16 @@ public sealed partial class InboxGrain(
 
     public async Task Leave(string conversationId)
     {
-        if (!Index.Conversations.TryGetValue(conversationId, out var entry)) return;
+        if (!_index.TryGetValue(conversationId, out var entry)) return;
         await Append([new SyncEvent(SyncEventTypes.Left, conversationId, await LastSeqOf(conversationId, entry))]);
     }
 
     private ConversationIndexEntry Track(ConversationRef conversation)
     {
-        if (!Index.Conversations.TryGetValue(conversation.ConversationId, out var entry))
+        if (!_index.TryGetValue(conversation.ConversationId, out var entry))
         {
             // Where the user's messages start is the joined event's business, not this row's.
-            Index.Conversations[conversation.ConversationId] = entry = new ConversationIndexEntry
+            _index[conversation.ConversationId] = entry = new ConversationIndexEntry
             {
                 LastActivity = clock.GetUtcNow(),
                 Fanout = conversation.Fanout,
@@ -196,6 +227,7 @@ public sealed partial class InboxGrain(
         }
         entry.Title = conversation.Title;
         entry.Kind = conversation.Kind;
+        _changed.Add(conversation.ConversationId);
         return entry;
     }
 
@@ -225,14 +257,15 @@ public sealed partial class InboxGrain(
 
     private void Apply(SyncEvent e)
     {
+        _changed.Add(e.ConversationId);
         if (e.Type == SyncEventTypes.Left)
         {
-            Index.Conversations.Remove(e.ConversationId);
+            _index.Remove(e.ConversationId);
             return;
         }
-        if (!Index.Conversations.TryGetValue(e.ConversationId, out var entry))
+        if (!_index.TryGetValue(e.ConversationId, out var entry))
         {
-            Index.Conversations[e.ConversationId] = entry = new ConversationIndexEntry { LastActivity = e.SentAt ?? clock.GetUtcNow() };
+            _index[e.ConversationId] = entry = new ConversationIndexEntry { LastActivity = e.SentAt ?? clock.GetUtcNow() };
         }
         switch (e.Type)
         {
@@ -242,15 +275,16 @@ public sealed partial class InboxGrain(
                 entry.LastActivity = e.SentAt.Value;
                 // Writing a message means having read up to it.
                 if (e.SenderId == UserId) ReadUpTo(entry, e.Seq);
-                else if (e.Mentions?.Contains(UserId) == true && e.Seq > entry.ReadSeq) entry.MentionSeqs.Add(e.Seq);
+                else if (e.Mentions?.Contains(UserId) == true) Mention(entry, e.Seq);
                 break;
             case SyncEventTypes.Read:
                 ReadUpTo(entry, e.Seq);
                 break;
             case SyncEventTypes.Mention:
-                if (e.Seq > entry.ReadSeq && !entry.MentionSeqs.Contains(e.Seq)) entry.MentionSeqs.Add(e.Seq);
+                Mention(entry, e.Seq);
                 break;
             case SyncEventTypes.Hidden:
+                if (entry.Hidden.Contains(e.Seq)) break;
                 entry.Hidden.Add(e.Seq);
                 if (entry.Hidden.Count > MaxHidden) entry.Hidden.RemoveAt(0);
                 break;
@@ -260,6 +294,7 @@ public sealed partial class InboxGrain(
                 ReadUpTo(entry, e.Seq);
                 break;
             case SyncEventTypes.Recall:
+                if (entry.RecentRecalls.Contains(e.Seq)) break;
                 entry.RecentRecalls.Add(e.Seq);
                 if (entry.RecentRecalls.Count > MaxRecentRecalls) entry.RecentRecalls.RemoveAt(0);
                 if (entry.LastMessage?.Seq == e.Seq) entry.LastMessage = entry.LastMessage with { Body = "" };
@@ -276,6 +311,13 @@ public sealed partial class InboxGrain(
         }
     }
 
+    private static void Mention(ConversationIndexEntry entry, long seq)
+    {
+        if (seq <= entry.ReadSeq || entry.MentionSeqs.Contains(seq)) return;
+        entry.MentionSeqs.Add(seq);
+        if (entry.MentionSeqs.Count > MaxMentions) entry.MentionSeqs.RemoveAt(0);
+    }
+
     private static void ReadUpTo(ConversationIndexEntry entry, long seq)
     {
         entry.ReadSeq = Math.Max(entry.ReadSeq, seq);
@@ -284,10 +326,10 @@ public sealed partial class InboxGrain(
 
     private async Task<IReadOnlyList<ConversationSummary>> Snapshot()
     {
-        var rows = new List<ConversationSummary>(Index.Conversations.Count);
-        foreach (var (id, entry) in Index.Conversations) rows.Add(await Summary(id, entry));
+        var rows = new List<ConversationSummary>(_index.Count);
+        foreach (var (id, entry) in _index) rows.Add(await Summary(id, entry));
         return rows
-            .OrderByDescending(r => r.LastMessage?.SentAt ?? Index.Conversations[r.ConversationId].LastActivity)
+            .OrderByDescending(r => r.LastMessage?.SentAt ?? _index[r.ConversationId].LastActivity)
             .ThenBy(r => r.ConversationId, StringComparer.Ordinal)
             .ToList();
     }

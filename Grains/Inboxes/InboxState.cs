@@ -3,10 +3,11 @@ using Seqline.Conversations;
 namespace Seqline.Inboxes;
 
 /// <summary>
-/// A checkpoint of what the user's sync timeline says: the conversation index as of
-/// <see cref="Head"/>, written every <c>Seqline:Sync:CheckpointEvents</c> events rather than on
-/// each append. Entries past the checkpoint are replayed from the timeline on activation, so a
-/// crash before the next checkpoint loses nothing.
+/// How far the user's conversation index has checkpointed the sync timeline: the index (rows of
+/// the conversation-index row store, one per conversation) reflects every event up to
+/// <see cref="Head"/>. It is written every <c>Seqline:Sync:CheckpointEvents</c> events rather than
+/// on each append; entries past it are replayed from the timeline on activation, so a crash
+/// before the next checkpoint loses nothing.
 /// </summary>
 [GenerateSerializer]
 public sealed class InboxState
@@ -14,9 +15,14 @@ public sealed class InboxState
     /// <summary>Changes when the inbox starts over; cursors of another epoch reset.</summary>
     [Id(0)] public long Epoch { get; set; }
 
-    /// <summary>The last sync-timeline seq reflected in <see cref="Conversations"/>.</summary>
+    /// <summary>The last sync-timeline seq the index rows are known to reflect.</summary>
     [Id(1)] public long Head { get; set; }
 
+    /// <summary>
+    /// Where earlier versions kept the conversation index. It is rows of its own now (one per
+    /// conversation, so that a user in thousands of conversations keeps a small state); a state
+    /// that still has entries hands them over on activation.
+    /// </summary>
     [Id(2)] public Dictionary<string, ConversationIndexEntry> Conversations { get; set; } = new(StringComparer.Ordinal);
 }
 
