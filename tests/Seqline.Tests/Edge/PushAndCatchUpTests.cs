@@ -35,6 +35,8 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         await Subscribed(_node, alice, bob);
         await Subscribed(_edge, alice, bob);
         await HeardHello(bobsPhone, laptop);
+        // The recorder's own first push says its connection is in the edge's push path.
+        await chain.Hello.Task.WaitAsync(TimeSpan.FromSeconds(10));
         var pullsBefore = (bobsPhone.Client.Pulls, laptop.Client.Pulls);
         var pushesBefore = (bobsPhone.Client.PushesApplied, laptop.Client.PushesApplied);
 
@@ -134,7 +136,12 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
             .WithUrl(new Uri(server.BaseAddress, "hubs/sync"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
             .Build();
         var chain = new PushChain(hub);
-        hub.On<PushBatch>("events", push => chain.Pushes[push.PrevCursor] = push.Cursor);
+        hub.On<PushBatch>("events", push =>
+        {
+            chain.Hello.TrySetResult();
+            // A push that moves nowhere (the hello at the head) is no link of the chain.
+            if (push.PrevCursor != push.Cursor) chain.Pushes[push.PrevCursor] = push.Cursor;
+        });
         await hub.StartAsync();
         return chain;
     }
@@ -142,6 +149,8 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
     private sealed class PushChain(HubConnection hub) : IAsyncDisposable
     {
         public ConcurrentDictionary<string, string> Pushes { get; } = new();
+
+        public TaskCompletionSource Hello { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public string? Follow(string? from)
         {
