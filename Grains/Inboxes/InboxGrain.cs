@@ -294,8 +294,9 @@ public sealed partial class InboxGrain(
                 ReadUpTo(entry, e.Seq);
                 break;
             case SyncEventTypes.Recall:
-                if (entry.RecentRecalls.Contains(e.Seq)) break;
-                entry.RecentRecalls.Add(e.Seq);
+                // Replayed after its message's event, a recall must blank the preview again even if
+                // the row already lists it.
+                if (!entry.RecentRecalls.Contains(e.Seq)) entry.RecentRecalls.Add(e.Seq);
                 if (entry.RecentRecalls.Count > MaxRecentRecalls) entry.RecentRecalls.RemoveAt(0);
                 if (entry.LastMessage?.Seq == e.Seq) entry.LastMessage = entry.LastMessage with { Body = "" };
                 break;
