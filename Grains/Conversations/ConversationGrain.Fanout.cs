@@ -19,8 +19,8 @@ public sealed partial class ConversationGrain
         if (!_fanningOut && HasFanoutWork) _ = FanOut();
     }
 
-    // Membership notices go first, so that a new member's inbox knows where their messages start
-    // before any of them arrives.
+    // Membership notices go first when they are due (see DueNotices), so that a new member's inbox
+    // knows where their messages start before any of them arrives.
     private async Task FanOut()
     {
         _fanningOut = true;
@@ -30,9 +30,18 @@ public sealed partial class ConversationGrain
             {
                 try
                 {
-                    if (_untold.Count > 0) await DeliverNotices();
-                    else if (_outbox.Count > 0) await DeliverNextBatch();
-                    else await DeliverRecalls(RecallsToDeliver());
+                    var due = DueNotices();
+                    if (due.Count > 0)
+                    {
+                        await DeliverNotices(due);
+                    }
+                    else
+                    {
+                        // Everything that can be told now has been tried.
+                        ReleaseNoticeWaiters();
+                        if (_outbox.Count > 0) await DeliverNextBatch();
+                        else await DeliverRecalls(RecallsToDeliver());
+                    }
                     attempt = 0;
                 }
                 catch (InconsistentStateException error)
@@ -51,23 +60,29 @@ public sealed partial class ConversationGrain
         }
         finally
         {
+            ReleaseNoticeWaiters();
             _fanningOut = false;
         }
     }
 
     // One run of messages of the same fan-out mode. A switch travels to every member's inbox just
     // before the first message it applies to, so every device crosses it at the same point of its sync.
+    // Users removed from seq S on are still members for what was sent before S: they get it, and
+    // a batch stops short of S so that they get nothing after.
     private async Task DeliverNextBatch()
     {
         var first = _outbox[0].Seq;
         var mode = ModeAt(first);
-        var batch = _outbox.Take(_options.FanoutBatch).TakeWhile(m => ModeAt(m.Seq) == mode).ToList();
+        var stillIn = _untold.Values.Where(r => r.Status == MemberStatus.Leaving && r.Since > first).ToList();
+        var cut = stillIn.Count > 0 ? stillIn.Min(r => r.Since) : long.MaxValue;
+        var batch = _outbox.Take(_options.FanoutBatch).TakeWhile(m => ModeAt(m.Seq) == mode && m.Seq < cut).ToList();
+        var recipients = _members.Concat(stillIn.Select(r => r.UserId)).ToList();
         var change = _state.State.FanoutChanges.LastOrDefault(c => c.Since == first && c.Since > 1);
         await _gate.BeforeFanoutAsync(Id, batch[0].Seq, batch[^1].Seq);
         if (mode == FanoutMode.Write || change is not null)
         {
             var delivery = new InboxDelivery(Ref, mode == FanoutMode.Write ? batch : [], change);
-            await Task.WhenAll(_members.ToList().Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
+            await Task.WhenAll(recipients.Select(m => GrainFactory.GetGrain<IInboxGrain>(m).Deliver(delivery)));
         }
         if (mode == FanoutMode.Read)
         {

@@ -180,12 +180,23 @@ public sealed partial class ConversationGrain
         }
     }
 
-    private async Task DeliverNotices()
+    // A join is due at once (its inbox skips what precedes it); a removal from seq S once every
+    // message before S has been delivered, the removed user included.
+    private List<MemberRow> DueNotices() => _untold.Values
+        .Where(r => r.Status == MemberStatus.Joining || _outbox.Count == 0 || _outbox[0].Seq >= r.Since)
+        .ToList();
+
+    private void ReleaseNoticeWaiters()
+    {
+        _noticesTried?.TrySetResult();
+        _noticesTried = null;
+    }
+
+    private async Task DeliverNotices(List<MemberRow> notices)
     {
         // Changes made while this round is under way wait for the next one.
         var round = _noticesTried;
         _noticesTried = null;
-        var notices = _untold.Values.ToList();
         try
         {
             await _gate.BeforeNoticesAsync(Id, notices.Select(n => n.UserId).ToList());

@@ -107,11 +107,57 @@ public sealed class MembershipNoticeTests : IDisposable
         Assert.Equal(MemberStatus.Member, await Status(node, id, alice));
     }
 
+    [Fact]
+    public async Task A_removed_member_still_gets_what_was_sent_while_they_were_a_member()
+    {
+        var gate = new HeldFanoutGate();
+        await using var node = await new EmbeddedNode(_data.Path, s => s.AddSingleton<IFanoutGate>(gate)).Start();
+        var (alice, bob, carol, id) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.Conversation());
+        var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+        var bobs = await new TestDevice(node.Grains, bob).Connect();
+        var carols = await new TestDevice(node.Grains, carol).Connect();
+        await conversation.Create(new NewConversation(alice, [bob, carol], null, ConversationKind.Group));
+
+        // The fan-out of the first messages is held while carol is removed and another message is sent.
+        await conversation.Send(new OutgoingMessage(alice, "a1", "before, 1"));
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await conversation.Send(new OutgoingMessage(alice, "a2", "before, 2"));
+        var removal = conversation.ChangeMembers(new MembershipChange(alice, [], [carol]));
+        await Eventually.True(async () => await Status(node, id, carol) == MemberStatus.Leaving, TimeSpan.FromSeconds(10), "carol's removal");
+        gate.Release.SetResult();
+        await removal;
+        await conversation.Send(new OutgoingMessage(alice, "a3", "after"));
+
+        await Eventually.True(async () => { await bobs.PullAll(); return bobs.MessageSeqs(id).Count >= 3; }, TimeSpan.FromSeconds(20), "bob's messages");
+        Assert.Equal([1L, 2L, 3L], bobs.MessageSeqs(id));
+        await Eventually.True(async () => { await carols.PullAll(); return carols.Events.Any(e => e.Type == SyncEventTypes.Left); },
+            TimeSpan.FromSeconds(20), "carol to learn she left");
+        Assert.Equal([SyncEventTypes.Joined, SyncEventTypes.Message, SyncEventTypes.Message, SyncEventTypes.Left], carols.Events.Select(e => e.Type));
+        Assert.Equal([1L, 2L], carols.MessageSeqs(id));
+        Assert.Empty(await node.Grains.GetGrain<IInboxGrain>(carol).GetConversations());
+    }
+
     private static async Task<MemberStatus?> Status(EmbeddedNode node, string conversationId, string userId) =>
         (await node.Services.GetRequiredKeyedService<IRowStore>(RowStoreNames.Members).ReadAsync(conversationId))
             .Select(MemberRow.From).SingleOrDefault(r => r.UserId == userId)?.Status;
 
     public void Dispose() => _data.Dispose();
+
+    /// <summary>Holds the first delivery of messages until the test releases it.</summary>
+    private sealed class HeldFanoutGate : IFanoutGate
+    {
+        private int _calls;
+
+        public TaskCompletionSource Reached { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Release { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task BeforeFanoutAsync(string conversationId, long fromSeq, long toSeq)
+        {
+            if (Interlocked.Increment(ref _calls) > 1) return Task.CompletedTask;
+            Reached.SetResult();
+            return Release.Task;
+        }
+    }
 
     /// <summary>Holds the first delivery of membership notices until the test releases it.</summary>
     private sealed class HeldNoticeGate : IFanoutGate
