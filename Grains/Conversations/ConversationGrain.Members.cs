@@ -69,14 +69,17 @@ public sealed partial class ConversationGrain
         var added = change.Add.Where(members.Add).ToList();
         var removed = change.Remove.Where(members.Remove).ToList();
         if (members.Count > _limits.MaxMembers) throw SeqlineException.TooLarge($"A conversation has at most {_limits.MaxMembers} members.");
-        if (added.Count == 0 && removed.Count == 0) return View();
+        // Removal wins for a user in both lists, as it did in the set above; someone who was not a
+        // member before and is not one after is left alone.
+        var joining = added.Except(removed, StringComparer.Ordinal).ToList();
+        var leaving = removed.Where(_members.Contains).ToList();
+        if (joining.Count == 0 && leaving.Count == 0) return View();
 
-        // Removal wins for a user in both lists, as it did in the set above.
         var nextSeq = _assignedThrough + 1;
         await EnsureRecoveryReminder();
         await StoreMembers(
-            added.Except(removed, StringComparer.Ordinal).Select(m => new MemberRow(m, MemberStatus.Joining, nextSeq))
-                .Concat(removed.Select(m => new MemberRow(m, MemberStatus.Leaving, nextSeq))).ToList(),
+            joining.Select(m => new MemberRow(m, MemberStatus.Joining, nextSeq))
+                .Concat(leaving.Select(m => new MemberRow(m, MemberStatus.Leaving, nextSeq))).ToList(),
             []);
         if (SwitchFanoutFor(_members.Count)) await WriteStateOrRestart();
         await TellInboxes();

@@ -1,5 +1,6 @@
 using Orleans.Runtime;
 using Seqline.Conversations;
+using Seqline.Inboxes;
 using Seqline.Tests.Fixtures;
 
 namespace Seqline.Tests.Conversations;
@@ -107,6 +108,14 @@ public sealed class ConversationGrainTests(MemoryCluster cluster)
         Assert.Equal(1, (await Conversation(id).Send(new OutgoingMessage(carol, Ids.ClientMsg(), "hi"))).Seq);
         await AssertRefused(ErrorCode.Forbidden, () => Conversation(id).Send(new OutgoingMessage(bob, Ids.ClientMsg(), "let me in")));
         await AssertRefused(ErrorCode.Forbidden, () => Conversation(id).ReadBefore(bob, null, 10));
+
+        // Added and removed at once: removal wins, and for someone who was not a member nothing happens.
+        var dan = Ids.User("dan");
+        view = await Conversation(id).ChangeMembers(new MembershipChange(alice, [dan, carol], [dan, carol]));
+        Assert.Equal([alice], view.Members);
+        await Eventually.True(async () => (await cluster.Grains.GetGrain<IInboxGrain>(carol).GetConversations()).Count == 0,
+            TimeSpan.FromSeconds(20), "carol's inbox to learn she left");
+        Assert.Empty(await cluster.Grains.GetGrain<IInboxGrain>(dan).GetConversations());
     }
 
     [Fact]
