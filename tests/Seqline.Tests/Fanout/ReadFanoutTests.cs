@@ -4,6 +4,7 @@ using Seqline.Api.Push;
 using Seqline.Conversations;
 using Seqline.Hosting;
 using Seqline.Inboxes;
+using Seqline.Storage.Rows;
 using Seqline.Tests.Fixtures;
 using Seqline.Timelines;
 
@@ -28,6 +29,11 @@ public sealed class ReadFanoutTests : IDisposable
         CountingTimelineStore.CountSqlite(services, TimelineStoreNames.Inboxes, store => _inboxes = store);
     }, settings);
 
+    // A create answers after a few seconds at most, while ten thousand inboxes may take longer to be told.
+    private static Task EveryInboxTold(SeqlineServer server, string conversationId) =>
+        Eventually.True(async () => (await server.Services.GetRequiredKeyedService<IRowStore>(RowStoreNames.Members).ReadAsync(conversationId))
+            .All(r => MemberRow.From(r).Status == MemberStatus.Member), TimeSpan.FromSeconds(60), "every member's inbox to be told");
+
     private static Task Subscribed(SeqlineServer server, IEnumerable<string> users) =>
         Eventually.True(() => Task.FromResult(users.All(server.Services.GetRequiredService<PushBridge>().ConnectedUsers.Contains)),
             TimeSpan.FromSeconds(30), "the node to subscribe to the users' inboxes");
@@ -47,6 +53,7 @@ public sealed class ReadFanoutTests : IDisposable
         var offline = new List<TestDevice>();
         foreach (var member in members.Skip(50).Take(50)) offline.Add(await new TestDevice(grains, member).Connect());
         await Subscribed(server, members.Take(50));
+        await EveryInboxTold(server, id);
         var (conversationRows, inboxRows) = (_conversations!.RowsWritten, _inboxes!.RowsWritten);
         var senderRows = members[1..4].Select(_inboxes.RowsWrittenTo).ToList();
         var pushes = online.Select(d => d.Client.PushesApplied).ToList();

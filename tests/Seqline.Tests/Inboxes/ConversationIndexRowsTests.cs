@@ -30,6 +30,9 @@ public sealed class ConversationIndexRowsTests : IDisposable
                 await Task.WhenAll(chunk.Select(id =>
                     node.Grains.GetGrain<IConversationGrain>(id).Create(new NewConversation(friend, [busy], id, ConversationKind.Group))));
             }
+            // A create answers once its inboxes were told or after a few seconds, whichever is first.
+            await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(busy).GetConversations()).Count == conversations,
+                TimeSpan.FromSeconds(60), "busy's inbox to know every conversation");
             await node.Grains.GetGrain<IConversationGrain>(ids[7]).Send(new OutgoingMessage(friend, "m1", "the one with news"));
             await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(busy).GetConversations()).Any(c => c.LastSeq == 1),
                 TimeSpan.FromSeconds(30), "the message in busy's list");
