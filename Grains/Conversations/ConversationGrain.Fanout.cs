@@ -12,7 +12,7 @@ namespace Seqline.Conversations;
 /// </summary>
 public sealed partial class ConversationGrain
 {
-    private bool HasFanoutWork => _untold.Count > 0 || _outbox.Count > 0 || RecallsToDeliver().Count > 0;
+    private bool HasFanoutWork => _untold.Count > 0 || _outbox.Count > 0 || _state.State.PendingRecalls.Any(IsRecallDue);
 
     private void StartFanout()
     {
@@ -97,8 +97,9 @@ public sealed partial class ConversationGrain
     }
 
     // A recall travels after the message it recalls, so no inbox sees one before the other.
-    private List<long> RecallsToDeliver() =>
-        _state.State.PendingRecalls.Where(seq => seq <= _state.State.FannedOutThrough).ToList();
+    private List<long> RecallsToDeliver() => _state.State.PendingRecalls.Where(IsRecallDue).ToList();
+
+    private bool IsRecallDue(long seq) => seq <= _state.State.FannedOutThrough;
 
     private async Task DeliverRecalls(List<long> recalls)
     {

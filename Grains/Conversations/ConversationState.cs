@@ -2,7 +2,7 @@ namespace Seqline.Conversations;
 
 /// <summary>
 /// What a conversation persists as grain state: how far fan-out has got and what it still owes.
-/// It stays small: the members are rows in the membership store, and the messages themselves,
+/// It stays small: the members are rows of the members row store, and the messages themselves,
 /// and so the last seq, live in the storage timeline.
 /// </summary>
 [GenerateSerializer]
@@ -11,7 +11,7 @@ public sealed class ConversationState
     [Id(0)] public ConversationKind Kind { get; set; }
     [Id(1)] public string? Title { get; set; }
     /// <summary>
-    /// Where earlier versions kept the members. They live in the membership store now; a state
+    /// Where earlier versions kept the members. They are rows of the members row store now; a state
     /// that still has some hands them over on activation.
     /// </summary>
     [Id(2)] public HashSet<string> Members { get; set; } = new(StringComparer.Ordinal);

@@ -60,6 +60,10 @@ public sealed class SqliteDatabase : IDisposable
         return queued.Completion.Task;
     }
 
+    /// <summary>Table-name prefixes of the stores in this database: lower-case letters, safe to splice into SQL.</summary>
+    public static string RequireStoreName(string name, string kind) =>
+        name.Length > 0 && name.All(char.IsAsciiLetterLower) ? name : throw new ArgumentException($"{kind} names are lower-case letters.", nameof(name));
+
     /// <summary>
     /// Runs idempotent schema statements at once on a connection of their own. Synchronous on
     /// purpose: stores are created by dependency injection, which cannot await.

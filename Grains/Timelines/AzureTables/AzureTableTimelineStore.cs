@@ -1,6 +1,7 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
+using Seqline.Storage.AzureTables;
 
 namespace Seqline.Timelines.AzureTables;
 
@@ -28,7 +29,7 @@ public sealed class AzureTableTimelineStore : ITimelineStore
     private const string HeadRowKey = "!head";
 
     private readonly TableClient _table;
-    private Task? _tableCreated;
+    private readonly TableCreation _tableCreation;
 
     public AzureTableTimelineStore(string connectionString, string tableName)
         : this(new TableClient(connectionString, tableName)) { }
@@ -36,7 +37,11 @@ public sealed class AzureTableTimelineStore : ITimelineStore
     public AzureTableTimelineStore(TableServiceClient service, string tableName)
         : this(service.GetTableClient(tableName)) { }
 
-    public AzureTableTimelineStore(TableClient table) => _table = table;
+    public AzureTableTimelineStore(TableClient table)
+    {
+        _table = table;
+        _tableCreation = new TableCreation(table);
+    }
 
     /// <summary>Creates the table if it is missing. Optional: every operation does it on first use.</summary>
     public Task InitializeAsync(CancellationToken cancellationToken = default) => EnsureTableAsync(cancellationToken);
@@ -199,15 +204,7 @@ public sealed class AzureTableTimelineStore : ITimelineStore
         return entries;
     }
 
-    private Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        // Shared by all callers, so no single caller's token may cancel it; a failed attempt is
-        // simply made again by the next call.
-        var created = _tableCreated;
-        if (created is null || created.IsFaulted || created.IsCanceled)
-            _tableCreated = created = _table.CreateIfNotExistsAsync(CancellationToken.None);
-        return created.WaitAsync(cancellationToken);
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _tableCreation.EnsureAsync(cancellationToken);
 
     // Fixed width makes the string order of row keys the numeric order of seqs.
     private static string RowKey(long seq) => seq.ToString("D19", CultureInfo.InvariantCulture);

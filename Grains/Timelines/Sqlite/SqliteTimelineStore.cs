@@ -23,8 +23,7 @@ public sealed class SqliteTimelineStore : ITimelineStore
     /// <summary>Opens (creating when missing) the timelines named <paramref name="name"/>.</summary>
     public static SqliteTimelineStore Open(SqliteDatabase database, string name)
     {
-        if (!name.All(char.IsAsciiLetterLower)) throw new ArgumentException("Timeline store names are lower-case letters.", nameof(name));
-        var store = new SqliteTimelineStore(database, name);
+        var store = new SqliteTimelineStore(database, SqliteDatabase.RequireStoreName(name, "Timeline store"));
         database.EnsureSchema($"""
             CREATE TABLE IF NOT EXISTS {store._entries} (
                 timeline TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,

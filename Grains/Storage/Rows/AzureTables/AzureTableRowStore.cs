@@ -1,5 +1,6 @@
 using Azure;
 using Azure.Data.Tables;
+using Seqline.Storage.AzureTables;
 
 namespace Seqline.Storage.Rows.AzureTables;
 
@@ -14,7 +15,7 @@ public sealed class AzureTableRowStore(TableClient table) : IRowStore
     // A transaction's body is capped at 4 MiB and binary travels as base64 (4/3 larger).
     private const int ValueBytesPerTransaction = 2 * 1024 * 1024;
     private const string ValueProperty = "Value";
-    private Task? _tableCreated;
+    private readonly TableCreation _tableCreation = new(table);
 
     public AzureTableRowStore(TableServiceClient service, string tableName) : this(service.GetTableClient(tableName)) { }
 
@@ -83,12 +84,5 @@ public sealed class AzureTableRowStore(TableClient table) : IRowStore
         }
     }
 
-    private Task EnsureTableAsync(CancellationToken cancellationToken)
-    {
-        // Shared by all callers, so no single caller's token may cancel it; a failed attempt is made again.
-        var created = _tableCreated;
-        if (created is null || created.IsFaulted || created.IsCanceled)
-            _tableCreated = created = table.CreateIfNotExistsAsync(CancellationToken.None);
-        return created.WaitAsync(cancellationToken);
-    }
+    private Task EnsureTableAsync(CancellationToken cancellationToken) => _tableCreation.EnsureAsync(cancellationToken);
 }

@@ -21,8 +21,7 @@ public sealed class SqliteRowStore : IRowStore
     /// <summary>Opens (creating when missing) the rows named <paramref name="name"/>.</summary>
     public static SqliteRowStore Open(SqliteDatabase database, string name)
     {
-        if (!name.All(char.IsAsciiLetterLower)) throw new ArgumentException("Row store names are lower-case letters.", nameof(name));
-        var store = new SqliteRowStore(database, name);
+        var store = new SqliteRowStore(database, SqliteDatabase.RequireStoreName(name, "Row store"));
         database.EnsureSchema($"""
             CREATE TABLE IF NOT EXISTS {store._table} (
                 owner TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
