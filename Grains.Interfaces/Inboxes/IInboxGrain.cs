@@ -60,9 +60,12 @@ public interface IInboxGrain : IGrainWithStringKey
     [Alias("Join")]
     Task Join(ConversationRef conversation);
 
-    /// <summary>The user left, or was removed from, a conversation.</summary>
-    [Alias("Leave")]
-    Task Leave(string conversationId);
+    /// <summary>
+    /// The user left, or was removed from, a conversation; <paramref name="lastSeq"/> is the last
+    /// message they were a member for. Their devices still receive everything up to it.
+    /// </summary>
+    [Alias("LeaveAfter")]
+    Task Leave(string conversationId, long lastSeq);
 
     /// <summary>
     /// Registers (or renews) an edge node's observer: it gets every new event of this inbox until it

@@ -205,7 +205,7 @@ public sealed partial class ConversationGrain
             await _gate.BeforeNoticesAsync(Id, notices.Select(n => n.UserId).ToList());
             await Task.WhenAll(notices.Select(n => n.Status == MemberStatus.Joining
                 ? GrainFactory.GetGrain<IInboxGrain>(n.UserId).Join(RefAt(n.Since))
-                : GrainFactory.GetGrain<IInboxGrain>(n.UserId).Leave(Id)));
+                : GrainFactory.GetGrain<IInboxGrain>(n.UserId).Leave(Id, n.Since - 1)));
             // Only what is still the latest change for its user is marked told.
             var told = notices.Where(n => _untold.GetValueOrDefault(n.UserId) == n).ToList();
             await StoreMembers(

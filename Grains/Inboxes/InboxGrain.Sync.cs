@@ -9,7 +9,8 @@ namespace Seqline.Inboxes;
 /// then the read-fan-out conversations, at most <c>limit</c> events in all. Fan-out switches are
 /// events in the sync timeline, so every device crosses them at its own pace: a switch to read
 /// fan-out at seq S starts reading that conversation's timeline after S - 1; a switch back at T
-/// first drains the conversation's timeline up to T - 1, and only then moves past the switch.
+/// first drains the conversation's timeline up to T - 1, and only then moves past the switch. A
+/// <c>left</c> event at L likewise drains the conversation up to L, the removed member's last message.
 /// </summary>
 public sealed partial class InboxGrain
 {
@@ -47,12 +48,15 @@ public sealed partial class InboxGrain
             foreach (var entry in entries)
             {
                 var e = MessageCodec.ToEvent(entry);
-                if (e.Type == SyncEventTypes.Fanout && e.Fanout == FanoutMode.Write && reading.TryGetValue(e.ConversationId, out var at))
+                // Back to write fan-out at e.Seq, or out of the conversation after e.Seq: first
+                // everything the conversation's timeline still owes up to there.
+                var owedThrough = e.Type == SyncEventTypes.Left ? e.Seq : e.Seq - 1;
+                if ((e.Type == SyncEventTypes.Left || e.Type == SyncEventTypes.Fanout && e.Fanout == FanoutMode.Write)
+                    && reading.TryGetValue(e.ConversationId, out var at))
                 {
-                    // Back to write fan-out at e.Seq: first everything the conversation's timeline still owes.
-                    at = await ReadConversation(e.ConversationId, at, e.Seq - 1, events, limit);
+                    at = await ReadConversation(e.ConversationId, at, owedThrough, events, limit);
                     reading[e.ConversationId] = at;
-                    if (at < e.Seq - 1 || events.Count >= limit)
+                    if (at < owedThrough || events.Count >= limit)
                     {
                         hasMore = true;
                         break;
@@ -62,10 +66,6 @@ public sealed partial class InboxGrain
                 else if (e.Type is SyncEventTypes.Joined or SyncEventTypes.Fanout && e.Fanout == FanoutMode.Read)
                 {
                     reading[e.ConversationId] = e.Seq - 1;
-                }
-                else if (e.Type == SyncEventTypes.Left)
-                {
-                    reading.Remove(e.ConversationId);
                 }
                 events.Add(e);
                 position = entry.Seq;

@@ -208,10 +208,10 @@ public sealed partial class InboxGrain(
         else await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)]);
     }
 
-    public async Task Leave(string conversationId)
+    public async Task Leave(string conversationId, long lastSeq)
     {
-        if (!_index.TryGetValue(conversationId, out var entry)) return;
-        await Append([new SyncEvent(SyncEventTypes.Left, conversationId, await LastSeqOf(conversationId, entry))]);
+        if (!_index.ContainsKey(conversationId)) return;
+        await Append([new SyncEvent(SyncEventTypes.Left, conversationId, lastSeq)]);
     }
 
     private ConversationIndexEntry Track(ConversationRef conversation)

@@ -100,6 +100,8 @@ public sealed class ReadFanoutTests : IDisposable
         var online = new[] { await ClientDevice.Connect(server, await server.Token(users[0])), await ClientDevice.Connect(server, await server.Token(users[1])) };
         var offline = new[] { await new TestDevice(grains, users[2]).Connect(), await new TestDevice(grains, users[3]).Connect() };
         var nibbler = await new TestDevice(grains, users[4]).Connect();
+        // One device of a user from each batch that joins, there before they join.
+        var joiners = new[] { await new TestDevice(grains, users[150]).Connect(), await new TestDevice(grains, users[200]).Connect(), await new TestDevice(grains, users[250]).Connect() };
         var seq = 0L;
         var modes = new List<FanoutMode>();
 
@@ -142,7 +144,43 @@ public sealed class ReadFanoutTests : IDisposable
             Assert.Equal(all, device.MessageSeqs(id));
             Assert.Equal(Enumerable.Range(1, 30).Select(i => $"message {i}"), device.Events.Where(e => e.Type == "message").Select(e => e.Body));
         }
+
+        // Those who joined later get what was sent while they were members, from their join to
+        // their removal: u150 through both switches, u200 and u250 joined and left in read fan-out.
+        foreach (var (device, (from, through)) in joiners.Zip(new[] { (6, 25), (11, 20), (16, 20) }))
+        {
+            await EveryInboxTold(server, id);
+            await device.PullAll(limit: 7);
+            Assert.Equal(Enumerable.Range(from, through - from + 1).Select(i => (long)i), device.MessageSeqs(id));
+            Assert.Equal([SyncEventTypes.Joined, SyncEventTypes.Left], device.Events.Where(e => e.Type is SyncEventTypes.Joined or SyncEventTypes.Left).Select(e => e.Type));
+            Assert.Equal(SyncEventTypes.Left, device.Events[^1].Type);
+        }
         foreach (var device in online) await device.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_member_removed_from_a_read_fan_out_group_still_gets_what_was_sent_while_they_were_one()
+    {
+        await using var server = await StartNode(ReadFanoutAboveTwo);
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var (ann, bea, cid, dan, id) = (Ids.User("ann"), Ids.User("bea"), Ids.User("cid"), Ids.User("dan"), Ids.Conversation());
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        Assert.Equal(FanoutMode.Read, (await conversation.Create(new NewConversation(ann, [bea, cid, dan], null, ConversationKind.Group))).Fanout);
+        await EveryInboxTold(server, id);
+        var dansPhone = await new TestDevice(grains, dan).Connect();
+
+        for (var i = 1; i <= 3; i++) await conversation.Send(new OutgoingMessage(ann, $"a{i}", $"before {i}"));
+        await conversation.ChangeMembers(new MembershipChange(ann, [], [dan]));
+        for (var i = 4; i <= 5; i++) await conversation.Send(new OutgoingMessage(ann, $"a{i}", $"after {i}"));
+        await EveryInboxTold(server, id);
+        Assert.Equal(FanoutMode.Read, (await conversation.Get(ann)).Fanout);
+
+        // Offline through it all, the phone pulls a little at a time and stops at the removal.
+        await dansPhone.PullAll(limit: 2);
+        Assert.Equal([1L, 2L, 3L], dansPhone.MessageSeqs(id));
+        Assert.Equal((SyncEventTypes.Left, 3L), (dansPhone.Events[^1].Type, dansPhone.Events[^1].Seq));
+        Assert.Empty(await dansPhone.PullAll());
+        Assert.DoesNotContain(await grains.GetGrain<IInboxGrain>(dan).GetConversations(), c => c.ConversationId == id);
     }
 
     [Fact]

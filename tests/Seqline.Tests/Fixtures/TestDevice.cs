@@ -32,6 +32,8 @@ public sealed class TestDevice(IGrainFactory grains, string userId, string? curs
         {
             var page = await _inbox.Sync(Cursor, limit);
             Assert.False(page.Reset, "an up-to-date cursor must not reset");
+            // However many timelines a page merges, it holds at most `limit` events.
+            Assert.InRange(page.Events.Count, 0, limit);
             pulled.AddRange(page.Events);
             Cursor = page.Cursor;
             if (!page.HasMore) break;
