@@ -52,8 +52,8 @@ public sealed partial class InboxGrain
     private SyncCursor HeadCursor() => new(UserId, Index.Epoch, Index.Head, new Dictionary<string, long>(_liveHeads, StringComparer.Ordinal));
 
     // After the inbox appended events: follow or drop streams as the events say, then push them.
-    // A switch back to write fan-out at T is pushed together with whatever of the conversation's
-    // messages up to T - 1 the stream has not brought yet, exactly as a pull would cross it.
+    // A switch back to write fan-out, or a removal, is pushed together with whatever of the
+    // conversation's messages before it the stream has not brought yet, exactly as a pull would cross it.
     private async Task Pushed(IReadOnlyList<SyncEvent> events, SyncCursor before)
     {
         if (!_live) return;
@@ -65,9 +65,12 @@ public sealed partial class InboxGrain
                 _liveHeads[e.ConversationId] = e.Seq - 1;
                 await Follow(e.ConversationId);
             }
-            else if (e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Write } && _liveHeads.TryGetValue(e.ConversationId, out var known))
+            else if ((e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Write } || e.Type == SyncEventTypes.Left)
+                     && _liveHeads.TryGetValue(e.ConversationId, out var known))
             {
-                var owed = await conversations.ReadAfterAsync(e.ConversationId, known, (int)Math.Max(0, e.Seq - 1 - known));
+                // Up to T - 1 before a switch back; up to L, the member's last message, before leaving.
+                var through = e.Type == SyncEventTypes.Left ? e.Seq : e.Seq - 1;
+                var owed = await conversations.ReadAfterAsync(e.ConversationId, known, (int)Math.Max(0, through - known));
                 pushed.AddRange(owed.Select(entry => SyncEvent.For(MessageCodec.ToMessage(e.ConversationId, entry))));
                 await Unfollow(e.ConversationId);
             }
