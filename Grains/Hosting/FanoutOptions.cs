@@ -18,12 +18,42 @@ public sealed class FanoutOptions
     public string StreamProvider { get; set; } = "seqline";
 
     /// <summary>
-    /// How long a stream's pulling agent waits before looking at an empty queue again: the most a
-    /// read-fan-out message waits before it starts towards the members' devices. Orleans' default
-    /// is 100 ms; polling an in-memory queue costs next to nothing.
+    /// What carries the conversation streams between silos: <c>Memory</c> (default) queues held by
+    /// the silos themselves, or <c>AzureQueues</c>. Either way a stream is only the fast path of
+    /// read fan-out; a lost item costs a device a pull, not a message.
     /// </summary>
-    public TimeSpan StreamPollInterval { get; set; } = TimeSpan.FromMilliseconds(10);
+    public StreamQueues StreamQueues { get; set; } = StreamQueues.Memory;
+
+    /// <summary>The Azure Storage queues, when <see cref="StreamQueues"/> is <c>AzureQueues</c>.</summary>
+    public AzureQueuesOptions AzureQueues { get; set; } = new();
+
+    /// <summary>
+    /// How long a stream's pulling agent waits before looking at an empty queue again: the most a
+    /// read-fan-out message waits before it starts towards the members' devices. Unset, 10 ms on
+    /// memory queues, where a poll costs next to nothing, and Orleans' 100 ms on Azure queues,
+    /// where every poll of every queue is a billed request.
+    /// </summary>
+    public TimeSpan? StreamPollInterval { get; set; }
 
     /// <summary>The stream namespace of conversations.</summary>
     public const string StreamNamespace = "conversation";
+}
+
+public enum StreamQueues
+{
+    Memory,
+    AzureQueues,
+}
+
+/// <summary>Azure Storage queues for conversation streams (<c>Seqline:Fanout:AzureQueues</c>).</summary>
+public sealed class AzureQueuesOptions
+{
+    /// <summary>A storage account connection string; unset, the one of <c>Seqline:Storage:AzureTables</c>.</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>How many queues the streams are spread over; each silo's agents share them out.</summary>
+    public int QueueCount { get; set; } = 8;
+
+    /// <summary>Queue names are this, a dash and a number (lower-case letters, digits and dashes).</summary>
+    public string QueuePrefix { get; set; } = "seqline-fanout";
 }

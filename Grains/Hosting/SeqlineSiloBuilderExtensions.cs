@@ -59,12 +59,7 @@ public static class SeqlineSiloBuilderExtensions
             ?? new ConversationOptions().FanoutRecoveryPeriod;
         services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, recovery.Ticks)));
 
-        // Conversation streams only carry live pushes of read fan-out (pull is the truth), so
-        // in-memory streams fit; their subscriptions live in the "PubSubStore" grain storage.
-        var fanout = configuration.GetSection(FanoutOptions.Section).Get<FanoutOptions>() ?? new FanoutOptions();
-        silo.AddMemoryStreams(fanout.StreamProvider, streams => streams.ConfigurePullingAgent(agent =>
-            agent.Configure(o => o.GetQueueMsgsTimerPeriod = fanout.StreamPollInterval)));
-        return silo;
+        return silo.AddConversationStreams(configuration);
     }
 
     /// <summary>Everything in one SQLite file under <see cref="SqliteOptions.DataDirectory"/>.</summary>

@@ -7,8 +7,8 @@ using System.Text;
 namespace Seqline.Tests.Fixtures;
 
 /// <summary>
-/// One Azurite Table service, in memory on a free loopback port, shared by the tests that need Azure
-/// Table storage. Azurite comes from the repo's package.json, so the tests need no network.
+/// Azurite's Table and Queue services, in memory on free loopback ports, shared by the tests that
+/// need Azure Storage. Azurite comes from the repo's package.json, so the tests need no network.
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
@@ -19,14 +19,24 @@ public sealed class AzuriteFixture : IAsyncLifetime
     private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
     private readonly StringBuilder _output = new();
-    private Process? _azurite;
+    private readonly List<Process> _services = [];
 
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
         var root = FindRepoRoot();
-        var main = Path.Combine(root, "node_modules", "azurite", "dist", "src", "table", "main.js");
+        var tablePort = await StartService(root, "table");
+        var queuePort = await StartService(root, "queue");
+        ConnectionString =
+            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
+            $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};";
+    }
+
+    // One Azurite service (table or queue) as its own process; returns its port.
+    private async Task<int> StartService(string root, string service)
+    {
+        var main = Path.Combine(root, "node_modules", "azurite", "dist", "src", service, "main.js");
         if (!File.Exists(main))
             throw new InvalidOperationException($"Azurite is not installed ({main} is missing). Run `npm ci` at the repository root ({root}).");
 
@@ -44,39 +54,39 @@ public sealed class AzuriteFixture : IAsyncLifetime
         foreach (var arg in new[]
                  {
                      main, "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent",
-                     "--tableHost", "127.0.0.1", "--tablePort", port.ToString(CultureInfo.InvariantCulture),
+                     $"--{service}Host", "127.0.0.1", $"--{service}Port", port.ToString(CultureInfo.InvariantCulture),
                  })
         {
             start.ArgumentList.Add(arg);
         }
 
-        _azurite = new Process { StartInfo = start };
-        _azurite.OutputDataReceived += (_, e) => Capture(e.Data);
-        _azurite.ErrorDataReceived += (_, e) => Capture(e.Data);
-        _azurite.Start();
-        _azurite.BeginOutputReadLine();
-        _azurite.BeginErrorReadLine();
-
-        await WaitUntilListeningAsync(_azurite, port);
-        ConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-            $"TableEndpoint=http://127.0.0.1:{port}/{AccountName};";
+        var azurite = new Process { StartInfo = start };
+        azurite.OutputDataReceived += (_, e) => Capture(e.Data);
+        azurite.ErrorDataReceived += (_, e) => Capture(e.Data);
+        azurite.Start();
+        _services.Add(azurite);
+        azurite.BeginOutputReadLine();
+        azurite.BeginErrorReadLine();
+        await WaitUntilListeningAsync(azurite, port);
+        return port;
     }
 
     public async Task DisposeAsync()
     {
-        if (_azurite is null) return;
-        try
+        foreach (var azurite in _services)
         {
-            if (!_azurite.HasExited)
+            try
             {
-                _azurite.Kill(entireProcessTree: true);
-                await _azurite.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                if (!azurite.HasExited)
+                {
+                    azurite.Kill(entireProcessTree: true);
+                    await azurite.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+                }
             }
-        }
-        finally
-        {
-            _azurite.Dispose();
+            finally
+            {
+                azurite.Dispose();
+            }
         }
     }
 

@@ -1,8 +1,5 @@
-using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Orleans.TestingHost;
 using Seqline.Conversations;
-using Seqline.Hosting;
 using Seqline.Tests.Fixtures;
 
 namespace Seqline.Tests.Recovery;
@@ -19,13 +16,7 @@ public sealed class AzureClusterTests(AzuriteFixture azurite) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        var builder = new TestClusterBuilder(3);
-        builder.Options.UseTestClusterMembership = false;
-        builder.Properties["Seqline:Storage:Provider"] = nameof(StorageProvider.AzureTables);
-        builder.Properties["Seqline:Storage:AzureTables:ConnectionString"] = azurite.ConnectionString;
-        builder.Properties["Seqline:Storage:AzureTables:TablePrefix"] = "c" + Guid.NewGuid().ToString("N")[..10];
-        builder.AddSiloBuilderConfigurator<Silo>();
-        builder.AddClientBuilderConfigurator<Client>();
+        var builder = AzureTestCluster.Builder(3, azurite);
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }
@@ -96,33 +87,6 @@ public sealed class AzureClusterTests(AzuriteFixture azurite) : IAsyncLifetime
             await Eventually.True(async () => { await device.PullAll(); return device.MessageSeqs(id).Count >= 2 * perSender; },
                 TimeSpan.FromSeconds(60), $"the inbox of a member of {id} to be complete");
             Assert.Equal(history.Select(m => m.Seq), device.MessageSeqs(id));
-        }
-    }
-
-    private sealed class Silo : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo)
-        {
-            silo.AddSeqline(silo.Configuration);
-            var tables = silo.Configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>()!.AzureTables;
-            silo.UseAzureStorageClustering(o =>
-            {
-                o.TableServiceClient = new TableServiceClient(tables.ConnectionString);
-                o.TableName = tables.TablePrefix + "cluster";
-            });
-        }
-    }
-
-    private sealed class Client : IClientBuilderConfigurator
-    {
-        public void Configure(IConfiguration configuration, IClientBuilder client)
-        {
-            var tables = configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>()!.AzureTables;
-            client.UseAzureStorageClustering(o =>
-            {
-                o.TableServiceClient = new TableServiceClient(tables.ConnectionString);
-                o.TableName = tables.TablePrefix + "cluster";
-            });
         }
     }
 }
