@@ -80,6 +80,13 @@ public interface IInboxGrain : IGrainWithStringKey
     Task Unsubscribe(IInboxObserver observer);
 
     /// <summary>
+    /// Diagnostics: how many edge nodes' observers are registered and not expired, i.e. how many
+    /// edge nodes the next push goes to.
+    /// </summary>
+    [Alias("CountObservers")]
+    Task<int> CountObservers();
+
+    /// <summary>
     /// Diagnostics: how many subscriptions Orleans' pub-sub holds for this inbox on the streams of
     /// its read-fan-out conversations (one per conversation while a device is connected, else none).
     /// </summary>

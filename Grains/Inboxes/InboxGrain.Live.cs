@@ -41,6 +41,13 @@ public sealed partial class InboxGrain
         if (_observers.Count == 0) await StopFollowing();
     }
 
+    public Task<int> CountObservers()
+    {
+        // An expired registration gets no more pushes; it is only forgotten lazily, on the next push.
+        _observers.ClearExpired();
+        return Task.FromResult(_observers.Count);
+    }
+
     public async Task<int> CountStreamSubscriptions()
     {
         var count = 0;

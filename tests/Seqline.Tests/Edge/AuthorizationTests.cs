@@ -1,11 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
-using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 using Seqline.Tests.Fixtures;
 using static Seqline.Tests.Fixtures.ApiUser;
 
@@ -16,15 +11,7 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
 {
     private SeqlineServer Server => node.Server;
 
-    private static string Forge(string userId, string key, DateTime expires) => new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
-    {
-        Issuer = "seqline",
-        Subject = new ClaimsIdentity([new Claim("sub", userId)]),
-        NotBefore = expires.AddHours(-2),
-        IssuedAt = expires.AddHours(-2),
-        Expires = expires,
-        SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(SHA256.HashData(Encoding.UTF8.GetBytes(key))), SecurityAlgorithms.HmacSha256),
-    });
+    private static string Forge(string userId, string key, DateTime expires) => TestTokens.Sign(userId, key, expires);
 
     [Fact]
     public async Task Calls_without_a_valid_token_are_401_and_change_nothing()

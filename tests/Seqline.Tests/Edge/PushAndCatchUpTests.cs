@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Seqline.Api.Push;
 using Seqline.Client;
 using Seqline.Tests.Fixtures;
+using static Seqline.Tests.Fixtures.PushWaits;
 
 namespace Seqline.Tests.Edge;
 
@@ -119,16 +120,6 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         await _node.DisposeAsync();
         _data.Dispose();
     }
-
-    // SignalR completes a client's start before the server's OnConnectedAsync has subscribed it.
-    private static Task Subscribed(SeqlineServer server, params string[] users) =>
-        Eventually.True(() => Task.FromResult(users.All(server.Services.GetRequiredService<PushBridge>().ConnectedUsers.Contains)),
-            TimeSpan.FromSeconds(10), "the edge node to subscribe to the users' inboxes");
-
-    // Every connection first gets an empty push at the head; count from after it.
-    private static Task HeardHello(params ClientDevice[] devices) =>
-        Eventually.True(() => Task.FromResult(devices.All(d => d.Client.PushesApplied + d.Client.PushesIgnored >= 1 && d.Client.Cursor is not null)),
-            TimeSpan.FromSeconds(10), "the connection's first push");
 
     private static async Task<PushChain> RecordPushes(SeqlineServer server, string token)
     {

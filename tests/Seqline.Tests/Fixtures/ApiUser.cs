@@ -29,6 +29,15 @@ public sealed class ApiUser(SeqlineServer server, string userId, string token) :
         return page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToList();
     }
 
+    /// <summary>Waits until the user's inbox, read from <paramref name="cursor"/>, holds the message: fan-out runs after the send answers.</summary>
+    public Task WaitForInbox(string cursor, string conversationId, long seq) =>
+        Eventually.True(async () =>
+        {
+            var page = await Json(await Http.GetAsync($"api/sync?cursor={cursor}&limit=1000"));
+            return page.GetProperty("events").EnumerateArray().Any(e =>
+                e.GetProperty("type").GetString() == "message" && e.GetProperty("conversationId").GetString() == conversationId && e.GetProperty("seq").GetInt64() == seq);
+        }, TimeSpan.FromSeconds(10), $"message {seq} of {conversationId} in the inbox of {userId}");
+
     public static async Task<JsonElement> Json(HttpResponseMessage response)
     {
         var text = await response.Content.ReadAsStringAsync();

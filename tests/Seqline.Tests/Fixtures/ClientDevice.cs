@@ -22,16 +22,18 @@ public sealed class ClientDevice : IAsyncDisposable
         .ToList();
 
     public static async Task<ClientDevice> Connect(SeqlineServer server, string token, ICheckpointStore? checkpoints = null,
-        HttpMessageHandler? handler = null, Action<SyncPage>? onReset = null)
+        HttpMessageHandler? handler = null, Action<SyncPage>? onReset = null, Action<SeqlineClientOptions>? configure = null)
     {
-        var client = new SeqlineClient(new SeqlineClientOptions
+        var options = new SeqlineClientOptions
         {
             BaseAddress = server.BaseAddress,
             AccessTokenProvider = _ => ValueTask.FromResult(token),
             Checkpoints = checkpoints ?? new InMemoryCheckpointStore(),
             HttpHandler = handler,
             RetryBaseDelay = TimeSpan.FromMilliseconds(50),
-        });
+        };
+        configure?.Invoke(options);
+        var client = new SeqlineClient(options);
         var device = new ClientDevice(client);
         client.EventReceived += e =>
         {

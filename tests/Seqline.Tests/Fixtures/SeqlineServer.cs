@@ -45,13 +45,14 @@ public sealed class SeqlineServer : IAsyncDisposable
     }
 
     /// <summary>An edge node alone, connected to the node whose gateway is <paramref name="gatewayPort"/>.</summary>
-    public static Task<SeqlineServer> StartEdge(int gatewayPort, Action<IServiceCollection>? services = null) =>
-        Start(gatewayPort, services, new Dictionary<string, string?>
+    public static Task<SeqlineServer> StartEdge(int gatewayPort, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null) =>
+        Start(gatewayPort, services, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Seqline:Role"] = "Edge",
             ["Seqline:Cluster:GatewayPort"] = gatewayPort.ToString(),
         });
 
+    /// <remarks>A setting given as null is left unset, so that the product's default applies.</remarks>
     private static async Task<SeqlineServer> Start(int gatewayPort, Action<IServiceCollection>? services, Dictionary<string, string?> settings)
     {
         settings.TryAdd("Urls", "http://127.0.0.1:0");
@@ -59,7 +60,7 @@ public sealed class SeqlineServer : IAsyncDisposable
         settings.TryAdd("Seqline:Auth:DevTokens", "true");
         settings.TryAdd("Seqline:Push:RenewPeriod", "00:00:05");
         settings.TryAdd("Logging:LogLevel:Default", "Warning");
-        var app = SeqlineNode.Build(settings.Select(s => $"--{s.Key}={s.Value}").ToArray(), services);
+        var app = SeqlineNode.Build(settings.Where(s => s.Value is not null).Select(s => $"--{s.Key}={s.Value}").ToArray(), services);
         await app.StartAsync();
         return new SeqlineServer(app, gatewayPort);
     }

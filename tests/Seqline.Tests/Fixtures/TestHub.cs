@@ -1,0 +1,27 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Seqline.Tests.Fixtures;
+
+/// <summary>A plain SignalR connection to the hub, for tests that look at the wire rather than the client library.</summary>
+public static class TestHub
+{
+    public static async Task<HubConnection> Connect(SeqlineServer server, string token)
+    {
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "hubs/sync"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+        await hub.StartAsync();
+        return hub;
+    }
+
+    /// <summary>
+    /// Asserts a hub call is refused with the protocol error code. SignalR prefixes every hub error with
+    /// its own sentence; the code follows "HubException: ".
+    /// </summary>
+    public static async Task AssertRefused(Func<Task> call, string code, string what = "")
+    {
+        var error = await Assert.ThrowsAsync<HubException>(call);
+        Assert.True(error.Message.Contains($"HubException: {code}: ", StringComparison.Ordinal), $"{what}: expected {code}, got: {error.Message}");
+    }
+}
