@@ -1,11 +1,15 @@
 // Two users in two browsers chat both ways; the unread badge rises with each message and clears
-// when the conversation is opened. Screenshots: sign-in, new group, conversation list, conversation.
+// when the conversation is opened. A message sent is pending, then acked, then synced; one that
+// arrives in an open conversation comes by push, without a pull.
+// Screenshots: sign-in, new group, conversation list, acked message, conversation.
+import { HubTap } from './hub.mjs';
 import { assertEqual, scenario } from './lib.mjs';
 
 await scenario('chat', async (t) => {
   const [aliceId, bobId] = [t.user('alice'), t.user('bob')];
   const alice = await t.device('alice');
   const bob = await t.device('bob');
+  const alicesHub = await HubTap.attach(alice);
 
   t.step('both sign in');
   await alice.page.goto('/');
@@ -50,16 +54,44 @@ await scenario('chat', async (t) => {
   await alice.waitForUnread(id, 2);
   await alice.open(id);
   await alice.waitForUnread(id, 0);
+  await bob.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Sure, see you there.', 'I will book a table for two.'], "bob's own replies, synced");
 
-  t.step('alice answers with the conversation open on both sides: no badge anywhere');
+  t.step('alice answers with the conversation open on both sides: pending, acked, then synced');
+  const bobBefore = await bob.stats();
+  let answer;
+  const answered = new Promise((resolve) => (answer = resolve));
+  const holdSend = async (route) => {
+    if (route.request().method() === 'POST') await answered;
+    await route.fallback();
+  };
+  await alice.page.route('**/api/conversations/*/messages', holdSend);
   await alice.send('Perfect, thanks!');
-  const all = ['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Sure, see you there.', 'I will book a table for two.', 'Perfect, thanks!'];
+  const answer1 = alice.page.locator('[data-testid="message"]').filter({ hasText: 'Perfect, thanks!' });
+  await answer1.and(alice.page.locator('[data-state="pending"]')).waitFor();
+  // The node's answer goes through, but not what its hub sends, so sync cannot overtake the ack.
+  alicesHub.hold();
+  answer();
+  await answer1.and(alice.page.locator('[data-state="acked"]')).waitFor();
+  await t.shot(alice, 'acked');
+  alicesHub.release();
+  await answer1.and(alice.page.locator('[data-state="synced"]')).waitFor();
+  await alice.page.unroute('**/api/conversations/*/messages', holdSend);
+  await alice.send('See you Friday');
+
+  t.step('bob got both answers by push, and pulled nothing for them; no badge anywhere');
+  const all = ['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Sure, see you there.', 'I will book a table for two.', 'Perfect, thanks!', 'See you Friday'];
   await alice.waitForBodies(all, 'the whole conversation');
   await bob.waitForBodies(all, 'the whole conversation');
+  const bobAfter = await bob.stats();
+  assertEqual(
+    [bobAfter.pushedMessages - bobBefore.pushedMessages, bobAfter.pulledMessages - bobBefore.pulledMessages],
+    [2, 0],
+    "the answers bob got by push and by pull",
+  );
   await bob.waitForUnread(id, 0);
   await alice.waitForUnread(id, 0);
   const seqs = (await bob.messages()).map((m) => m.seq);
-  assertEqual(seqs, [1, 2, 3, 4, 5], "the seqs bob sees");
-  assertEqual((await alice.messages()).map((m) => m.sender), [aliceId, aliceId, bobId, bobId, aliceId], 'the senders alice sees');
+  assertEqual(seqs, [1, 2, 3, 4, 5, 6], "the seqs bob sees");
+  assertEqual((await alice.messages()).map((m) => m.sender), [aliceId, aliceId, bobId, bobId, aliceId, aliceId], 'the senders alice sees');
   await t.shot(alice, 'conversation');
 });

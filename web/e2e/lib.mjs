@@ -119,6 +119,8 @@ export class Device {
     await page.getByTestId('sign-in').click();
     await page.getByTestId('me').filter({ hasText: userId }).waitFor({ timeout: WaitMs });
     await this.waitForStatus('online');
+    // A new device's first pull takes the snapshot; counting what comes by push starts after it.
+    await page.waitForFunction(() => window.seqline.stats.pulls > 0, null, { timeout: WaitMs });
   }
 
   async waitForStatus(status) {

@@ -1,6 +1,7 @@
 // A reload shows the conversation from IndexedDB before the server answers, then catches up on
-// what was sent meanwhile from the stored cursor (no reset). Screenshot: the view from the cache.
-import { assert, assertEqual, scenario } from './lib.mjs';
+// what was sent meanwhile from the stored cursor (no reset); messages still in the outbox at a
+// reload go out after it, once each. Screenshots: the view from the cache, the outbox after a reload.
+import { assert, assertEqual, scenario, WaitMs } from './lib.mjs';
 
 await scenario('reload', async (t) => {
   const daveId = t.user('dave');
@@ -47,5 +48,28 @@ await scenario('reload', async (t) => {
   await dave.send('Packing now');
   await dave.waitForBodies([...seen, ...meanwhile, 'Packing now']);
   assertEqual((await dave.messages()).map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7], 'the seqs');
-  assertEqual((await carol.history(id)).map((m) => m.body), [...seen, ...meanwhile, 'Packing now'], 'what the server stored');
+  const sent = [...seen, ...meanwhile, 'Packing now'];
+  assertEqual((await carol.history(id)).map((m) => m.body), sent, 'what the server stored');
+
+  t.step('dave writes twice but no send gets through; he reloads and they are still waiting');
+  const noAnswer = (route) => (route.request().method() === 'POST' ? route.abort('connectionreset') : route.fallback());
+  await page.route('**/api/conversations/*/messages', noAnswer);
+  const unsent = ['Got the tickets', 'Platform 4'];
+  for (const body of unsent) await dave.send(body);
+  const pending = (n) => page.waitForFunction(
+    (n) => document.querySelectorAll('[data-testid="message"][data-state="pending"]').length === n,
+    n,
+    { timeout: WaitMs },
+  );
+  await pending(unsent.length);
+  await page.reload();
+  await dave.waitForStatus('online');
+  await pending(unsent.length);
+  await t.shot(dave, 'outbox-after-reload');
+
+  t.step('sends get through again: the reloaded app sends each once, in order');
+  await page.unroute('**/api/conversations/*/messages', noAnswer);
+  await dave.waitForBodies([...sent, ...unsent], 'the messages from the outbox, synced');
+  assertEqual((await carol.history(id)).map((m) => m.body), [...sent, ...unsent], 'what the server stored');
+  assertEqual((await dave.messages()).map((m) => m.seq), [1, 2, 3, 4, 5, 6, 7, 8, 9], 'the seqs');
 });

@@ -1,7 +1,7 @@
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { Api, ApiError } from './api';
 import { LocalStore, newRow, type Change } from './store';
-import type { ConversationRow, Message, OutboxItem, PushBatch, SyncPage } from './types';
+import type { ConversationRow, Message, OutboxItem, PushBatch, SyncEvent, SyncPage } from './types';
 
 /**
  * The device's sync engine. The cursor and everything it covers live in IndexedDB; the rules are
@@ -40,8 +40,13 @@ export class ChatClient {
   readonly conversations = new Map<string, ConversationRow>();
   readonly outbox = new Map<string, OutboxItem>();
   status: ConnectionStatus = 'connecting';
-  /** Counters for the curious and for the end-to-end tests. */
-  readonly stats = { pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, sends: 0, duplicates: 0, reconnects: 0 };
+  /**
+   * Counters for the curious and for the end-to-end tests; `pushedMessages` and `pulledMessages`
+   * count `message` events by the way they came in.
+   */
+  readonly stats = {
+    pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, pushedMessages: 0, pulledMessages: 0, sends: 0, duplicates: 0, reconnects: 0,
+  };
 
   private readonly api: Api;
   private readonly hub: HubConnection;
@@ -226,6 +231,7 @@ export class ChatClient {
           this.absorb(change);
         }
         this.stats.pushesApplied++;
+        this.stats.pushedMessages += countMessages(push.events);
       } else {
         // Not from this device's cursor: something is missing or already here. Pull, once for
         // a burst of such pushes (they are all judged before the queued pull runs).
@@ -255,6 +261,7 @@ export class ChatClient {
         if (!change) return this.resync();
         this.cursor = page.cursor;
         this.absorb(change);
+        this.stats.pulledMessages += countMessages(page.events);
         more = page.hasMore;
       }
       this.pullFailures = 0;
@@ -490,6 +497,10 @@ export class ChatClient {
 function backoff(failures: number): number {
   const base = Math.min(5_000, 500 * 2 ** Math.max(0, failures));
   return base / 2 + Math.random() * (base / 2);
+}
+
+function countMessages(events: SyncEvent[]): number {
+  return events.filter((e) => e.type === 'message').length;
 }
 
 function sleep(ms: number): Promise<void> {

@@ -52,19 +52,25 @@ public sealed class WebClientCollection : ICollectionFixture<WebNodeFixture>
 public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output)
 {
     [Fact]
-    public Task Two_users_chat_both_ways_and_the_unread_badge_rises_and_clears() => Scenario("chat");
+    public Task Two_users_chat_both_ways_by_push_and_the_unread_badge_rises_and_clears() => Scenario("chat");
 
     [Fact]
     public Task One_user_on_two_devices_sees_the_same_conversation_and_read_state() => Scenario("devices");
 
     [Fact]
-    public Task A_reload_shows_the_conversation_from_IndexedDB_and_catches_up_on_what_was_sent_meanwhile() => Scenario("reload");
+    public Task A_reload_shows_the_conversation_from_IndexedDB_catches_up_and_sends_its_outbox_once() => Scenario("reload");
 
     [Fact]
     public Task Scrolling_back_loads_older_history_down_to_the_first_message() => Scenario("history");
 
     [Fact]
     public Task A_network_cut_and_restored_loses_nothing_and_doubles_nothing() => Scenario("offline");
+
+    [Fact]
+    public Task A_lost_push_is_noticed_by_its_cursor_and_the_message_is_pulled_once() => Scenario("lost-push");
+
+    [Fact]
+    public Task A_dropped_socket_reconnects_by_itself_and_pulls_what_it_missed() => Scenario("reconnect");
 
     [Fact]
     public Task A_large_group_on_read_fan_out_looks_no_different() => Scenario("large-group");
