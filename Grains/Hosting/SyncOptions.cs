@@ -25,4 +25,11 @@ public sealed class SyncOptions
 
     /// <summary>An active inbox with events past its checkpoint writes one at least this often (and on deactivation).</summary>
     public TimeSpan CheckpointInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Raise this after restoring inbox data from a backup: every device's cursor then resets once
+    /// and takes a fresh snapshot. A restored inbox hands out again positions that devices had
+    /// already seen with other events, which no inbox can tell on its own.
+    /// </summary>
+    public long Generation { get; set; }
 }

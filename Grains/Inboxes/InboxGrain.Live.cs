@@ -56,7 +56,7 @@ public sealed partial class InboxGrain
         return count;
     }
 
-    private SyncCursor HeadCursor() => new(UserId, Index.Epoch, Index.Head, new Dictionary<string, long>(_liveHeads, StringComparer.Ordinal));
+    private SyncCursor HeadCursor() => new(UserId, CursorEpoch, Index.Head, new Dictionary<string, long>(_liveHeads, StringComparer.Ordinal));
 
     // After the inbox appended events: follow or drop streams as the events say, then push them.
     // A switch back to write fan-out, or a removal, is pushed together with whatever of the

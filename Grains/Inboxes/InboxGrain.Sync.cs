@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Seqline.Conversations;
 using Seqline.Timelines;
 
@@ -21,8 +22,16 @@ public sealed partial class InboxGrain
 
         var from = cursors.Decode(cursor);
         if (from.UserId != UserId) throw SeqlineException.Forbidden("The sync cursor belongs to another user.");
-        if (from.Epoch != Index.Epoch || from.Position < _trimmedThrough) return await Reset();
-        if (from.Position > Index.Head) throw SeqlineException.Invalid("The sync cursor is ahead of the inbox.");
+        if (from.Epoch != CursorEpoch || from.Position < _trimmedThrough) return await Reset();
+        if (from.Position > Index.Head)
+        {
+            // A genuine cursor past the head: the inbox went back (restored from an older copy),
+            // and will hand these positions out again. Every device of this epoch must reset.
+            logger.LogWarning("A cursor of {UserId} is at {Position}, past the inbox's head {Head}; starting a new epoch", UserId, from.Position, Index.Head);
+            NewEpoch();
+            await Checkpoint();
+            return await Reset();
+        }
 
         try
         {
@@ -95,7 +104,7 @@ public sealed partial class InboxGrain
             }
         }
         hasMore |= position < Index.Head;
-        return new SyncPage(false, events, cursors.Encode(new SyncCursor(UserId, Index.Epoch, position, reading)), hasMore, null);
+        return new SyncPage(false, events, cursors.Encode(new SyncCursor(UserId, CursorEpoch, position, reading)), hasMore, null);
     }
 
     // Appends the conversation's messages after `after`, up to `through` and the page limit; returns the last seq taken.
@@ -117,6 +126,6 @@ public sealed partial class InboxGrain
         var reading = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (id, entry) in _index.Where(c => c.Value.Fanout == FanoutMode.Read))
             reading[id] = await LastSeqOf(id, entry);
-        return new SyncCursor(UserId, Index.Epoch, Index.Head, reading);
+        return new SyncCursor(UserId, CursorEpoch, Index.Head, reading);
     }
 }

@@ -64,8 +64,17 @@ public sealed partial class InboxGrain(
         if (Index.Epoch == 0)
         {
             // A new (or wiped) inbox starts an epoch; cursors of any earlier one will reset.
-            Index.Epoch = Random.Shared.NextInt64(1, long.MaxValue);
+            NewEpoch();
             Index.Head = Math.Min(Index.Head, head.TrimmedThrough);
+        }
+        else if (head.LastSeq < Index.Head)
+        {
+            // The timeline lost events the index had seen (wiped, or restored from an older
+            // copy): its positions will be handed out again, so cursors of before must reset.
+            logger.LogWarning("The sync timeline of {UserId} ends at {TimelineHead}, before its index ({IndexHead}); starting a new epoch",
+                UserId, head.LastSeq, Index.Head);
+            NewEpoch();
+            Index.Head = head.LastSeq;
         }
         else if (head.LastSeq == Index.Head && _changed.Count == 0)
         {
@@ -82,6 +91,11 @@ public sealed partial class InboxGrain(
         Index.Head = head.LastSeq;
         await Checkpoint(cancellationToken);
     }
+
+    private void NewEpoch() => Index.Epoch = Random.Shared.NextInt64(1, long.MaxValue);
+
+    // What cursors carry: the inbox's epoch, moved by the deployment's generation (a restore).
+    private long CursorEpoch => unchecked(Index.Epoch + sync.Value.Generation * 0x5851F42D4C957F2DL);
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
