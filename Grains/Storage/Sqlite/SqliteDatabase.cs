@@ -41,6 +41,14 @@ public sealed class SqliteDatabase : IDisposable
 
     public string FilePath => _options.DatabasePath;
 
+    /// <summary>Transactions the writer has committed: with group commit, far fewer than <see cref="WritesCommitted"/>.</summary>
+    public long Commits => Interlocked.Read(ref _commits);
+    private long _commits;
+
+    /// <summary>Writes that succeeded and are durable (a write that threw is not counted).</summary>
+    public long WritesCommitted => Interlocked.Read(ref _writesCommitted);
+    private long _writesCommitted;
+
     /// <summary>Opens a pooled connection for reading.</summary>
     public SqliteConnection OpenReader()
     {
@@ -134,6 +142,8 @@ public sealed class SqliteDatabase : IDisposable
             foreach (var write in done) write.Fail(error);
             return;
         }
+        Interlocked.Increment(ref _commits);
+        Interlocked.Add(ref _writesCommitted, done.Count);
         foreach (var write in done) write.Complete();
     }
 

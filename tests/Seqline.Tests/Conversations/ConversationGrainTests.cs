@@ -2,6 +2,7 @@ using Orleans.Runtime;
 using Seqline.Conversations;
 using Seqline.Inboxes;
 using Seqline.Tests.Fixtures;
+using Seqline.Timelines;
 
 namespace Seqline.Tests.Conversations;
 
@@ -119,38 +120,90 @@ public sealed class ConversationGrainTests(MemoryCluster cluster)
     }
 
     [Fact]
-    public async Task Refused_requests_name_their_error_and_change_nothing()
+    public async Task Refused_sends_take_no_seq_and_reach_no_inbox()
     {
         var (id, alice, bob) = await NewGroup();
-        await Conversation(id).Send(new OutgoingMessage(alice, Ids.ClientMsg(), "one"));
-        var stranger = Ids.User("mallory");
+        var mallory = Ids.User("mallory");
+        var devices = new[] { alice, bob, mallory }.Select(user => new TestDevice(cluster.Grains, user)).ToList();
+        foreach (var device in devices) await device.Connect();
         var c = Conversation(id);
+        await c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), "one"));
+        var before = await Snapshot(c, alice);
 
-        await AssertRefused(ErrorCode.NotFound, () => Conversation(Ids.Conversation()).Send(new OutgoingMessage(alice, Ids.ClientMsg(), "x")));
-        await AssertRefused(ErrorCode.Forbidden, () => c.Send(new OutgoingMessage(stranger, Ids.ClientMsg(), "x")));
-        await AssertRefused(ErrorCode.Forbidden, () => c.ChangeMembers(new MembershipChange(stranger, [stranger], [])));
-        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), "")));
-        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), "   ")));
-        await AssertRefused(ErrorCode.TooLarge, () => c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), new string('é', 8 * 1024 + 1))));
-        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, "has space", "x")));
-        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage(alice, new string('a', 65), "x")));
-        await AssertRefused(ErrorCode.Invalid, () => c.Send(new OutgoingMessage("bad/id", Ids.ClientMsg(), "x")));
-        await AssertRefused(ErrorCode.Invalid, () => c.ChangeMembers(new MembershipChange(alice, ["no spaces allowed"], [])));
-        await AssertRefused(ErrorCode.Invalid, () => c.ReadBefore(alice, null, 0));
-        await AssertRefused(ErrorCode.Invalid, () => c.ReadAfter(alice, 0, 1001));
-        await AssertRefused(ErrorCode.Invalid, () => c.ReadAfter(alice, -1, 10));
-        await AssertRefused(ErrorCode.Conflict, () => c.Create(new NewConversation(alice, [bob], "again", ConversationKind.Group)));
+        async Task Refused(ErrorCode code, OutgoingMessage message)
+        {
+            await AssertRefused(code, () => c.Send(message));
+            Assert.Equal(before, await Snapshot(c, alice));
+        }
+        await Refused(ErrorCode.Forbidden, new OutgoingMessage(mallory, Ids.ClientMsg(), "let me in"));
+        await Refused(ErrorCode.Invalid, new OutgoingMessage(alice, Ids.ClientMsg(), ""));
+        await Refused(ErrorCode.Invalid, new OutgoingMessage(alice, Ids.ClientMsg(), "   "));
+        await Refused(ErrorCode.TooLarge, new OutgoingMessage(alice, Ids.ClientMsg(), new string('é', 8 * 1024 + 1)));
+        await Refused(ErrorCode.Invalid, new OutgoingMessage(alice, "has space", "x"));
+        await Refused(ErrorCode.Invalid, new OutgoingMessage(alice, new string('a', 65), "x"));
+        await Refused(ErrorCode.Invalid, new OutgoingMessage("bad/id", Ids.ClientMsg(), "x"));
+
+        // Inboxes keep a conversation's order, so a refused send that slipped through would come before this one.
+        Assert.Equal(2, (await c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), "two"))).Seq);
+        foreach (var device in devices[..2])
+        {
+            await Eventually.True(async () => { await device.PullAll(); return device.MessageSeqs(id).Contains(2); },
+                TimeSpan.FromSeconds(20), $"{device.UserId} to get the message after the refused ones");
+            Assert.Equal(["one", "two"], device.Events.Where(e => e.Type == SyncEventTypes.Message).Select(e => e.Body));
+        }
+        Assert.Empty(await devices[2].PullAll());
+        Assert.Empty(await cluster.Grains.GetGrain<IInboxGrain>(mallory).GetConversations());
+    }
+
+    [Fact]
+    public async Task Refused_membership_changes_creates_and_reads_leave_the_conversation_as_it_was()
+    {
+        var (id, alice, bob) = await NewGroup();
+        var mallory = Ids.User("mallory");
+        var c = Conversation(id);
+        await c.Send(new OutgoingMessage(alice, Ids.ClientMsg(), "one"));
+        var before = await Snapshot(c, alice);
+
+        async Task Refused(ErrorCode code, Func<Task> call)
+        {
+            await AssertRefused(code, call);
+            Assert.Equal(before, await Snapshot(c, alice));
+        }
+        await Refused(ErrorCode.Forbidden, () => c.ChangeMembers(new MembershipChange(mallory, [mallory], [])));
+        await Refused(ErrorCode.Forbidden, () => c.ChangeMembers(new MembershipChange(mallory, [], [bob])));
+        await Refused(ErrorCode.Invalid, () => c.ChangeMembers(new MembershipChange(alice, ["no spaces allowed"], [])));
+        await Refused(ErrorCode.Conflict, () => c.Create(new NewConversation(alice, [mallory], "again", ConversationKind.Group)));
+        await Refused(ErrorCode.Invalid, () => c.ReadBefore(alice, null, 0));
+        await Refused(ErrorCode.Invalid, () => c.ReadAfter(alice, 0, 1001));
+        await Refused(ErrorCode.Invalid, () => c.ReadAfter(alice, -1, 10));
+        await Refused(ErrorCode.Forbidden, () => c.ReadBefore(mallory, null, 10));
+
+        var direct = Conversation(DirectConversation.IdFor(alice, bob));
+        await direct.Create(new NewConversation(alice, [bob], null, ConversationKind.Direct));
+        var directBefore = await Snapshot(direct, bob);
+        await AssertRefused(ErrorCode.Invalid, () => direct.ChangeMembers(new MembershipChange(alice, [mallory], [])));
+        Assert.Equal(directBefore, await Snapshot(direct, bob));
+    }
+
+    [Fact]
+    public async Task Sends_to_unknown_conversations_and_creates_with_bad_ids_create_nothing()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+
+        var unknown = Ids.Conversation();
+        await AssertRefused(ErrorCode.NotFound, () => Conversation(unknown).Send(new OutgoingMessage(alice, Ids.ClientMsg(), "x")));
+        await AssertNeverCreated(unknown, alice);
+
         await AssertRefused(ErrorCode.Invalid, () => Conversation("bad id!").Create(new NewConversation(alice, [bob], null, ConversationKind.Group)));
-        await AssertRefused(ErrorCode.Invalid, () => Conversation(Ids.Conversation()).Create(new NewConversation(alice, [bob], null, ConversationKind.Direct)));
+        await AssertNeverCreated("bad id!", alice);
 
-        var direct = DirectConversation.IdFor(alice, bob);
-        await Conversation(direct).Create(new NewConversation(alice, [bob], null, ConversationKind.Direct));
-        await AssertRefused(ErrorCode.Invalid, () => Conversation(direct).ChangeMembers(new MembershipChange(alice, [stranger], [])));
+        var badMember = Ids.Conversation();
+        await AssertRefused(ErrorCode.Invalid, () => Conversation(badMember).Create(new NewConversation(alice, ["no spaces allowed"], null, ConversationKind.Group)));
+        await AssertNeverCreated(badMember, alice);
 
-        var view = await c.Get(alice);
-        Assert.Equal(1, view.LastSeq);
-        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), view.Members);
-        Assert.Equal(new[] { alice, bob }.Order(StringComparer.Ordinal), (await Conversation(direct).Get(bob)).Members);
+        var notThePairsId = Ids.Conversation();
+        await AssertRefused(ErrorCode.Invalid, () => Conversation(notThePairsId).Create(new NewConversation(alice, [bob], null, ConversationKind.Direct)));
+        await AssertNeverCreated(notThePairsId, alice);
     }
 
     [Fact]
@@ -160,6 +213,23 @@ public sealed class ConversationGrainTests(MemoryCluster cluster)
         var id = Ids.Conversation();
         await AssertRefused(ErrorCode.TooLarge, () => Conversation(id).Create(new NewConversation("creator", members, null, ConversationKind.Group)));
         await AssertRefused(ErrorCode.NotFound, () => Conversation(id).Get("creator"));
+    }
+
+    // Nothing of it stored: no state, no member rows, no messages.
+    private async Task AssertNeverCreated(string id, string asUser)
+    {
+        await AssertRefused(ErrorCode.NotFound, () => Conversation(id).Get(asUser));
+        Assert.Empty(await MemoryCluster.Members.ReadAsync(id));
+        Assert.Equal(new TimelineHead(0, 0), await MemoryCluster.Conversations.GetHeadAsync(id));
+    }
+
+    // Everything a member can see of a conversation, in a form that compares by value.
+    private static async Task<string> Snapshot(IConversationGrain conversation, string asUser)
+    {
+        var view = await conversation.Get(asUser);
+        var history = await conversation.ReadAfter(asUser, 0, 1000);
+        return $"{view.Kind} '{view.Title}' [{string.Join(", ", view.Members)}] {view.Fanout} last {view.LastSeq}: "
+            + string.Join(" | ", history.Messages.Select(m => $"{m.Seq} {m.SenderId}: {m.Body}"));
     }
 
     internal static async Task AssertRefused(ErrorCode code, Func<Task> call)

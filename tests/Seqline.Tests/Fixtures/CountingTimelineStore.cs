@@ -32,8 +32,12 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
     /// <summary>Reads of any kind, head lookups included: each is a round trip to storage.</summary>
     public long Queries => Interlocked.Read(ref _queries);
 
+    /// <summary>Runs before each append with its timeline and entries; a test can hold appending there.</summary>
+    public Func<string, IReadOnlyList<TimelineEntry>, Task>? BeforeAppend { get; set; }
+
     public async Task AppendAsync(string timeline, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
     {
+        if (BeforeAppend is { } hook) await hook(timeline, entries);
         await inner.AppendAsync(timeline, entries, cancellationToken);
         Interlocked.Add(ref _written, entries.Count);
         _writtenTo.AddOrUpdate(timeline, entries.Count, (_, rows) => rows + entries.Count);

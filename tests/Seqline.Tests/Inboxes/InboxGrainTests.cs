@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Seqline.Conversations;
 using Seqline.Inboxes;
 using Seqline.Tests.Fixtures;
@@ -117,24 +118,39 @@ public sealed class InboxGrainTests(MemoryCluster cluster)
     public async Task Bad_cursors_and_limits_are_refused_and_change_nothing()
     {
         var (id, alice, bob) = (Ids.Conversation(), Ids.User("alice"), Ids.User("bob"));
-        var aliceDevice = await new TestDevice(cluster.Grains, alice).Connect();
+        var bobDevice = await new TestDevice(cluster.Grains, bob).Connect();
+        var good = bobDevice.Cursor!;
+        var alicesCursor = (await Inbox(alice).Sync(null, 10)).Cursor;
         await Conversation(id).Create(new NewConversation(alice, [bob], null, ConversationKind.Group));
         await Conversation(id).Send(new OutgoingMessage(alice, Ids.ClientMsg(), "one"));
-        var bobCursor = (await Inbox(bob).Sync(null, 10)).Cursor;
-        var good = aliceDevice.Cursor!;
+        await Eventually.True(async () => (await Inbox(bob).GetConversations()).SingleOrDefault()?.LastSeq == 1, _fanoutWait, "fan-out");
+        var before = await Snapshot(bob, good);
 
-        var flipped = (good[^3] == 'A' ? "B" : "A");
-        await AssertRefused(ErrorCode.Invalid, () => Inbox(alice).Sync(good[..^3] + flipped + good[^2..], 10));
-        await AssertRefused(ErrorCode.Invalid, () => Inbox(alice).Sync("not a cursor", 10));
-        await AssertRefused(ErrorCode.Invalid, () => Inbox(alice).Sync(new string('A', 600), 10));
-        await AssertRefused(ErrorCode.Forbidden, () => Inbox(alice).Sync(bobCursor, 10));
-        await AssertRefused(ErrorCode.Invalid, () => Inbox(alice).Sync(good, 0));
-        await AssertRefused(ErrorCode.Invalid, () => Inbox(alice).Sync(good, 1001));
-        await AssertRefused(ErrorCode.Forbidden, () => Inbox(alice).MarkRead(Ids.Conversation(), 1));
-        await AssertRefused(ErrorCode.Invalid, () => Inbox(alice).MarkRead(id, -1));
+        async Task Refused(ErrorCode code, Func<IInboxGrain, Task> call)
+        {
+            await AssertRefused(code, () => call(Inbox(bob)));
+            Assert.Equal(before, await Snapshot(bob, good));
+        }
+        var tampered = good[..^3] + (good[^3] == 'A' ? "B" : "A") + good[^2..];
+        await Refused(ErrorCode.Invalid, inbox => inbox.Sync(tampered, 10));
+        await Refused(ErrorCode.Invalid, inbox => inbox.Sync("not a cursor", 10));
+        await Refused(ErrorCode.Invalid, inbox => inbox.Sync(new string('A', 600), 10));
+        await Refused(ErrorCode.Forbidden, inbox => inbox.Sync(alicesCursor, 10));
+        await Refused(ErrorCode.Invalid, inbox => inbox.Sync(good, 0));
+        await Refused(ErrorCode.Invalid, inbox => inbox.Sync(good, 1001));
+        await Refused(ErrorCode.Forbidden, inbox => inbox.MarkRead(Ids.Conversation(), 1));
+        await Refused(ErrorCode.Invalid, inbox => inbox.MarkRead(id, -1));
 
-        await Eventually.True(async () => (await aliceDevice.PullAll()).Count > 0 || aliceDevice.Events.Count > 0, _fanoutWait, "alice's message");
-        Assert.Equal(new long[] { 1 }, aliceDevice.MessageSeqs(id));
-        Assert.Equal(0, (await Inbox(alice).GetConversations()).Single().Unread);
+        await bobDevice.PullAll();
+        Assert.Equal([1L], bobDevice.MessageSeqs(id));
+        Assert.DoesNotContain(bobDevice.Events, e => e.Type == SyncEventTypes.Read);
+        Assert.Equal(1, (await Inbox(bob).GetConversations()).Single().Unread);
     }
+
+    // The user's conversation index and what a device at the cursor would pull, compared by value.
+    private async Task<string> Snapshot(string user, string cursor) => JsonSerializer.Serialize(new
+    {
+        Conversations = await Inbox(user).GetConversations(),
+        Pull = await Inbox(user).Sync(cursor, 1000),
+    });
 }

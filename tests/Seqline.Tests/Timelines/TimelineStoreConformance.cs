@@ -27,7 +27,7 @@ public abstract class TimelineStoreConformance
         }
     }
 
-    private static void AssertSeqs(IReadOnlyList<TimelineEntry> entries, long from, long to)
+    protected static void AssertSeqs(IReadOnlyList<TimelineEntry> entries, long from, long to)
     {
         Assert.Equal(Enumerable.Range(0, (int)(to - from + 1)).Select(i => from + i), entries.Select(e => e.Seq));
         foreach (var e in entries) Assert.Equal($"payload {e.Seq}", Encoding.UTF8.GetString(e.Payload));
