@@ -42,9 +42,13 @@ public sealed partial class SeqlineClient
 
     /// <summary>
     /// The server could not continue from the device's cursor (first sync, or a checkpoint older than the server
-    /// keeps): drop local state and rebuild it from <see cref="SyncPage.Conversations"/>, paging history as needed.
+    /// keeps): drop local state and rebuild it from <see cref="SyncPage.Conversations"/>.
     /// </summary>
-    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>; the new cursor is saved after it returns.</remarks>
+    /// <remarks>
+    /// Runs on the sync loop, like <see cref="MessageReceived"/>. Right after it returns, the client pages the history
+    /// of each conversation opened with <see cref="OpenConversation"/> and raises <see cref="MessageReceived"/> for
+    /// the messages the device missed; the new cursor is saved after that.
+    /// </remarks>
     public event Func<SyncPage, Task>? ResetReceived;
 
     private async Task DeliverAsync(IReadOnlyList<SyncEvent> events)
@@ -63,6 +67,7 @@ public sealed partial class SeqlineClient
             };
             await RaiseAsync(specific, syncEvent).ConfigureAwait(false);
             await RaiseAsync(EventReceived, syncEvent).ConfigureAwait(false);
+            NoteSeen(syncEvent);
         }
     }
 

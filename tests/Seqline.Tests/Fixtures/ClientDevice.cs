@@ -22,7 +22,7 @@ public sealed class ClientDevice : IAsyncDisposable
         .ToList();
 
     public static async Task<ClientDevice> Connect(SeqlineServer server, string token, ICheckpointStore? checkpoints = null,
-        HttpMessageHandler? handler = null, Action<SyncPage>? onReset = null)
+        HttpMessageHandler? handler = null, Action<SyncPage>? onReset = null, Action<SeqlineClient>? beforeConnect = null)
     {
         var client = new SeqlineClient(new SeqlineClientOptions
         {
@@ -43,6 +43,8 @@ public sealed class ClientDevice : IAsyncDisposable
             onReset?.Invoke(page);
             return Task.CompletedTask;
         };
+        // What an app restores before its first sync, e.g. the conversations it shows.
+        beforeConnect?.Invoke(client);
         await client.ConnectAsync();
         return device;
     }
