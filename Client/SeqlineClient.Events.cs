@@ -17,15 +17,38 @@ public sealed partial class SeqlineClient
     /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
     public event Func<SyncEvent, Task>? ReadMarkerChanged;
 
+    /// <summary>The sender recalled a message (<see cref="SyncEventTypes.Recall"/>): replace the one at <see cref="SyncEvent.Seq"/> with a tombstone.</summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? MessageRecalled;
+
+    /// <summary>The user hid the message at <see cref="SyncEvent.Seq"/>, maybe on another device (<see cref="SyncEventTypes.Hidden"/>).</summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? MessageHidden;
+
+    /// <summary>The user cleared the conversation up to <see cref="SyncEvent.Seq"/>, maybe on another device (<see cref="SyncEventTypes.Cleared"/>).</summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? ConversationCleared;
+
+    /// <summary>
+    /// The user is mentioned at <see cref="SyncEvent.Seq"/> of a read-fan-out conversation (<see cref="SyncEventTypes.Mention"/>).
+    /// In write fan-out no such event comes: the message's own <see cref="SyncEvent.Mentions"/> names the user.
+    /// </summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? MentionReceived;
+
     /// <summary>Any sync event, known types and types newer than this client alike, after the type-specific event.</summary>
     /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
     public event Func<SyncEvent, Task>? EventReceived;
 
     /// <summary>
     /// The server could not continue from the device's cursor (first sync, or a checkpoint older than the server
-    /// keeps): drop local state and rebuild it from <see cref="SyncPage.Conversations"/>, paging history as needed.
+    /// keeps): drop local state and rebuild it from <see cref="SyncPage.Conversations"/>.
     /// </summary>
-    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>; the new cursor is saved after it returns.</remarks>
+    /// <remarks>
+    /// Runs on the sync loop, like <see cref="MessageReceived"/>. Right after it returns, the client pages the history
+    /// of each conversation opened with <see cref="OpenConversation"/> and raises <see cref="MessageReceived"/> for
+    /// the messages the device missed; the new cursor is saved after that.
+    /// </remarks>
     public event Func<SyncPage, Task>? ResetReceived;
 
     private async Task DeliverAsync(IReadOnlyList<SyncEvent> events)
@@ -36,10 +59,15 @@ public sealed partial class SeqlineClient
             {
                 SyncEventTypes.Message => MessageReceived,
                 SyncEventTypes.Read => ReadMarkerChanged,
+                SyncEventTypes.Recall => MessageRecalled,
+                SyncEventTypes.Hidden => MessageHidden,
+                SyncEventTypes.Cleared => ConversationCleared,
+                SyncEventTypes.Mention => MentionReceived,
                 _ => null,
             };
             await RaiseAsync(specific, syncEvent).ConfigureAwait(false);
             await RaiseAsync(EventReceived, syncEvent).ConfigureAwait(false);
+            NoteSeen(syncEvent);
         }
     }
 

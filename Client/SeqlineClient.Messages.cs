@@ -11,6 +11,10 @@ public sealed partial class SeqlineClient
     /// The idempotency key (1–64 of <c>[A-Za-z0-9_-]</c>, unique per sender). Generated when omitted; pass your
     /// own, stored with your outbox entry, to keep a retry after an app restart from sending the message twice.
     /// </param>
+    /// <param name="mentions">
+    /// Members to mention besides those named as <c>@userId</c> in the body. Each mentioned member's conversation row
+    /// counts it in <see cref="ConversationSummary.Mentions"/> until they read it; ids of non-members are ignored.
+    /// </param>
     /// <param name="cancellationToken">Stops retrying. The message may still have been stored.</param>
     /// <remarks>
     /// Network errors, timeouts, 5xx and 429 (after its Retry-After) are retried with the same clientMsgId,
@@ -18,13 +22,14 @@ public sealed partial class SeqlineClient
     /// already succeeded. Other failures throw at once.
     /// </remarks>
     /// <exception cref="SeqlineApiException">The server refused the message, or failed on every attempt.</exception>
-    public Task<SendReceipt> SendAsync(string conversationId, string body, string? clientMsgId = null, CancellationToken cancellationToken = default)
+    public Task<SendReceipt> SendAsync(
+        string conversationId, string body, string? clientMsgId = null, IEnumerable<string>? mentions = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
         ArgumentNullException.ThrowIfNull(body);
 
         // Fixed before the first attempt: every retry must carry the same key for the server to recognise it.
-        var request = new SendMessageRequest(clientMsgId ?? Guid.NewGuid().ToString("N"), body);
+        var request = new SendMessageRequest(clientMsgId ?? Guid.NewGuid().ToString("N"), body, mentions?.ToArray());
         return _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken);
     }
 

@@ -32,6 +32,7 @@ public sealed partial class SeqlineClient
             if (page.Reset)
             {
                 await RaiseAsync(ResetReceived, page).ConfigureAwait(false);
+                await CatchUpOpenConversationsAsync(page.Conversations, cancellationToken).ConfigureAwait(false);
             }
 
             await DeliverAsync(page.Events).ConfigureAwait(false);

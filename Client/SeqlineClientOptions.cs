@@ -16,7 +16,7 @@ public sealed class SeqlineClientOptions
     /// <summary>Where the sync cursor survives restarts. Defaults to memory only, i.e. a full reset in every process.</summary>
     public ICheckpointStore Checkpoints { get; set; } = new InMemoryCheckpointStore();
 
-    /// <summary>Events asked for per sync pull (the server allows 1–1,000).</summary>
+    /// <summary>Events asked for per sync pull, and messages per history page when a reset fills open conversations (the server allows 1–1,000).</summary>
     public int SyncPageSize { get; set; } = 1000;
 
     /// <summary>The handler HTTP calls go through, e.g. a test server's. Not disposed by the client. Does not affect the hub: see <see cref="ConfigureHub"/>.</summary>

@@ -9,6 +9,8 @@ namespace Seqline.Client;
 /// <param name="ReadSeq">The caller's read cursor: every message up to this seq is read.</param>
 /// <param name="Unread">How many messages are after <paramref name="ReadSeq"/>.</param>
 /// <param name="LastMessage">The newest message, to show in a conversation list; absent when there is none.</param>
+/// <param name="Mentions">How many unread messages mention the caller.</param>
+/// <param name="ClearedThrough">The caller cleared the conversation up to this seq on all their devices; 0 when never cleared.</param>
 public sealed record ConversationSummary(
     string ConversationId,
     string? Title,
@@ -17,4 +19,6 @@ public sealed record ConversationSummary(
     long LastSeq,
     long ReadSeq,
     long Unread,
-    MessagePreview? LastMessage);
+    MessagePreview? LastMessage,
+    long Mentions = 0,
+    long ClearedThrough = 0);

@@ -1,7 +1,10 @@
 namespace Seqline.Client;
 
 /// <summary>Known values of <see cref="SyncEvent.Type"/>.</summary>
-/// <remarks>The server may add types; a client ignores the ones it does not know (they still reach <see cref="SeqlineClient.EventReceived"/>).</remarks>
+/// <remarks>
+/// The server may add types; a client ignores the ones it does not know (they still reach <see cref="SeqlineClient.EventReceived"/>).
+/// The values repeat the server's on purpose: the client speaks the wire protocol and references nothing of the server.
+/// </remarks>
 public static class SyncEventTypes
 {
     /// <summary>A new message; the event carries the message fields.</summary>
@@ -18,4 +21,19 @@ public static class SyncEventTypes
 
     /// <summary>The conversation's fan-out mode changed at <see cref="SyncEvent.Seq"/>; nothing for a client to do.</summary>
     public const string Fanout = "fanout";
+
+    /// <summary>The sender recalled the message at <see cref="SyncEvent.Seq"/>: replace it with a tombstone.</summary>
+    public const string Recall = "recall";
+
+    /// <summary>The user hid the message at <see cref="SyncEvent.Seq"/>, maybe on another device: stop showing it.</summary>
+    public const string Hidden = "hidden";
+
+    /// <summary>The user cleared the conversation up to <see cref="SyncEvent.Seq"/>, maybe on another device; that much is also read.</summary>
+    public const string Cleared = "cleared";
+
+    /// <summary>
+    /// The user is mentioned at <see cref="SyncEvent.Seq"/> of a read-fan-out conversation. In write fan-out the
+    /// <see cref="Message"/> event's <see cref="SyncEvent.Mentions"/> says it instead.
+    /// </summary>
+    public const string Mention = "mention";
 }

@@ -32,8 +32,17 @@ internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
     public Task<MessagePage> GetMessagesAfterAsync(string conversationId, long after, int limit, CancellationToken cancellationToken) =>
         GetAsync($"{Conversation(conversationId)}/messages?after={after}&limit={limit}", Json.MessagePage, cancellationToken);
 
+    public Task<Message> RecallAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
+        PostAsync($"{Conversation(conversationId)}/messages/{seq}/recall", Json.Message, cancellationToken);
+
     public Task<ConversationSummary> MarkReadAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
-        PostAsync($"{Conversation(conversationId)}/read", new MarkReadRequest(seq), Json.MarkReadRequest, Json.ConversationSummary, cancellationToken);
+        PostSeqAsync(conversationId, "read", seq, cancellationToken);
+
+    public Task<ConversationSummary> HideAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
+        PostSeqAsync(conversationId, "hide", seq, cancellationToken);
+
+    public Task<ConversationSummary> ClearAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
+        PostSeqAsync(conversationId, "clear", seq, cancellationToken);
 
     public Task<SyncPage> SyncAsync(string? cursor, int limit, CancellationToken cancellationToken) =>
         GetAsync(
@@ -42,6 +51,10 @@ internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
             cancellationToken);
 
     private static string Conversation(string conversationId) => $"api/conversations/{Uri.EscapeDataString(conversationId)}";
+
+    // Read markers, hiding and clearing: a seq in, the conversation's row of the list out.
+    private Task<ConversationSummary> PostSeqAsync(string conversationId, string action, long seq, CancellationToken cancellationToken) =>
+        PostAsync($"{Conversation(conversationId)}/{action}", new SeqRequest(seq), Json.SeqRequest, Json.ConversationSummary, cancellationToken);
 
     private async Task<T> GetAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
@@ -53,6 +66,13 @@ internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
         string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
         using var response = await http.PostAsJsonAsync(path, request, requestType, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
+    }
+
+    // A call whose route says everything, e.g. a recall.
+    private async Task<T> PostAsync<T>(string path, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(path, content: null, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
     }
 

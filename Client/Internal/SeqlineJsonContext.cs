@@ -9,6 +9,7 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(Conversation))]
 [JsonSerializable(typeof(ConversationSummary))]
 [JsonSerializable(typeof(IReadOnlyList<ConversationSummary>))]
+[JsonSerializable(typeof(Message))]
 [JsonSerializable(typeof(MessagePage))]
 [JsonSerializable(typeof(SendReceipt))]
 [JsonSerializable(typeof(SyncPage))]
@@ -16,6 +17,6 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(CreateConversationRequest))]
 [JsonSerializable(typeof(ChangeMembersRequest))]
 [JsonSerializable(typeof(SendMessageRequest))]
-[JsonSerializable(typeof(MarkReadRequest))]
+[JsonSerializable(typeof(SeqRequest))]
 [JsonSerializable(typeof(ProblemDetailsBody))]
 internal sealed partial class SeqlineJsonContext : JsonSerializerContext;

@@ -6,9 +6,10 @@ internal sealed record CreateConversationRequest(IReadOnlyList<string> Members, 
 
 internal sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
 
-internal sealed record SendMessageRequest(string ClientMsgId, string Body);
+internal sealed record SendMessageRequest(string ClientMsgId, string Body, IReadOnlyList<string>? Mentions);
 
-internal sealed record MarkReadRequest(long Seq);
+// A body naming one seq: read markers, hiding, clearing.
+internal sealed record SeqRequest(long Seq);
 
 // RFC 7807 problem details plus the server's machine-readable code.
 internal sealed record ProblemDetailsBody(string? Title, string? Detail, int? Status, string? Code);

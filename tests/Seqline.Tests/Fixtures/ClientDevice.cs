@@ -22,7 +22,8 @@ public sealed class ClientDevice : IAsyncDisposable
         .ToList();
 
     public static async Task<ClientDevice> Connect(SeqlineServer server, string token, ICheckpointStore? checkpoints = null,
-        HttpMessageHandler? handler = null, Action<SyncPage>? onReset = null, Action<SeqlineClientOptions>? configure = null)
+        HttpMessageHandler? handler = null, Action<SyncPage>? onReset = null, Action<SeqlineClientOptions>? configure = null,
+        Action<SeqlineClient>? beforeConnect = null)
     {
         var options = new SeqlineClientOptions
         {
@@ -45,6 +46,8 @@ public sealed class ClientDevice : IAsyncDisposable
             onReset?.Invoke(page);
             return Task.CompletedTask;
         };
+        // What an app restores before its first sync, e.g. the conversations it shows.
+        beforeConnect?.Invoke(client);
         await client.ConnectAsync();
         return device;
     }

@@ -149,26 +149,62 @@ public sealed class RetentionTests : IDisposable
         await using var server = await SeqlineServer.StartNode(_data.Path, s => s.AddKeyedSingleton<TimeProvider>(RetentionOptions.Clock, clock),
             new Dictionary<string, string?> { [$"{RetentionOptions.Section}:TrimInterval"] = "00:00:00.200" });
         var (aliceToken, bobToken) = (await server.Token("alice"), await server.Token("bob"));
-        var checkpoint = new Seqline.Client.InMemoryCheckpointStore();
-        await (await ClientDevice.Connect(server, aliceToken, checkpoint)).DisposeAsync();
         await using var bob = await ClientDevice.Connect(server, bobToken);
-        var conversation = await bob.Client.CreateConversationAsync(["alice"], "while you were away");
-        for (var i = 1; i <= 3; i++) await bob.Client.SendAsync(conversation.ConversationId, $"message {i}");
+        var id = (await bob.Client.CreateConversationAsync(["alice"], "while you were away")).ConversationId;
+        var closed = (await bob.Client.CreateConversationAsync(["alice"], "not on screen")).ConversationId;
+        for (var i = 1; i <= 2; i++) await bob.Client.SendAsync(id, $"message {i}");
+
+        // Alice's laptop shows the conversation and sees its first two messages, then goes away for a week.
+        var checkpoint = new Seqline.Client.InMemoryCheckpointStore();
+        long seen;
+        await using (var before = await ClientDevice.Connect(server, aliceToken, checkpoint, beforeConnect: c => c.OpenConversation(id)))
+        {
+            Assert.Equal([1L, 2L], before.MessageSeqs(id));
+            seen = before.Client.OpenConversations[id];
+        }
+        Assert.Equal(2, seen);
+        await bob.Client.SendAsync(id, "message 3");
+        await bob.Client.SendAsync(closed, "elsewhere");
+        var alice = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IInboxGrain>("alice");
+        await Eventually.True(async () => (await alice.GetConversations()).Sum(c => c.LastSeq) == 4, TimeSpan.FromSeconds(10), "fan-out to alice");
+        var inboxes = server.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Inboxes);
+        var expiring = (await inboxes.GetHeadAsync("alice")).LastSeq;
 
         clock.Advance(TimeSpan.FromDays(8));
-        await bob.Client.SendAsync(conversation.ConversationId, "message 4");
-        var inboxes = server.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Inboxes);
-        await Eventually.True(async () => (await inboxes.GetHeadAsync("alice")).TrimmedThrough > 0, TimeSpan.FromSeconds(10), "alice's inbox to expire");
+        for (var i = 4; i <= 5; i++) await bob.Client.SendAsync(id, $"message {i}");
+        await Eventually.True(async () => (await inboxes.GetHeadAsync("alice")).TrimmedThrough >= expiring, TimeSpan.FromSeconds(10), "alice's inbox to expire");
 
-        // Alice's laptop comes back with its week-old cursor.
+        // The laptop comes back with its week-old cursor; the app reopens what it shows.
+        var seenByApp = new List<string>();
         Seqline.Client.SyncPage? reset = null;
-        await using var laptop = await ClientDevice.Connect(server, aliceToken, checkpoint, onReset: page => reset = page);
+        await using var laptop = await ClientDevice.Connect(server, aliceToken, checkpoint,
+            onReset: page =>
+            {
+                reset = page;
+                lock (seenByApp) seenByApp.Add("reset");
+            },
+            beforeConnect: client =>
+            {
+                client.OpenConversation(id, seen);
+                client.MessageReceived += e =>
+                {
+                    lock (seenByApp) seenByApp.Add(e.Body!);
+                    return Task.CompletedTask;
+                };
+            });
         Assert.NotNull(reset);
-        var row = Assert.Single(reset!.Conversations!);
-        Assert.Equal(4, row.LastSeq);
-        var history = await laptop.Client.GetHistoryBeforeAsync(row.ConversationId, null, 100);
-        Assert.Equal(["message 1", "message 2", "message 3", "message 4"], history.Messages.Select(m => m.Body));
-        Assert.Empty(laptop.MessageSeqs(row.ConversationId));
+        Assert.Equal(5, reset!.Conversations!.Single(c => c.ConversationId == id).LastSeq);
+        Assert.Equal(["reset", "message 3", "message 4", "message 5"], seenByApp);
+        Assert.Equal([3L, 4L, 5L], laptop.MessageSeqs(id));
+        Assert.Empty(laptop.MessageSeqs(closed));
+        Assert.Equal(5, laptop.Client.OpenConversations[id]);
+
+        // Sync goes on from the reset's cursor: the next message follows the paged ones, once.
+        await bob.Client.SendAsync(id, "message 6");
+        await Eventually.True(() => Task.FromResult(laptop.MessageSeqs(id).Count >= 4), TimeSpan.FromSeconds(10), "message 6 on the laptop");
+        await laptop.Client.SyncAsync();
+        Assert.Equal([3L, 4L, 5L, 6L], laptop.MessageSeqs(id));
+        Assert.Equal(6, laptop.Client.OpenConversations[id]);
     }
 
     [Fact]

@@ -1,0 +1,47 @@
+namespace Seqline.Client;
+
+// What happens to a message after it is sent: the sender recalls it for everyone, a user hides or clears
+// it for all of their own devices. Each is safe to repeat, so each is retried like a send.
+public sealed partial class SeqlineClient
+{
+    /// <summary>Recalls one of the user's own messages for every member: its body is removed, its seq stays.</summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="seq">The message's seq.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The tombstone: <see cref="Message.Recalled"/> set and an empty body.</returns>
+    /// <remarks>
+    /// Every member's devices get a <see cref="SyncEventTypes.Recall"/> event (<see cref="MessageRecalled"/>).
+    /// Recalling a recalled message returns the tombstone again.
+    /// </remarks>
+    /// <exception cref="SeqlineApiException">403 when the user is not the sender or the recall window is over; 404 when there is no such message.</exception>
+    public Task<Message> RecallAsync(string conversationId, long seq, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.RecallAsync(conversationId, seq, ct), cancellationToken);
+    }
+
+    /// <summary>Hides a message for the user only, on all their devices; other members still see it.</summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="seq">The message's seq.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The conversation's row of the list.</returns>
+    /// <remarks>The user's devices get a <see cref="SyncEventTypes.Hidden"/> event (<see cref="MessageHidden"/>); history leaves the message out.</remarks>
+    /// <exception cref="SeqlineApiException">400 when the conversation has no such message; 403 when the user is not a member.</exception>
+    public Task<ConversationSummary> HideAsync(string conversationId, long seq, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.HideAsync(conversationId, seq, ct), cancellationToken);
+    }
+
+    /// <summary>Clears a conversation up to a seq for the user only, on all their devices, and marks that much read.</summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="throughSeq">The newest seq to clear; beyond the last message, everything so far is cleared.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The conversation's row of the list, with its new <see cref="ConversationSummary.ClearedThrough"/>.</returns>
+    /// <remarks>The user's devices get a <see cref="SyncEventTypes.Cleared"/> event (<see cref="ConversationCleared"/>); history leaves the cleared messages out.</remarks>
+    public Task<ConversationSummary> ClearAsync(string conversationId, long throughSeq, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.ClearAsync(conversationId, throughSeq, ct), cancellationToken);
+    }
+}
