@@ -57,12 +57,11 @@ internal static class ConversationEndpoints
             var pageSize = limit ?? limits.Value.DefaultPageSize;
             if (before is not null && after is not null) throw SeqlineException.Invalid("Give before or after, not both.");
             var me = user.UserId();
-            var page = after is { } from
-                ? await Conversation(grains, id).ReadAfter(me, from, pageSize)
-                : await Conversation(grains, id).ReadBefore(me, before, pageSize);
-            // What the caller hid or cleared stays out of the caller's history, on every device.
+            var conversation = Conversation(grains, id);
             var hidden = await grains.GetGrain<IInboxGrain>(me).GetHidden(id);
-            return page with { Messages = page.Messages.Where(m => m.Seq > hidden.ClearedThrough && !hidden.Hidden.Contains(m.Seq)).ToList() };
+            return after is { } from
+                ? await VisibleHistory.After(conversation, me, hidden, from, pageSize)
+                : await VisibleHistory.Before(conversation, me, hidden, before, pageSize);
         });
 
         api.MapPost("/{id}/messages/{seq:long}/recall", (string id, long seq, ClaimsPrincipal user, IGrainFactory grains) =>

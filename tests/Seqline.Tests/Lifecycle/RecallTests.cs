@@ -92,5 +92,42 @@ public sealed class RecallTests : IDisposable
         Assert.Equal([1L, 2L, 3L, 4L, 5L], await bob.HistorySeqs(id));
     }
 
+    [Fact]
+    public async Task Pages_of_history_fill_up_past_hidden_messages_and_end_at_a_clear()
+    {
+        await using var server = await SeqlineServer.StartNode(_data.Path);
+        using var alice = await SignIn(server, "alice");
+        using var bob = await SignIn(server, "bob");
+        var id = await alice.CreateGroup("bob");
+        for (var i = 1; i <= 8; i++) Assert.Equal(HttpStatusCode.Created, (await bob.Send(id, $"m{i}")).StatusCode);
+        await Eventually.True(async () => (await Json(await alice.Http.GetAsync("api/conversations"))).EnumerateArray().Single().GetProperty("lastSeq").GetInt64() == 8,
+            TimeSpan.FromSeconds(10), "the messages in alice's inbox");
+        Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/clear", new { seq = 1 })).StatusCode);
+        foreach (var seq in new[] { 3, 4, 5, 7 })
+            Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/hide", new { seq })).StatusCode);
+
+        async Task<(List<long> Seqs, bool HasMore)> Page(string query)
+        {
+            var page = await Json(await alice.Http.GetAsync($"api/conversations/{id}/messages?{query}"));
+            return (page.GetProperty("messages").EnumerateArray().Select(m => m.GetProperty("seq").GetInt64()).ToList(), page.GetProperty("hasMore").GetBoolean());
+        }
+
+        // Backward: full pages despite the hidden run, and the end of what alice sees is the clear.
+        var newest = await Page("limit=2");
+        Assert.Equal([6L, 8L], newest.Seqs);
+        Assert.True(newest.HasMore);
+        var older = await Page("limit=2&before=6");
+        Assert.Equal([2L], older.Seqs);
+        Assert.False(older.HasMore);
+        // Forward from the start: the cleared message is skipped, and so are the hidden ones.
+        var first = await Page("after=0&limit=2");
+        Assert.Equal([2L, 6L], first.Seqs);
+        Assert.True(first.HasMore);
+        var next = await Page("after=6&limit=2");
+        Assert.Equal([8L], next.Seqs);
+        Assert.False(next.HasMore);
+        Assert.Equal([1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L], await bob.HistorySeqs(id));
+    }
+
     public void Dispose() => _data.Dispose();
 }
