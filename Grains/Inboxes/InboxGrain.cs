@@ -212,6 +212,8 @@ public sealed partial class InboxGrain(
         events.AddRange((delivery.Recalls ?? []).Where(seq => !entry.RecentRecalls.Contains(seq))
             .Select(seq => new SyncEvent(SyncEventTypes.Recall, conversation.ConversationId, seq)));
         if (events.Count > 0) await Append(events);
+        // Also when the recall event was appended before (a redelivery): the copy may not be blank yet.
+        if (delivery.Recalls is { Count: > 0 } recalls) await BlankRecalled(conversation.ConversationId, recalls);
     }
 
     public async Task Join(ConversationRef conversation)

@@ -60,6 +60,16 @@ public sealed class RecallTests : IDisposable
         Assert.Equal(["message:1", "message:2", "message:3", "recall:2", "message:4"],
             bobTablet.Events.Where(e => e.Type is "message" or "recall").Select(e => $"{e.Type}:{e.Seq}"));
         Assert.Equal("three", bobTablet.Events.Single(e => e.Seq == 3 && e.Type == "message").Body);
+        // The inbox copies are blanked too: a device syncing after the recall never sees the body.
+        var tombstone = bobTablet.Events.Single(e => e.Seq == 2 && e.Type == "message");
+        Assert.Equal(("", true), (tombstone.Body, tombstone.Recalled));
+        var inboxes = server.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Inboxes);
+        foreach (var user in new[] { "alice", "bob" })
+        {
+            var copies = await inboxes.ReadAfterAsync(user, 0, 100);
+            Assert.Contains(copies, c => Encoding.UTF8.GetString(c.Payload).Contains("three"));
+            Assert.DoesNotContain(copies, c => Encoding.UTF8.GetString(c.Payload).Contains("secret"));
+        }
     }
 
     [Fact]

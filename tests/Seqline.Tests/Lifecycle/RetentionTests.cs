@@ -153,6 +153,10 @@ public sealed class RetentionTests : IDisposable
         var id = (await bob.Client.CreateConversationAsync(["alice"], "while you were away")).ConversationId;
         var closed = (await bob.Client.CreateConversationAsync(["alice"], "not on screen")).ConversationId;
         for (var i = 1; i <= 2; i++) await bob.Client.SendAsync(id, $"message {i}");
+        var alice = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IInboxGrain>("alice");
+        // A send answers once stored; the laptop's first snapshot must already list both messages.
+        await Eventually.True(async () => (await alice.GetConversations()).Single(c => c.ConversationId == id).LastSeq == 2,
+            TimeSpan.FromSeconds(10), "fan-out of the first messages to alice");
 
         // Alice's laptop shows the conversation and sees its first two messages, then goes away for a week.
         var checkpoint = new Seqline.Client.InMemoryCheckpointStore();
@@ -165,7 +169,6 @@ public sealed class RetentionTests : IDisposable
         Assert.Equal(2, seen);
         await bob.Client.SendAsync(id, "message 3");
         await bob.Client.SendAsync(closed, "elsewhere");
-        var alice = server.Services.GetRequiredService<IGrainFactory>().GetGrain<IInboxGrain>("alice");
         await Eventually.True(async () => (await alice.GetConversations()).Sum(c => c.LastSeq) == 4, TimeSpan.FromSeconds(10), "fan-out to alice");
         var inboxes = server.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Inboxes);
         var expiring = (await inboxes.GetHeadAsync("alice")).LastSeq;
