@@ -211,6 +211,38 @@ public sealed class ReadFanoutTests : IDisposable
     }
 
     [Fact]
+    public async Task An_inbox_collected_while_its_user_is_online_follows_the_streams_again_and_keeps_pushing()
+    {
+        await using var server = await StartNode(ReadFanoutAboveTwo);
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var (ann, bea, id) = (Ids.User("ann"), Ids.User("bea"), Ids.Conversation());
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        Assert.Equal(FanoutMode.Read, (await conversation.Create(new NewConversation(ann, [bea, Ids.User("cid"), Ids.User("dan")], null, ConversationKind.Group))).Fanout);
+        await EveryInboxTold(server, id);
+        await using var phone = await ClientDevice.Connect(server, await server.Token(bea));
+        await Subscribed(server, [bea]);
+        var inbox = grains.GetGrain<IInboxGrain>(bea);
+
+        await conversation.Send(new OutgoingMessage(ann, "a1", "before"));
+        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 1), TimeSpan.FromSeconds(10), "the first push");
+
+        // Every idle activation goes, bea's inbox with its stream subscription and observer list.
+        await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        // The edge renews its registration (every 5 s here); the new activation follows the stream again, once.
+        await Eventually.True(async () => await inbox.CountObservers() == 1 && await inbox.CountStreamSubscriptions() == 1,
+            TimeSpan.FromSeconds(30), "the edge to register again");
+        var pushes = phone.Client.PushesApplied;
+        await conversation.Send(new OutgoingMessage(ann, "a2", "after"));
+        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 2), TimeSpan.FromSeconds(10), "the push after the collection");
+        Assert.Equal([1L, 2L], phone.MessageSeqs(id));
+        Assert.True(phone.Client.PushesApplied > pushes);
+        Assert.Equal(1, await inbox.CountStreamSubscriptions());
+
+        await phone.DisposeAsync();
+        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(10), "no subscription left");
+    }
+
+    [Fact]
     public async Task In_read_fan_out_a_senders_own_messages_are_read_on_all_their_devices()
     {
         await using var server = await StartNode(ReadFanoutAboveTwo);

@@ -54,7 +54,8 @@ public sealed class InboxRollbackTests : IDisposable
             var inbox = node.Grains.GetGrain<IInboxGrain>("ben");
             var page = await inbox.Sync(cursor, 10);
             Assert.True(page.Reset);
-            Assert.Equal((id, 1L), (page.Conversations!.Single().ConversationId, page.Conversations!.Single().LastSeq));
+            var row = page.Conversations!.Single();
+            Assert.Equal((id, 1L, 1L), (row.ConversationId, row.LastSeq, row.Unread));
 
             // The inbox appends again from where its timeline now ends, and the new cursor follows.
             var device = new TestDevice(node.Grains, "ben", page.Cursor);

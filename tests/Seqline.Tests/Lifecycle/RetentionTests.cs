@@ -57,6 +57,8 @@ public sealed class RetentionTests : IDisposable
         Assert.Empty(reset.Events);
         var row = Assert.Single(reset.Conversations!);
         Assert.Equal(7, row.LastSeq);
+        // Unread comes from the read position, which expiry does not touch.
+        Assert.Equal((0L, 7L), (row.ReadSeq, row.Unread));
         var history = await conversation.ReadBefore(alice, null, 100);
         Assert.Equal(["old 1", "old 2", "old 3", "old 4", "old 5", "new 6", "new 7"], history.Messages.Select(m => m.Body));
 
@@ -240,6 +242,7 @@ public sealed class RetentionTests : IDisposable
             Assert.True(page.Reset);
             var row = Assert.Single(page.Conversations!);
             Assert.Equal((id, 1L), (row.ConversationId, row.LastSeq));
+            Assert.Equal((0L, 1L), (row.ReadSeq, row.Unread));
             Assert.False((await node.Grains.GetGrain<IInboxGrain>("ben").Sync(page.Cursor, 10)).Reset);
         }
     }
