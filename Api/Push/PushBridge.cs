@@ -22,14 +22,12 @@ public sealed partial class PushBridge(
     TimeProvider clock,
     ILogger<PushBridge> logger) : BackgroundService, IInboxObserver
 {
-    private static readonly TimeSpan ReorderWait = TimeSpan.FromMilliseconds(250);
-
     private readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
     private readonly IPushInterceptor[] _interceptors = interceptors.ToArray();
     private PushSequencer? _sequencer;
     private IInboxObserver? _reference;
 
-    private PushSequencer Sequencer => _sequencer ??= new PushSequencer(SendToDevices, ReorderWait, clock);
+    private PushSequencer Sequencer => _sequencer ??= new PushSequencer(SendToDevices, options.Value.ReorderWait, clock);
 
     private IInboxObserver Reference => _reference ??= grains.CreateObjectReference<IInboxObserver>(this);
 

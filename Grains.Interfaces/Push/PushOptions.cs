@@ -10,4 +10,11 @@ public sealed class PushOptions
 
     /// <summary>How often an edge node renews its observer with the inboxes of its connected users.</summary>
     public TimeSpan RenewPeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Orleans does not keep messages in order, so pushes to one user can overtake each other on
+    /// their way to an edge node. The node holds a push whose predecessor has not arrived for at
+    /// most this long, then sends it anyway, and devices pull instead.
+    /// </summary>
+    public TimeSpan ReorderWait { get; set; } = TimeSpan.FromMilliseconds(250);
 }

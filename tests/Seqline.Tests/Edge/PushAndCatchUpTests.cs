@@ -18,8 +18,11 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _node = await SeqlineServer.StartNode(_data.Path, s => s.AddSingleton<IPushInterceptor>(_dropper));
-        _edge = await SeqlineServer.StartEdge(_node.GatewayPort);
+        // These tests count pulls: on a busy machine a push may lag its successor by more than the
+        // default wait, and the device would rightly pull.
+        var settings = new Dictionary<string, string?> { ["Seqline:Push:ReorderWait"] = "00:00:02" };
+        _node = await SeqlineServer.StartNode(_data.Path, s => s.AddSingleton<IPushInterceptor>(_dropper), settings);
+        _edge = await SeqlineServer.StartEdge(_node.GatewayPort, settings: settings);
     }
 
     [Fact]
