@@ -108,13 +108,12 @@ public sealed partial class SeqlineClient
                 .ConfigureAwait(false);
             await DeliverAsync([.. page.Messages.Where(m => m.Seq <= row.LastSeq).Select(SyncEvent.For)]).ConfigureAwait(false);
 
-            // History leaves out what the user hid, so a page can come back empty yet have more after it. Seqs are
-            // contiguous and the server read a full page of them, so the next page starts past that.
-            after = page.Messages.Count > 0 ? page.Messages[^1].Seq : from + limit;
-            if (!page.HasMore)
+            // History leaves out what the user hid but fills its pages past it: a page short of messages is the end.
+            if (page.Messages.Count == 0 || !page.HasMore)
             {
                 return;
             }
+            after = page.Messages[^1].Seq;
         }
     }
 }
