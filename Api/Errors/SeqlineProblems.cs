@@ -21,6 +21,25 @@ internal sealed class SeqlineProblems(IProblemDetailsService problems) : IExcept
         _ => StatusCodes.Status503ServiceUnavailable,
     };
 
+    /// <summary>
+    /// The code of a problem the framework answers itself (no or a bad token, an unknown route, a
+    /// body over the server's cap), so that every failure carries one.
+    /// </summary>
+    public static void AddCode(ProblemDetailsContext context)
+    {
+        if (context.ProblemDetails.Extensions.ContainsKey("code")) return;
+        var code = context.ProblemDetails.Status switch
+        {
+            StatusCodes.Status400BadRequest => "invalid",
+            StatusCodes.Status401Unauthorized => "unauthorized",
+            StatusCodes.Status403Forbidden => "forbidden",
+            StatusCodes.Status404NotFound => "not_found",
+            StatusCodes.Status413PayloadTooLarge => "too_large",
+            _ => null,
+        };
+        if (code is not null) context.ProblemDetails.Extensions["code"] = code;
+    }
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
         // A silo that went away or a call that timed out is worth retrying, not a server bug.

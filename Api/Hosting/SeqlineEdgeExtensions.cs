@@ -31,7 +31,7 @@ public static class SeqlineEdgeExtensions
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         builder.AddSeqlineAuthentication();
 
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);
         services.AddExceptionHandler<SeqlineProblems>();
         services.ConfigureHttpJsonOptions(o => UseProtocolJson(o.SerializerOptions));
         services.AddSignalR(o =>

@@ -40,6 +40,7 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
                 await http.PostAsJsonAsync("api/conversations", new { members = new[] { "bob" } }),
             };
             Assert.All(responses, r => Assert.True(r.StatusCode == HttpStatusCode.Unauthorized, $"{name}: {r.RequestMessage!.RequestUri} gave {r.StatusCode}"));
+            foreach (var response in responses) await AssertProblem(response, HttpStatusCode.Unauthorized, "unauthorized");
         }
 
         Assert.Equal([1L], await alice.HistorySeqs(id));
