@@ -16,6 +16,7 @@ public sealed partial class ConversationGrain
     private static readonly TimeSpan NoticeWait = TimeSpan.FromSeconds(5);
 
     private readonly SemaphoreSlim _membershipWrite = new(1, 1);
+    private TaskCompletionSource? _membershipChanging;
     private HashSet<string> _members = new(StringComparer.Ordinal);
     private readonly Dictionary<string, MemberRow> _untold = new(StringComparer.Ordinal);
     private TaskCompletionSource? _noticesTried;
@@ -75,13 +76,24 @@ public sealed partial class ConversationGrain
         var leaving = removed.Where(_members.Contains).ToList();
         if (joining.Count == 0 && leaving.Count == 0) return View();
 
-        var nextSeq = _assignedThrough + 1;
-        await EnsureRecoveryReminder();
-        await StoreMembers(
-            joining.Select(m => new MemberRow(m, MemberStatus.Joining, nextSeq))
-                .Concat(leaving.Select(m => new MemberRow(m, MemberStatus.Leaving, nextSeq))).ToList(),
-            []);
-        if (SwitchFanoutFor(_members.Count)) await WriteStateOrRestart();
+        // Sends commit no seq while the change is stored (CommitQueued waits), so every message from
+        // nextSeq on is for the new members; a send committing already took its seq before nextSeq.
+        var changing = _membershipChanging = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        try
+        {
+            var nextSeq = _assignedThrough + 1;
+            await EnsureRecoveryReminder();
+            await StoreMembers(
+                joining.Select(m => new MemberRow(m, MemberStatus.Joining, nextSeq))
+                    .Concat(leaving.Select(m => new MemberRow(m, MemberStatus.Leaving, nextSeq))).ToList(),
+                []);
+            if (SwitchFanoutFor(_members.Count)) await WriteStateOrRestart();
+        }
+        finally
+        {
+            _membershipChanging = null;
+            changing.SetResult();
+        }
         await TellInboxes();
         return View();
     }

@@ -202,8 +202,18 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         {
             while (_queue.Count > 0)
             {
+                // Seqs from a membership change's on belong to its new members: wait until it is stored.
+                if (_membershipChanging is { } changing) await changing.Task;
                 var batch = _queue.Take(_options.MaxCommitBatch).ToList();
                 _queue.RemoveRange(0, batch.Count);
+                // A sender removed while their send waited is refused, as if they had sent after.
+                foreach (var removed in batch.Where(p => !_members.Contains(p.Message.SenderId)).ToList())
+                {
+                    batch.Remove(removed);
+                    _pending.Remove((removed.Message.SenderId, removed.Message.ClientMsgId));
+                    removed.Completion.TrySetException(SeqlineException.Forbidden($"'{removed.Message.SenderId}' is not a member of '{Id}'."));
+                }
+                if (batch.Count == 0) continue;
                 // Stores keep milliseconds; the receipt must match what history will show.
                 var now = _clock.GetUtcNow();
                 var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));

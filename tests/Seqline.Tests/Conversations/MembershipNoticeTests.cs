@@ -42,6 +42,64 @@ public sealed class MembershipNoticeTests : IDisposable
     }
 
     [Fact]
+    public async Task Sends_during_a_membership_change_go_to_the_new_members_only()
+    {
+        HeldRowStore? rows = null;
+        await using var node = await new EmbeddedNode(_data.Path, s => s.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, (sp, _) =>
+            rows = new HeldRowStore(global::Seqline.Storage.Rows.Sqlite.SqliteRowStore.Open(sp.GetRequiredService<global::Seqline.Storage.Sqlite.SqliteDatabase>(), RowStoreNames.Members)))).Start();
+        var (alice, bob, carol, id) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.Conversation());
+        var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+        var (bobs, carols) = (await new TestDevice(node.Grains, bob).Connect(), await new TestDevice(node.Grains, carol).Connect());
+        await conversation.Create(new NewConversation(alice, [bob], null, ConversationKind.Group));
+        await conversation.Send(new OutgoingMessage(alice, "a1", "before"));
+
+        // The change is being stored (its rows held) while alice and bob send.
+        var held = rows!.HoldNextChange();
+        var change = conversation.ChangeMembers(new MembershipChange(alice, [carol], [bob]));
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        var alicesSend = conversation.Send(new OutgoingMessage(alice, "a2", "after"));
+        var bobsSend = conversation.Send(new OutgoingMessage(bob, "b1", "sneaking in"));
+        await Task.Delay(200); // room for a send that would not wait (a wrong order would then show)
+        Assert.False(alicesSend.IsCompleted, "a send must not take a seq while the change is stored");
+        rows.Release();
+        await change;
+
+        Assert.Equal(2, (await alicesSend).Seq);
+        var refused = await Assert.ThrowsAsync<SeqlineException>(() => bobsSend);
+        Assert.Equal(ErrorCode.Forbidden, refused.Code);
+        Assert.Equal([1L, 2L], (await conversation.ReadAfter(alice, 0, 10)).Messages.Select(m => m.Seq));
+
+        await Eventually.True(async () => { await carols.PullAll(); return carols.MessageSeqs(id).Count == 1; }, TimeSpan.FromSeconds(10), "carol's message");
+        await Eventually.True(async () => { await bobs.PullAll(); return bobs.Events.Any(e => e.Type == SyncEventTypes.Left); }, TimeSpan.FromSeconds(10), "bob's leaving");
+        Assert.Equal([2L], carols.MessageSeqs(id));
+        Assert.Equal([1L], bobs.MessageSeqs(id));
+        Assert.Equal((SyncEventTypes.Left, 1L), (bobs.Events[^1].Type, bobs.Events[^1].Seq));
+    }
+
+    // Holds the next change of member rows until released, as a slow store would.
+    private sealed class HeldRowStore(IRowStore inner) : IRowStore
+    {
+        private TaskCompletionSource? _holding;
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task HoldNextChange() => (_holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default) => inner.ReadAsync(owner, cancellationToken);
+
+        public async Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete, CancellationToken cancellationToken = default)
+        {
+            if (Interlocked.Exchange(ref _holding, null) is { } holding)
+            {
+                holding.TrySetResult();
+                await _released.Task.WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
+            }
+            await inner.ChangeAsync(owner, write, delete, cancellationToken);
+        }
+    }
+
+    [Fact]
     public async Task Notices_cut_short_by_a_restart_are_delivered_by_the_recovery_reminder()
     {
         var (alice, bob, dan, id) = (Ids.User("alice"), Ids.User("bob"), Ids.User("dan"), Ids.Conversation());
