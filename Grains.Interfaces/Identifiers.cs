@@ -15,9 +15,10 @@ public static partial class Identifiers
     public static string RequireId(string? id, string what) =>
         IsValidId(id) ? id! : throw SeqlineException.Invalid($"{what} must be 1-128 characters of [A-Za-z0-9._:@-].");
 
-    [GeneratedRegex("^[A-Za-z0-9._:@-]{1,128}$")]
+    // \z, not $: $ would also match before a final newline.
+    [GeneratedRegex(@"\A[A-Za-z0-9._:@-]{1,128}\z")]
     private static partial Regex IdPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"\A[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex ClientMsgIdPattern();
 }

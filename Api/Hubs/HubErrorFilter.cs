@@ -15,5 +15,10 @@ internal sealed class HubErrorFilter : IHubFilter
         {
             throw new HubException($"{refusal.CodeName}: {refusal.Message}");
         }
+        catch (Exception busy) when (busy is TimeoutException or Orleans.Runtime.OrleansException)
+        {
+            // As over HTTP (503): the cluster is busy or restarting, and the call is worth retrying.
+            throw new HubException("unavailable: The cluster is busy or restarting; retry.");
+        }
     }
 }

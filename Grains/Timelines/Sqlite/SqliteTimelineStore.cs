@@ -71,7 +71,11 @@ public sealed class SqliteTimelineStore : ITimelineStore
     public async Task<IReadOnlyList<TimelineEntry>> ReadAfterAsync(string timeline, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
         await using var connection = _database.OpenReader();
+        // One snapshot for the trim check and the read: a trim committed between them would
+        // otherwise make the read skip entries without saying so.
+        await using var snapshot = connection.BeginTransaction(deferred: true);
         await using var command = connection.CreateCommand();
+        command.Transaction = snapshot;
         var head = ReadHead(command, timeline);
         if (afterSeq < head.TrimmedThrough) throw new TimelineTrimmedException(timeline, head.TrimmedThrough);
         command.CommandText = $"SELECT seq, at, payload FROM {_entries} WHERE timeline = $t AND seq > $s ORDER BY seq LIMIT $n";

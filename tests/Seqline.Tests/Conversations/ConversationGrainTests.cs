@@ -196,6 +196,8 @@ public sealed class ConversationGrainTests(MemoryCluster cluster)
 
         await AssertRefused(ErrorCode.Invalid, () => Conversation("bad id!").Create(new NewConversation(alice, [bob], null, ConversationKind.Group)));
         await AssertNeverCreated("bad id!", alice);
+        await AssertRefused(ErrorCode.Invalid, () => Conversation("g-1\n").Create(new NewConversation(alice, [bob], null, ConversationKind.Group)));
+        await AssertNeverCreated("g-1\n", alice);
 
         var badMember = Ids.Conversation();
         await AssertRefused(ErrorCode.Invalid, () => Conversation(badMember).Create(new NewConversation(alice, ["no spaces allowed"], null, ConversationKind.Group)));

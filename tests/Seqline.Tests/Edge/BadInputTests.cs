@@ -24,6 +24,8 @@ public sealed class BadInputTests(SeqlineNodeFixture node)
         {
             ("create without members", () => http.PostAsJsonAsync("api/conversations", new { title = "x" }), HttpStatusCode.BadRequest, "invalid"),
             ("create with a bad member id", () => http.PostAsJsonAsync("api/conversations", new { members = new[] { "no spaces" } }), HttpStatusCode.BadRequest, "invalid"),
+            ("create with a member id ending in a newline", () => http.PostAsJsonAsync("api/conversations", new { members = new[] { "bob\n" } }), HttpStatusCode.BadRequest, "invalid"),
+            ("clientMsgId ending in a newline", () => http.PostAsJsonAsync(messages, new { clientMsgId = "m\n", body = "x" }), HttpStatusCode.BadRequest, "invalid"),
             ("create with an unknown kind", () => http.PostAsJsonAsync("api/conversations", new { members = new[] { "bob" }, kind = "channel" }), HttpStatusCode.BadRequest, "invalid"),
             ("create with a long title", () => http.PostAsJsonAsync("api/conversations", new { members = new[] { "bob" }, title = new string('t', 201) }), HttpStatusCode.BadRequest, "invalid"),
             ("direct with two others", () => http.PostAsJsonAsync("api/conversations", new { members = new[] { "bob", "carol" }, kind = "direct" }), HttpStatusCode.BadRequest, "invalid"),
