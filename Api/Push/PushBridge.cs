@@ -23,6 +23,7 @@ public sealed partial class PushBridge(
     ILogger<PushBridge> logger) : BackgroundService, IInboxObserver
 {
     private readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim[] _turns = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly IPushInterceptor[] _interceptors = interceptors.ToArray();
     private PushSequencer? _sequencer;
     private IInboxObserver? _reference;
@@ -45,25 +46,47 @@ public sealed partial class PushBridge(
     /// </summary>
     public async Task<string> DeviceConnected(string userId)
     {
-        var head = await grains.GetGrain<IInboxGrain>(userId).Subscribe(Reference);
-        lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
-        return head;
+        var turn = TurnOf(userId);
+        await turn.WaitAsync();
+        try
+        {
+            var head = await grains.GetGrain<IInboxGrain>(userId).Subscribe(Reference);
+            lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
+            return head;
+        }
+        finally
+        {
+            turn.Release();
+        }
     }
 
     public async Task DeviceDisconnected(string userId)
     {
-        bool last;
-        lock (_devices)
+        var turn = TurnOf(userId);
+        await turn.WaitAsync();
+        try
         {
-            var left = _devices.GetValueOrDefault(userId) - 1;
-            last = left <= 0;
-            if (last) _devices.Remove(userId);
-            else _devices[userId] = left;
+            bool last;
+            lock (_devices)
+            {
+                var left = _devices.GetValueOrDefault(userId) - 1;
+                last = left <= 0;
+                if (last) _devices.Remove(userId);
+                else _devices[userId] = left;
+            }
+            if (!last) return;
+            Sequencer.Forget(userId);
+            await grains.GetGrain<IInboxGrain>(userId).Unsubscribe(Reference);
         }
-        if (!last) return;
-        Sequencer.Forget(userId);
-        await grains.GetGrain<IInboxGrain>(userId).Unsubscribe(Reference);
+        finally
+        {
+            turn.Release();
+        }
     }
+
+    // A user's connects and disconnects take turns, so a last device leaving cannot unsubscribe
+    // the node after a device arriving at the same moment has subscribed it. Striped: bounded memory.
+    private SemaphoreSlim TurnOf(string userId) => _turns[(StringComparer.Ordinal.GetHashCode(userId) & int.MaxValue) % _turns.Length];
 
     public Task OnPush(InboxPush push) => _interceptors.Any(i => !i.ShouldDeliver(push)) ? Task.CompletedTask : Sequencer.Accept(push);
 

@@ -101,6 +101,55 @@ public sealed class PushObserverLifecycleTests : IDisposable
         Assert.DoesNotContain(bob.Id, server.Services.GetRequiredService<PushBridge>().ConnectedUsers);
     }
 
+    [Fact]
+    public async Task A_device_arriving_as_the_last_one_leaves_keeps_the_node_registered()
+    {
+        var subscribing = new HeldSubscribe();
+        // Renewals would mend a lost registration within the test: keep them out of reach.
+        await using var server = await SeqlineServer.StartNode(_data.Path, s => s.AddSingleton<IIncomingGrainCallFilter>(subscribing),
+            new Dictionary<string, string?> { ["Seqline:Push:RenewPeriod"] = "01:00:00" });
+        using var alice = await ApiUser.SignIn(server, Ids.User("alice"));
+        using var bob = await ApiUser.SignIn(server, Ids.User("bob"));
+        var id = await alice.CreateGroup(bob.Id);
+        var leaving = await ClientDevice.Connect(server, bob.Token);
+        await Subscribed(server, bob.Id);
+
+        // Bob's second device is registering the node again while his first one leaves.
+        var held = subscribing.HoldNext();
+        var arriving = ClientDevice.Connect(server, bob.Token);
+        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        await leaving.DisposeAsync();
+        await Task.Delay(500); // room for the disconnect to reach the node and, done wrong, unregister it
+        subscribing.Release();
+        await using var device = await arriving;
+        await HeardHello(device);
+
+        // Only a registration that survived brings this message: the device has no other way to learn of it.
+        await SendAndAwait(alice, id, device, 1);
+        Assert.Equal(1, await Inbox(server, bob.Id).CountObservers());
+    }
+
+    // Holds the next registration with an inbox at the grain, as a slow silo would.
+    private sealed class HeldSubscribe : IIncomingGrainCallFilter
+    {
+        private TaskCompletionSource? _reached;
+        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task HoldNext() => (_reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
+        public void Release() => _released.TrySetResult();
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.Name == nameof(IInboxGrain.Subscribe) && Interlocked.Exchange(ref _reached, null) is { } reached)
+            {
+                reached.TrySetResult();
+                await _released.Task.WaitAsync(TimeSpan.FromSeconds(30));
+            }
+            await context.Invoke();
+        }
+    }
+
     public void Dispose() => _data.Dispose();
 
     private static async Task SendAndAwait(ApiUser sender, string conversationId, ClientDevice receiver, long seq)
