@@ -117,7 +117,13 @@ public sealed partial class InboxGrain
         return entries.Count > 0 ? entries[^1].Seq : after;
     }
 
-    private async Task<SyncPage> Reset() => new(true, [], cursors.Encode(await HeadCursorNow()), false, await Snapshot());
+    // The snapshot shows each read-fan-out conversation as far as the cursor has read it, no
+    // further: a message sent in between comes once, by sync after the cursor, not also in the rows.
+    private async Task<SyncPage> Reset()
+    {
+        var head = await HeadCursorNow();
+        return new(true, [], cursors.Encode(head), false, await Snapshot(head.ReadPositions));
+    }
 
     // Where a device that has everything stands: the sync timeline's head, and each read-fan-out
     // conversation's newest seq.

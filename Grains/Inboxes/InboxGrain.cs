@@ -341,10 +341,10 @@ public sealed partial class InboxGrain(
         entry.MentionSeqs.RemoveAll(s => s <= entry.ReadSeq);
     }
 
-    private async Task<IReadOnlyList<ConversationSummary>> Snapshot()
+    private async Task<IReadOnlyList<ConversationSummary>> Snapshot(IReadOnlyDictionary<string, long>? readThrough = null)
     {
         var rows = new List<ConversationSummary>(_index.Count);
-        foreach (var (id, entry) in _index) rows.Add(await Summary(id, entry));
+        foreach (var (id, entry) in _index) rows.Add(await Summary(id, entry, readThrough is not null && readThrough.TryGetValue(id, out var at) ? at : null));
         return rows
             .OrderByDescending(r => r.LastMessage?.SentAt ?? _index[r.ConversationId].LastActivity)
             .ThenBy(r => r.ConversationId, StringComparer.Ordinal)
@@ -352,12 +352,12 @@ public sealed partial class InboxGrain(
     }
 
     // In read fan-out the newest messages are in the conversation's timeline, not in the index.
-    private async Task<ConversationSummary> Summary(string conversationId, ConversationIndexEntry e)
+    private async Task<ConversationSummary> Summary(string conversationId, ConversationIndexEntry e, long? readThrough = null)
     {
         var (lastSeq, lastMessage) = (e.LastSeq, e.LastMessage);
         if (e.Fanout == FanoutMode.Read)
         {
-            var newest = await conversations.ReadBeforeAsync(conversationId, long.MaxValue, 1);
+            var newest = await conversations.ReadBeforeAsync(conversationId, readThrough is { } through ? through + 1 : long.MaxValue, 1);
             if (newest.Count == 1 && newest[0].Seq > lastSeq)
             {
                 var m = MessageCodec.ToMessage(conversationId, newest[0]);

@@ -243,6 +243,35 @@ public sealed class ReadFanoutTests : IDisposable
     }
 
     [Fact]
+    public async Task A_reset_shows_read_fan_out_conversations_exactly_as_far_as_its_cursor_reads_them()
+    {
+        await using var server = await StartNode(ReadFanoutAboveTwo);
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var (ann, bea, id) = (Ids.User("ann"), Ids.User("bea"), Ids.Conversation());
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        Assert.Equal(FanoutMode.Read, (await conversation.Create(new NewConversation(ann, [bea, Ids.User("cid"), Ids.User("dan")], null, ConversationKind.Group))).Fanout);
+        await EveryInboxTold(server, id);
+        for (var i = 1; i <= 2; i++) await conversation.Send(new OutgoingMessage(ann, $"a{i}", $"before {i}"));
+
+        // A message lands while the reset is being put together: just after the cursor's position is read.
+        var sent = 0;
+        _conversations!.AfterHead = async timeline =>
+        {
+            if (timeline == id && Interlocked.Exchange(ref sent, 1) == 0) await conversation.Send(new OutgoingMessage(ann, "a3", "meanwhile"));
+        };
+        var reset = await grains.GetGrain<IInboxGrain>(bea).Sync(null, 100);
+        _conversations.AfterHead = null;
+        Assert.Equal(1, sent);
+
+        // The row stops where the cursor does, so the message comes once: by sync, after the cursor.
+        var row = reset.Conversations!.Single(c => c.ConversationId == id);
+        Assert.Equal((2L, 2L), (row.LastSeq, row.LastMessage!.Seq));
+        var device = new TestDevice(grains, bea, reset.Cursor);
+        await device.PullAll();
+        Assert.Equal([3L], device.MessageSeqs(id));
+    }
+
+    [Fact]
     public async Task In_read_fan_out_a_senders_own_messages_are_read_on_all_their_devices()
     {
         await using var server = await StartNode(ReadFanoutAboveTwo);

@@ -52,10 +52,15 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
     public Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default) =>
         inner.ReplaceAsync(timeline, entry, cancellationToken);
 
-    public Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
+    /// <summary>Runs after a head is read and before it is returned; a test can change the timeline there.</summary>
+    public Func<string, Task>? AfterHead { get; set; }
+
+    public async Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
     {
         Interlocked.Increment(ref _queries);
-        return inner.GetHeadAsync(timeline, cancellationToken);
+        var head = await inner.GetHeadAsync(timeline, cancellationToken);
+        if (AfterHead is { } hook) await hook(timeline);
+        return head;
     }
 
     private int _trims;
