@@ -34,6 +34,18 @@ public sealed class ReadFanoutTests : IDisposable
         Eventually.True(async () => (await server.Services.GetRequiredKeyedService<IRowStore>(RowStoreNames.Members).ReadAsync(conversationId))
             .All(r => MemberRow.From(r).Status == MemberStatus.Member), TimeSpan.FromSeconds(60), "every member's inbox to be told");
 
+    // A node where groups of three and more are on read fan-out, with one such group whose inboxes know it.
+    private async Task<(SeqlineServer, IGrainFactory, IConversationGrain, string Ann, string Bea, string Id)> NodeWithReadFanoutGroup()
+    {
+        var server = await StartNode(ReadFanoutAboveTwo);
+        var grains = server.Services.GetRequiredService<IGrainFactory>();
+        var (ann, bea, id) = (Ids.User("ann"), Ids.User("bea"), Ids.Conversation());
+        var conversation = grains.GetGrain<IConversationGrain>(id);
+        Assert.Equal(FanoutMode.Read, (await conversation.Create(new NewConversation(ann, [bea, Ids.User("cid"), Ids.User("dan")], null, ConversationKind.Group))).Fanout);
+        await EveryInboxTold(server, id);
+        return (server, grains, conversation, ann, bea, id);
+    }
+
     private static Task Subscribed(SeqlineServer server, IEnumerable<string> users) =>
         Eventually.True(() => Task.FromResult(users.All(server.Services.GetRequiredService<PushBridge>().ConnectedUsers.Contains)),
             TimeSpan.FromSeconds(30), "the node to subscribe to the users' inboxes");
@@ -213,12 +225,8 @@ public sealed class ReadFanoutTests : IDisposable
     [Fact]
     public async Task An_inbox_collected_while_its_user_is_online_follows_the_streams_again_and_keeps_pushing()
     {
-        await using var server = await StartNode(ReadFanoutAboveTwo);
-        var grains = server.Services.GetRequiredService<IGrainFactory>();
-        var (ann, bea, id) = (Ids.User("ann"), Ids.User("bea"), Ids.Conversation());
-        var conversation = grains.GetGrain<IConversationGrain>(id);
-        Assert.Equal(FanoutMode.Read, (await conversation.Create(new NewConversation(ann, [bea, Ids.User("cid"), Ids.User("dan")], null, ConversationKind.Group))).Fanout);
-        await EveryInboxTold(server, id);
+        var (server, grains, conversation, ann, bea, id) = await NodeWithReadFanoutGroup();
+        await using var node = server;
         await using var phone = await ClientDevice.Connect(server, await server.Token(bea));
         await Subscribed(server, [bea]);
         var inbox = grains.GetGrain<IInboxGrain>(bea);
@@ -245,12 +253,8 @@ public sealed class ReadFanoutTests : IDisposable
     [Fact]
     public async Task A_reset_shows_read_fan_out_conversations_exactly_as_far_as_its_cursor_reads_them()
     {
-        await using var server = await StartNode(ReadFanoutAboveTwo);
-        var grains = server.Services.GetRequiredService<IGrainFactory>();
-        var (ann, bea, id) = (Ids.User("ann"), Ids.User("bea"), Ids.Conversation());
-        var conversation = grains.GetGrain<IConversationGrain>(id);
-        Assert.Equal(FanoutMode.Read, (await conversation.Create(new NewConversation(ann, [bea, Ids.User("cid"), Ids.User("dan")], null, ConversationKind.Group))).Fanout);
-        await EveryInboxTold(server, id);
+        var (server, grains, conversation, ann, bea, id) = await NodeWithReadFanoutGroup();
+        await using var node = server;
         for (var i = 1; i <= 2; i++) await conversation.Send(new OutgoingMessage(ann, $"a{i}", $"before {i}"));
 
         // A message lands while the reset is being put together: just after the cursor's position is read.
