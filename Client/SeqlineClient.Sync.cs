@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 namespace Seqline.Client;
 
 public sealed partial class SeqlineClient
@@ -28,7 +29,7 @@ public sealed partial class SeqlineClient
         SyncPage page;
         do
         {
-            page = await _retry.ExecuteAsync(ct => _api.SyncAsync(cursor, _options.SyncPageSize, ct), cancellationToken).ConfigureAwait(false);
+            page = await PullPageAsync(cursor, cancellationToken).ConfigureAwait(false);
             if (page.Reset)
             {
                 await RaiseAsync(ResetReceived, page).ConfigureAwait(false);
@@ -40,6 +41,21 @@ public sealed partial class SeqlineClient
             cursor = page.Cursor;
         }
         while (page.HasMore);
+    }
+
+    // A cursor the server refuses (a damaged checkpoint, another user's, a cursor key changed on the
+    // server) would be refused forever: start over from a reset instead, as a device without one does.
+    private async Task<SyncPage> PullPageAsync(string? cursor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _retry.ExecuteAsync(ct => _api.SyncAsync(cursor, _options.SyncPageSize, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SeqlineApiException refused) when (cursor is not null && refused.Code is ErrorCodes.Invalid or ErrorCodes.Forbidden)
+        {
+            _logger.LogWarning(refused, "Seqline refused this device's sync cursor ({Code}); starting over from a reset.", refused.Code);
+            return await _retry.ExecuteAsync(ct => _api.SyncAsync(null, _options.SyncPageSize, ct), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     // Callers hold _syncGate.

@@ -69,6 +69,34 @@ public sealed class ClientEventsTests(SeqlineNodeFixture node)
         Assert.Equal([3L, 4L], second.MessageSeqs(id));
     }
 
+    [Theory]
+    [InlineData("not-a-cursor")]
+    [InlineData("another user's")]
+    public async Task A_checkpoint_the_server_refuses_starts_the_device_over_from_a_reset(string damage)
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        var (aliceToken, bobToken) = (await Server.Token(alice), await Server.Token(bob));
+        var stored = damage;
+        if (damage == "another user's")
+        {
+            await using var bobsLaptop = await ClientDevice.Connect(Server, bobToken);
+            stored = bobsLaptop.Client.Cursor!;
+        }
+        await using var bobsPhone = await ClientDevice.Connect(Server, bobToken);
+        var id = (await bobsPhone.Client.CreateConversationAsync([alice], "refused")).ConversationId;
+        await bobsPhone.Client.SendAsync(id, "before");
+
+        var resets = 0;
+        await using var phone = await ClientDevice.Connect(Server, aliceToken, new InMemoryCheckpointStore(stored), onReset: _ => resets++);
+        Assert.Equal(1, resets);
+        Assert.NotEqual(stored, phone.Client.Cursor);
+
+        // From the reset's cursor on, sync works as for any device.
+        await bobsPhone.Client.SendAsync(id, "after");
+        await Eventually.True(async () => { await phone.Client.SyncAsync(); return phone.MessageSeqs(id).Contains(2); }, TimeSpan.FromSeconds(10), "the next message");
+        Assert.Equal([2L], phone.MessageSeqs(id));
+    }
+
     private static Task Record(ConcurrentQueue<SyncEvent> events, SyncEvent e)
     {
         events.Enqueue(e);
