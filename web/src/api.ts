@@ -14,9 +14,12 @@ export class ApiError extends Error {
     super(message);
   }
 
-  /** Worth retrying later: no answer, the server busy, or rate limited. */
+  /**
+   * Worth retrying later: no answer, the server busy, rate limited, or a token that ran out (a
+   * 401 renews the development token or signs out, so the retry goes with a fresh one or not at all).
+   */
   get transient(): boolean {
-    return this.status === 0 || this.status === 408 || this.status === 429 || this.status >= 500;
+    return this.status === 0 || this.status === 401 || this.status === 408 || this.status === 429 || this.status >= 500;
   }
 }
 
