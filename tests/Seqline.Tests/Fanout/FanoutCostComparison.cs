@@ -52,7 +52,7 @@ public sealed class FanoutCostComparison(ITestOutputHelper output)
         }, new Dictionary<string, string?>
         {
             ["Seqline:Fanout:ReadFanoutAbove"] = readAbove.ToString(),
-            ["Seqline:Fanout:WriteFanoutAtOrBelow"] = Math.Max(0, Math.Min(readAbove, 150)).ToString(),
+            ["Seqline:Fanout:WriteFanoutAtOrBelow"] = Math.Min(readAbove - 1, 150).ToString(),
         }).Start();
         var grains = node.Grains;
 
