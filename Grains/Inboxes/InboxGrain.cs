@@ -54,13 +54,13 @@ public sealed partial class InboxGrain(
         var head = await timeline.GetHeadAsync(UserId, cancellationToken);
         _trimmedThrough = head.TrimmedThrough;
         await LoadIndex(cancellationToken);
-        await ResumeStreams();
         // Expired events go on activation and then every TrimInterval; the timer interleaves, so
         // pulls and deliveries are served between trim batches.
         this.RegisterGrainTimer(TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, retention.Value.TrimInterval) { Interleave = true });
         // Not interleaved: a checkpoint takes its turn like a delivery, so state writes never overlap.
         var checkpointEvery = sync.Value.CheckpointInterval;
         this.RegisterGrainTimer(CheckpointIfBehind, new GrainTimerCreationOptions(checkpointEvery, checkpointEvery));
+        var epochBefore = Index.Epoch;
         if (Index.Epoch == 0)
         {
             // A new (or wiped) inbox starts an epoch; cursors of any earlier one will reset.
@@ -76,20 +76,20 @@ public sealed partial class InboxGrain(
             NewEpoch();
             Index.Head = head.LastSeq;
         }
-        else if (head.LastSeq == Index.Head && _changed.Count == 0)
+        if (Index.Epoch != epochBefore || head.LastSeq != Index.Head || _changed.Count > 0)
         {
-            return;
+            // Events appended after the last checkpoint (the previous activation crashed): replay them.
+            for (var after = Math.Max(Index.Head, head.TrimmedThrough); after < head.LastSeq;)
+            {
+                var entries = await timeline.ReadAfterAsync(UserId, after, 1000, cancellationToken);
+                foreach (var entry in entries) Apply(MessageCodec.ToEvent(entry));
+                after = entries[^1].Seq;
+            }
+            Index.Head = head.LastSeq;
+            await Checkpoint(cancellationToken);
         }
-
-        // Events appended after the last checkpoint (the previous activation crashed): replay them.
-        for (var after = Math.Max(Index.Head, head.TrimmedThrough); after < head.LastSeq;)
-        {
-            var entries = await timeline.ReadAfterAsync(UserId, after, 1000, cancellationToken);
-            foreach (var entry in entries) Apply(MessageCodec.ToEvent(entry));
-            after = entries[^1].Seq;
-        }
-        Index.Head = head.LastSeq;
-        await Checkpoint(cancellationToken);
+        // Only the replayed index knows every read-fan-out conversation a subscription may be left on.
+        await ResumeStreams();
     }
 
     private void NewEpoch() => Index.Epoch = Random.Shared.NextInt64(1, long.MaxValue);
