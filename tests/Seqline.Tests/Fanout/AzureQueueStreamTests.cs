@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Azure.Storage.Queues;
 using Orleans.TestingHost;
 using Seqline.Conversations;
@@ -48,10 +47,10 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite) : IAsyncLifeti
             return true;
         }, TimeSpan.FromSeconds(30), "every member's inbox to know the group");
 
-        var recorders = new Dictionary<string, PushRecorder>();
+        var recorders = new Dictionary<string, InboxPushRecorder>();
         foreach (var member in members)
         {
-            var recorder = recorders[member] = new PushRecorder();
+            var recorder = recorders[member] = new InboxPushRecorder();
             await grains.GetGrain<IInboxGrain>(member).Subscribe(_cluster.Client.CreateObjectReference<IInboxObserver>(recorder));
         }
 
@@ -68,19 +67,5 @@ public sealed class AzureQueueStreamTests(AzuriteFixture azurite) : IAsyncLifeti
         var names = new List<string>();
         await foreach (var queue in queues) names.Add(queue.Name);
         Assert.Equal(Enumerable.Range(0, 4).Select(i => $"{_queuePrefix}-{i}"), names.Order());
-    }
-
-    private sealed class PushRecorder : IInboxObserver
-    {
-        private readonly ConcurrentQueue<SyncEvent> _events = new();
-
-        public Task OnPush(InboxPush push)
-        {
-            foreach (var e in push.Events) _events.Enqueue(e);
-            return Task.CompletedTask;
-        }
-
-        public List<long> MessageSeqs(string conversationId) =>
-            _events.Where(e => e.Type == SyncEventTypes.Message && e.ConversationId == conversationId).Select(e => e.Seq).ToList();
     }
 }

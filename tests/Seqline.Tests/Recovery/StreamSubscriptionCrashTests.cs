@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Seqline.Conversations;
 using Seqline.Inboxes;
 using Seqline.Push;
@@ -36,7 +35,7 @@ public sealed class StreamSubscriptionCrashTests
             foreach (var user in new[] { bea, cid })
             {
                 await Eventually.True(async () => (await grains.GetGrain<IInboxGrain>(user).GetConversations()).Count == 1, TimeSpan.FromSeconds(30), $"{user}'s inbox to know the group");
-                await grains.GetGrain<IInboxGrain>(user).Subscribe(grains.CreateObjectReference<IInboxObserver>(new PushRecorder()));
+                await grains.GetGrain<IInboxGrain>(user).Subscribe(grains.CreateObjectReference<IInboxObserver>(new InboxPushRecorder()));
                 Assert.Equal(1, await grains.GetGrain<IInboxGrain>(user).CountStreamSubscriptions());
             }
             first.Kill();
@@ -46,7 +45,7 @@ public sealed class StreamSubscriptionCrashTests
         await using var reconnected = await second.ConnectAsync();
         var cluster = reconnected.Client;
         // Cid comes back online; bea does not.
-        var cidsDevice = new PushRecorder();
+        var cidsDevice = new InboxPushRecorder();
         await cluster.GetGrain<IInboxGrain>(cid).Subscribe(cluster.CreateObjectReference<IInboxObserver>(cidsDevice));
         Assert.Equal(1, await cluster.GetGrain<IInboxGrain>(cid).CountStreamSubscriptions());
 
@@ -56,19 +55,5 @@ public sealed class StreamSubscriptionCrashTests
         await Eventually.True(async () => await cluster.GetGrain<IInboxGrain>(bea).CountStreamSubscriptions() == 0,
             TimeSpan.FromSeconds(30), "bea's orphaned subscription to end at the first message");
         Assert.Equal(1, await cluster.GetGrain<IInboxGrain>(cid).CountStreamSubscriptions());
-    }
-
-    private sealed class PushRecorder : IInboxObserver
-    {
-        private readonly ConcurrentQueue<SyncEvent> _events = new();
-
-        public Task OnPush(InboxPush push)
-        {
-            foreach (var e in push.Events) _events.Enqueue(e);
-            return Task.CompletedTask;
-        }
-
-        public List<long> MessageSeqs(string conversationId) =>
-            _events.Where(e => e.Type == SyncEventTypes.Message && e.ConversationId == conversationId).Select(e => e.Seq).ToList();
     }
 }

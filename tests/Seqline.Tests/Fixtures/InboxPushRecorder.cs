@@ -1,0 +1,20 @@
+using System.Collections.Concurrent;
+using Seqline.Inboxes;
+using Seqline.Push;
+
+namespace Seqline.Tests.Fixtures;
+
+/// <summary>An observer standing in for an edge node: keeps every event an inbox pushes to it, in arrival order.</summary>
+public sealed class InboxPushRecorder : IInboxObserver
+{
+    private readonly ConcurrentQueue<SyncEvent> _events = new();
+
+    public Task OnPush(InboxPush push)
+    {
+        foreach (var e in push.Events) _events.Enqueue(e);
+        return Task.CompletedTask;
+    }
+
+    public List<long> MessageSeqs(string conversationId) =>
+        _events.Where(e => e.Type == SyncEventTypes.Message && e.ConversationId == conversationId).Select(e => e.Seq).ToList();
+}
