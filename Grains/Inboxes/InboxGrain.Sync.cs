@@ -20,7 +20,7 @@ public sealed partial class InboxGrain
         limits.Value.RequirePageSize(limit);
         if (string.IsNullOrEmpty(cursor)) return await Reset();
 
-        var from = cursors.Decode(cursor);
+        var from = cursors.Decode(cursor, ConversationOfCursorKey);
         if (from.UserId != UserId) throw SeqlineException.Forbidden("The sync cursor belongs to another user.");
         if (from.Epoch != CursorEpoch || from.Position < _trimmedThrough) return await Reset();
         if (from.Position > Index.Head)
@@ -43,6 +43,28 @@ public sealed partial class InboxGrain
         }
     }
 
+    // Cursors keep conversations as hashes of their ids; the inbox knows which of its own is meant.
+    // The map is rebuilt on a miss, so a conversation joined since it was built is never taken for
+    // one the user has left.
+    private string? ConversationOfCursorKey(ulong hash)
+    {
+        if (_cursorKeys is not null && _cursorKeys.TryGetValue(hash, out var known) && _index.ContainsKey(known)) return known;
+        _cursorKeys = new Dictionary<ulong, string>(_index.Count);
+        foreach (var id in _index.Keys) _cursorKeys.TryAdd(SyncCursorCodec.HashOf(id), id);
+        return _cursorKeys.GetValueOrDefault(hash);
+    }
+
+    private Dictionary<ulong, string>? _cursorKeys;
+
+    // A position the cursor holds for a conversation the user has left since is under its unknown key.
+    private static bool TryTakePosition(IDictionary<string, long> reading, string conversationId, out long at)
+    {
+        if (reading.TryGetValue(conversationId, out at)) return true;
+        if (!reading.Remove(SyncCursorCodec.UnknownKeyOf(conversationId), out at)) return false;
+        reading[conversationId] = at;
+        return true;
+    }
+
     private async Task<SyncPage> Pull(SyncCursor from, int limit)
     {
         var events = new List<SyncEvent>(Math.Min(limit, 256));
@@ -61,7 +83,7 @@ public sealed partial class InboxGrain
                 // everything the conversation's timeline still owes up to there.
                 var owedThrough = e.Type == SyncEventTypes.Left ? e.Seq : e.Seq - 1;
                 if ((e.Type == SyncEventTypes.Left || e.Type == SyncEventTypes.Fanout && e.Fanout == FanoutMode.Write)
-                    && reading.TryGetValue(e.ConversationId, out var at))
+                    && TryTakePosition(reading, e.ConversationId, out var at))
                 {
                     at = await ReadConversation(e.ConversationId, at, owedThrough, events, limit);
                     reading[e.ConversationId] = at;

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -21,14 +22,31 @@ public sealed record SyncCursor(string UserId, long Epoch, long Position, IReadO
 /// altered is refused as invalid instead of being read; the owner is inside, so another user's
 /// cursor is recognised as such. The encoding is canonical (read positions sorted), so the same
 /// place always gives the same string: pushes are matched against cursors by equality.
+/// A read position takes about 11 bytes: the conversation as a 64-bit hash of its id (the inbox
+/// knows its conversations, so it can tell which one is meant) and the seq as a varint.
 /// </summary>
 public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
 {
-    private const byte Version = 2;
+    private const byte Version = 3;
+    private const byte NamedVersion = 2; // read positions keyed by the full id; still read
     private const int MacLength = 16;
     private const int MaxEncodedLength = 8192;
+    private const char UnknownMark = '#'; // never in a conversation id
 
     private readonly byte[] _key = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.CursorKey));
+
+    /// <summary>The hash a cursor keeps a conversation under.</summary>
+    public static ulong HashOf(string conversationId) =>
+        BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(conversationId)).AsSpan(0, 8));
+
+    /// <summary>The key <see cref="Decode"/> gives a position whose conversation the caller did not know.</summary>
+    public static string UnknownKeyOf(string conversationId) => UnknownKey(HashOf(conversationId));
+
+    private static string UnknownKey(ulong hash) => UnknownMark + hash.ToString("x16", CultureInfo.InvariantCulture);
+
+    private static ulong KeyHash(string key) => key.StartsWith(UnknownMark)
+        ? ulong.Parse(key.AsSpan(1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)
+        : HashOf(key);
 
     public string Encode(SyncCursor cursor)
     {
@@ -39,11 +57,12 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
             WriteInt64(writer, cursor.Epoch);
             WriteInt64(writer, cursor.Position);
             WriteString(writer, cursor.UserId);
-            writer.Write(checked((ushort)cursor.ReadPositions.Count));
-            foreach (var (conversation, seq) in cursor.ReadPositions.OrderBy(p => p.Key, StringComparer.Ordinal))
+            var positions = cursor.ReadPositions.Select(p => (Hash: KeyHash(p.Key), Seq: p.Value)).OrderBy(p => p.Hash).ToList();
+            writer.Write7BitEncodedInt(positions.Count);
+            foreach (var (hash, seq) in positions)
             {
-                WriteString(writer, conversation);
-                WriteInt64(writer, seq);
+                WriteInt64(writer, unchecked((long)hash));
+                writer.Write7BitEncodedInt64(seq);
             }
         }
         var signed = body.ToArray();
@@ -51,13 +70,17 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
         return Base64Url.EncodeToString([.. signed, .. mac]);
     }
 
-    /// <summary>Reads a cursor; throws <see cref="ErrorCode.Invalid"/> for anything this codec did not write.</summary>
-    public SyncCursor Decode(string text)
+    /// <summary>
+    /// Reads a cursor; throws <see cref="ErrorCode.Invalid"/> for anything this codec did not write.
+    /// <paramref name="conversationOf"/> names the conversation a read position's hash stands for; a
+    /// position it does not know comes back under <see cref="UnknownKeyOf"/> the conversation's id.
+    /// </summary>
+    public SyncCursor Decode(string text, Func<ulong, string?>? conversationOf = null)
     {
         var invalid = SeqlineException.Invalid("The sync cursor is malformed or was altered.");
         if (text.Length > MaxEncodedLength || !Base64Url.IsValid(text)) throw invalid;
         var bytes = Base64Url.DecodeFromChars(text);
-        if (bytes.Length < 1 + MacLength || bytes[0] != Version) throw invalid;
+        if (bytes.Length < 1 + MacLength || bytes[0] is not (Version or NamedVersion)) throw invalid;
 
         var signed = bytes.AsSpan(0, bytes.Length - MacLength);
         if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength), bytes.AsSpan(bytes.Length - MacLength)))
@@ -69,11 +92,22 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
             var position = ReadInt64(reader);
             var user = ReadString(reader);
             var positions = new Dictionary<string, long>(StringComparer.Ordinal);
-            for (int i = 0, count = reader.ReadUInt16(); i < count; i++) positions[ReadString(reader)] = ReadInt64(reader);
+            if (bytes[0] == NamedVersion)
+            {
+                for (int i = 0, count = reader.ReadUInt16(); i < count; i++) positions[ReadString(reader)] = ReadInt64(reader);
+            }
+            else
+            {
+                for (int i = 0, count = reader.Read7BitEncodedInt(); i < count; i++)
+                {
+                    var hash = unchecked((ulong)ReadInt64(reader));
+                    positions[conversationOf?.Invoke(hash) ?? UnknownKey(hash)] = reader.Read7BitEncodedInt64();
+                }
+            }
             if (position < 0 || positions.Values.Any(p => p < 0) || reader.BaseStream.Position != reader.BaseStream.Length) throw invalid;
             return new SyncCursor(user, epoch, position, positions);
         }
-        catch (EndOfStreamException)
+        catch (Exception error) when (error is EndOfStreamException or FormatException or ArgumentException)
         {
             throw invalid;
         }
