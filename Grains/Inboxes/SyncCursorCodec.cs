@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Buffers.Text;
 using System.Globalization;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -35,9 +36,11 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
 
     private readonly byte[] _key = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.CursorKey));
 
-    /// <summary>The hash a cursor keeps a conversation under.</summary>
-    public static ulong HashOf(string conversationId) =>
-        BinaryPrimitives.ReadUInt64BigEndian(SHA256.HashData(Encoding.UTF8.GetBytes(conversationId)).AsSpan(0, 8));
+    /// <summary>
+    /// The hash a cursor keeps a conversation under. XxHash64: every push encodes two cursors, each
+    /// hashing all of the user's read-fan-out conversations. The MAC, not this hash, stops forgery.
+    /// </summary>
+    public static ulong HashOf(string conversationId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(conversationId));
 
     /// <summary>The key <see cref="Decode"/> gives a position whose conversation the caller did not know.</summary>
     public static string UnknownKeyOf(string conversationId) => UnknownKey(HashOf(conversationId));
