@@ -40,18 +40,20 @@ internal sealed class SeqlineProblems(IProblemDetailsService problems) : IExcept
         if (code is not null) context.ProblemDetails.Extensions["code"] = code;
     }
 
+    /// <summary>The refusal an exception stands for, over HTTP and the hub alike; null for a server bug.</summary>
+    public static SeqlineException? RefusalOf(Exception exception) => exception switch
+    {
+        SeqlineException known => known,
+        BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => SeqlineException.TooLarge("The request body is too large."),
+        BadHttpRequestException bad => SeqlineException.Invalid(bad.Message),
+        // A silo that went away or a call that timed out is worth retrying, not a server bug.
+        TimeoutException or Orleans.Runtime.OrleansException => new SeqlineException(ErrorCode.Unavailable, "The cluster is busy or restarting; retry."),
+        _ => null,
+    };
+
     public async ValueTask<bool> TryHandleAsync(HttpContext context, Exception exception, CancellationToken cancellationToken)
     {
-        // A silo that went away or a call that timed out is worth retrying, not a server bug.
-        var refusal = exception switch
-        {
-            SeqlineException known => known,
-            BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } => SeqlineException.TooLarge("The request body is too large."),
-            BadHttpRequestException bad => SeqlineException.Invalid(bad.Message),
-            TimeoutException or Orleans.Runtime.OrleansException => new SeqlineException(ErrorCode.Unavailable, "The cluster is busy or restarting; retry."),
-            _ => null,
-        };
-        if (refusal is null) return false;
+        if (RefusalOf(exception) is not { } refusal) return false;
         context.Response.StatusCode = StatusOf(refusal.Code);
         if (refusal.RetryAfterSeconds is { } seconds) context.Response.Headers.RetryAfter = seconds.ToString();
         return await problems.TryWriteAsync(new ProblemDetailsContext

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Seqline.Api.Errors;
 
 namespace Seqline.Api.Hubs;
 
@@ -11,14 +12,9 @@ internal sealed class HubErrorFilter : IHubFilter
         {
             return await next(invocationContext);
         }
-        catch (SeqlineException refusal)
+        catch (Exception error) when (SeqlineProblems.RefusalOf(error) is { } refusal)
         {
             throw new HubException($"{refusal.CodeName}: {refusal.Message}");
-        }
-        catch (Exception busy) when (busy is TimeoutException or Orleans.Runtime.OrleansException)
-        {
-            // As over HTTP (503): the cluster is busy or restarting, and the call is worth retrying.
-            throw new HubException("unavailable: The cluster is busy or restarting; retry.");
         }
     }
 }

@@ -13,10 +13,7 @@ namespace Seqline.Inboxes;
 /// A device's place in one user's sync: a position in the user's sync timeline (of one epoch of
 /// it), and the last seq taken from each read-fan-out conversation's storage timeline.
 /// </summary>
-public sealed record SyncCursor(string UserId, long Epoch, long Position, IReadOnlyDictionary<string, long> ReadPositions)
-{
-    public static IReadOnlyDictionary<string, long> NoReadPositions { get; } = new Dictionary<string, long>();
-}
+public sealed record SyncCursor(string UserId, long Epoch, long Position, IReadOnlyDictionary<string, long> ReadPositions);
 
 /// <summary>
 /// Turns cursors into opaque strings and back. The string carries a MAC, so a cursor that was
