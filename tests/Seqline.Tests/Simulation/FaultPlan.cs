@@ -1,0 +1,108 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace Seqline.Tests.Simulation;
+
+/// <summary>Where in a write a fault strikes.</summary>
+public enum FaultKind
+{
+    /// <summary>The call throws and nothing is written.</summary>
+    Before,
+
+    /// <summary>The write lands, then the call throws: the caller cannot tell it landed.</summary>
+    After,
+}
+
+/// <summary>
+/// Which storage calls fail, for each simulation run. Runs share one node, so faults are keyed by
+/// the run's id prefix (every user, conversation, stream and grain of a run has its ids start with
+/// <c>r{n}-</c>); a run's random faults never touch another run's keys.
+/// </summary>
+public static partial class FaultPlan
+{
+    private static readonly ConcurrentDictionary<string, RunFaults> Runs = new(StringComparer.Ordinal);
+
+    public static RunFaults Start(string prefix, double rate, int seed) => Runs[prefix] = new RunFaults(rate, seed);
+
+    public static void End(string prefix) => Runs.TryRemove(prefix, out _);
+
+    /// <summary>The faults of the run <paramref name="key"/> belongs to, if any.</summary>
+    public static RunFaults? Of(string key)
+    {
+        var match = RunPrefix().Match(key);
+        return match.Success && Runs.TryGetValue(match.Value, out var run) ? run : null;
+    }
+
+    [GeneratedRegex(@"r\d+-")]
+    private static partial Regex RunPrefix();
+
+    /// <summary>
+    /// Runs <paramref name="write"/> against <paramref name="key"/> unless the plan fails it, before
+    /// or after it lands.
+    /// </summary>
+    public static async Task<T> Write<T>(string site, string key, Func<Task<T>> write)
+    {
+        var faults = Of(key);
+        var fault = faults?.Decide(site, key);
+        if (fault == FaultKind.Before) throw new InjectedFaultException(site, key, fault.Value);
+        var result = await write();
+        if (fault == FaultKind.After) throw new InjectedFaultException(site, key, fault.Value);
+        return result;
+    }
+
+    public static Task Write(string site, string key, Func<Task> write) =>
+        Write(site, key, async () => { await write(); return true; });
+}
+
+/// <summary>One run's faults: random ones at a rate, and crashes that fail every write of one grain.</summary>
+public sealed class RunFaults(double rate, int seed)
+{
+    private readonly Random _random = new(seed);
+    private readonly ConcurrentDictionary<string, bool> _crashed = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _injected = new(StringComparer.Ordinal);
+    private volatile bool _enabled = true;
+
+    /// <summary>Faults injected so far, by site.</summary>
+    public IReadOnlyDictionary<string, int> Injected => _injected;
+
+    public int Total => _injected.Values.Sum();
+
+    /// <summary>From now on nothing fails: the run drains and is checked.</summary>
+    public void Stop()
+    {
+        _enabled = false;
+        _crashed.Clear();
+    }
+
+    /// <summary>
+    /// Every write of the grain keyed <paramref name="key"/> fails until its next activation reads
+    /// its state: the activation dies as if its process had, with whatever it had not written lost.
+    /// </summary>
+    public void Crash(string key) => _crashed[key] = true;
+
+    /// <summary>A new activation of <paramref name="key"/> has started: its writes go through again.</summary>
+    public void Activated(string key) => _crashed.TryRemove(key, out _);
+
+    public FaultKind? Decide(string site, string key)
+    {
+        if (!_enabled) return null;
+        FaultKind? fault;
+        if (_crashed.ContainsKey(key))
+        {
+            fault = FaultKind.Before;
+        }
+        else
+        {
+            lock (_random)
+            {
+                fault = _random.NextDouble() >= rate ? null : _random.Next(2) == 0 ? FaultKind.Before : FaultKind.After;
+            }
+        }
+        if (fault is not null) _injected.AddOrUpdate($"{site}:{fault}", 1, (_, n) => n + 1);
+        return fault;
+    }
+}
+
+/// <summary>A storage failure the simulation made up.</summary>
+public sealed class InjectedFaultException(string site, string key, FaultKind kind)
+    : Exception($"Injected fault ({kind}) in {site} for '{key}'.");
