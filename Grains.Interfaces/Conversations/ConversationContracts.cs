@@ -88,7 +88,12 @@ public sealed record FanoutChange(
     [property: Id(1)] FanoutMode Mode);
 
 /// <summary>New messages of a read-fan-out conversation, as published on its stream.</summary>
+/// <param name="Leaving">
+/// Users removed whose inboxes have not been told yet, each with the last seq they may still be
+/// pushed: an inbox that follows the stream pushes its user nothing after it.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Seqline.ConversationMessages")]
 public sealed record ConversationMessages(
     [property: Id(0)] string ConversationId,
-    [property: Id(1)] IReadOnlyList<ChatMessage> Messages);
+    [property: Id(1)] IReadOnlyList<ChatMessage> Messages,
+    [property: Id(2)] IReadOnlyDictionary<string, long>? Leaving = null);

@@ -7,11 +7,11 @@ internal static partial class Mentions
 {
     private const int MaxPerMessage = 50;
 
-    public static IReadOnlyList<string>? Of(OutgoingMessage message, IReadOnlySet<string> members)
+    public static IReadOnlyList<string>? Of(OutgoingMessage message, Func<string, bool> isMember)
     {
         var named = (message.Mentions ?? [])
             .Concat(AtName().Matches(message.Body).Select(m => m.Groups[1].Value.TrimEnd('.', ':', '-')))
-            .Where(id => id != message.SenderId && members.Contains(id))
+            .Where(id => id != message.SenderId && isMember(id))
             .Distinct(StringComparer.Ordinal)
             .Take(MaxPerMessage)
             .ToList();

@@ -23,6 +23,27 @@ public sealed class ConversationOptions
     /// </summary>
     public TimeSpan FanoutRecoveryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// The longest a conversation waits before trying again to deliver to an inbox that failed (it
+    /// backs off from 100 ms, doubling). Other inboxes are not held up meanwhile.
+    /// </summary>
+    public TimeSpan FanoutRetryMaxDelay { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Most inbox calls one conversation has in flight at once, so that a large group's fan-out
+    /// queues at its source instead of flooding the silo with calls that time out.
+    /// </summary>
+    public int FanoutParallelism { get; set; } = 128;
+
+    /// <summary>Most inboxes that fell behind one conversation catches up at once; the rest wait their turn.</summary>
+    public int MaxCatchingUp { get; set; } = 16;
+
+    /// <summary>
+    /// Most messages a conversation holds in memory waiting for fan-out; more wait in its timeline
+    /// and are read back as the backlog drains.
+    /// </summary>
+    public int OutboxCapacity { get; set; } = 1000;
+
     /// <summary>How long after sending a sender may recall a message.</summary>
     public TimeSpan RecallWindow { get; set; } = TimeSpan.FromHours(24);
 }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Streams;
+using Orleans.Streams.Core;
 using Seqline.Conversations;
 using Seqline.Hosting;
 using Seqline.Push;
@@ -99,7 +100,9 @@ public sealed partial class InboxGrain
             return;
         }
         if (!_liveHeads.TryGetValue(batch.ConversationId, out var known)) return;
-        var fresh = batch.Messages.Where(m => m.Seq > known).ToList();
+        // Removed, and not told yet: nothing from the removal on.
+        var readable = batch.Leaving?.GetValueOrDefault(UserId, long.MaxValue) ?? long.MaxValue;
+        var fresh = batch.Messages.Where(m => m.Seq > known && m.Seq <= readable).ToList();
         if (fresh.Count == 0) return;
 
         var before = HeadCursor();
@@ -160,15 +163,16 @@ public sealed partial class InboxGrain
         _live = false;
     }
 
-    // Subscriptions left by an earlier activation (a crash) are resumed, as Orleans requires; the
-    // first item that finds nobody listening ends them, and a returning device starts them afresh.
-    private async Task ResumeStreams()
+    // A subscription this activation has not resumed: one left by an earlier activation (a crash,
+    // or a crash between a `left` event and its unsubscribe). It is resumed if the inbox follows
+    // that conversation now, and removed otherwise, so none is ever left behind in pub-sub.
+    public async Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory)
     {
-        foreach (var id in _index.Where(c => c.Value.Fanout == FanoutMode.Read).Select(c => c.Key).ToList())
-        {
-            var existing = await StreamOf(id).GetAllSubscriptionHandles();
-            if (existing.Count > 0) _following[id] = await existing[0].ResumeAsync((batch, _) => OnConversationMessages(batch));
-            foreach (var extra in existing.Skip(1)) await extra.UnsubscribeAsync();
-        }
+        var handle = handleFactory.Create<ConversationMessages>();
+        var conversationId = handleFactory.StreamId.GetKeyAsString();
+        if (_live && !_following.ContainsKey(conversationId) && _index.TryGetValue(conversationId, out var entry) && entry.Fanout == FanoutMode.Read)
+            _following[conversationId] = await handle.ResumeAsync((batch, _) => OnConversationMessages(batch));
+        else
+            await handle.UnsubscribeAsync();
     }
 }

@@ -31,11 +31,10 @@ public sealed partial class InboxGrain
                 for (var i = entries.Count - 1; i >= 0; i--)
                 {
                     var e = MessageCodec.ToEvent(entries[i]);
-                    if (e.ConversationId != conversationId) continue;
-                    // Nothing of the conversation precedes the user's joining; and the inbox keeps
-                    // each conversation in seq order, so below the lowest seq wanted there is nothing more.
-                    if (e.Type == SyncEventTypes.Joined) return;
-                    if (e.Type != SyncEventTypes.Message) continue;
+                    if (e.ConversationId != conversationId || e.Type != SyncEventTypes.Message) continue;
+                    // The inbox keeps each conversation in seq order (across leaving and joining
+                    // again too), so below the lowest seq wanted there is nothing more.
+
                     if (e.Seq < wanted.Min) return;
                     if (!wanted.Remove(e.Seq) || e.Recalled == true) continue;
                     await timeline.ReplaceAsync(UserId, MessageCodec.ToEntry(entries[i].Seq, entries[i].Timestamp, e with { Body = "", Recalled = true }));

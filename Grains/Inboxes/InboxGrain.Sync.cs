@@ -17,6 +17,7 @@ public sealed partial class InboxGrain
 {
     public async Task<SyncPage> Sync(string? cursor, int limit)
     {
+        RequireUsable();
         limits.Value.RequirePageSize(limit);
         if (string.IsNullOrEmpty(cursor)) return await Reset();
 
@@ -75,7 +76,9 @@ public sealed partial class InboxGrain
         // The sync timeline, crossing fan-out switches in order.
         while (events.Count < limit && position < Index.Head && !hasMore)
         {
-            var entries = await timeline.ReadAfterAsync(UserId, position, limit - events.Count);
+            // Never past the head this activation knows: the timeline may hold the events of an
+            // append whose outcome was unknown here, which the next activation replays first.
+            var entries = await timeline.ReadAfterAsync(UserId, position, (int)Math.Min(limit - events.Count, Index.Head - position));
             foreach (var entry in entries)
             {
                 var e = MessageCodec.ToEvent(entry);
@@ -135,8 +138,15 @@ public sealed partial class InboxGrain
         var room = (int)Math.Min(limit - events.Count, through - after);
         if (room <= 0) return after;
         var entries = await conversations.ReadAfterAsync(conversationId, after, room);
-        events.AddRange(entries.Select(e => SyncEvent.For(MessageCodec.ToMessage(conversationId, e))));
-        return entries.Count > 0 ? entries[^1].Seq : after;
+        if (entries.Count == 0) return after;
+        // A drain up to a `left` or a switch back has its bound from that event. An open read is
+        // bounded by what the conversation stored and has not told yet, asked after the read, so
+        // that a removal or a switch any of these messages follows is in the answer.
+        var readable = through != long.MaxValue ? through
+            : _index.TryGetValue(conversationId, out var entry) ? await ReadableThrough(conversationId, entry) : after;
+        var taken = entries.TakeWhile(e => e.Seq <= readable).ToList();
+        events.AddRange(taken.Select(e => SyncEvent.For(MessageCodec.ToMessage(conversationId, e))));
+        return taken.Count > 0 ? taken[^1].Seq : after;
     }
 
     // The snapshot shows each read-fan-out conversation as far as the cursor has read it, no

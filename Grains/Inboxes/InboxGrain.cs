@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Serialization;
+using Orleans.Streams.Core;
 using Orleans.Utilities;
 using Seqline.Conversations;
 using Seqline.Hosting;
@@ -24,6 +25,7 @@ public sealed partial class InboxGrain(
     [FromKeyedServices(TimelineStoreNames.Inboxes)] ITimelineStore timeline,
     [FromKeyedServices(TimelineStoreNames.Conversations)] ITimelineStore conversations,
     [FromKeyedServices(RowStoreNames.ConversationIndex)] IRowStore indexRows,
+    [FromKeyedServices(RowStoreNames.Members)] IRowStore memberRows,
     Serializer serializer,
     SyncCursorCodec cursors,
     IOptions<SeqlineLimits> limits,
@@ -32,7 +34,7 @@ public sealed partial class InboxGrain(
     IOptions<RetentionOptions> retention,
     IOptions<SyncOptions> sync,
     [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
-    ILogger<InboxGrain> logger) : Grain, IInboxGrain
+    ILogger<InboxGrain> logger) : Grain, IInboxGrain, IStreamSubscriptionObserver, IIncomingGrainCallFilter
 {
     private const int PreviewLength = 100;
     private const int MaxRecentRecalls = 100;
@@ -88,8 +90,6 @@ public sealed partial class InboxGrain(
             Index.Head = head.LastSeq;
             await Checkpoint(cancellationToken);
         }
-        // Only the replayed index knows every read-fan-out conversation a subscription may be left on.
-        await ResumeStreams();
     }
 
     private void NewEpoch() => Index.Epoch = Random.Shared.NextInt64(1, long.MaxValue);
@@ -203,25 +203,43 @@ public sealed partial class InboxGrain(
 
     public async Task Deliver(InboxDelivery delivery)
     {
+        RequireUsable();
         var conversation = delivery.Conversation;
-        var entry = Track(conversation);
+        if (!_index.TryGetValue(conversation.ConversationId, out var entry))
+        {
+            // The joined event comes first: messages for a conversation the user is not in are
+            // refused, so that the conversation tells the join (again) before delivering them.
+            if (delivery.Messages.Count > 0 || delivery.Change is not null)
+                throw new SeqlineException(ErrorCode.Conflict, $"'{UserId}' has not joined '{conversation.ConversationId}'.");
+            return;
+        }
         var events = new List<SyncEvent>();
-        if (delivery.Change is { } change && change.Since > entry.FanoutSince)
+        // A later switch, or a second one at the same seq (the conversation switched back before
+        // any message there, after this inbox was told the first).
+        if (delivery.Change is { } change && (change.Since > entry.FanoutSince || change.Since == entry.FanoutSince && change.Mode != entry.Fanout))
             events.Add(new SyncEvent(SyncEventTypes.Fanout, conversation.ConversationId, change.Since, Fanout: change.Mode));
         events.AddRange(delivery.Messages.Where(m => m.Seq > entry.LastSeq).Select(SyncEvent.For));
         events.AddRange((delivery.Recalls ?? []).Where(seq => !entry.RecentRecalls.Contains(seq))
             .Select(seq => new SyncEvent(SyncEventTypes.Recall, conversation.ConversationId, seq)));
-        if (events.Count > 0) await Append(events);
+        if (events.Count > 0) await Append(events, () => Track(conversation));
         // Also when the recall event was appended before (a redelivery): the copy may not be blank yet.
         if (delivery.Recalls is { Count: > 0 } recalls) await BlankRecalled(conversation.ConversationId, recalls);
     }
 
     public async Task Join(ConversationRef conversation)
     {
-        var known = _index.ContainsKey(conversation.ConversationId);
-        Track(conversation);
-        if (known) await Checkpoint();
-        else await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)]);
+        // Known already: a notice delivered again. Otherwise nothing changes before the joined
+        // event is durable, so a join that fails is told again in full.
+        if (_index.ContainsKey(conversation.ConversationId))
+        {
+            Track(conversation);
+            await Checkpoint();
+        }
+        else
+        {
+            await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)],
+                () => Track(conversation));
+        }
     }
 
     public async Task Leave(string conversationId, long lastSeq)
@@ -248,27 +266,57 @@ public sealed partial class InboxGrain(
     }
 
     // The sync timeline first, then the index: the timeline is the truth the index is rebuilt from.
-    private async Task Append(IReadOnlyList<SyncEvent> events)
+    // Nothing in memory changes until the events are durable (then <paramref name="applied"/> runs too).
+    private async Task Append(IReadOnlyList<SyncEvent> events, Action? applied = null)
     {
+        RequireUsable();
         var at = clock.GetUtcNow();
         var entries = events.Select((e, i) => MessageCodec.ToEntry(Index.Head + 1 + i, at, e)).ToList();
         try
         {
             await timeline.AppendAsync(UserId, entries);
         }
-        catch (TimelineConflictException)
+        catch (Exception error)
         {
-            // Someone else appended to this inbox: this activation is stale.
+            // Whether the events landed is unknown (a conflict: someone else appended), so this
+            // activation's head can no longer be trusted: the next one replays the timeline.
+            _broken = true;
             DeactivateOnIdle();
+            if (error is not TimelineConflictException) logger.LogWarning(error, "Appending to the inbox of {UserId} failed; it restarts", UserId);
             throw new SeqlineException(ErrorCode.Unavailable, "The inbox is restarting; retry.");
         }
         var before = HeadCursor();
+        applied?.Invoke();
         foreach (var e in events) Apply(e);
         Index.Head += entries.Count;
         // The timeline already holds the events; the index is written now and then, not every time.
+        // A checkpoint that fails is only late: the events are durable, so they are pushed anyway.
         _pastCheckpoint += entries.Count;
-        if (_pastCheckpoint >= Math.Max(1, sync.Value.CheckpointEvents)) await Checkpoint();
+        if (_pastCheckpoint >= Math.Max(1, sync.Value.CheckpointEvents))
+        {
+            try
+            {
+                await Checkpoint();
+            }
+            catch (Exception error)
+            {
+                logger.LogWarning(error, "Checkpointing the inbox of {UserId} failed; the next checkpoint or activation catches up", UserId);
+            }
+        }
         await Pushed(events, before);
+    }
+
+    // Set once a write's outcome is unknown: the activation serves nothing more and goes, since
+    // its memory may disagree with its timeline (the next activation replays it).
+    private bool _broken;
+
+    public Task Invoke(IIncomingGrainCallContext context) => _broken
+        ? throw new SeqlineException(ErrorCode.Unavailable, "The inbox is restarting; retry.")
+        : context.Invoke();
+
+    private void RequireUsable()
+    {
+        if (_broken) throw new SeqlineException(ErrorCode.Unavailable, "The inbox is restarting; retry.");
     }
 
     private void Apply(SyncEvent e)
@@ -357,7 +405,8 @@ public sealed partial class InboxGrain(
         var (lastSeq, lastMessage) = (e.LastSeq, e.LastMessage);
         if (e.Fanout == FanoutMode.Read)
         {
-            var newest = await conversations.ReadBeforeAsync(conversationId, readThrough is { } through ? through + 1 : long.MaxValue, 1);
+            var bound = Math.Min(readThrough ?? long.MaxValue, await ReadableThrough(conversationId, e));
+            var newest = await conversations.ReadBeforeAsync(conversationId, bound == long.MaxValue ? long.MaxValue : bound + 1, 1);
             if (newest.Count == 1 && newest[0].Seq > lastSeq)
             {
                 var m = MessageCodec.ToMessage(conversationId, newest[0]);
@@ -370,8 +419,21 @@ public sealed partial class InboxGrain(
     }
 
     private async Task<long> LastSeqOf(string conversationId, ConversationIndexEntry entry) => entry.Fanout == FanoutMode.Read
-        ? Math.Max(entry.LastSeq, (await conversations.GetHeadAsync(conversationId)).LastSeq)
+        ? Math.Max(entry.LastSeq, Math.Min((await conversations.GetHeadAsync(conversationId)).LastSeq, await ReadableThrough(conversationId, entry)))
         : entry.LastSeq;
+
+    /// <summary>
+    /// How far the user may read a read-fan-out conversation's timeline: everything, unless they
+    /// were removed and the conversation has not told this inbox yet (then up to the removal), or
+    /// the conversation switched back to write fan-out and has not told this inbox yet (then up to
+    /// the switch: copies follow). The conversation stores both before it gives any later message
+    /// a seq, so whatever this inbox read of the timeline before asking is covered by the answer.
+    /// </summary>
+    private async Task<long> ReadableThrough(string conversationId, ConversationIndexEntry entry)
+    {
+        var member = await memberRows.ReadAsync(conversationId, UserId) is { } row ? MemberRow.From(row).ReadableThrough : long.MaxValue;
+        return Math.Min(member, FanoutModesRow.ReadableThrough(await memberRows.ReadAsync(FanoutModesRow.OwnerOf(conversationId), FanoutModesRow.Key), entry.FanoutSince));
+    }
 
     private static string Preview(string body) => body.Length <= PreviewLength ? body : body[..PreviewLength];
 }

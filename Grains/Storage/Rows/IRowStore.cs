@@ -11,6 +11,13 @@ public interface IRowStore
     Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The row <paramref name="key"/> of <paramref name="owner"/>, or null. Stores answer it with a
+    /// point read; this default reads the owner's rows and is only for stores that cannot.
+    /// </summary>
+    async Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default) =>
+        (await ReadAsync(owner, cancellationToken)).FirstOrDefault(r => r.Key == key);
+
+    /// <summary>
     /// Writes rows (replacing a row with the same key) and deletes rows by key. Idempotent: writing
     /// a row again or deleting a missing one changes nothing; a key in both lists is written. Not
     /// atomic across large changes: a caller that fails part-way reads the rows back before going on.

@@ -45,35 +45,6 @@ public sealed class MembershipRowsTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Members_kept_in_grain_state_by_an_earlier_version_move_to_rows()
-    {
-        var id = Ids.Conversation();
-        var grainId = GrainId.Create("conversation", id);
-        await using var node = await new EmbeddedNode(_data.Path).Start();
-        var storage = node.Services.GetRequiredKeyedService<IGrainStorage>(SeqlineStorage.GrainStateName);
-        var old = new GrainState<ConversationState>(new ConversationState
-        {
-            Kind = ConversationKind.Group,
-            Title = "from before",
-            Members = new HashSet<string>(["ann", "bob"], StringComparer.Ordinal),
-            CreatedAt = DateTimeOffset.UtcNow,
-            CreatedBy = "ann",
-            FanoutChanges = [new FanoutChange(1, FanoutMode.Write)],
-        });
-        await storage.WriteStateAsync("conversation", grainId, old);
-
-        var view = await node.Grains.GetGrain<IConversationGrain>(id).Get("bob");
-
-        Assert.Equal(["ann", "bob"], view.Members);
-        Assert.Equal([new MemberRow("ann", MemberStatus.Member), new MemberRow("bob", MemberStatus.Member)],
-            (await MemberRows(node, id)).OrderBy(r => r.UserId, StringComparer.Ordinal));
-        var now = new GrainState<ConversationState>();
-        await storage.ReadStateAsync("conversation", grainId, now);
-        Assert.Empty(now.State!.Members);
-        Assert.Equal("from before", now.State.Title);
-    }
-
     private static async Task<List<MemberRow>> MemberRows(EmbeddedNode node, string conversationId) =>
         (await node.Services.GetRequiredKeyedService<IRowStore>(RowStoreNames.Members).ReadAsync(conversationId)).Select(MemberRow.From).ToList();
 

@@ -99,13 +99,17 @@ public sealed class InboxGrainTests(MemoryCluster cluster)
     }
 
     [Fact]
-    public async Task Delivering_the_same_messages_twice_appends_them_once()
+    public async Task Delivering_the_same_messages_twice_appends_them_once_and_only_after_the_join()
     {
         var bob = Ids.User("bob");
         var device = await new TestDevice(cluster.Grains, bob).Connect();
         var conversation = new ConversationRef(Ids.Conversation(), ConversationKind.Group, null, FanoutMode.Write);
         ChatMessage Message(long seq) => new(conversation.ConversationId, seq, "alice", $"c{seq}", DateTimeOffset.UnixEpoch, $"m{seq}");
 
+        // Messages of a conversation the inbox has not joined are refused, so the conversation tells the join first.
+        var refused = await Assert.ThrowsAsync<SeqlineException>(() => Inbox(bob).Deliver(new InboxDelivery(conversation, [Message(1)])));
+        Assert.Equal(ErrorCode.Conflict, refused.Code);
+        await Inbox(bob).Join(conversation);
         await Inbox(bob).Deliver(new InboxDelivery(conversation, [Message(1), Message(2)]));
         await Inbox(bob).Deliver(new InboxDelivery(conversation, [Message(1), Message(2), Message(3)]));
         await Inbox(bob).Deliver(new InboxDelivery(conversation, [Message(2)]));

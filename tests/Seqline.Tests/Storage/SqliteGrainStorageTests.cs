@@ -40,14 +40,14 @@ public sealed class SqliteGrainStorageTests : IDisposable
     {
         var first = new TestState<ConversationState>();
         first.State.Title = "one";
-        first.State.Members.Add("ann");
+        first.State.PendingRecalls.Add(7);
         await _storage.WriteStateAsync("conversation", _grain, first);
         Assert.True(first.RecordExists);
 
         var reader = new TestState<ConversationState>();
         await _storage.ReadStateAsync("conversation", _grain, reader);
         Assert.Equal(("one", first.ETag), (reader.State.Title, reader.ETag));
-        Assert.Contains("ann", reader.State.Members);
+        Assert.Contains(7L, reader.State.PendingRecalls);
 
         reader.State.Title = "two";
         await _storage.WriteStateAsync("conversation", _grain, reader);

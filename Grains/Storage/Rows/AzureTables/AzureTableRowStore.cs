@@ -28,6 +28,13 @@ public sealed class AzureTableRowStore(TableClient table) : IRowStore
         return rows;
     }
 
+    public async Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default)
+    {
+        await EnsureTableAsync(cancellationToken);
+        var found = await table.GetEntityIfExistsAsync<TableEntity>(owner, key, [ValueProperty], cancellationToken);
+        return found.HasValue ? new Row(key, found.Value!.GetBinary(ValueProperty) ?? []) : null;
+    }
+
     public async Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete,
         CancellationToken cancellationToken = default)
     {

@@ -13,6 +13,14 @@ public sealed class MemoryRowStore : IRowStore
         }
     }
 
+    public Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default)
+    {
+        lock (_owners)
+        {
+            return Task.FromResult(_owners.TryGetValue(owner, out var rows) && rows.TryGetValue(key, out var row) ? row : null);
+        }
+    }
+
     public Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete,
         CancellationToken cancellationToken = default)
     {

@@ -42,6 +42,17 @@ public sealed class SqliteRowStore : IRowStore
         return rows;
     }
 
+    public async Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default)
+    {
+        await using var connection = _database.OpenReader();
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT value FROM {_table} WHERE owner = $o AND key = $k";
+        command.Parameters.AddWithValue("$o", owner);
+        command.Parameters.AddWithValue("$k", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new Row(key, reader.GetFieldValue<byte[]>(0)) : null;
+    }
+
     public Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete,
         CancellationToken cancellationToken = default)
     {
