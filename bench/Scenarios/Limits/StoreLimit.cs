@@ -26,7 +26,7 @@ public static class StoreLimit
         var payload = new byte[options.PayloadBytes];
         new Random(7).NextBytes(payload);
 
-        await using var postgres = options.Store == StorageProvider.Postgres ? await PostgresServer.StartAsync(maxConnections: options.ScatterTimelines + 50) : null;
+        await using var postgres = options.Store == StorageProvider.Postgres ? await PostgresServer.StartAsync() : null;
         phase.Describe($"batched: {options.StoreAppenders} appenders x {options.StoreBatch} rows");
         var batched = await RunAsync(Path.Combine(workDirectory, "batched"), postgres, options, phase, options.StoreAppenders, options.StoreBatch, payload);
         phase.Describe($"scattered: {options.ScatterTimelines} timelines x 1 row");
@@ -37,9 +37,8 @@ public static class StoreLimit
     private static async Task<double> RunAsync(string directory, PostgresServer? postgres, LimitsOptions options, IPhase phase, int appenders, int batch, byte[] payload)
     {
         using var sqlite = postgres is null ? new SqliteDatabase(new SqliteOptions { DataDirectory = directory }, NullLogger<SqliteDatabase>.Instance) : null;
-        // One connection per appender at most, as many as a node's pool would open.
-        await using var database = postgres is null ? null : NpgsqlDataSource.Create(
-            new NpgsqlConnectionStringBuilder(await postgres.CreateDatabaseAsync()) { MaxPoolSize = Math.Max(appenders, 10) }.ConnectionString);
+        // Npgsql's default pool, as a node has: at most 100 connections, so at most 100 appends at once.
+        await using var database = postgres is null ? null : NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
         if (database is not null) await PostgresSchema.ApplyAsync(database);
         ITimelineStore store = database is null
             ? SqliteTimelineStore.Open(sqlite!, TimelineStoreNames.Conversations)
