@@ -7,14 +7,28 @@ public static class ClusterClientExtensions
 {
     /// <summary>
     /// Connects a stand-alone edge node to the cluster the silos form, reading the same keys they do:
-    /// <c>Seqline:Storage:Provider</c> = <c>AzureTables</c> finds gateways through Azure Table membership,
-    /// otherwise the gateway is the local node at <c>Seqline:Cluster:GatewayPort</c>.
+    /// <c>Seqline:Storage:Provider</c> = <c>AzureTables</c> or <c>Postgres</c> finds gateways through the
+    /// membership table there, otherwise the gateway is the local node at <c>Seqline:Cluster:GatewayPort</c>.
     /// </summary>
     public static IClientBuilder UseSeqlineCluster(this IClientBuilder client, IConfiguration configuration)
     {
         var cluster = configuration.GetSection("Seqline:Cluster");
         var serviceId = cluster["ServiceId"] ?? "seqline";
         var clusterId = cluster["ClusterId"] ?? "seqline";
+        if (string.Equals(configuration["Seqline:Storage:Provider"], "Postgres", StringComparison.OrdinalIgnoreCase))
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o =>
+            {
+                o.ServiceId = serviceId;
+                o.ClusterId = clusterId;
+            });
+            return client.UseAdoNetClustering(o =>
+            {
+                o.Invariant = "Npgsql";
+                o.ConnectionString = configuration["Seqline:Storage:Postgres:ConnectionString"]
+                    ?? throw new InvalidOperationException("Seqline:Storage:Postgres:ConnectionString is required when Seqline:Storage:Provider is Postgres.");
+            });
+        }
         if (!string.Equals(configuration["Seqline:Storage:Provider"], "AzureTables", StringComparison.OrdinalIgnoreCase))
         {
             return client.UseLocalhostClustering(cluster.GetValue("GatewayPort", 30000), serviceId, clusterId);

@@ -27,5 +27,29 @@ public sealed class ClusterSettings
     /// </summary>
     public bool ListenOnAnyAddress { get; set; } = true;
 
+    /// <summary>
+    /// Orleans' Kubernetes hosting (silo name, address, cluster and service ids from the pod), for a
+    /// node on Azure Tables or PostgreSQL: <c>Auto</c> uses it when the node runs in a pod.
+    /// </summary>
+    public KubernetesHosting Kubernetes { get; set; } = KubernetesHosting.Auto;
+
+    /// <summary>Whether the node uses Kubernetes hosting, given its environment variables.</summary>
+    public bool UsesKubernetesHosting(Func<string, string?> environment) => Kubernetes switch
+    {
+        KubernetesHosting.On => true,
+        KubernetesHosting.Off => false,
+        // Kubernetes gives every container of a pod the API server's address.
+        _ => !string.IsNullOrEmpty(environment("KUBERNETES_SERVICE_HOST")),
+    };
+
+    internal bool InKubernetes => UsesKubernetesHosting(Environment.GetEnvironmentVariable);
+
     internal IPAddress? AdvertisedAddress => string.IsNullOrEmpty(AdvertisedIPAddress) ? null : IPAddress.Parse(AdvertisedIPAddress);
+}
+
+public enum KubernetesHosting
+{
+    Auto,
+    On,
+    Off,
 }

@@ -36,6 +36,7 @@ public static class SeqlineSiloBuilderExtensions
         return storage.Provider switch
         {
             StorageProvider.AzureTables => silo.AddSeqlineAzureTables(storage.AzureTables),
+            StorageProvider.Postgres => silo.AddSeqlinePostgres(storage.Postgres),
             _ => silo.AddSeqlineSqlite(storage.Sqlite),
         };
     }
@@ -122,13 +123,14 @@ public static class SeqlineSiloBuilderExtensions
     }
 
     /// <summary>
-    /// Membership from <c>Seqline:Cluster</c>: Azure Table clustering when storage is Azure Tables,
-    /// otherwise a single localhost node.
+    /// Membership from <c>Seqline:Cluster</c>: Azure Table or PostgreSQL clustering when storage is
+    /// Azure Tables or PostgreSQL, otherwise a single localhost node.
     /// </summary>
     public static ISiloBuilder UseSeqlineClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
         var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new();
         var storage = configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>() ?? new();
+        if (storage.Provider == StorageProvider.Postgres) return silo.UseSeqlinePostgresClustering(cluster, storage.Postgres);
         if (storage.Provider != StorageProvider.AzureTables)
         {
             return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
@@ -144,8 +146,6 @@ public static class SeqlineSiloBuilderExtensions
             o.TableServiceClient = new TableServiceClient(storage.AzureTables.ConnectionString);
             o.TableName = storage.AzureTables.TablePrefix + "cluster";
         });
-        return cluster.AdvertisedAddress is { } address
-            ? silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress)
-            : silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+        return silo.UseSeqlineEndpoints(cluster);
     }
 }

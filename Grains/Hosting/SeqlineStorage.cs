@@ -10,18 +10,21 @@ public sealed class SeqlineStorage
     /// <summary>The Orleans grain-storage name all Seqline grains use.</summary>
     public const string GrainStateName = "seqline";
 
-    /// <summary><c>Sqlite</c> (default): one node, files under ./data. <c>AzureTables</c>: a cluster.</summary>
+    /// <summary><c>Sqlite</c> (default): one node, files under ./data. <c>AzureTables</c>, <c>Postgres</c>: a cluster.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
 
     public SqliteOptions Sqlite { get; set; } = new();
 
     public AzureTablesOptions AzureTables { get; set; } = new();
+
+    public PostgresOptions Postgres { get; set; } = new();
 }
 
 public enum StorageProvider
 {
     Sqlite,
     AzureTables,
+    Postgres,
 }
 
 /// <summary>Azure Table Storage (or Azurite) for timelines, grain state, reminders and membership.</summary>

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Bench.Scenarios.Chaos;
+using Seqline.Hosting;
 using Spectre.Console.Cli;
 
 namespace Seqline.Bench.Commands;
@@ -26,6 +27,10 @@ public sealed class ChaosSettings : ScenarioSettings
     [CommandOption("--settle-timeout <SECONDS>")]
     public double? SettleTimeout { get; set; }
 
+    [CommandOption("--store <STORE>")]
+    [Description("AzureTables (Azurite, default) or Postgres (a private server from the machine's postgresql).")]
+    public StorageProvider? Store { get; set; }
+
     public ChaosOptions Options()
     {
         var o = Full ? ChaosOptions.Full : ChaosOptions.Smoke;
@@ -37,11 +42,12 @@ public sealed class ChaosSettings : ScenarioSettings
             Conversations = Conversations ?? o.Conversations,
             Rate = Rate ?? o.Rate,
             SettleTimeout = TimeSpan.FromSeconds(SettleTimeout ?? o.SettleTimeout.TotalSeconds),
+            Store = Store ?? o.Store,
         };
     }
 }
 
-[Description("Chaos: three silo processes on Azurite, SIGKILL and restart a random one every few seconds under load, then check storage. Exits 1 unless nothing was lost or duplicated.")]
+[Description("Chaos: three silo processes on Azurite or PostgreSQL, SIGKILL and restart a random one every few seconds under load, then check storage. Exits 1 unless nothing was lost or duplicated.")]
 public sealed class ChaosCommand : ScenarioCommand<ChaosSettings, ChaosResult>
 {
     protected override string Name => "chaos";

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Bench.Scenarios.Limits;
+using Seqline.Hosting;
 using Spectre.Console.Cli;
 
 namespace Seqline.Bench.Commands;
@@ -30,6 +31,10 @@ public class LimitsSettings : ScenarioSettings
     [CommandOption("--hub-connections <N>")]
     public int? HubConnections { get; set; }
 
+    [CommandOption("--store <STORE>")]
+    [Description("Sqlite (default) or Postgres (a private server from the machine's postgresql): the raw store limit's store, and e2e's node's.")]
+    public StorageProvider? Store { get; set; }
+
     public LimitsOptions Options()
     {
         var o = Full ? LimitsOptions.Full : LimitsOptions.Smoke;
@@ -43,11 +48,12 @@ public class LimitsSettings : ScenarioSettings
             GrainConcurrency = GrainConcurrency ?? o.GrainConcurrency,
             HubConnections = HubConnections ?? o.HubConnections,
             HubInChildProcess = Node is { } node ? node == NodeMode.Process : o.HubInChildProcess,
+            Store = Store ?? o.Store,
         };
     }
 }
 
-[Description("Raw limits: SQLite timeline-store appends, ping-grain calls, SignalR pushes without grains.")]
+[Description("Raw limits: timeline-store appends (SQLite or PostgreSQL), ping-grain calls, SignalR pushes without grains.")]
 public sealed class LimitsCommand : ScenarioCommand<LimitsSettings, (LimitsResult Result, LimitsOptions Options)>
 {
     protected override string Name => "limits";

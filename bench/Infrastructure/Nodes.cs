@@ -57,6 +57,18 @@ public static class NodeSettings
         return settings;
     }
 
+    /// <summary>A node on the PostgreSQL database <paramref name="connectionString"/>, advertising 127.0.0.1.</summary>
+    public static Dictionary<string, string> Postgres(string connectionString, int siloPort, int gatewayPort, int httpPort)
+    {
+        var settings = Common(siloPort, gatewayPort, httpPort);
+        settings["Seqline:Storage:Provider"] = "Postgres";
+        settings["Seqline:Storage:Postgres:ConnectionString"] = connectionString;
+        settings["Seqline:Cluster:AdvertisedIPAddress"] = "127.0.0.1";
+        settings["Seqline:Cluster:ListenOnAnyAddress"] = "false";
+        settings["Seqline:Cluster:Kubernetes"] = "Off";
+        return settings;
+    }
+
     /// <summary>Configuration keys as environment variables (<c>Seqline:A:B</c> → <c>Seqline__A__B</c>).</summary>
     public static Dictionary<string, string> AsEnvironment(IReadOnlyDictionary<string, string> settings) =>
         settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
@@ -65,10 +77,21 @@ public static class NodeSettings
 public static class Nodes
 {
     /// <summary>A fresh SQLite node on <paramref name="dataDirectory"/>, in its own process or in this one.</summary>
-    public static async Task<INode> StartSqliteAsync(NodeMode mode, string dataDirectory, IReadOnlyDictionary<string, string>? extra = null)
+    public static Task<INode> StartSqliteAsync(NodeMode mode, string dataDirectory, IReadOnlyDictionary<string, string>? extra = null)
     {
         var ports = LoopbackPorts.Take(3);
-        var settings = NodeSettings.Sqlite(dataDirectory, ports[0], ports[1], ports[2]);
+        return StartAsync(mode, dataDirectory, NodeSettings.Sqlite(dataDirectory, ports[0], ports[1], ports[2]), extra);
+    }
+
+    /// <summary>A node on a PostgreSQL database, in its own process or in this one.</summary>
+    public static Task<INode> StartPostgresAsync(NodeMode mode, string workDirectory, string connectionString)
+    {
+        var ports = LoopbackPorts.Take(3);
+        return StartAsync(mode, workDirectory, NodeSettings.Postgres(connectionString, ports[0], ports[1], ports[2]), null);
+    }
+
+    private static async Task<INode> StartAsync(NodeMode mode, string dataDirectory, Dictionary<string, string> settings, IReadOnlyDictionary<string, string>? extra)
+    {
         foreach (var (key, value) in extra ?? new Dictionary<string, string>()) settings[key] = value;
         if (mode == NodeMode.InProcess)
         {

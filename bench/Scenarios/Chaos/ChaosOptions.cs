@@ -1,3 +1,5 @@
+using Seqline.Hosting;
+
 namespace Seqline.Bench.Scenarios.Chaos;
 
 public sealed record ChaosOptions
@@ -27,6 +29,9 @@ public sealed record ChaosOptions
     public TimeSpan SettleTimeout { get; init; } = TimeSpan.FromSeconds(90);
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>What the silos keep everything in and find each other through: AzureTables (Azurite) or Postgres.</summary>
+    public StorageProvider Store { get; init; } = StorageProvider.AzureTables;
 
     public static ChaosOptions Smoke { get; } = new();
 

@@ -1,6 +1,11 @@
 using System.Diagnostics;
+using Npgsql;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
+using Seqline.Hosting;
+using Seqline.Timelines;
+using Seqline.Timelines.AzureTables;
+using Seqline.Timelines.Postgres;
 
 namespace Seqline.Bench.Scenarios.Chaos;
 
@@ -29,7 +34,7 @@ public sealed record ChaosResult
 }
 
 /// <summary>
-/// A cluster of real Seqline.Silo processes on Azure Table storage (Azurite); senders keep sending with retries
+/// A cluster of real Seqline.Silo processes on Azure Table storage (Azurite) or PostgreSQL; senders keep sending with retries
 /// while a random silo is SIGKILLed and restarted every few seconds; then storage is checked.
 /// </summary>
 public static class ChaosScenario
@@ -37,8 +42,7 @@ public static class ChaosScenario
     public static async Task<ChaosResult> RunAsync(ChaosOptions options, IBenchUi ui, string workDirectory)
     {
         Directory.CreateDirectory(workDirectory);
-        await using var azurite = await ui.PhaseAsync("chaos: start Azurite", 1, _ => Azurite.StartAsync());
-        var prefix = "chaos" + Guid.NewGuid().ToString("N")[..8];
+        await using var store = await ui.PhaseAsync($"chaos: start {options.Store}", 1, _ => ChaosStore.StartAsync(options.Store));
         var silos = new List<NodeProcess>();
         try
         {
@@ -47,7 +51,7 @@ public static class ChaosScenario
                 var done = 0;
                 var started = await Task.WhenAll(Enumerable.Range(0, options.Silos).Select(async i =>
                 {
-                    var silo = await NodeProcess.StartAsync($"silo {i}", Settings(azurite.ConnectionString, prefix), Path.Combine(workDirectory, $"silo{i}"));
+                    var silo = await NodeProcess.StartAsync($"silo {i}", Settings(store), Path.Combine(workDirectory, $"silo{i}"));
                     phase.Set(Interlocked.Increment(ref done));
                     return silo;
                 }));
@@ -100,7 +104,7 @@ public static class ChaosScenario
             });
             var loadSeconds = clock.Elapsed.TotalSeconds;
 
-            var verifier = new ChaosVerifier(azurite.ConnectionString, prefix);
+            var verifier = new ChaosVerifier(store.Timelines(TimelineStoreNames.Conversations), store.Timelines(TimelineStoreNames.Inboxes));
             var settle = Stopwatch.StartNew();
             var settled = await ui.PhaseAsync("chaos: wait for fan-out to finish", options.SettleTimeout.TotalSeconds, async phase =>
             {
@@ -151,17 +155,55 @@ public static class ChaosScenario
         }
     }
 
-    private static Dictionary<string, string> Settings(string connectionString, string prefix)
+    private static Dictionary<string, string> Settings(ChaosStore store)
     {
         var ports = LoopbackPorts.Take(3);
-        var settings = NodeSettings.Common(ports[0], ports[1], ports[2]);
-        settings["Seqline:Storage:Provider"] = "AzureTables";
-        settings["Seqline:Storage:AzureTables:ConnectionString"] = connectionString;
-        settings["Seqline:Storage:AzureTables:TablePrefix"] = prefix;
-        settings["Seqline:Cluster:AdvertisedIPAddress"] = "127.0.0.1";
-        settings["Seqline:Cluster:ListenOnAnyAddress"] = "false";
+        Dictionary<string, string> settings;
+        if (store.Postgres is { } database)
+        {
+            settings = NodeSettings.Postgres(database, ports[0], ports[1], ports[2]);
+        }
+        else
+        {
+            settings = NodeSettings.Common(ports[0], ports[1], ports[2]);
+            settings["Seqline:Storage:Provider"] = "AzureTables";
+            settings["Seqline:Storage:AzureTables:ConnectionString"] = store.Azurite!.ConnectionString;
+            settings["Seqline:Storage:AzureTables:TablePrefix"] = store.TablePrefix;
+            settings["Seqline:Cluster:AdvertisedIPAddress"] = "127.0.0.1";
+            settings["Seqline:Cluster:ListenOnAnyAddress"] = "false";
+        }
         settings["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:05";
         return settings;
+    }
+
+    /// <summary>The store the chaos cluster runs on, and the product's timeline stores to read it back with.</summary>
+    private sealed class ChaosStore : IAsyncDisposable
+    {
+        public Azurite? Azurite { get; private init; }
+        public PostgresServer? Server { get; private init; }
+        public string? Postgres { get; private init; }
+        public string TablePrefix { get; } = "chaos" + Guid.NewGuid().ToString("N")[..8];
+        private NpgsqlDataSource? _database;
+
+        public static async Task<ChaosStore> StartAsync(StorageProvider store)
+        {
+            if (store == StorageProvider.AzureTables) return new ChaosStore { Azurite = await Azurite.StartAsync() };
+            if (store != StorageProvider.Postgres) throw new ArgumentException($"Chaos runs a cluster: AzureTables or Postgres, not {store}.", nameof(store));
+            var server = await PostgresServer.StartAsync();
+            var database = await server.CreateDatabaseAsync("chaos");
+            return new ChaosStore { Server = server, Postgres = database, _database = NpgsqlDataSource.Create(database) };
+        }
+
+        public ITimelineStore Timelines(string name) => _database is { } database
+            ? new PostgresTimelineStore(database, name)
+            : new AzureTableTimelineStore(Azurite!.ConnectionString, TablePrefix + name);
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_database is not null) await _database.DisposeAsync();
+            if (Server is not null) await Server.DisposeAsync();
+            if (Azurite is not null) await Azurite.DisposeAsync();
+        }
     }
 
     private static TimeSpan Min(params TimeSpan[] values) => values.Min();
@@ -174,10 +216,10 @@ public static class ChaosScenario
         var c = result.Check;
         report.Heading("Chaos");
         report.Paragraph(
-            $"{o.Silos} Seqline.Silo processes on Azure Table storage (Azurite, in memory), each with its edge; {o.Conversations} groups of {o.MembersPerConversation} members, " +
+            $"{o.Silos} Seqline.Silo processes on {(o.Store == StorageProvider.Postgres ? "PostgreSQL (a private server, Debian's, default settings)" : "Azure Table storage (Azurite, in memory)")}, each with its edge; {o.Conversations} groups of {o.MembersPerConversation} members, " +
             $"every member a sender over HTTP at {o.Rate:0} sends/s in all, each message retried with its clientMsgId on the next edge after an error or a {o.AttemptTimeout.TotalSeconds:0} s timeout " +
             $"(given up after {o.MessageDeadline.TotalSeconds:0} s). For {o.Duration.TotalSeconds:0} s, every {o.KillInterval.TotalSeconds:0} s (and once the previous victim was back) " +
-            "a random silo was killed with SIGKILL and started again on the same ports. Then, after fan-out settled, storage was read back through the product's Azure Table timeline store.");
+            "a random silo was killed with SIGKILL and started again on the same ports. Then, after fan-out settled, storage was read back through the product's timeline store.");
         report.Table(["", "value"],
         [
             ["kills", $"{result.Kills} (restart to healthy: {(result.RestartSeconds.Count == 0 ? "-" : $"mean {result.RestartSeconds.Average():0.0} s, max {result.RestartSeconds.Max():0.0} s")})"],

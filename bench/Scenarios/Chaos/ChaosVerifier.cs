@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Seqline.Timelines;
-using Seqline.Timelines.AzureTables;
 
 namespace Seqline.Bench.Scenarios.Chaos;
 
@@ -45,12 +44,12 @@ public sealed record ChaosCheck
         && InboxMissing == 0 && InboxDuplicated == 0 && InboxOutOfOrder == 0 && InboxSeqGaps == 0;
 }
 
-/// <summary>Reads the Azure tables through the product's own timeline store, and decodes the stored JSON.</summary>
-internal sealed class ChaosVerifier(string connectionString, string tablePrefix)
+/// <summary>Reads the cluster's timelines through the product's own timeline store, and decodes the stored JSON.</summary>
+internal sealed class ChaosVerifier(ITimelineStore conversations, ITimelineStore inboxes)
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly AzureTableTimelineStore _conversations = new(connectionString, tablePrefix + TimelineStoreNames.Conversations);
-    private readonly AzureTableTimelineStore _inboxes = new(connectionString, tablePrefix + TimelineStoreNames.Inboxes);
+    private readonly ITimelineStore _conversations = conversations;
+    private readonly ITimelineStore _inboxes = inboxes;
 
     /// <summary>Whether every member's inbox holds as many events as its conversations hold messages.</summary>
     public async Task<bool> InboxesCaughtUpAsync(IReadOnlyDictionary<string, string[]> membersOf)

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Bench.Scenarios.Limits;
+using Seqline.Hosting;
 
 namespace Seqline.Bench.Scenarios.E2e;
 
@@ -39,10 +40,14 @@ public static class E2eScenario
 
         var data = Path.Combine(workDirectory, "node");
         var setupClock = Stopwatch.StartNew();
-        await using var node = await ui.PhaseAsync($"e2e: start node ({options.Node})", 1, _ => Nodes.StartSqliteAsync(options.Node, data));
+        await using var postgres = options.Limits.Store == StorageProvider.Postgres ? await PostgresServer.StartAsync() : null;
+        var database = postgres is null ? null : await postgres.CreateDatabaseAsync();
+        await using var node = await ui.PhaseAsync($"e2e: start node ({options.Node}, {options.Limits.Store})", 1, _ => database is null
+            ? Nodes.StartSqliteAsync(options.Node, data)
+            : Nodes.StartPostgresAsync(options.Node, data, database));
         using var http = Devices.SharedHandler();
         var counters = new PhaseCounters?[4];
-        var run = new Run(options, node, new StoreRows(data), counters);
+        var run = new Run(options, node, database is null ? new StoreRows(data) : StoreRows.Postgres(database), counters);
         await using var world = await E2eWorld.CreateAsync(options, node.BaseAddress, http, ui, run.Wire);
         run.World = world;
         var setupSeconds = setupClock.Elapsed.TotalSeconds;

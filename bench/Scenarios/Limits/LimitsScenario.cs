@@ -1,5 +1,6 @@
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
+using Seqline.Hosting;
 
 namespace Seqline.Bench.Scenarios.Limits;
 
@@ -17,6 +18,9 @@ public sealed record LimitsOptions
     public int HubConnections { get; init; } = 20;
     public int HubParallelism { get; init; } = 4;
     public bool HubInChildProcess { get; init; }
+
+    /// <summary>The store the raw store limit measures, and (e2e) the node runs on: Sqlite or Postgres.</summary>
+    public StorageProvider Store { get; init; } = StorageProvider.Sqlite;
 
     /// <summary>Tiny sizes: seconds in all.</summary>
     public static LimitsOptions Smoke { get; } = new();
@@ -44,7 +48,7 @@ public static class LimitsScenario
     public static async Task<LimitsResult> RunAsync(LimitsOptions options, IBenchUi ui, string workDirectory)
     {
         Directory.CreateDirectory(workDirectory);
-        var store = await ui.PhaseAsync("limits: raw SQLite store", 2, phase => StoreLimit.MeasureAsync(options, workDirectory, new Halves(phase)));
+        var store = await ui.PhaseAsync($"limits: raw {options.Store} store", 2, phase => StoreLimit.MeasureAsync(options, workDirectory, new Halves(phase)));
         var grains = await ui.PhaseAsync("limits: raw grain calls", 1, phase => GrainLimit.MeasureAsync(options, phase));
         var hub = await ui.PhaseAsync("limits: raw SignalR pushes", 1, phase => HubLimit.MeasureAsync(options, phase));
         var result = new LimitsResult(store, grains, hub);
@@ -60,7 +64,9 @@ public static class LimitsScenario
         report.Table(["limit", "rate", "how"],
         [
             ["raw store, batched", $"{Format.Rate(result.Store.BatchedRowsPerSecond)} rows/s",
-                $"SqliteTimelineStore on the node's SqliteDatabase (WAL, synchronous=FULL, group commit); {result.Store.Appenders} appenders, each {result.Store.Batch} rows of {result.Store.PayloadBytes} B per append to its own timeline"],
+                (options.Store == StorageProvider.Postgres
+                    ? "PostgresTimelineStore on a private PostgreSQL server (Debian's, default settings: fsync on, synchronous_commit on)"
+                    : "SqliteTimelineStore on the node's SqliteDatabase (WAL, synchronous=FULL, group commit)") + $"; {result.Store.Appenders} appenders, each {result.Store.Batch} rows of {result.Store.PayloadBytes} B per append to its own timeline"],
             ["raw store, scattered", $"{Format.Rate(result.Store.ScatteredRowsPerSecond)} rows/s",
                 $"the same store; {result.Store.ScatterTimelines} timelines, one single-row append in flight on each (the shape of write fan-out)"],
             ["raw grain calls", $"{Format.Rate(result.Grains.CallsPerSecond)} calls/s",

@@ -1,14 +1,18 @@
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 using Seqline.Bench.Infrastructure;
+using Seqline.Hosting;
+using Seqline.Storage.Postgres;
 using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
+using Seqline.Timelines.Postgres;
 using Seqline.Timelines.Sqlite;
 
 namespace Seqline.Bench.Scenarios.Limits;
 
 /// <summary>
-/// The SQLite timeline store alone, no Orleans: the node's own <see cref="SqliteDatabase"/> (group commit,
-/// WAL, synchronous=FULL) and <see cref="SqliteTimelineStore"/>, with the node's default options.
+/// A timeline store alone, no Orleans: the SQLite one (the node's own <see cref="SqliteDatabase"/>, group
+/// commit, WAL, synchronous=FULL, the node's default options), or the PostgreSQL one on a private server.
 /// </summary>
 public static class StoreLimit
 {
@@ -22,17 +26,23 @@ public static class StoreLimit
         var payload = new byte[options.PayloadBytes];
         new Random(7).NextBytes(payload);
 
+        await using var postgres = options.Store == StorageProvider.Postgres ? await PostgresServer.StartAsync() : null;
         phase.Describe($"batched: {options.StoreAppenders} appenders x {options.StoreBatch} rows");
-        var batched = await RunAsync(Path.Combine(workDirectory, "batched"), options, phase, options.StoreAppenders, options.StoreBatch, payload);
+        var batched = await RunAsync(Path.Combine(workDirectory, "batched"), postgres, options, phase, options.StoreAppenders, options.StoreBatch, payload);
         phase.Describe($"scattered: {options.ScatterTimelines} timelines x 1 row");
-        var scattered = await RunAsync(Path.Combine(workDirectory, "scattered"), options, phase, options.ScatterTimelines, 1, payload);
+        var scattered = await RunAsync(Path.Combine(workDirectory, "scattered"), postgres, options, phase, options.ScatterTimelines, 1, payload);
         return new StoreLimitResult(batched, scattered, options.StoreAppenders, options.StoreBatch, options.ScatterTimelines, options.PayloadBytes);
     }
 
-    private static async Task<double> RunAsync(string directory, LimitsOptions options, IPhase phase, int appenders, int batch, byte[] payload)
+    private static async Task<double> RunAsync(string directory, PostgresServer? postgres, LimitsOptions options, IPhase phase, int appenders, int batch, byte[] payload)
     {
-        using var database = new SqliteDatabase(new SqliteOptions { DataDirectory = directory }, NullLogger<SqliteDatabase>.Instance);
-        var store = SqliteTimelineStore.Open(database, TimelineStoreNames.Conversations);
+        using var sqlite = postgres is null ? new SqliteDatabase(new SqliteOptions { DataDirectory = directory }, NullLogger<SqliteDatabase>.Instance) : null;
+        // Npgsql's default pool, as a node has: at most 100 connections, so at most 100 appends at once.
+        await using var database = postgres is null ? null : NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
+        if (database is not null) await PostgresSchema.ApplyAsync(database);
+        ITimelineStore store = database is null
+            ? SqliteTimelineStore.Open(sqlite!, TimelineStoreNames.Conversations)
+            : new PostgresTimelineStore(database, TimelineStoreNames.Conversations);
         long rows = 0;
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, appenders).Select(a => Task.Run(async () =>

@@ -1,4 +1,3 @@
-using System.Net;
 using Orleans.TestingHost;
 using Seqline.Tests.Fixtures;
 
@@ -9,19 +8,16 @@ namespace Seqline.Tests.Edge;
 /// cluster through the membership table, serves HTTP and pushes over SignalR.
 /// </summary>
 [Collection(AzuriteCollection.Name)]
-public sealed class AzureEdgeTests(AzuriteFixture azurite) : IAsyncLifetime
+public sealed class AzureEdgeTests(AzuriteFixture azurite) : EdgeAloneTests
 {
-    private TestCluster _cluster = null!;
-    private SeqlineServer _edge = null!;
-
-    public async Task InitializeAsync()
+    protected override async Task<(TestCluster Cluster, Dictionary<string, string?> EdgeSettings)> StartClusterAsync()
     {
         var builder = AzureTestCluster.Builder(2, azurite);
         // A client outside the TestCluster reaches the silos over real sockets only.
         builder.Options.ConnectionTransport = ConnectionTransportType.TcpSocket;
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-        _edge = await SeqlineServer.StartEdge(gatewayPort: 0, settings: new Dictionary<string, string?>
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return (cluster, new Dictionary<string, string?>
         {
             ["Seqline:Storage:Provider"] = builder.Properties["Seqline:Storage:Provider"],
             ["Seqline:Storage:AzureTables:ConnectionString"] = azurite.ConnectionString,
@@ -29,28 +25,5 @@ public sealed class AzureEdgeTests(AzuriteFixture azurite) : IAsyncLifetime
             ["Seqline:Cluster:ClusterId"] = builder.Options.ClusterId,
             ["Seqline:Cluster:ServiceId"] = builder.Options.ServiceId,
         });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _edge.DisposeAsync();
-        await _cluster.DisposeAsync();
-    }
-
-    [Fact]
-    public async Task An_edge_alone_finds_the_cluster_through_azure_tables_and_pushes_its_messages()
-    {
-        using var alice = await ApiUser.SignIn(_edge, Ids.User("alice"));
-        var bob = Ids.User("bob");
-        await using var bobsPhone = await ClientDevice.Connect(_edge, await _edge.Token(bob));
-        var id = await alice.CreateGroup(bob);
-        var pushes = bobsPhone.Client.PushesApplied;
-
-        for (var i = 1; i <= 3; i++) Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, $"hello {i}")).StatusCode);
-
-        await Eventually.True(() => Task.FromResult(bobsPhone.MessageSeqs(id).Count == 3), TimeSpan.FromSeconds(30), "bob's pushes through the edge");
-        Assert.Equal([1L, 2L, 3L], bobsPhone.MessageSeqs(id));
-        Assert.True(bobsPhone.Client.PushesApplied > pushes);
-        Assert.Equal([1L, 2L, 3L], await alice.HistorySeqs(id));
     }
 }

@@ -122,20 +122,24 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// An Orleans client connected through the node's gateway. A freshly started node may not take
-    /// clients yet, so connecting is retried, each time with a new client host, for up to a minute.
+    /// An Orleans client connected through the node's gateway, or through whatever
+    /// <paramref name="clustering"/> says (a cluster's membership table). A freshly started node may
+    /// not take clients yet, so connecting is retried, each time with a new client host, for up to a minute.
     /// </summary>
-    public async Task<SiloClient> ConnectAsync(TimeSpan? responseTimeout = null)
+    public async Task<SiloClient> ConnectAsync(TimeSpan? responseTimeout = null, Action<IClientBuilder>? clustering = null)
     {
+        clustering ??= client => client.UseLocalhostClustering(Ports.Gateway, serviceId: ServiceId, clusterId: ClusterId);
         var deadline = Stopwatch.StartNew();
         for (var attempt = 1; ; attempt++)
         {
             if (HasExited) throw Failure($"The node exited with code {_process.ExitCode} before a client could connect.");
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
             builder.Logging.ClearProviders();
-            builder.UseOrleansClient(client => client
-                .UseLocalhostClustering(Ports.Gateway, serviceId: ServiceId, clusterId: ClusterId)
-                .Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(10)));
+            builder.UseOrleansClient(client =>
+            {
+                clustering(client);
+                client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = responseTimeout ?? TimeSpan.FromSeconds(10));
+            });
             var host = builder.Build();
             try
             {

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Seqline.Storage.Rows;
 using Seqline.Storage.Rows.AzureTables;
 using Seqline.Storage.Rows.Memory;
+using Seqline.Storage.Rows.Postgres;
 using Seqline.Storage.Rows.Sqlite;
 using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
@@ -120,4 +121,10 @@ public sealed class AzureTableRowStoreTests(AzuriteFixture azurite) : RowStoreCo
 {
     protected override IRowStore Store { get; } =
         new AzureTableRowStore(new Azure.Data.Tables.TableServiceClient(azurite.ConnectionString), "rows" + Guid.NewGuid().ToString("N"));
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresRowStoreTests(PostgresFixture postgres) : RowStoreConformance
+{
+    protected override IRowStore Store { get; } = new PostgresRowStore(postgres.Database, RowStoreNames.Members);
 }

@@ -1,0 +1,161 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using Orleans.Configuration;
+using Seqline.Storage.Postgres;
+using Seqline.Storage.Rows;
+using Seqline.Storage.Rows.Postgres;
+using Seqline.Timelines;
+using Seqline.Timelines.Postgres;
+
+namespace Seqline.Hosting;
+
+/// <summary>PostgreSQL for a cluster (configuration section <c>Seqline:Storage:Postgres</c>).</summary>
+public sealed class PostgresOptions
+{
+    /// <summary>The ADO.NET invariant Orleans' providers load Npgsql by.</summary>
+    public const string Invariant = "Npgsql";
+
+    /// <summary>An Npgsql connection string (<c>Host=…;Database=…;Username=…;Password=…</c>).</summary>
+    public string ConnectionString { get; set; } = "";
+
+    /// <summary>
+    /// Whether the node creates the tables it needs on start (Orleans' and Seqline's, each once). Set it
+    /// false when the nodes' database user may not change the schema: an operator then applies
+    /// <c>Grains/Storage/Postgres/Scripts</c> with psql, and a node finding tables missing refuses to start.
+    /// </summary>
+    public bool CreateSchema { get; set; } = true;
+}
+
+/// <summary>Refuses to start a node on PostgreSQL without a database to talk to.</summary>
+public sealed class PostgresOptionsValidator : IValidateOptions<PostgresOptions>
+{
+    public ValidateOptionsResult Validate(string? name, PostgresOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.ConnectionString))
+            return ValidateOptionsResult.Fail($"{SeqlineStorage.Section}:Postgres:ConnectionString is required when {SeqlineStorage.Section}:Provider is Postgres.");
+        try
+        {
+            _ = new NpgsqlConnectionStringBuilder(options.ConnectionString);
+        }
+        catch (ArgumentException e)
+        {
+            return ValidateOptionsResult.Fail($"{SeqlineStorage.Section}:Postgres:ConnectionString is not a valid Npgsql connection string: {e.Message}");
+        }
+        return ValidateOptionsResult.Success;
+    }
+}
+
+public static class PostgresSiloBuilderExtensions
+{
+    /// <summary>The key of the <see cref="NpgsqlDataSource"/> Seqline's stores share.</summary>
+    public const string DataSourceKey = "seqline";
+
+    /// <summary>
+    /// Timelines and rows in Seqline's own tables; grain state (Seqline's and stream pub-sub) and
+    /// reminders through Orleans' ADO.NET providers, in the same database.
+    /// </summary>
+    public static ISiloBuilder AddSeqlinePostgres(this ISiloBuilder silo, PostgresOptions options)
+    {
+        var services = silo.Services;
+        services.AddSingleton<IValidateOptions<PostgresOptions>, PostgresOptionsValidator>();
+        services.AddOptions<PostgresOptions>().Configure(o =>
+        {
+            o.ConnectionString = options.ConnectionString;
+            o.CreateSchema = options.CreateSchema;
+        }).ValidateOnStart();
+        services.AddKeyedSingleton(DataSourceKey, (sp, _) =>
+            NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaOnStart>();
+
+        foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
+        {
+            services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
+                new PostgresTimelineStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey), name));
+        }
+        foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
+        {
+            services.AddKeyedSingleton<IRowStore>(name, (sp, _) =>
+                new PostgresRowStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey), name));
+        }
+        foreach (var name in new[] { SeqlineStorage.GrainStateName, SeqlineSiloBuilderExtensions.PubSubStore })
+        {
+            silo.AddAdoNetGrainStorage(name, o =>
+            {
+                o.Invariant = PostgresOptions.Invariant;
+                o.ConnectionString = options.ConnectionString;
+            });
+        }
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = PostgresOptions.Invariant;
+            o.ConnectionString = options.ConnectionString;
+        });
+        return silo;
+    }
+
+    /// <summary>Cluster membership in the PostgreSQL database, under <c>Seqline:Cluster</c>'s ids and ports.</summary>
+    public static ISiloBuilder UseSeqlinePostgresClustering(this ISiloBuilder silo, ClusterSettings cluster, PostgresOptions options)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = cluster.ClusterId;
+            o.ServiceId = cluster.ServiceId;
+        });
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = PostgresOptions.Invariant;
+            o.ConnectionString = options.ConnectionString;
+        });
+        return silo.UseSeqlineEndpoints(cluster);
+    }
+
+    /// <summary>
+    /// The silo's ports, and its address: the pod's under Kubernetes hosting, else the advertised one
+    /// of <c>Seqline:Cluster</c>, else the host's.
+    /// </summary>
+    public static ISiloBuilder UseSeqlineEndpoints(this ISiloBuilder silo, ClusterSettings cluster)
+    {
+        if (cluster.InKubernetes)
+        {
+            // Ports only: Kubernetes hosting advertises the pod's IP and listens on every address.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = cluster.SiloPort;
+                o.GatewayPort = cluster.GatewayPort;
+            });
+            return silo.UseKubernetesHosting();
+        }
+        return cluster.AdvertisedAddress is { } address
+            ? silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress)
+            : silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
+    }
+
+    /// <summary>Applies (or, when told not to, checks) the schema before anything in the silo touches the database.</summary>
+    private sealed class PostgresSchemaOnStart(
+        [FromKeyedServices(DataSourceKey)] NpgsqlDataSource database,
+        IOptions<PostgresOptions> options,
+        ILogger<PostgresSchemaOnStart> logger) : ILifecycleParticipant<ISiloLifecycle>
+    {
+        public void Participate(ISiloLifecycle lifecycle) =>
+            lifecycle.Subscribe(nameof(PostgresSchemaOnStart), ServiceLifecycleStage.First, StartAsync);
+
+        private async Task StartAsync(CancellationToken cancellationToken)
+        {
+            if (options.Value.CreateSchema)
+            {
+                var applied = await PostgresSchema.ApplyAsync(database, cancellationToken);
+                if (applied.Count > 0) logger.LogInformation("Created the PostgreSQL schema: {Scripts}", string.Join(", ", applied));
+                return;
+            }
+            var missing = await PostgresSchema.MissingAsync(database, cancellationToken);
+            if (missing.Count > 0)
+            {
+                throw new InvalidOperationException(
+                    $"The PostgreSQL database lacks the tables of {string.Join(", ", missing)}, and {SeqlineStorage.Section}:Postgres:CreateSchema is false: " +
+                    "apply Grains/Storage/Postgres/Scripts with psql (docs/deploy.md), or let the node create them.");
+            }
+        }
+    }
+}
