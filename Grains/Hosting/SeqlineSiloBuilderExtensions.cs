@@ -71,7 +71,7 @@ public static class SeqlineSiloBuilderExtensions
     public static ISiloBuilder AddSeqlineSqlite(this ISiloBuilder silo, SqliteOptions options)
     {
         var services = silo.Services;
-        services.AddSingleton(sp => new SqliteDatabase(options, sp.GetRequiredService<ILogger<SqliteDatabase>>()));
+        services.AddSingleton(sp => new SqliteDatabase(options, sp.GetRequiredService<ILogger<SqliteDatabase>>(), sp.GetService<SqliteMetrics>()));
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
