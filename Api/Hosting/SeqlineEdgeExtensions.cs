@@ -61,7 +61,6 @@ public static class SeqlineEdgeExtensions
         app.MapSyncEndpoints();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
-        app.MapGet("/healthz", () => "ok");
         app.MapSeqlineOperations();
         app.UseSeqlineWebClient();
         return app;

@@ -3,14 +3,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Seqline.Api.Operations;
 
-/// <summary>What an operator runs the edge with: telemetry.</summary>
+/// <summary>What an operator runs the edge with: telemetry and health endpoints.</summary>
 public static class OperationsExtensions
 {
     public static WebApplicationBuilder AddSeqlineOperations(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<EdgeMetrics>();
-        return builder.AddSeqlineTelemetry();
+        return builder.AddSeqlineTelemetry().AddSeqlineHealth();
     }
 
-    public static WebApplication MapSeqlineOperations(this WebApplication app) => app.MapSeqlineTelemetry();
+    public static WebApplication MapSeqlineOperations(this WebApplication app) => app.MapSeqlineHealth().MapSeqlineTelemetry();
 }
