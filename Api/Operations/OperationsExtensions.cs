@@ -3,14 +3,15 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Seqline.Api.Operations;
 
-/// <summary>What an operator runs the edge with: telemetry and health endpoints.</summary>
+/// <summary>What an operator runs the edge with: telemetry, health endpoints and the dashboard.</summary>
 public static class OperationsExtensions
 {
     public static WebApplicationBuilder AddSeqlineOperations(this WebApplicationBuilder builder)
     {
         builder.Services.TryAddSingleton<EdgeMetrics>();
-        return builder.AddSeqlineTelemetry().AddSeqlineHealth();
+        return builder.AddSeqlineTelemetry().AddSeqlineHealth().AddSeqlineDashboard();
     }
 
-    public static WebApplication MapSeqlineOperations(this WebApplication app) => app.MapSeqlineHealth().MapSeqlineTelemetry();
+    public static WebApplication MapSeqlineOperations(this WebApplication app) =>
+        app.MapSeqlineHealth().MapSeqlineTelemetry().MapSeqlineDashboard();
 }

@@ -49,7 +49,7 @@ public sealed partial class WebClientServingTests(WebNodeFixture node)
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/conversations")).StatusCode);
         Assert.Equal("Healthy", await http.GetStringAsync("/health/live"));
         Assert.Contains("seqline", await http.GetStringAsync("/metrics"));
-        foreach (var path in new[] { "/hubs/nothing", "/health/nothing", "/assets/missing-0000.js", "/favicon.png" })
+        foreach (var path in new[] { "/hubs/nothing", "/health/nothing", "/dashboard", "/assets/missing-0000.js", "/favicon.png" })
         {
             var response = await http.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
