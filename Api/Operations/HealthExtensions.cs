@@ -7,8 +7,10 @@ namespace Seqline.Api.Operations;
 
 public static class HealthExtensions
 {
-    public const string LivePath = "/health/live";
-    public const string ReadyPath = "/health/ready";
+    /// <summary>Where the health endpoints live: kept out of HTTP metrics, traces and the web client.</summary>
+    public const string Root = "/health";
+    public const string LivePath = Root + "/live";
+    public const string ReadyPath = Root + "/ready";
 
     /// <summary>A store that takes longer than this to answer a read counts as not answering.</summary>
     public static readonly TimeSpan StoreProbeTimeout = TimeSpan.FromSeconds(5);

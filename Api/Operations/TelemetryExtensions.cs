@@ -51,7 +51,7 @@ public static class TelemetryExtensions
                     .AddSource(SeqlineDiagnostics.ActivitySourceName, Orleans.Diagnostics.ActivitySources.AllActivitySourceName, SignalRActivitySource)
                     // Probes and scrapes every few seconds would bury the traces worth reading.
                     .AddAspNetCoreInstrumentation(o => o.Filter = context =>
-                        !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments(options.PrometheusPath))
+                        !context.Request.Path.StartsWithSegments(HealthExtensions.Root) && !context.Request.Path.StartsWithSegments(options.PrometheusPath))
                     .AddHttpClientInstrumentation())
                 .WithLogging()
                 .UseOtlpExporter();
