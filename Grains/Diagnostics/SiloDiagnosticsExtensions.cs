@@ -11,8 +11,8 @@ namespace Seqline.Diagnostics;
 public static class SiloDiagnosticsExtensions
 {
     /// <summary>
-    /// Seqline's silo-side instruments, activity propagation across grain calls, a measuring
-    /// wrapper around each timeline store, the silo's readiness check and, with
+    /// The stores' and the SQLite writer's instruments, activity propagation across grain calls, a
+    /// measuring wrapper around each timeline store, the silo's readiness check and, with
     /// <c>Seqline:Dashboard:Enabled</c>, the dashboard's data collection. Call it after the storage
     /// is added (<c>AddSeqline</c>), so that there are stores to wrap. Exporting is the host's
     /// business (OpenTelemetry in the Silo process).
@@ -21,7 +21,6 @@ public static class SiloDiagnosticsExtensions
     {
         var services = silo.Services;
         services.AddMetrics();
-        services.TryAddSingleton<SeqlineMetrics>();
         services.TryAddSingleton<TimelineMetrics>();
         services.TryAddSingleton<SqliteMetrics>();
         silo.AddActivityPropagation();

@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Seqline.Conversations;
+using Seqline.Diagnostics;
 using Seqline.Inboxes;
 using Seqline.Storage.Rows;
 using Seqline.Storage.Rows.AzureTables;
@@ -58,6 +59,9 @@ public static class SeqlineSiloBuilderExtensions
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
+        // What the grains report for the silo's metrics (fan-out lag, stream subscriptions), in every host.
+        services.AddMetrics();
+        services.TryAddSingleton<SeqlineMetrics>();
 
         // Let the recovery reminder tick as often as configured, even below Orleans' default minimum.
         var recovery = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>()?.FanoutRecoveryPeriod

@@ -82,7 +82,9 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.InRange(commits, 1, metrics.Sum("seqline_sqlite_commit_writes_sum")!.Value);
         Assert.Equal(commits, metrics.Sum("seqline_sqlite_commit_duration_seconds_count"));
         Assert.NotNull(metrics.Sum("seqline_sqlite_queue_depth"));
-        Assert.NotNull(metrics.Sum("orleans_catalog_activations"));
+        // Orleans' own meter is there too. (Which of its series, depends on what other silos share
+        // this test process: its instruments are static, so not one series is asserted.)
+        Assert.Contains("\norleans_", metrics.Text);
     }
 
     [Fact]
