@@ -1,4 +1,6 @@
 using Seqline.Api.Hosting;
+using Seqline.Api.Operations;
+using Seqline.Diagnostics;
 using Seqline.Hosting;
 
 namespace Seqline.Silo;
@@ -17,11 +19,11 @@ public static class SeqlineNode
         var configuration = builder.Configuration;
         if (string.Equals(configuration["Seqline:Role"], "Edge", StringComparison.OrdinalIgnoreCase))
         {
-            builder.UseOrleansClient(client => client.UseSeqlineCluster(configuration));
+            builder.UseOrleansClient(client => client.UseSeqlineCluster(configuration).AddSeqlineDiagnostics(configuration));
         }
         else
         {
-            builder.UseOrleans(silo => silo.UseSeqlineClustering(configuration).AddSeqline(configuration));
+            builder.UseOrleans(silo => silo.UseSeqlineClustering(configuration).AddSeqline(configuration).AddSeqlineDiagnostics(configuration));
         }
         builder.AddSeqlineEdge();
         configureServices?.Invoke(builder.Services);

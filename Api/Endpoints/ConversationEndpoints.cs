@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Seqline.Api.Auth;
 using Seqline.Api.Hosting;
+using Seqline.Api.Operations;
 using Seqline.Conversations;
 using Seqline.Inboxes;
 using System.Security.Claims;
@@ -43,12 +44,15 @@ internal static class ConversationEndpoints
         api.MapPost("/{id}/members", (string id, ChangeMembersRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
             Conversation(grains, id).ChangeMembers(new MembershipChange(user.UserId(), request.Add ?? [], request.Remove ?? [])));
 
-        api.MapPost("/{id}/messages", async (string id, SendMessageRequest request, ClaimsPrincipal user, IGrainFactory grains, SendRateLimiter limiter) =>
+        api.MapPost("/{id}/messages", async (string id, SendMessageRequest request, ClaimsPrincipal user, IGrainFactory grains, SendRateLimiter limiter, EdgeMetrics metrics) =>
         {
-            var me = user.UserId();
-            var message = new OutgoingMessage(me, RequestParsing.Required(request.ClientMsgId, "clientMsgId"), RequestParsing.Required(request.Body, "body"), request.Mentions);
-            limiter.Acquire(me);
-            var receipt = await Conversation(grains, id).Send(message);
+            var receipt = await metrics.Send(EdgeMetrics.Http, () =>
+            {
+                var me = user.UserId();
+                var message = new OutgoingMessage(me, RequestParsing.Required(request.ClientMsgId, "clientMsgId"), RequestParsing.Required(request.Body, "body"), request.Mentions);
+                limiter.Acquire(me);
+                return Conversation(grains, id).Send(message);
+            });
             return receipt.Duplicate ? Results.Ok(receipt) : Results.Created($"/api/conversations/{id}/messages?after={receipt.Seq - 1}&limit=1", receipt);
         });
 

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Options;
 using Seqline.Api.Auth;
+using Seqline.Api.Operations;
 using Seqline.Inboxes;
 
 namespace Seqline.Api.Endpoints;
@@ -12,8 +13,8 @@ internal static class SyncEndpoints
 {
     public static void MapSyncEndpoints(this IEndpointRouteBuilder routes)
     {
-        routes.MapGet("/api/sync", (string? cursor, int? limit, ClaimsPrincipal user, IGrainFactory grains, IOptions<SeqlineLimits> limits) =>
-            grains.GetGrain<IInboxGrain>(user.UserId()).Sync(cursor, limit ?? limits.Value.DefaultPageSize))
+        routes.MapGet("/api/sync", async (string? cursor, int? limit, ClaimsPrincipal user, IGrainFactory grains, IOptions<SeqlineLimits> limits, EdgeMetrics metrics) =>
+            metrics.Synced(EdgeMetrics.Http, await grains.GetGrain<IInboxGrain>(user.UserId()).Sync(cursor, limit ?? limits.Value.DefaultPageSize)))
             .RequireAuthorization();
     }
 }

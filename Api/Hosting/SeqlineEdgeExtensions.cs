@@ -11,6 +11,7 @@ using Seqline.Api.Auth;
 using Seqline.Api.Endpoints;
 using Seqline.Api.Errors;
 using Seqline.Api.Hubs;
+using Seqline.Api.Operations;
 using Seqline.Api.Push;
 using Seqline.Push;
 
@@ -30,6 +31,7 @@ public static class SeqlineEdgeExtensions
         services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         builder.AddSeqlineAuthentication();
+        builder.AddSeqlineOperations();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);
         services.AddExceptionHandler<SeqlineProblems>();
@@ -59,7 +61,7 @@ public static class SeqlineEdgeExtensions
         app.MapSyncEndpoints();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
-        app.MapGet("/healthz", () => "ok");
+        app.MapSeqlineOperations();
         app.UseSeqlineWebClient();
         return app;
     }

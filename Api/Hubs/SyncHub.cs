@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Seqline.Api.Auth;
 using Seqline.Api.Hosting;
+using Seqline.Api.Operations;
 using Seqline.Api.Push;
 using Seqline.Conversations;
 using Seqline.Inboxes;
@@ -15,7 +16,7 @@ namespace Seqline.Api.Hubs;
 /// whose message starts with the error code (see <see cref="HubErrorFilter"/>).
 /// </summary>
 [Authorize]
-public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits) : Hub
+public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits, EdgeMetrics metrics) : Hub
 {
     private string Me => Context.User!.UserId();
 
@@ -30,18 +31,18 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
 
     public override Task OnDisconnectedAsync(Exception? exception) => push.DeviceDisconnected(Me);
 
-    public Task<SendReceipt> SendMessage(string conversationId, string clientMsgId, string body)
+    public Task<SendReceipt> SendMessage(string conversationId, string clientMsgId, string body) => metrics.Send(EdgeMetrics.Hub, () =>
     {
         var message = new OutgoingMessage(Me, clientMsgId, body);
         limiter.Acquire(Me);
         return grains.GetGrain<IConversationGrain>(Identifiers.RequireId(conversationId, "conversationId")).Send(message);
-    }
+    });
 
     public Task<ChatMessage> Recall(string conversationId, long seq) =>
         grains.GetGrain<IConversationGrain>(Identifiers.RequireId(conversationId, "conversationId")).Recall(Me, seq);
 
-    public Task<SyncPage> Sync(string? cursor, int? limit) =>
-        grains.GetGrain<IInboxGrain>(Me).Sync(cursor, limit ?? limits.Value.DefaultPageSize);
+    public async Task<SyncPage> Sync(string? cursor, int? limit) =>
+        metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxGrain>(Me).Sync(cursor, limit ?? limits.Value.DefaultPageSize));
 
     public Task<ConversationSummary> MarkRead(string conversationId, long seq) =>
         grains.GetGrain<IInboxGrain>(Me).MarkRead(Identifiers.RequireId(conversationId, "conversationId"), seq);

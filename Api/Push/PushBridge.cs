@@ -3,6 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Seqline.Api.Hubs;
+using Seqline.Api.Operations;
 using Seqline.Inboxes;
 using Seqline.Push;
 
@@ -20,6 +21,7 @@ public sealed partial class PushBridge(
     IOptions<PushOptions> options,
     IEnumerable<IPushInterceptor> interceptors,
     TimeProvider clock,
+    EdgeMetrics metrics,
     ILogger<PushBridge> logger) : BackgroundService, IInboxObserver
 {
     private readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
@@ -52,6 +54,7 @@ public sealed partial class PushBridge(
         {
             var head = await grains.GetGrain<IInboxGrain>(userId).Subscribe(Reference);
             lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
+            metrics.DeviceConnected();
             return head;
         }
         finally
@@ -69,6 +72,8 @@ public sealed partial class PushBridge(
             bool last;
             lock (_devices)
             {
+                // A device whose connect failed was never counted in.
+                if (_devices.ContainsKey(userId)) metrics.DeviceDisconnected();
                 var left = _devices.GetValueOrDefault(userId) - 1;
                 last = left <= 0;
                 if (last) _devices.Remove(userId);
@@ -88,10 +93,26 @@ public sealed partial class PushBridge(
     // the node after a device arriving at the same moment has subscribed it. Striped: bounded memory.
     private SemaphoreSlim TurnOf(string userId) => _turns[(StringComparer.Ordinal.GetHashCode(userId) & int.MaxValue) % _turns.Length];
 
-    public Task OnPush(InboxPush push) => _interceptors.Any(i => !i.ShouldDeliver(push)) ? Task.CompletedTask : Sequencer.Accept(push);
+    public Task OnPush(InboxPush push)
+    {
+        if (_interceptors.All(i => i.ShouldDeliver(push))) return Sequencer.Accept(push);
+        metrics.PushDropped("intercepted");
+        return Task.CompletedTask;
+    }
 
-    private Task SendToDevices(InboxPush push) =>
-        hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", Wire(push.Events, push.PrevCursor, push.Cursor));
+    private async Task SendToDevices(InboxPush push)
+    {
+        try
+        {
+            await hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", Wire(push.Events, push.PrevCursor, push.Cursor));
+        }
+        catch
+        {
+            metrics.PushDropped("failed");
+            throw;
+        }
+        metrics.PushSent();
+    }
 
     /// <summary>The body of an <c>events</c> message.</summary>
     public static object Wire(IReadOnlyList<SyncEvent> events, string prevCursor, string cursor) => new { events, prevCursor, cursor };

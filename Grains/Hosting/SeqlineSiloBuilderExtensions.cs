@@ -7,6 +7,7 @@ using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Seqline.Conversations;
+using Seqline.Diagnostics;
 using Seqline.Inboxes;
 using Seqline.Storage.Rows;
 using Seqline.Storage.Rows.AzureTables;
@@ -59,6 +60,9 @@ public static class SeqlineSiloBuilderExtensions
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
+        // What the grains report for the silo's metrics (fan-out lag, stream subscriptions), in every host.
+        services.AddMetrics();
+        services.TryAddSingleton<SeqlineMetrics>();
 
         // Let the recovery reminder tick as often as configured, even below Orleans' default minimum.
         var recovery = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>()?.FanoutRecoveryPeriod
@@ -72,7 +76,7 @@ public static class SeqlineSiloBuilderExtensions
     public static ISiloBuilder AddSeqlineSqlite(this ISiloBuilder silo, SqliteOptions options)
     {
         var services = silo.Services;
-        services.AddSingleton(sp => new SqliteDatabase(options, sp.GetRequiredService<ILogger<SqliteDatabase>>()));
+        services.AddSingleton(sp => new SqliteDatabase(options, sp.GetRequiredService<ILogger<SqliteDatabase>>(), sp.GetService<SqliteMetrics>()));
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>

@@ -194,7 +194,7 @@ public sealed class NodeProcess : INode
     /// <summary>SIGKILL: no shutdown, no flush.</summary>
     public void Kill() => _process.Kill();
 
-    /// <summary>Starts the node again on the same ports and storage; returns once it answers /healthz.</summary>
+    /// <summary>Starts the node again on the same ports and storage; returns once it answers /health/ready.</summary>
     public async Task RestartAsync()
     {
         await _process.DisposeAsync();
@@ -207,7 +207,7 @@ public sealed class NodeProcess : INode
     private async Task WaitUntilHealthyAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var url = new Uri(BaseAddress, "healthz");
+        var url = new Uri(BaseAddress, "health/ready");
         var clock = Stopwatch.StartNew();
         string? last = null;
         while (clock.Elapsed < StartTimeout)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
@@ -15,13 +16,16 @@ public sealed class SqliteDatabase : IDisposable
     private readonly Channel<IQueuedWrite> _queue = Channel.CreateUnbounded<IQueuedWrite>(new() { SingleReader = true });
     private readonly SqliteOptions _options;
     private readonly ILogger _logger;
+    private readonly SqliteMetrics? _metrics;
     private readonly Thread _writer;
     private readonly string _connectionString;
 
-    public SqliteDatabase(SqliteOptions options, ILogger<SqliteDatabase> logger)
+    /// <param name="metrics">Where to report the writer's queue and commits; none in tools and tests that open a file directly.</param>
+    public SqliteDatabase(SqliteOptions options, ILogger<SqliteDatabase> logger, SqliteMetrics? metrics = null)
     {
         _options = options;
         _logger = logger;
+        _metrics = metrics;
         Directory.CreateDirectory(Path.GetDirectoryName(options.DatabasePath)!);
         _connectionString = new SqliteConnectionStringBuilder
         {
@@ -35,6 +39,7 @@ public sealed class SqliteDatabase : IDisposable
             // WAL is a property of the file; set it once before anyone reads.
             Execute(connection, "PRAGMA journal_mode=WAL;");
         }
+        metrics?.ObserveQueue(() => Interlocked.Read(ref _queued));
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "seqline-sqlite-writer" };
         _writer.Start();
     }
@@ -48,6 +53,9 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Writes that succeeded and are durable (a write that threw is not counted).</summary>
     public long WritesCommitted => Interlocked.Read(ref _writesCommitted);
     private long _writesCommitted;
+
+    // Writes waiting for the writer; counted here because a single-reader channel cannot count them.
+    private long _queued;
 
     /// <summary>Opens a pooled connection for reading.</summary>
     public SqliteConnection OpenReader()
@@ -64,7 +72,12 @@ public sealed class SqliteDatabase : IDisposable
     public Task<T> WriteAsync<T>(Func<SqliteCommandFactory, T> write)
     {
         var queued = new QueuedWrite<T>(write);
-        if (!_queue.Writer.TryWrite(queued)) throw new ObjectDisposedException(nameof(SqliteDatabase));
+        Interlocked.Increment(ref _queued);
+        if (!_queue.Writer.TryWrite(queued))
+        {
+            Interlocked.Decrement(ref _queued);
+            throw new ObjectDisposedException(nameof(SqliteDatabase));
+        }
         return queued.Completion.Task;
     }
 
@@ -106,6 +119,7 @@ public sealed class SqliteDatabase : IDisposable
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var write)) batch.Add(write);
+            Interlocked.Add(ref _queued, -batch.Count);
             Commit(connection, batch);
             batch.Clear();
         }
@@ -114,6 +128,7 @@ public sealed class SqliteDatabase : IDisposable
     private void Commit(SqliteConnection connection, List<IQueuedWrite> batch)
     {
         var done = new List<IQueuedWrite>(batch.Count);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var transaction = connection.BeginTransaction();
@@ -139,11 +154,13 @@ public sealed class SqliteDatabase : IDisposable
         catch (Exception error)
         {
             _logger.LogError(error, "SQLite group commit of {Count} writes failed", done.Count);
+            _metrics?.CommitFailed(Stopwatch.GetElapsedTime(started));
             foreach (var write in done) write.Fail(error);
             return;
         }
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _writesCommitted, done.Count);
+        _metrics?.Committed(done.Count, Stopwatch.GetElapsedTime(started));
         foreach (var write in done) write.Complete();
     }
 

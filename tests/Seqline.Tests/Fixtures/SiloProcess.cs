@@ -69,7 +69,7 @@ public sealed class SiloProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts a node on <paramref name="dataDirectory"/> and returns once it answers /healthz.
+    /// Starts a node on <paramref name="dataDirectory"/> and returns once it answers /health/ready.
     /// <paramref name="settings"/> are further environment variables (<c>Seqline__…</c> options).
     /// </summary>
     public static async Task<SiloProcess> StartAsync(string dataDirectory, SiloPorts ports, IReadOnlyDictionary<string, string>? settings = null)
@@ -204,7 +204,7 @@ public sealed class SiloProcess : IAsyncDisposable
     private async Task WaitUntilHealthyAsync()
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var url = $"http://127.0.0.1:{Ports.Http.ToString(CultureInfo.InvariantCulture)}/healthz";
+        var url = $"http://127.0.0.1:{Ports.Http.ToString(CultureInfo.InvariantCulture)}/health/ready";
         var deadline = Stopwatch.StartNew();
         string? lastError = null;
         while (deadline.Elapsed < StartTimeout)

@@ -9,12 +9,13 @@ namespace Seqline.Tests.Fixtures;
 /// <summary>JWTs made outside the server, as an identity provider sharing the signing key would make them.</summary>
 public static class TestTokens
 {
-    public static string Sign(string userId, string key, DateTime expires, string issuer = "seqline", string? audience = null) =>
+    /// <param name="claims">Claims beyond <c>sub</c>, such as roles.</param>
+    public static string Sign(string userId, string key, DateTime expires, string issuer = "seqline", string? audience = null, IEnumerable<Claim>? claims = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,
             Audience = audience,
-            Subject = new ClaimsIdentity([new Claim("sub", userId)]),
+            Subject = new ClaimsIdentity([new Claim("sub", userId), .. claims ?? []]),
             NotBefore = expires.AddHours(-2),
             IssuedAt = expires.AddHours(-2),
             Expires = expires,

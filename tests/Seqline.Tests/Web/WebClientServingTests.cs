@@ -47,8 +47,9 @@ public sealed partial class WebClientServingTests(WebNodeFixture node)
         await ApiUser.AssertProblem(await http.GetAsync("/api/no-such-endpoint"), HttpStatusCode.NotFound);
         await ApiUser.AssertProblem(await http.GetAsync("/API/conversations/x/nothing"), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/conversations")).StatusCode);
-        Assert.Equal("ok", await http.GetStringAsync("/healthz"));
-        foreach (var path in new[] { "/hubs/nothing", "/assets/missing-0000.js", "/favicon.png" })
+        Assert.Equal("Healthy", await http.GetStringAsync("/health/live"));
+        Assert.Contains("seqline", await http.GetStringAsync("/metrics"));
+        foreach (var path in new[] { "/hubs/nothing", "/health/nothing", "/dashboard", "/assets/missing-0000.js", "/favicon.png" })
         {
             var response = await http.GetAsync(path);
             Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);

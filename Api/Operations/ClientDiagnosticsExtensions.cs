@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Dashboard;
+using Seqline.Diagnostics;
+
+namespace Seqline.Api.Operations;
+
+public static class ClientDiagnosticsExtensions
+{
+    /// <summary>
+    /// For an edge node that is an Orleans client: trace context carried into grain calls, and the
+    /// dashboard's client side when <c>Seqline:Dashboard:Enabled</c> (the silos must enable it too).
+    /// </summary>
+    public static IClientBuilder AddSeqlineDiagnostics(this IClientBuilder client, IConfiguration configuration)
+    {
+        client.AddActivityPropagation();
+        var dashboard = configuration.GetSection(OperatorDashboardOptions.Section).Get<OperatorDashboardOptions>() ?? new();
+        if (dashboard.Enabled) client.AddDashboard();
+        return client;
+    }
+}

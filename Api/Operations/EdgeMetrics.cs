@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Seqline.Api.Errors;
+using Seqline.Conversations;
+using Seqline.Diagnostics;
+using Seqline.Inboxes;
+
+namespace Seqline.Api.Operations;
+
+/// <summary>
+/// What the edge sees: sends acknowledged and refused, syncs and resets, connected devices and
+/// pushes, each send and sync tagged with the transport it came by (<c>http</c> or <c>hub</c>).
+/// </summary>
+public sealed class EdgeMetrics
+{
+    public const string Http = "http";
+    public const string Hub = "hub";
+
+    private readonly Counter<long> _acknowledged;
+    private readonly Counter<long> _refused;
+    private readonly Histogram<double> _sendDuration;
+    private readonly Counter<long> _syncs;
+    private readonly Counter<long> _resets;
+    private readonly UpDownCounter<long> _devices;
+    private readonly Counter<long> _pushesSent;
+    private readonly Counter<long> _pushesDropped;
+
+    public EdgeMetrics(IMeterFactory meters)
+    {
+        var meter = meters.Create(SeqlineDiagnostics.MeterName);
+        _acknowledged = meter.CreateCounter<long>("seqline.sends.acknowledged", "{message}",
+            "Sends acknowledged: durable in the conversation's timeline (duplicate=true: a retry answered with the original seq).");
+        _refused = meter.CreateCounter<long>("seqline.sends.refused", "{message}",
+            "Sends refused, by the protocol's error code (invalid, forbidden, not_found, too_large, rate_limited, unavailable; error: a server bug).");
+        _sendDuration = meter.CreateDurationHistogram("seqline.send.duration", "Time from a send's arrival at the edge to its acknowledgement.");
+        _syncs = meter.CreateCounter<long>("seqline.syncs", "{sync}", "Sync pages served.");
+        _resets = meter.CreateCounter<long>("seqline.sync.resets", "{reset}",
+            "Sync pages that were resets: a first sync, or a cursor expired, from an earlier epoch or refused.");
+        _devices = meter.CreateUpDownCounter<long>("seqline.devices.connected", "{device}", "Devices connected to this edge node's hub.");
+        _pushesSent = meter.CreateCounter<long>("seqline.pushes.sent", "{push}", "Pushes handed to the connections of a user's devices on this node.");
+        _pushesDropped = meter.CreateCounter<long>("seqline.pushes.dropped", "{push}",
+            "Pushes not sent, by reason: failed (SignalR could not take it), intercepted (an IPushInterceptor said no).");
+    }
+
+    /// <summary>Runs a send, counting its acknowledgement or its refusal; what it throws is rethrown.</summary>
+    public async Task<SendReceipt> Send(string transport, Func<Task<SendReceipt>> send)
+    {
+        var started = Stopwatch.GetTimestamp();
+        SendReceipt receipt;
+        try
+        {
+            receipt = await send();
+        }
+        catch (Exception error)
+        {
+            _refused.Add(1, Transport(transport), new("code", SeqlineProblems.RefusalOf(error)?.CodeName ?? "error"));
+            throw;
+        }
+        _acknowledged.Add(1, Transport(transport), new("duplicate", receipt.Duplicate));
+        _sendDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, Transport(transport));
+        return receipt;
+    }
+
+    /// <summary>Counts a sync page served, and whether it was a reset; returns it.</summary>
+    public SyncPage Synced(string transport, SyncPage page)
+    {
+        _syncs.Add(1, Transport(transport));
+        if (page.Reset) _resets.Add(1, Transport(transport));
+        return page;
+    }
+
+    public void DeviceConnected() => _devices.Add(1);
+
+    public void DeviceDisconnected() => _devices.Add(-1);
+
+    public void PushSent() => _pushesSent.Add(1);
+
+    public void PushDropped(string reason) => _pushesDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
+
+    private static KeyValuePair<string, object?> Transport(string transport) => new("transport", transport);
+}

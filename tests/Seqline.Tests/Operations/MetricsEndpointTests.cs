@@ -1,0 +1,111 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Seqline.Diagnostics;
+using Seqline.Tests.Fixtures;
+
+namespace Seqline.Tests.Operations;
+
+/// <summary>
+/// <c>/metrics</c> after known traffic, on a node of its own so that every count is this test's.
+/// Values are read as a Prometheus scraper reads them: names with units and <c>_total</c>, dots as underscores.
+/// </summary>
+public sealed class MetricsEndpointTests : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private SeqlineServer _node = null!;
+
+    public async Task InitializeAsync() => _node = await SeqlineServer.StartNode(_data.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _node.DisposeAsync();
+        _data.Dispose();
+    }
+
+    [Fact]
+    public async Task Sends_refusals_syncs_devices_and_appends_are_counted_exactly()
+    {
+        using var alice = await ApiUser.SignIn(_node, Ids.User("alice"));
+        using var bob = await ApiUser.SignIn(_node, Ids.User("bob"));
+        using var carol = await ApiUser.SignIn(_node, Ids.User("carol"));
+        var conversation = await alice.CreateGroup(bob.Id);
+
+        foreach (var id in new[] { "m1", "m2", "m3" })
+            Assert.Equal(HttpStatusCode.Created, (await alice.Send(conversation, "hello", id)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await alice.Send(conversation, "hello", "m1")).StatusCode);
+        await ApiUser.AssertProblem(await carol.Send(conversation, "let me in"), HttpStatusCode.Forbidden, "forbidden");
+        await ApiUser.AssertProblem(await alice.Send(conversation, " "), HttpStatusCode.BadRequest, "invalid");
+
+        var hub = await TestHub.Connect(_node, bob.Token);
+        await using (hub)
+        {
+            await Eventually.True(async () => (await PrometheusText.Scrape(_node)).Sum("seqline_devices_connected") == 1,
+                TimeSpan.FromSeconds(10), "bob's device to count as connected");
+            await hub.InvokeAsync<JsonElement>("SendMessage", conversation, "h1", "from the hub");
+            await TestHub.AssertRefused(() => hub.InvokeAsync<JsonElement>("SendMessage", conversation, "a.b", "bad id"), "invalid");
+            Assert.True((await hub.InvokeAsync<JsonElement>("Sync", null, null)).GetProperty("reset").GetBoolean());
+        }
+        var reset = await ApiUser.Json(await bob.Http.GetAsync("api/sync"));
+        Assert.True(reset.GetProperty("reset").GetBoolean());
+        var next = await bob.Http.GetAsync($"api/sync?cursor={Uri.EscapeDataString(reset.GetProperty("cursor").GetString()!)}");
+        Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+        var stored = (await alice.HistorySeqs(conversation)).Max();
+
+        // The device leaving is the last thing counted; every other count was in before its answer.
+        PrometheusText metrics = null!;
+        await Eventually.True(async () => (metrics = await PrometheusText.Scrape(_node)).Sum("seqline_devices_connected") == 0,
+            TimeSpan.FromSeconds(10), "bob's device to count as gone");
+
+        Assert.Equal(3, metrics.Sum("seqline_sends_acknowledged_total", ("transport", "http"), ("duplicate", "false")));
+        Assert.Equal(1, metrics.Sum("seqline_sends_acknowledged_total", ("transport", "http"), ("duplicate", "true")));
+        Assert.Equal(1, metrics.Sum("seqline_sends_acknowledged_total", ("transport", "hub")));
+        Assert.Equal(1, metrics.Sum("seqline_sends_refused_total", ("transport", "http"), ("code", "forbidden")));
+        Assert.Equal(1, metrics.Sum("seqline_sends_refused_total", ("transport", "http"), ("code", "invalid")));
+        Assert.Equal(1, metrics.Sum("seqline_sends_refused_total", ("transport", "hub"), ("code", "invalid")));
+        Assert.Equal(3, metrics.Sum("seqline_sends_refused_total"));
+        Assert.Equal(4, metrics.Sum("seqline_send_duration_seconds_count", ("transport", "http")));
+        Assert.Equal(2, metrics.Sum("seqline_syncs_total", ("transport", "http")));
+        Assert.Equal(1, metrics.Sum("seqline_sync_resets_total", ("transport", "http")));
+        Assert.Equal(1, metrics.Sum("seqline_syncs_total", ("transport", "hub")));
+        Assert.Equal(1, metrics.Sum("seqline_sync_resets_total", ("transport", "hub")));
+
+        // Every seq the conversation holds went through exactly one measured append.
+        Assert.Equal(stored, metrics.Sum("seqline_timeline_append_size_sum", ("seqline_store", "conversations")));
+        Assert.InRange(metrics.Sum("seqline_timeline_append_size_count", ("seqline_store", "conversations"))!.Value, 1, stored);
+        Assert.True(metrics.Sum("seqline_timeline_append_size_sum", ("seqline_store", "inboxes")) >= 2 * 4,
+            $"four messages went into two inboxes:{Environment.NewLine}{metrics}");
+        Assert.Null(metrics.Sum("seqline_timeline_append_failures_total"));
+
+        var commits = metrics.Sum("seqline_sqlite_commit_writes_count")!.Value;
+        Assert.InRange(commits, 1, metrics.Sum("seqline_sqlite_commit_writes_sum")!.Value);
+        Assert.Equal(commits, metrics.Sum("seqline_sqlite_commit_duration_seconds_count"));
+        Assert.NotNull(metrics.Sum("seqline_sqlite_queue_depth"));
+        // Orleans' own meter is there too. (Which of its series, depends on what other silos share
+        // this test process: its instruments are static, so not one series is asserted.)
+        Assert.Contains("\norleans_", metrics.Text);
+    }
+
+    [Fact]
+    public async Task Fan_out_lag_and_stream_subscriptions_reported_by_grains_are_served()
+    {
+        var grains = _node.Services.GetRequiredService<SeqlineMetrics>();
+        grains.ReportFanoutLag("c-a", acknowledgedSeq: 10, fannedOutSeq: 4);
+        grains.ReportFanoutLag("c-b", acknowledgedSeq: 7, fannedOutSeq: 5);
+        grains.ReportFanoutLag("c-c", acknowledgedSeq: 3, fannedOutSeq: 3);
+        grains.StreamSubscriptionsChanged(+3);
+        grains.StreamSubscriptionsChanged(-1);
+
+        var metrics = await PrometheusText.Scrape(_node);
+        Assert.Equal(8, metrics.Sum("seqline_fanout_backlog"));
+        Assert.Equal(6, metrics.Sum("seqline_fanout_lag_max"));
+        Assert.Equal(2, metrics.Sum("seqline_fanout_behind"));
+        Assert.Equal(2, metrics.Sum("seqline_stream_subscriptions"));
+
+        grains.ReportFanoutLag("c-a", acknowledgedSeq: 10, fannedOutSeq: 10);
+        grains.ForgetFanout("c-b");
+        await Eventually.True(async () => (await PrometheusText.Scrape(_node)).Sum("seqline_fanout_backlog") == 0,
+            TimeSpan.FromSeconds(10), "the backlog to drain");
+    }
+}
