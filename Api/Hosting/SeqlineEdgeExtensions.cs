@@ -56,6 +56,8 @@ public static class SeqlineEdgeExtensions
         app.UseAuthorization();
 
         app.MapConversationEndpoints();
+        app.MapMessageEndpoints();
+        app.MapInboxEndpoints();
         app.MapSyncEndpoints();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");

@@ -39,10 +39,11 @@ public sealed class HubErrorTests(SeqlineNodeFixture node)
             ("read a bad conversation id", () => aliceHub.InvokeAsync<object>("MarkRead", "bad id", 1), "invalid"),
             ("negative read seq", () => aliceHub.InvokeAsync<object>("MarkRead", id, -1), "invalid"),
             ("recall a message that is not there", () => aliceHub.InvokeAsync<object>("Recall", id, 99), "not_found"),
-            ("send to another's conversation", () => malloryHub.InvokeAsync<object>("SendMessage", id, "m6", "let me in"), "forbidden"),
+            // A conversation the caller is not in answers as one that does not exist.
+            ("send to another's conversation", () => malloryHub.InvokeAsync<object>("SendMessage", id, "m6", "let me in"), "not_found"),
+            ("read another's conversation", () => malloryHub.InvokeAsync<object>("MarkRead", id, 2), "not_found"),
+            ("recall in another's conversation", () => malloryHub.InvokeAsync<object>("Recall", id, 1), "not_found"),
             ("sync from another's cursor", () => malloryHub.InvokeAsync<object>("Sync", cursor, 10), "forbidden"),
-            ("read another's conversation", () => malloryHub.InvokeAsync<object>("MarkRead", id, 2), "forbidden"),
-            ("recall in another's conversation", () => malloryHub.InvokeAsync<object>("Recall", id, 1), "forbidden"),
         };
         foreach (var (what, call, code) in cases) await TestHub.AssertRefused(call, code, what);
 
