@@ -39,7 +39,8 @@ public static class SeqlineEdgeExtensions
                 o.MaximumReceiveMessageSize = MaxRequestBytes(configuration);
                 o.AddFilter<HubErrorFilter>();
             })
-            .AddJsonProtocol(o => UseProtocolJson(o.PayloadSerializerOptions));
+            .AddJsonProtocol(o => UseProtocolJson(o.PayloadSerializerOptions))
+            .AddArgumentChecking<SyncHub>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<PushBridge>();
