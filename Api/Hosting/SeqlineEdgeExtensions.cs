@@ -60,7 +60,7 @@ public static class SeqlineEdgeExtensions
         app.MapMessageEndpoints();
         app.MapInboxEndpoints();
         app.MapSyncEndpoints();
-        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
+        if (AuthOptions.DevTokensOn(app.Configuration, app.Environment)) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
         app.MapGet("/healthz", () => "ok");
         app.UseSeqlineWebClient();

@@ -24,7 +24,7 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
         {
             ["none"] = null,
             ["garbage"] = "not.a.jwt",
-            ["bad signature"] = Forge(alice.Id, "some-other-key", DateTime.UtcNow.AddHours(1)),
+            ["bad signature"] = Forge(alice.Id, "some-other-key-of-at-least-32-bytes", DateTime.UtcNow.AddHours(1)),
             ["expired"] = Forge(alice.Id, SeqlineServer.SigningKey, DateTime.UtcNow.AddMinutes(-10)),
             ["invalid user id"] = Forge("not a valid id", SeqlineServer.SigningKey, DateTime.UtcNow.AddHours(1)),
         };
@@ -141,7 +141,7 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
     public async Task The_hub_refuses_connections_without_a_valid_token()
     {
         using var http = Server.Http();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Forge("alice", "wrong-key", DateTime.UtcNow.AddHours(1)));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Forge("alice", "a-wrong-key-of-at-least-32-bytes!", DateTime.UtcNow.AddHours(1)));
         var negotiate = await http.PostAsync("hubs/sync/negotiate?negotiateVersion=1", null);
         Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
     }
