@@ -1,4 +1,5 @@
 using Seqline.Api.Hosting;
+using Microsoft.Extensions.Options;
 using Seqline.Hosting;
 
 namespace Seqline.Silo;
@@ -27,6 +28,9 @@ public static class SeqlineNode
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Settings are checked before the node maps, logs or starts anything, so that a wrong one is
+        // all an operator sees (the host would check them again as it starts, after logging).
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.MapSeqlineEdge();
         return app;
     }

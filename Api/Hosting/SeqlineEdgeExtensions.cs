@@ -29,6 +29,7 @@ public static class SeqlineEdgeExtensions
         services.Configure<SeqlineLimits>(configuration.GetSection(SeqlineLimits.Section));
         services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddEdgeOptionsValidation();
         builder.AddSeqlineAuthentication();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);

@@ -27,5 +27,6 @@ public sealed class ClusterSettings
     /// </summary>
     public bool ListenOnAnyAddress { get; set; } = true;
 
-    internal IPAddress? AdvertisedAddress => string.IsNullOrEmpty(AdvertisedIPAddress) ? null : IPAddress.Parse(AdvertisedIPAddress);
+    // Checked at start (SeqlineOptionsValidation); read before that, a bad value must not throw here.
+    internal IPAddress? AdvertisedAddress => IPAddress.TryParse(AdvertisedIPAddress, out var address) ? address : null;
 }

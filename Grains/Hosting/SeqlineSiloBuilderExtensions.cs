@@ -49,12 +49,8 @@ public static class SeqlineSiloBuilderExtensions
         services.Configure<SyncOptions>(configuration.GetSection(SyncOptions.Section));
         services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
         services.Configure<FanoutOptions>(configuration.GetSection(FanoutOptions.Section));
-        // With the thresholds the wrong way round a group between them would switch at every change.
-        services.AddOptions<FanoutOptions>()
-            .Validate(o => o.WriteFanoutAtOrBelow < o.ReadFanoutAbove,
-                $"{FanoutOptions.Section}:WriteFanoutAtOrBelow must be below {FanoutOptions.Section}:ReadFanoutAbove.")
-            .ValidateOnStart();
         services.Configure<RetentionOptions>(configuration.GetSection(RetentionOptions.Section));
+        services.AddSeqlineOptionsValidation(configuration);
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
