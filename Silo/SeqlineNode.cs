@@ -14,7 +14,11 @@ public static class SeqlineNode
     /// <param name="configureServices">Runs after Seqline's own registrations, so it can replace them (tests do).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = LaunchEnvironment.Resolve(args, Environment.GetEnvironmentVariable),
+        });
         var configuration = builder.Configuration;
         if (string.Equals(configuration["Seqline:Role"], "Edge", StringComparison.OrdinalIgnoreCase))
         {
