@@ -31,6 +31,7 @@ public static class SeqlineEdgeExtensions
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
         services.AddEdgeOptionsValidation();
         builder.AddSeqlineAuthentication();
+        builder.AddSeqlineApiDescription();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);
         services.AddExceptionHandler<SeqlineProblems>();
@@ -64,6 +65,7 @@ public static class SeqlineEdgeExtensions
         if (AuthOptions.DevTokensOn(app.Configuration, app.Environment)) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
         app.MapGet("/healthz", () => "ok");
+        app.MapSeqlineApiDescription();
         app.UseSeqlineWebClient();
         return app;
     }

@@ -30,11 +30,11 @@ public sealed class WebClientOptions
 /// <summary>
 /// Serves the browser chat client (web/, built by the Silo project) at <c>/</c>: its files, and
 /// <c>index.html</c> for any other path the client routes itself (such as <c>/c/{id}</c>). The
-/// edge's own paths (<c>/api</c>, <c>/hubs</c>, <c>/healthz</c>) are never answered with the client.
+/// edge's own paths (<c>/api</c>, <c>/hubs</c>, <c>/healthz</c>, <c>/openapi</c>, <c>/scalar</c>) are never answered with the client.
 /// </summary>
 public static class WebClientExtensions
 {
-    private static readonly PathString[] EdgePaths = ["/api", "/hubs", "/healthz"];
+    private static readonly PathString[] EdgePaths = ["/api", "/hubs", "/healthz", "/openapi", "/scalar"];
 
     public static WebApplication UseSeqlineWebClient(this WebApplication app)
     {
