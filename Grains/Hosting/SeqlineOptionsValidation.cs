@@ -79,7 +79,7 @@ internal sealed class ConversationOptionsValidator : IValidateOptions<Conversati
     }
 }
 
-internal sealed class FanoutOptionsValidator : IValidateOptions<FanoutOptions>
+internal sealed class FanoutOptionsValidator(IOptions<SeqlineStorage> storage) : IValidateOptions<FanoutOptions>
 {
     private const string S = FanoutOptions.Section;
 
@@ -91,8 +91,13 @@ internal sealed class FanoutOptionsValidator : IValidateOptions<FanoutOptions>
         if (o.WriteFanoutAtOrBelow >= o.ReadFanoutAbove) result.AddError($"{S}:WriteFanoutAtOrBelow must be below {S}:ReadFanoutAbove.");
         if (string.IsNullOrWhiteSpace(o.StreamProvider)) result.AddError($"{S}:StreamProvider must not be empty.");
         if (o.StreamPollInterval is { } poll && poll <= TimeSpan.Zero) result.AddError($"{S}:StreamPollInterval must be positive; it is {poll}.");
-        if (o.StreamQueues == StreamQueues.AzureQueues && o.AzureQueues.QueueCount < 1)
-            result.AddError($"{S}:AzureQueues:QueueCount must be at least 1; it is {o.AzureQueues.QueueCount}.");
+        if (o.StreamQueues == StreamQueues.AzureQueues)
+        {
+            if (o.AzureQueues.QueueCount < 1) result.AddError($"{S}:AzureQueues:QueueCount must be at least 1; it is {o.AzureQueues.QueueCount}.");
+            // Without an endpoint of their own the queues take the tables' connection string (a table URI says nothing of the queues').
+            var tables = storage.Value.AzureTables.ConnectionString;
+            AzureEndpointChecks.Check(result, $"{S}:AzureQueues", o.AzureQueues.ConnectionString, o.AzureQueues.ServiceUri, required: string.IsNullOrEmpty(tables));
+        }
         return result.Build();
     }
 }
@@ -127,8 +132,8 @@ internal sealed class StorageValidator : IValidateOptions<SeqlineStorage>
             if (o.Sqlite.MaxWritesPerCommit < 1) result.AddError($"{S}:Sqlite:MaxWritesPerCommit must be at least 1; it is {o.Sqlite.MaxWritesPerCommit}.");
             if (o.Sqlite.WalAutoCheckpointPages < 1) result.AddError($"{S}:Sqlite:WalAutoCheckpointPages must be at least 1; it is {o.Sqlite.WalAutoCheckpointPages}.");
         }
-        if (o.Provider == StorageProvider.AzureTables && string.IsNullOrEmpty(o.AzureTables.ConnectionString))
-            result.AddError($"{S}:AzureTables:ConnectionString is not set.");
+        if (o.Provider == StorageProvider.AzureTables)
+            AzureEndpointChecks.Check(result, $"{S}:AzureTables", o.AzureTables.ConnectionString, o.AzureTables.ServiceUri, required: true);
         if (!o.AzureTables.TablePrefix.All(char.IsAsciiLetterOrDigit) || o.AzureTables.TablePrefix.Length is 0 or > 40 || !char.IsAsciiLetter(o.AzureTables.TablePrefix[0]))
             result.AddError($"{S}:AzureTables:TablePrefix must be 1-40 letters and digits, starting with a letter; it is '{o.AzureTables.TablePrefix}'.");
         return result.Build();
@@ -149,5 +154,20 @@ internal sealed class ClusterSettingsValidator : IValidateOptions<ClusterSetting
         if (!string.IsNullOrEmpty(o.AdvertisedIPAddress) && !IPAddress.TryParse(o.AdvertisedIPAddress, out _))
             result.AddError($"{S}:AdvertisedIPAddress must be an IP address; it is '{o.AdvertisedIPAddress}'.");
         return result.Build();
+    }
+}
+
+/// <summary>An Azure Storage service named once: by a connection string or by an https service URI.</summary>
+internal static class AzureEndpointChecks
+{
+    public static void Check(ValidateOptionsResultBuilder result, string section, string? connectionString, Uri? serviceUri, bool required)
+    {
+        var hasConnectionString = !string.IsNullOrEmpty(connectionString);
+        if (hasConnectionString && serviceUri is not null)
+            result.AddError($"{section}:ConnectionString and {section}:ServiceUri are both set; set one.");
+        else if (!hasConnectionString && serviceUri is null && required)
+            result.AddError($"{section}:ServiceUri (signed in to with DefaultAzureCredential) or {section}:ConnectionString is not set.");
+        if (serviceUri is not null && (!serviceUri.IsAbsoluteUri || serviceUri.Scheme != Uri.UriSchemeHttps))
+            result.AddError($"{section}:ServiceUri must be an https URL (tokens are never sent in the clear); it is '{serviceUri}'.");
     }
 }

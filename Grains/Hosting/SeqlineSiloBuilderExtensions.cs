@@ -90,28 +90,29 @@ public static class SeqlineSiloBuilderExtensions
     /// <summary>Timelines, grain state and reminders in Azure Table Storage.</summary>
     public static ISiloBuilder AddSeqlineAzureTables(this ISiloBuilder silo, AzureTablesOptions options)
     {
-        var client = new TableServiceClient(options.ConnectionString);
+        // One client for all, made when the silo starts, after its settings were checked.
+        var client = new Lazy<TableServiceClient>(() => AzureStorageEndpoint.Tables(options));
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
-            silo.Services.AddKeyedSingleton<ITimelineStore>(name, (_, _) => new AzureTableTimelineStore(client, options.TablePrefix + name));
+            silo.Services.AddKeyedSingleton<ITimelineStore>(name, (_, _) => new AzureTableTimelineStore(client.Value, options.TablePrefix + name));
         }
         foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
         {
-            silo.Services.AddKeyedSingleton<IRowStore>(name, (_, _) => new AzureTableRowStore(client, options.TablePrefix + name));
+            silo.Services.AddKeyedSingleton<IRowStore>(name, (_, _) => new AzureTableRowStore(client.Value, options.TablePrefix + name));
         }
         silo.AddAzureTableGrainStorage(SeqlineStorage.GrainStateName, o =>
         {
-            o.TableServiceClient = client;
+            o.TableServiceClient = client.Value;
             o.TableName = options.TablePrefix + "state";
         });
         silo.AddAzureTableGrainStorage(PubSubStore, o =>
         {
-            o.TableServiceClient = client;
+            o.TableServiceClient = client.Value;
             o.TableName = options.TablePrefix + "pubsub";
         });
         silo.UseAzureTableReminderService(o =>
         {
-            o.TableServiceClient = client;
+            o.TableServiceClient = client.Value;
             o.TableName = options.TablePrefix + "reminders";
         });
         return silo;
@@ -137,7 +138,7 @@ public static class SeqlineSiloBuilderExtensions
         });
         silo.UseAzureStorageClustering(o =>
         {
-            o.TableServiceClient = new TableServiceClient(storage.AzureTables.ConnectionString);
+            o.TableServiceClient = AzureStorageEndpoint.Tables(storage.AzureTables);
             o.TableName = storage.AzureTables.TablePrefix + "cluster";
         });
         return cluster.AdvertisedAddress is { } address

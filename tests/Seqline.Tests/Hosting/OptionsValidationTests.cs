@@ -50,6 +50,25 @@ public sealed class OptionsValidationTests : IDisposable
         }), StringComparison.Ordinal);
     }
 
+    /// <summary>Azure Storage is named once per service: a connection string, or an https service URI for DefaultAzureCredential.</summary>
+    [Theory]
+    [InlineData(null, null, null, "Seqline:Storage:AzureTables:ServiceUri (signed in to with DefaultAzureCredential) or Seqline:Storage:AzureTables:ConnectionString is not set")]
+    [InlineData("UseDevelopmentStorage=true", "https://account.table.core.windows.net", null, "Seqline:Storage:AzureTables:ConnectionString and Seqline:Storage:AzureTables:ServiceUri are both set")]
+    [InlineData(null, "http://account.table.core.windows.net", null, "Seqline:Storage:AzureTables:ServiceUri must be an https URL")]
+    [InlineData(null, "https://account.table.core.windows.net", "AzureQueues", "Seqline:Fanout:AzureQueues:ServiceUri (signed in to with DefaultAzureCredential) or Seqline:Fanout:AzureQueues:ConnectionString is not set")]
+    public async Task An_azure_service_needs_one_way_in(string? connectionString, string? serviceUri, string? streamQueues, string expected)
+    {
+        var reason = await StartFailure(new Dictionary<string, string?>
+        {
+            ["Seqline:Storage:Provider"] = "AzureTables",
+            ["Seqline:Storage:AzureTables:ConnectionString"] = connectionString,
+            ["Seqline:Storage:AzureTables:ServiceUri"] = serviceUri,
+            ["Seqline:Fanout:StreamQueues"] = streamQueues,
+        });
+
+        Assert.Contains(expected, reason, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task A_value_that_is_not_of_its_type_stops_the_node_naming_the_setting()
     {
