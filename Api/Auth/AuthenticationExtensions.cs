@@ -2,7 +2,6 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -23,9 +22,8 @@ public static class AuthenticationExtensions
                 // The published key serves only a developer's machine; elsewhere the validator asks for a secret.
                 if (environment.IsDevelopment() && SigningKeys.Bytes(auth) is null && string.IsNullOrEmpty(auth.Authority))
                     auth.SigningKey = AuthOptions.DevelopmentSigningKey;
-            })
-            .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AuthOptions>, AuthOptionsValidator>());
+            });
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>();
 
         services.AddSingleton<DevTokenIssuer>();
         services.AddAuthorization();

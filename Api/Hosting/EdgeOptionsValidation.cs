@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Seqline.Push;
 
@@ -13,18 +12,10 @@ internal static class EdgeOptionsValidation
 {
     public static IServiceCollection AddEdgeOptionsValidation(this IServiceCollection services)
     {
-        Validate<SeqlineLimits, SeqlineLimitsValidator>(services);
-        Validate<PushOptions, PushOptionsValidator>(services);
-        Validate<RateLimitOptions, RateLimitOptionsValidator>(services);
+        services.AddValidatedOptions<SeqlineLimits, SeqlineLimitsValidator>();
+        services.AddValidatedOptions<PushOptions, PushOptionsValidator>();
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>();
         return services;
-    }
-
-    private static void Validate<TOptions, TValidator>(IServiceCollection services)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }
 

@@ -1,7 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Seqline.Push;
@@ -25,23 +24,15 @@ public static class SeqlineOptionsValidation
             if (environment.IsDevelopment() && string.IsNullOrEmpty(o.CursorKey)) o.CursorKey = SyncOptions.DevelopmentCursorKey;
         });
 
-        Validate<SeqlineLimits, SeqlineLimitsValidator>(services);
-        Validate<PushOptions, PushOptionsValidator>(services);
-        Validate<SyncOptions, SyncOptionsValidator>(services);
-        Validate<ConversationOptions, ConversationOptionsValidator>(services);
-        Validate<FanoutOptions, FanoutOptionsValidator>(services);
-        Validate<RetentionOptions, RetentionOptionsValidator>(services);
-        Validate<SeqlineStorage, StorageValidator>(services);
-        Validate<ClusterSettings, ClusterSettingsValidator>(services);
+        services.AddValidatedOptions<SeqlineLimits, SeqlineLimitsValidator>();
+        services.AddValidatedOptions<PushOptions, PushOptionsValidator>();
+        services.AddValidatedOptions<SyncOptions, SyncOptionsValidator>();
+        services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>();
+        services.AddValidatedOptions<FanoutOptions, FanoutOptionsValidator>();
+        services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>();
+        services.AddValidatedOptions<SeqlineStorage, StorageValidator>();
+        services.AddValidatedOptions<ClusterSettings, ClusterSettingsValidator>();
         return services;
-    }
-
-    private static void Validate<TOptions, TValidator>(IServiceCollection services)
-        where TOptions : class
-        where TValidator : class, IValidateOptions<TOptions>
-    {
-        services.AddOptions<TOptions>().ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TOptions>, TValidator>());
     }
 }
 
