@@ -13,7 +13,7 @@ public sealed partial class SeqlineClient
     /// Every member's devices get a <see cref="SyncEventTypes.Recall"/> event (<see cref="MessageRecalled"/>).
     /// Recalling a recalled message returns the tombstone again.
     /// </remarks>
-    /// <exception cref="SeqlineApiException">403 when the user is not the sender or the recall window is over; 404 when there is no such message.</exception>
+    /// <exception cref="SeqlineApiException">403 when the user is not the sender or the recall window is over; 404 when there is no such message, or the user is not a member.</exception>
     public Task<Message> RecallAsync(string conversationId, long seq, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
@@ -26,7 +26,7 @@ public sealed partial class SeqlineClient
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The conversation's row of the list.</returns>
     /// <remarks>The user's devices get a <see cref="SyncEventTypes.Hidden"/> event (<see cref="MessageHidden"/>); history leaves the message out.</remarks>
-    /// <exception cref="SeqlineApiException">400 when the conversation has no such message; 403 when the user is not a member.</exception>
+    /// <exception cref="SeqlineApiException">400 when the conversation has no such message; 404 when the user is not a member.</exception>
     public Task<ConversationSummary> HideAsync(string conversationId, long seq, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(conversationId);

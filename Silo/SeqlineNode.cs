@@ -1,6 +1,7 @@
 using Seqline.Api.Hosting;
 using Seqline.Api.Operations;
 using Seqline.Diagnostics;
+using Microsoft.Extensions.Options;
 using Seqline.Hosting;
 
 namespace Seqline.Silo;
@@ -15,7 +16,11 @@ public static class SeqlineNode
     /// <param name="configureServices">Runs after Seqline's own registrations, so it can replace them (tests do).</param>
     public static WebApplication Build(string[] args, Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            EnvironmentName = LaunchEnvironment.Resolve(args, Environment.GetEnvironmentVariable),
+        });
         var configuration = builder.Configuration;
         if (string.Equals(configuration["Seqline:Role"], "Edge", StringComparison.OrdinalIgnoreCase))
         {
@@ -29,6 +34,9 @@ public static class SeqlineNode
         configureServices?.Invoke(builder.Services);
 
         var app = builder.Build();
+        // Settings are checked before the node maps, logs or starts anything, so that a wrong one is
+        // all an operator sees (the host would check them again as it starts, after logging).
+        app.Services.GetRequiredService<IStartupValidator>().Validate();
         app.MapSeqlineEdge();
         return app;
     }

@@ -1,37 +1,37 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
-using Microsoft.IdentityModel.Tokens;
 
 namespace Seqline.Api.Auth;
 
 public static class AuthenticationExtensions
 {
-    /// <summary>JWT bearer authentication as <see cref="AuthOptions"/> describes it.</summary>
+    /// <summary>JWT bearer authentication as <see cref="AuthOptions"/> describes it, checked at start.</summary>
     public static WebApplicationBuilder AddSeqlineAuthentication(this WebApplicationBuilder builder)
     {
-        var auth = builder.Configuration.GetSection(AuthOptions.Section).Get<AuthOptions>() ?? new();
-        auth.DevTokens ??= builder.Environment.IsDevelopment();
-        builder.Services.Configure<AuthOptions>(o =>
-        {
-            builder.Configuration.GetSection(AuthOptions.Section).Bind(o);
-            o.DevTokens = auth.DevTokens;
-        });
-        if (string.IsNullOrEmpty(auth.Authority) && string.IsNullOrEmpty(auth.SigningKey) && auth.DevTokens != true)
-        {
-            throw new InvalidOperationException(
-                "No way to validate tokens: set Seqline:Auth:Authority (an OpenID Connect issuer) or Seqline:Auth:SigningKey, " +
-                "or turn on development tokens with Seqline:Auth:DevTokens=true.");
-        }
+        var services = builder.Services;
+        services.AddOptions<AuthOptions>()
+            .Bind(builder.Configuration.GetSection(AuthOptions.Section))
+            .PostConfigure<IHostEnvironment>((auth, environment) =>
+            {
+                auth.DevTokens ??= environment.IsDevelopment();
+                // The published key serves only a developer's machine; elsewhere the validator asks for a secret.
+                if (environment.IsDevelopment() && SigningKeys.Bytes(auth) is null && string.IsNullOrEmpty(auth.Authority))
+                    auth.SigningKey = AuthOptions.DevelopmentSigningKey;
+            });
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>();
 
-        builder.Services.AddSingleton<DevTokenIssuer>();
-        builder.Services.AddAuthorization();
-        builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(jwt =>
+        services.AddSingleton<DevTokenIssuer>();
+        services.AddAuthorization();
+        services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
+        // Read from the validated options when the first token is checked, not while the host is built.
+        services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme).Configure<IOptions<AuthOptions>>((jwt, options) =>
         {
+            var auth = options.Value;
             jwt.MapInboundClaims = false;
             jwt.Authority = string.IsNullOrEmpty(auth.Authority) ? null : auth.Authority;
             jwt.Audience = auth.Audience;
@@ -40,7 +40,7 @@ public static class AuthenticationExtensions
             if (string.IsNullOrEmpty(auth.Authority))
             {
                 jwt.TokenValidationParameters.ValidIssuer = auth.Issuer;
-                jwt.TokenValidationParameters.IssuerSigningKey = SigningKeys.From(auth.SigningKey ?? AuthOptions.DevelopmentSigningKey);
+                jwt.TokenValidationParameters.IssuerSigningKey = SigningKeys.From(auth);
             }
             jwt.Events = new JwtBearerEvents
             {

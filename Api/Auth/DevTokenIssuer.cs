@@ -5,7 +5,7 @@ using Microsoft.IdentityModel.Tokens;
 
 namespace Seqline.Api.Auth;
 
-/// <summary>Signs development tokens with the configured (or development) key.</summary>
+/// <summary>Signs development tokens with the configured key (in Development, the development key when none is set).</summary>
 public sealed class DevTokenIssuer(IOptions<AuthOptions> options, TimeProvider clock)
 {
     public string Issue(string userId)
@@ -20,7 +20,7 @@ public sealed class DevTokenIssuer(IOptions<AuthOptions> options, TimeProvider c
             IssuedAt = now,
             NotBefore = now,
             Expires = now + auth.DevTokenLifetime,
-            SigningCredentials = new SigningCredentials(SigningKeys.From(auth.SigningKey ?? AuthOptions.DevelopmentSigningKey), SecurityAlgorithms.HmacSha256),
+            SigningCredentials = new SigningCredentials(SigningKeys.From(auth), SecurityAlgorithms.HmacSha256),
         });
     }
 }

@@ -2,12 +2,15 @@ using Seqline.Conversations;
 
 namespace Seqline.Api.Endpoints;
 
-/// <summary>Request bodies of the HTTP API. Fields are nullable so that missing ones get a clear 400.</summary>
-public sealed record CreateConversationRequest(IReadOnlyList<string>? Members, string? Title, string? Kind);
+/// <summary>
+/// Request bodies of the HTTP API. Fields are nullable so that missing ones get a clear 400; those
+/// with a default are optional, which the OpenAPI document says too.
+/// </summary>
+public sealed record CreateConversationRequest(IReadOnlyList<string>? Members, string? Title = null, string? Kind = null);
 
-public sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
+public sealed record ChangeMembersRequest(IReadOnlyList<string>? Add = null, IReadOnlyList<string>? Remove = null);
 
-public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions);
+public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions = null);
 
 /// <summary>A body naming one seq: read markers, hiding, clearing.</summary>
 public sealed record SeqRequest(long? Seq);

@@ -1,88 +1,59 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.Options;
 using Seqline.Api.Auth;
-using Seqline.Api.Hosting;
-using Seqline.Api.Operations;
 using Seqline.Conversations;
 using Seqline.Inboxes;
-using System.Security.Claims;
+using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace Seqline.Api.Endpoints;
 
-/// <summary>Conversations, their members, messages and read markers, for the calling user.</summary>
+/// <summary>The caller's conversations: creating one, listing them, changing who is in one.</summary>
 internal static class ConversationEndpoints
 {
-    public static void MapConversationEndpoints(this IEndpointRouteBuilder routes)
+    public static RouteGroupBuilder MapConversationEndpoints(this IEndpointRouteBuilder routes)
     {
-        var api = routes.MapGroup("/api/conversations").RequireAuthorization();
+        var api = routes.MapGroup("/api/conversations").RequireAuthorization().RefusesAnyCall().WithTags("Conversations");
 
-        api.MapPost("", async (CreateConversationRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-        {
-            var me = user.UserId();
-            var members = RequestParsing.Required(request.Members, "members");
-            var kind = RequestParsing.Kind(request.Kind);
-            var others = members.Where(m => m != me).Distinct().ToList();
-            string id;
-            if (kind == ConversationKind.Direct)
-            {
-                if (others.Count != 1) throw SeqlineException.Invalid("A direct conversation has exactly one other member.");
-                id = DirectConversation.IdFor(me, Identifiers.RequireId(others[0], "member"));
-            }
-            else
-            {
-                id = "g-" + Guid.NewGuid().ToString("N");
-            }
-            var view = await grains.GetGrain<IConversationGrain>(id).Create(new NewConversation(me, members, request.Title, kind));
-            return Results.Created($"/api/conversations/{id}", view);
-        });
-
-        api.MapGet("", (ClaimsPrincipal user, IGrainFactory grains) =>
-            grains.GetGrain<IInboxGrain>(user.UserId()).GetConversations());
-
-        api.MapPost("/{id}/members", (string id, ChangeMembersRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-            Conversation(grains, id).ChangeMembers(new MembershipChange(user.UserId(), request.Add ?? [], request.Remove ?? [])));
-
-        api.MapPost("/{id}/messages", async (string id, SendMessageRequest request, ClaimsPrincipal user, IGrainFactory grains, SendRateLimiter limiter, EdgeMetrics metrics) =>
-        {
-            var receipt = await metrics.Send(EdgeMetrics.Http, () =>
-            {
-                var me = user.UserId();
-                var message = new OutgoingMessage(me, RequestParsing.Required(request.ClientMsgId, "clientMsgId"), RequestParsing.Required(request.Body, "body"), request.Mentions);
-                limiter.Acquire(me);
-                return Conversation(grains, id).Send(message);
-            });
-            return receipt.Duplicate ? Results.Ok(receipt) : Results.Created($"/api/conversations/{id}/messages?after={receipt.Seq - 1}&limit=1", receipt);
-        });
-
-        api.MapGet("/{id}/messages", async (string id, long? before, long? after, int? limit, ClaimsPrincipal user, IGrainFactory grains, IOptions<SeqlineLimits> limits) =>
-        {
-            var pageSize = limit ?? limits.Value.DefaultPageSize;
-            if (before is not null && after is not null) throw SeqlineException.Invalid("Give before or after, not both.");
-            var me = user.UserId();
-            var conversation = Conversation(grains, id);
-            var hidden = await grains.GetGrain<IInboxGrain>(me).GetHidden(id);
-            return after is { } from
-                ? await VisibleHistory.After(conversation, me, hidden, from, pageSize)
-                : await VisibleHistory.Before(conversation, me, hidden, before, pageSize);
-        });
-
-        api.MapPost("/{id}/messages/{seq:long}/recall", (string id, long seq, ClaimsPrincipal user, IGrainFactory grains) =>
-            Conversation(grains, id).Recall(user.UserId(), seq));
-
-        api.MapPost("/{id}/read", (string id, SeqRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-            grains.GetGrain<IInboxGrain>(user.UserId()).MarkRead(Identifiers.RequireId(id, "conversationId"), RequiredSeq(request)));
-
-        api.MapPost("/{id}/hide", (string id, SeqRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-            grains.GetGrain<IInboxGrain>(user.UserId()).Hide(Identifiers.RequireId(id, "conversationId"), RequiredSeq(request)));
-
-        api.MapPost("/{id}/clear", (string id, SeqRequest request, ClaimsPrincipal user, IGrainFactory grains) =>
-            grains.GetGrain<IInboxGrain>(user.UserId()).Clear(Identifiers.RequireId(id, "conversationId"), RequiredSeq(request)));
+        api.MapPost("", CreateConversation)
+            .WithName(nameof(CreateConversation))
+            .WithSummary("Create a conversation")
+            .WithDescription("Creates a group with the caller and the members, or the one direct conversation of the caller and one other user (idempotent).")
+            .Refuses(Status400BadRequest, Status413PayloadTooLarge);
+        api.MapGet("", ListConversations)
+            .WithName(nameof(ListConversations))
+            .WithSummary("List the caller's conversations")
+            .WithDescription("The caller's conversations, most recently active first, with unread counts and the last message.");
+        api.MapPost("/{id}/members", ChangeMembers)
+            .WithName(nameof(ChangeMembers))
+            .WithSummary("Add and remove members")
+            .WithDescription("Members only; a direct conversation's members cannot change.")
+            .Refuses(Status400BadRequest, Status404NotFound, Status413PayloadTooLarge);
+        return api;
     }
 
-    private static long RequiredSeq(SeqRequest request) => request.Seq ?? throw SeqlineException.Invalid("seq is required.");
+    public static async Task<Created<ConversationView>> CreateConversation(CreateConversationRequest request, [AsParameters] Caller caller)
+    {
+        var me = caller.Id;
+        var members = RequestParsing.Required(request.Members, "members");
+        var kind = RequestParsing.Kind(request.Kind);
+        var id = kind == ConversationKind.Direct ? DirectIdWith(me, members) : "g-" + Guid.NewGuid().ToString("N");
+        var view = await caller.Grains.GetGrain<IConversationGrain>(id).Create(new NewConversation(me, members, request.Title, kind));
+        return TypedResults.Created($"/api/conversations/{id}", view);
+    }
 
-    private static IConversationGrain Conversation(IGrainFactory grains, string id) =>
-        grains.GetGrain<IConversationGrain>(Identifiers.RequireId(id, "conversationId"));
+    public static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListConversations([AsParameters] Caller caller) =>
+        TypedResults.Ok(await caller.Grains.GetGrain<IInboxGrain>(caller.Id).GetConversations());
+
+    public static async Task<Ok<ConversationView>> ChangeMembers(string id, ChangeMembersRequest request, [AsParameters] Caller caller) =>
+        TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.ChangeMembers(new MembershipChange(caller.Id, request.Add ?? [], request.Remove ?? []))));
+
+    // The pair's one id, whoever of the two starts it.
+    private static string DirectIdWith(string me, IReadOnlyList<string> members)
+    {
+        var others = members.Where(m => m != me).Distinct().ToList();
+        if (others.Count != 1) throw SeqlineException.Invalid("A direct conversation has exactly one other member.");
+        return DirectConversation.IdFor(me, Identifiers.RequireId(others[0], "member"));
+    }
 }

@@ -22,23 +22,32 @@ internal sealed class SeqlineProblems(IProblemDetailsService problems) : IExcept
     };
 
     /// <summary>
-    /// The code of a problem the framework answers itself (no or a bad token, an unknown route, a
-    /// body over the server's cap), so that every failure carries one.
+    /// The code of a problem the framework answers itself (no or a bad token, an unknown route or
+    /// method, a body that is not JSON or over the server's cap, a server bug), so that every failure
+    /// carries one.
     /// </summary>
     public static void AddCode(ProblemDetailsContext context)
     {
         if (context.ProblemDetails.Extensions.ContainsKey("code")) return;
-        var code = context.ProblemDetails.Status switch
-        {
-            StatusCodes.Status400BadRequest => "invalid",
-            StatusCodes.Status401Unauthorized => "unauthorized",
-            StatusCodes.Status403Forbidden => "forbidden",
-            StatusCodes.Status404NotFound => "not_found",
-            StatusCodes.Status413PayloadTooLarge => "too_large",
-            _ => null,
-        };
-        if (code is not null) context.ProblemDetails.Extensions["code"] = code;
+        if (context.ProblemDetails.Status is { } status and >= 400) context.ProblemDetails.Extensions["code"] = CodeOf(status);
     }
+
+    /// <summary>The protocol's error code for an HTTP status.</summary>
+    public static string CodeOf(int status) => status switch
+    {
+        StatusCodes.Status400BadRequest => "invalid",
+        StatusCodes.Status401Unauthorized => "unauthorized",
+        StatusCodes.Status403Forbidden => "forbidden",
+        StatusCodes.Status404NotFound => "not_found",
+        StatusCodes.Status405MethodNotAllowed => "method_not_allowed",
+        StatusCodes.Status409Conflict => "conflict",
+        StatusCodes.Status413PayloadTooLarge => "too_large",
+        StatusCodes.Status415UnsupportedMediaType => "unsupported_media_type",
+        StatusCodes.Status429TooManyRequests => "rate_limited",
+        StatusCodes.Status503ServiceUnavailable => "unavailable",
+        >= 500 => "server_error",
+        _ => "invalid",
+    };
 
     /// <summary>The refusal an exception stands for, over HTTP and the hub alike; null for a server bug.</summary>
     public static SeqlineException? RefusalOf(Exception exception) => exception switch

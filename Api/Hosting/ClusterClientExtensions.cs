@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Identity;
 using Microsoft.Extensions.Configuration;
 
 namespace Seqline.Api.Hosting;
@@ -8,7 +9,8 @@ public static class ClusterClientExtensions
     /// <summary>
     /// Connects a stand-alone edge node to the cluster the silos form, reading the same keys they do:
     /// <c>Seqline:Storage:Provider</c> = <c>AzureTables</c> or <c>Postgres</c> finds gateways through the
-    /// membership table there, otherwise the gateway is the local node at <c>Seqline:Cluster:GatewayPort</c>.
+    /// membership table there (Azure by <c>ServiceUri</c> with DefaultAzureCredential, or by
+    /// <c>ConnectionString</c>), otherwise the gateway is the local node at <c>Seqline:Cluster:GatewayPort</c>.
     /// </summary>
     public static IClientBuilder UseSeqlineCluster(this IClientBuilder client, IConfiguration configuration)
     {
@@ -41,7 +43,10 @@ public static class ClusterClientExtensions
         });
         return client.UseAzureStorageClustering(o =>
         {
-            o.TableServiceClient = new TableServiceClient(configuration["Seqline:Storage:AzureTables:ConnectionString"]);
+            // As the silos do (AzureStorageEndpoint): a table service URI with DefaultAzureCredential, or a connection string.
+            o.TableServiceClient = configuration.GetValue<Uri?>("Seqline:Storage:AzureTables:ServiceUri") is { } serviceUri
+                ? new TableServiceClient(serviceUri, new DefaultAzureCredential())
+                : new TableServiceClient(configuration["Seqline:Storage:AzureTables:ConnectionString"]);
             o.TableName = (configuration["Seqline:Storage:AzureTables:TablePrefix"] ?? "seqline") + "cluster";
         });
     }

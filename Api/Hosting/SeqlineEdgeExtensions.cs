@@ -30,8 +30,10 @@ public static class SeqlineEdgeExtensions
         services.Configure<SeqlineLimits>(configuration.GetSection(SeqlineLimits.Section));
         services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
         services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
+        services.AddEdgeOptionsValidation();
         builder.AddSeqlineAuthentication();
         builder.AddSeqlineOperations();
+        builder.AddSeqlineApiDescription();
 
         services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);
         services.AddExceptionHandler<SeqlineProblems>();
@@ -41,7 +43,8 @@ public static class SeqlineEdgeExtensions
                 o.MaximumReceiveMessageSize = MaxRequestBytes(configuration);
                 o.AddFilter<HubErrorFilter>();
             })
-            .AddJsonProtocol(o => UseProtocolJson(o.PayloadSerializerOptions));
+            .AddJsonProtocol(o => UseProtocolJson(o.PayloadSerializerOptions))
+            .AddArgumentChecking<SyncHub>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<PushBridge>();
@@ -58,10 +61,13 @@ public static class SeqlineEdgeExtensions
         app.UseAuthorization();
 
         app.MapConversationEndpoints();
+        app.MapMessageEndpoints();
+        app.MapInboxEndpoints();
         app.MapSyncEndpoints();
-        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
+        if (AuthOptions.DevTokensOn(app.Configuration, app.Environment)) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
         app.MapSeqlineOperations();
+        app.MapSeqlineApiDescription();
         app.UseSeqlineWebClient();
         return app;
     }

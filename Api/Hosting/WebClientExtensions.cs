@@ -30,12 +30,12 @@ public sealed class WebClientOptions
 /// <summary>
 /// Serves the browser chat client (web/, built by the Silo project) at <c>/</c>: its files, and
 /// <c>index.html</c> for any other path the client routes itself (such as <c>/c/{id}</c>). The
-/// edge's own paths (<c>/api</c>, <c>/hubs</c>, <c>/health</c>, <c>/metrics</c>, <c>/dashboard</c>) are never
-/// answered with the client, also when the dashboard is off.
+/// edge's own paths (<c>/api</c>, <c>/hubs</c>, <c>/health</c>, <c>/metrics</c>, <c>/dashboard</c>,
+/// <c>/openapi</c>, <c>/scalar</c>) are never answered with the client, also when those are off.
 /// </summary>
 public static class WebClientExtensions
 {
-    private static readonly PathString[] EdgePaths = ["/api", "/hubs", "/health", "/metrics", "/dashboard"];
+    private static readonly PathString[] EdgePaths = ["/api", "/hubs", "/health", "/metrics", "/dashboard", "/openapi", "/scalar"];
 
     public static WebApplication UseSeqlineWebClient(this WebApplication app)
     {

@@ -34,16 +34,17 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     public Task<SendReceipt> SendMessage(string conversationId, string clientMsgId, string body) => metrics.Send(EdgeMetrics.Hub, () =>
     {
         var message = new OutgoingMessage(Me, clientMsgId, body);
+        ConversationAccess.RequireId(conversationId);
         limiter.Acquire(Me);
-        return grains.GetGrain<IConversationGrain>(Identifiers.RequireId(conversationId, "conversationId")).Send(message);
+        return grains.AsMember(Me, conversationId, c => c.Send(message));
     });
 
     public Task<ChatMessage> Recall(string conversationId, long seq) =>
-        grains.GetGrain<IConversationGrain>(Identifiers.RequireId(conversationId, "conversationId")).Recall(Me, seq);
+        grains.AsMember(Me, conversationId, c => c.Recall(Me, seq));
 
     public async Task<SyncPage> Sync(string? cursor, int? limit) =>
-        metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxGrain>(Me).Sync(cursor, limit ?? limits.Value.DefaultPageSize));
+        metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxGrain>(Me).Sync(cursor, limits.Value.RequirePageSize(limit ?? limits.Value.DefaultPageSize)));
 
     public Task<ConversationSummary> MarkRead(string conversationId, long seq) =>
-        grains.GetGrain<IInboxGrain>(Me).MarkRead(Identifiers.RequireId(conversationId, "conversationId"), seq);
+        grains.InInbox(Me, conversationId, (inbox, conversation) => inbox.MarkRead(conversation, seq));
 }

@@ -44,7 +44,8 @@ public sealed class ClusterSettings
 
     internal bool InKubernetes => UsesKubernetesHosting(Environment.GetEnvironmentVariable);
 
-    internal IPAddress? AdvertisedAddress => string.IsNullOrEmpty(AdvertisedIPAddress) ? null : IPAddress.Parse(AdvertisedIPAddress);
+    // Checked at start (SeqlineOptionsValidation); read before that, a bad value must not throw here.
+    internal IPAddress? AdvertisedAddress => IPAddress.TryParse(AdvertisedIPAddress, out var address) ? address : null;
 }
 
 public enum KubernetesHosting

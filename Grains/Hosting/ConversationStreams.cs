@@ -22,20 +22,14 @@ public static class ConversationStreams
                 agent.Configure(o => o.GetQueueMsgsTimerPeriod = poll)));
         }
 
+        // Checked at start (SeqlineOptionsValidation); the clients are made when the silo starts.
         var queues = fanout.AzureQueues;
-        var connectionString = string.IsNullOrEmpty(queues.ConnectionString)
-            ? configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>()?.AzureTables.ConnectionString
-            : queues.ConnectionString;
-        if (string.IsNullOrEmpty(connectionString))
-            throw new InvalidOperationException("Seqline:Fanout:StreamQueues is AzureQueues, but neither Seqline:Fanout:AzureQueues:ConnectionString nor Seqline:Storage:AzureTables:ConnectionString is set.");
-        if (queues.QueueCount < 1)
-            throw new InvalidOperationException("Seqline:Fanout:AzureQueues:QueueCount must be at least 1.");
-
+        var tables = configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>()?.AzureTables ?? new AzureTablesOptions();
         return silo.AddAzureQueueStreams(fanout.StreamProvider, streams =>
         {
             streams.ConfigureAzureQueue(options => options.Configure(o =>
             {
-                o.QueueServiceClient = new Azure.Storage.Queues.QueueServiceClient(connectionString);
+                o.QueueServiceClient = AzureStorageEndpoint.Queues(queues, tables);
                 o.QueueNames = Enumerable.Range(0, queues.QueueCount).Select(i => $"{queues.QueuePrefix}-{i}").ToList();
             }));
             if (fanout.StreamPollInterval is { } poll)

@@ -48,8 +48,11 @@ public enum StreamQueues
 /// <summary>Azure Storage queues for conversation streams (<c>Seqline:Fanout:AzureQueues</c>).</summary>
 public sealed class AzureQueuesOptions
 {
-    /// <summary>A storage account connection string; unset, the one of <c>Seqline:Storage:AzureTables</c>.</summary>
+    /// <summary>A storage account connection string; unset (and no <see cref="ServiceUri"/>), the one of <c>Seqline:Storage:AzureTables</c>.</summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>The queue service's URI (<c>https://account.queue.core.windows.net</c>), signed in to with DefaultAzureCredential.</summary>
+    public Uri? ServiceUri { get; set; }
 
     /// <summary>How many queues the streams are spread over; each silo's agents share them out.</summary>
     public int QueueCount { get; set; } = 8;

@@ -51,12 +51,8 @@ public static class SeqlineSiloBuilderExtensions
         services.Configure<SyncOptions>(configuration.GetSection(SyncOptions.Section));
         services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
         services.Configure<FanoutOptions>(configuration.GetSection(FanoutOptions.Section));
-        // With the thresholds the wrong way round a group between them would switch at every change.
-        services.AddOptions<FanoutOptions>()
-            .Validate(o => o.WriteFanoutAtOrBelow < o.ReadFanoutAbove,
-                $"{FanoutOptions.Section}:WriteFanoutAtOrBelow must be below {FanoutOptions.Section}:ReadFanoutAbove.")
-            .ValidateOnStart();
         services.Configure<RetentionOptions>(configuration.GetSection(RetentionOptions.Section));
+        services.AddSeqlineOptionsValidation(configuration);
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
@@ -99,28 +95,29 @@ public static class SeqlineSiloBuilderExtensions
     /// <summary>Timelines, grain state and reminders in Azure Table Storage.</summary>
     public static ISiloBuilder AddSeqlineAzureTables(this ISiloBuilder silo, AzureTablesOptions options)
     {
-        var client = new TableServiceClient(options.ConnectionString);
+        // One client for all, made when the silo starts, after its settings were checked.
+        var client = new Lazy<TableServiceClient>(() => AzureStorageEndpoint.Tables(options));
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
-            silo.Services.AddKeyedSingleton<ITimelineStore>(name, (_, _) => new AzureTableTimelineStore(client, options.TablePrefix + name));
+            silo.Services.AddKeyedSingleton<ITimelineStore>(name, (_, _) => new AzureTableTimelineStore(client.Value, options.TablePrefix + name));
         }
         foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
         {
-            silo.Services.AddKeyedSingleton<IRowStore>(name, (_, _) => new AzureTableRowStore(client, options.TablePrefix + name));
+            silo.Services.AddKeyedSingleton<IRowStore>(name, (_, _) => new AzureTableRowStore(client.Value, options.TablePrefix + name));
         }
         silo.AddAzureTableGrainStorage(SeqlineStorage.GrainStateName, o =>
         {
-            o.TableServiceClient = client;
+            o.TableServiceClient = client.Value;
             o.TableName = options.TablePrefix + "state";
         });
         silo.AddAzureTableGrainStorage(PubSubStore, o =>
         {
-            o.TableServiceClient = client;
+            o.TableServiceClient = client.Value;
             o.TableName = options.TablePrefix + "pubsub";
         });
         silo.UseAzureTableReminderService(o =>
         {
-            o.TableServiceClient = client;
+            o.TableServiceClient = client.Value;
             o.TableName = options.TablePrefix + "reminders";
         });
         return silo;
@@ -147,7 +144,7 @@ public static class SeqlineSiloBuilderExtensions
         });
         silo.UseAzureStorageClustering(o =>
         {
-            o.TableServiceClient = new TableServiceClient(storage.AzureTables.ConnectionString);
+            o.TableServiceClient = AzureStorageEndpoint.Tables(storage.AzureTables);
             o.TableName = storage.AzureTables.TablePrefix + "cluster";
         });
         return silo.UseSeqlineEndpoints(cluster);

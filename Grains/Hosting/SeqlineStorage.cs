@@ -27,11 +27,17 @@ public enum StorageProvider
     Postgres,
 }
 
-/// <summary>Azure Table Storage (or Azurite) for timelines, grain state, reminders and membership.</summary>
+/// <summary>
+/// Azure Table Storage (or Azurite) for timelines, grain state, reminders and membership: a
+/// connection string, or the table service's URI with DefaultAzureCredential (see <see cref="AzureStorageEndpoint"/>).
+/// </summary>
 public sealed class AzureTablesOptions
 {
     /// <summary>A storage account connection string.</summary>
     public string ConnectionString { get; set; } = "";
+
+    /// <summary>The table service's URI (<c>https://account.table.core.windows.net</c>), signed in to with DefaultAzureCredential.</summary>
+    public Uri? ServiceUri { get; set; }
 
     /// <summary>Prefix of every table Seqline creates (letters and digits).</summary>
     public string TablePrefix { get; set; } = "seqline";

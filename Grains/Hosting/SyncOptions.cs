@@ -5,15 +5,22 @@ public sealed class SyncOptions
 {
     public const string Section = "Seqline:Sync";
 
-    /// <summary>The development key, used when none is configured.</summary>
+    /// <summary>The development key, used in the Development environment when none is configured, and refused elsewhere.</summary>
     public const string DevelopmentCursorKey = "seqline-development-cursor-key";
 
     /// <summary>
-    /// Secret that signs sync cursors; every node of a cluster needs the same one. Cursors are also
-    /// checked against the caller and the inbox, so a forged cursor can at most re-read the caller's
-    /// own inbox, but set a long random key in production.
+    /// Secret that signs sync cursors; every node of a cluster needs the same one. Required outside
+    /// Development. Cursors are also checked against the caller and the inbox, so a forged cursor
+    /// can at most re-read the caller's own inbox.
     /// </summary>
-    public string CursorKey { get; set; } = DevelopmentCursorKey;
+    public string? CursorKey { get; set; }
+
+    /// <summary>
+    /// The key cursors were signed with before <see cref="CursorKey"/>, still accepted so that a key
+    /// can be rotated without resetting every device: new cursors are signed with the current key,
+    /// and devices move to it at their next pull. Drop it once devices had the time to pull.
+    /// </summary>
+    public string? PreviousCursorKey { get; set; }
 
     /// <summary>
     /// An inbox's conversation index is a checkpoint of its sync timeline, written once this many

@@ -31,7 +31,12 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
     private const int MaxEncodedLength = 8192;
     private const char UnknownMark = '#'; // never in a conversation id
 
-    private readonly byte[] _key = SHA256.HashData(Encoding.UTF8.GetBytes(options.Value.CursorKey));
+    private readonly byte[] _key = KeyOf(options.Value.CursorKey ?? throw new InvalidOperationException($"{SyncOptions.Section}:CursorKey is not set."));
+
+    // Only ever checked, never signed with: it stays until devices have pulled with the current key.
+    private readonly byte[]? _previousKey = string.IsNullOrEmpty(options.Value.PreviousCursorKey) ? null : KeyOf(options.Value.PreviousCursorKey);
+
+    private static byte[] KeyOf(string secret) => SHA256.HashData(Encoding.UTF8.GetBytes(secret));
 
     /// <summary>
     /// The hash a cursor keeps a conversation under. XxHash64: every push encodes two cursors, each
@@ -83,8 +88,8 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
         if (bytes.Length < 1 + MacLength || bytes[0] is not (Version or NamedVersion)) throw invalid;
 
         var signed = bytes.AsSpan(0, bytes.Length - MacLength);
-        if (!CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength), bytes.AsSpan(bytes.Length - MacLength)))
-            throw invalid;
+        var mac = bytes.AsSpan(bytes.Length - MacLength);
+        if (!SignedWith(_key, signed, mac) && !(_previousKey is not null && SignedWith(_previousKey, signed, mac))) throw invalid;
         try
         {
             using var reader = new BinaryReader(new MemoryStream(bytes, 1, bytes.Length - 1 - MacLength), Encoding.UTF8);
@@ -112,6 +117,9 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
             throw invalid;
         }
     }
+
+    private static bool SignedWith(byte[] key, ReadOnlySpan<byte> signed, ReadOnlySpan<byte> mac) =>
+        CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, signed).AsSpan(0, MacLength), mac);
 
     private static void WriteInt64(BinaryWriter writer, long value)
     {

@@ -37,6 +37,7 @@ public static class NodeSettings
     {
         ["Urls"] = $"http://127.0.0.1:{httpPort.ToString(CultureInfo.InvariantCulture)}",
         ["Seqline:Auth:SigningKey"] = Tokens.BenchSigningKey,
+        ["Seqline:Sync:CursorKey"] = "seqline-bench-cursor-key",
         ["Seqline:Auth:DevTokens"] = "false",
         // The per-user send limit (20/s by default) would measure the limiter, not the node.
         ["Seqline:RateLimits:SendsPerSecond"] = "1000000",

@@ -10,7 +10,7 @@ namespace Seqline.Bench.Infrastructure;
 public sealed class Tokens(string signingKey)
 {
     /// <summary>The key every node the bench starts is given (Seqline:Auth:SigningKey).</summary>
-    public const string BenchSigningKey = "seqline-bench-signing-key";
+    public const string BenchSigningKey = "seqline-bench-signing-key-0123456789";
 
     private readonly DevTokenIssuer _issuer = new(Options.Create(new AuthOptions { SigningKey = signingKey, DevTokenLifetime = TimeSpan.FromHours(6) }), TimeProvider.System);
 

@@ -17,14 +17,13 @@ namespace Seqline.Tests.Deploy;
 public sealed class KubernetesManifestTests
 {
     /// <summary>
-    /// The health endpoints the probes call. The node maps them (ASP.NET Core health checks: live =
-    /// the process answers, ready = silo or cluster client up and the store answers a read); this is
-    /// the one place the manifests' paths are compared against.
+    /// The health endpoints the probes call: the paths the node maps them at (ASP.NET Core health
+    /// checks: live = the process answers, ready = silo or cluster client up and the store answers a read).
     /// </summary>
     public static class ProbePaths
     {
-        public const string Live = "/health/live";
-        public const string Ready = "/health/ready";
+        public const string Live = Seqline.Api.Operations.HealthExtensions.LivePath;
+        public const string Ready = Seqline.Api.Operations.HealthExtensions.ReadyPath;
     }
 
     /// <summary>

@@ -24,7 +24,7 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
         {
             ["none"] = null,
             ["garbage"] = "not.a.jwt",
-            ["bad signature"] = Forge(alice.Id, "some-other-key", DateTime.UtcNow.AddHours(1)),
+            ["bad signature"] = Forge(alice.Id, "some-other-key-of-at-least-32-bytes", DateTime.UtcNow.AddHours(1)),
             ["expired"] = Forge(alice.Id, SeqlineServer.SigningKey, DateTime.UtcNow.AddMinutes(-10)),
             ["invalid user id"] = Forge("not a valid id", SeqlineServer.SigningKey, DateTime.UtcNow.AddHours(1)),
         };
@@ -47,7 +47,7 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
     }
 
     [Fact]
-    public async Task Another_users_conversation_and_cursor_are_403_and_change_nothing()
+    public async Task Another_users_conversation_is_404_and_their_cursor_403_and_nothing_changes()
     {
         using var alice = await SignIn(Server, Ids.User("alice"));
         using var mallory = await SignIn(Server, Ids.User("mallory"));
@@ -56,12 +56,12 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
         Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, "private")).StatusCode);
         var aliceCursor = (await Json(await alice.Http.GetAsync("api/sync"))).GetProperty("cursor").GetString();
 
-        await AssertProblem(await mallory.Send(id, "let me in"), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await mallory.Http.GetAsync($"api/conversations/{id}/messages"), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await mallory.Http.GetAsync($"api/conversations/{id}/messages?after=0"), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await mallory.Http.PostAsJsonAsync($"api/conversations/{id}/members", new { add = new[] { mallory.Id } }), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await mallory.Http.PostAsJsonAsync($"api/conversations/{id}/members", new { remove = new[] { alice.Id } }), HttpStatusCode.Forbidden, "forbidden");
-        await AssertProblem(await mallory.Http.PostAsJsonAsync($"api/conversations/{id}/read", new { seq = 1 }), HttpStatusCode.Forbidden, "forbidden");
+        await AssertProblem(await mallory.Send(id, "let me in"), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await mallory.Http.GetAsync($"api/conversations/{id}/messages"), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await mallory.Http.GetAsync($"api/conversations/{id}/messages?after=0"), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await mallory.Http.PostAsJsonAsync($"api/conversations/{id}/members", new { add = new[] { mallory.Id } }), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await mallory.Http.PostAsJsonAsync($"api/conversations/{id}/members", new { remove = new[] { alice.Id } }), HttpStatusCode.NotFound, "not_found");
+        await AssertProblem(await mallory.Http.PostAsJsonAsync($"api/conversations/{id}/read", new { seq = 1 }), HttpStatusCode.NotFound, "not_found");
         await AssertProblem(await mallory.Http.GetAsync($"api/sync?cursor={aliceCursor}"), HttpStatusCode.Forbidden, "forbidden");
         await AssertProblem(await mallory.Http.GetAsync($"api/conversations/c-{Guid.NewGuid():N}/messages"), HttpStatusCode.NotFound, "not_found");
 
@@ -72,11 +72,76 @@ public sealed class AuthorizationTests(SeqlineNodeFixture node)
         Assert.Equal(0, malloryList.GetArrayLength());
     }
 
+    /// <summary>
+    /// A direct conversation's id follows from the pair, so anyone can compute it. Asked about it, a
+    /// non-member gets exactly the answer they get for a pair that never talked: nothing tells them
+    /// whether the two users have a conversation. A member breaking a rule still gets 403.
+    /// </summary>
+    [Fact]
+    public async Task A_non_member_cannot_tell_whether_two_users_have_a_direct_conversation()
+    {
+        using var alice = await SignIn(Server, Ids.User("alice"));
+        using var bob = await SignIn(Server, Ids.User("bob"));
+        using var mallory = await SignIn(Server, Ids.User("mallory"));
+        var created = await alice.Http.PostAsJsonAsync("api/conversations", new { members = new[] { bob.Id }, kind = "direct" });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var talking = Seqline.Conversations.DirectConversation.IdFor(alice.Id, bob.Id);
+        Assert.Equal(talking, (await Json(created)).GetProperty("conversationId").GetString());
+        Assert.Equal(HttpStatusCode.Created, (await alice.Send(talking, "just us")).StatusCode);
+        var silent = Seqline.Conversations.DirectConversation.IdFor(Ids.User("carol"), Ids.User("dave"));
+
+        var calls = new (string What, Func<string, Task<HttpResponseMessage>> Call)[]
+        {
+            ("history", id => mallory.Http.GetAsync($"api/conversations/{id}/messages")),
+            ("history after", id => mallory.Http.GetAsync($"api/conversations/{id}/messages?after=0&limit=10")),
+            ("send", id => mallory.Send(id, "hello?", "probe")),
+            ("members", id => mallory.Http.PostAsJsonAsync($"api/conversations/{id}/members", new { add = new[] { mallory.Id } })),
+            ("recall", id => mallory.Http.PostAsync($"api/conversations/{id}/messages/1/recall", null)),
+            ("read", id => mallory.Http.PostAsJsonAsync($"api/conversations/{id}/read", new { seq = 1 })),
+            ("hide", id => mallory.Http.PostAsJsonAsync($"api/conversations/{id}/hide", new { seq = 1 })),
+            ("clear", id => mallory.Http.PostAsJsonAsync($"api/conversations/{id}/clear", new { seq = 1 })),
+        };
+        foreach (var (what, call) in calls)
+        {
+            var (existing, none) = (await call(talking), await call(silent));
+            await AssertProblem(existing, HttpStatusCode.NotFound, "not_found");
+            Assert.True(await Comparable(existing, talking) == await Comparable(none, silent), $"{what}: {await existing.Content.ReadAsStringAsync()} vs {await none.Content.ReadAsStringAsync()}");
+        }
+
+        await using (var hub = await TestHub.Connect(Server, mallory.Token))
+        {
+            foreach (var (method, args) in new (string, Func<string, object?[]>)[]
+                     {
+                         ("SendMessage", id => [id, "probe", "hello?"]),
+                         ("MarkRead", id => [id, 1L]),
+                         ("Recall", id => [id, 1L]),
+                     })
+            {
+                var existing = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeCoreAsync(method, typeof(object), args(talking)));
+                var none = await Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() => hub.InvokeCoreAsync(method, typeof(object), args(silent)));
+                Assert.Contains("HubException: not_found: ", existing.Message, StringComparison.Ordinal);
+                Assert.Equal(none.Message.Replace(silent, "{id}", StringComparison.Ordinal), existing.Message.Replace(talking, "{id}", StringComparison.Ordinal));
+            }
+        }
+
+        // Nothing reached the pair, and a member breaking a rule (recalling another's message) is still refused as such.
+        Assert.Equal([1L], await bob.HistorySeqs(talking));
+        await AssertProblem(await bob.Http.PostAsync($"api/conversations/{talking}/messages/1/recall", null), HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    // A problem without what differs per request anyway (the trace id) and with the id it names made generic.
+    private static async Task<string> Comparable(HttpResponseMessage response, string id)
+    {
+        var problem = System.Text.Json.Nodes.JsonNode.Parse(await response.Content.ReadAsStringAsync())!.AsObject();
+        problem.Remove("traceId");
+        return $"{(int)response.StatusCode} {response.Content.Headers.ContentType} {problem.ToJsonString().Replace(id, "{id}", StringComparison.Ordinal)}";
+    }
+
     [Fact]
     public async Task The_hub_refuses_connections_without_a_valid_token()
     {
         using var http = Server.Http();
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Forge("alice", "wrong-key", DateTime.UtcNow.AddHours(1)));
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Forge("alice", "a-wrong-key-of-at-least-32-bytes!", DateTime.UtcNow.AddHours(1)));
         var negotiate = await http.PostAsync("hubs/sync/negotiate?negotiateVersion=1", null);
         Assert.Equal(HttpStatusCode.Unauthorized, negotiate.StatusCode);
     }

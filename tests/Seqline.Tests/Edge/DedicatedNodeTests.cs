@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using Seqline.Tests.Fixtures;
 using static Seqline.Tests.Fixtures.ApiUser;
 
@@ -42,6 +44,35 @@ public sealed class DedicatedNodeTests : IDisposable
         await TestHub.AssertRefused(() => hub.InvokeAsync<object>("SendMessage", id, "hub-1", "four"), "rate_limited");
 
         Assert.Equal([1L, 2L], await alice.HistorySeqs(id));
+    }
+
+    /// <summary>
+    /// The hub runs with detailed errors, so that a call with arguments that do not fit says why
+    /// (invalid:); a failure that is not a refusal must still reach the caller as a code alone.
+    /// </summary>
+    [Fact]
+    public async Task A_hub_call_failing_unexpectedly_says_server_error_and_nothing_of_its_internals()
+    {
+        await using var server = await SeqlineServer.StartNode(_data.Path, services => services.Configure<HubOptions>(o => o.AddFilter(new FailingSync())));
+        using var alice = await SignIn(server, "alice");
+        await using var hub = await TestHub.Connect(server, alice.Token);
+
+        var error = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<object>("Sync", null, 10));
+
+        Assert.Contains("HubException: server_error: ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(FailingSync.Internals, error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(nameof(InvalidOperationException), error.Message, StringComparison.Ordinal);
+        // The connection survives, and other calls go on.
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+        await hub.InvokeAsync<object>("MarkRead", await alice.CreateGroup("bob"), 0L);
+    }
+
+    private sealed class FailingSync : IHubFilter
+    {
+        public const string Internals = "connection string Password=hunter2";
+
+        public ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next) =>
+            context.HubMethodName == "Sync" ? throw new InvalidOperationException(Internals) : next(context);
     }
 
     public void Dispose() => _data.Dispose();

@@ -39,10 +39,17 @@ public sealed class HubErrorTests(SeqlineNodeFixture node)
             ("read a bad conversation id", () => aliceHub.InvokeAsync<object>("MarkRead", "bad id", 1), "invalid"),
             ("negative read seq", () => aliceHub.InvokeAsync<object>("MarkRead", id, -1), "invalid"),
             ("recall a message that is not there", () => aliceHub.InvokeAsync<object>("Recall", id, 99), "not_found"),
-            ("send to another's conversation", () => malloryHub.InvokeAsync<object>("SendMessage", id, "m6", "let me in"), "forbidden"),
+            ("send with an argument missing", () => aliceHub.InvokeAsync<object>("SendMessage", id, "m7"), "invalid"),
+            ("send with an argument too many", () => aliceHub.InvokeAsync<object>("SendMessage", id, "m8", "x", "y"), "invalid"),
+            ("send with a number for a body", () => aliceHub.InvokeAsync<object>("SendMessage", id, "m9", 42), "invalid"),
+            ("sync with a word for a limit", () => aliceHub.InvokeAsync<object>("Sync", cursor, "ten"), "invalid"),
+            ("read with an object for a seq", () => aliceHub.InvokeAsync<object>("MarkRead", id, new { seq = 1 }), "invalid"),
+            ("a method the hub does not have", () => aliceHub.InvokeAsync<object>("DeleteEverything", id), "invalid"),
+            // A conversation the caller is not in answers as one that does not exist.
+            ("send to another's conversation", () => malloryHub.InvokeAsync<object>("SendMessage", id, "m6", "let me in"), "not_found"),
+            ("read another's conversation", () => malloryHub.InvokeAsync<object>("MarkRead", id, 2), "not_found"),
+            ("recall in another's conversation", () => malloryHub.InvokeAsync<object>("Recall", id, 1), "not_found"),
             ("sync from another's cursor", () => malloryHub.InvokeAsync<object>("Sync", cursor, 10), "forbidden"),
-            ("read another's conversation", () => malloryHub.InvokeAsync<object>("MarkRead", id, 2), "forbidden"),
-            ("recall in another's conversation", () => malloryHub.InvokeAsync<object>("Recall", id, 1), "forbidden"),
         };
         foreach (var (what, call, code) in cases) await TestHub.AssertRefused(call, code, what);
 

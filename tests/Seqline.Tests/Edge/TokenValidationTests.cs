@@ -1,7 +1,12 @@
+using System.IdentityModel.Tokens.Jwt;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
 using Microsoft.AspNetCore.SignalR.Client;
 using Seqline.Tests.Fixtures;
+using Microsoft.IdentityModel.Tokens;
 using static Seqline.Tests.Fixtures.ApiUser;
 
 namespace Seqline.Tests.Edge;
@@ -51,6 +56,49 @@ public sealed class TokenValidationTests : IDisposable
 
         Assert.Equal([1L], await alice.HistorySeqs(id));
         Assert.Equal(conversationsBefore, await alice.Http.GetStringAsync("api/conversations"));
+    }
+
+    /// <summary>
+    /// An issuer sharing the secret signs with a standard JWT library the standard way: HS256 with the
+    /// secret's bytes as the key (its UTF-8 text, or the bytes a base64 secret stands for).
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_token_from_a_standard_jwt_library_signed_with_the_shared_secret_is_accepted(bool base64)
+    {
+        var key = base64 ? RandomNumberGenerator.GetBytes(32) : Encoding.UTF8.GetBytes("a-shared-secret-of-at-least-32-bytes!");
+        await using var server = await SeqlineServer.StartNode(_data.Path, settings: new Dictionary<string, string?>
+        {
+            ["Seqline:Auth:DevTokens"] = "false",
+            ["Seqline:Auth:SigningKey"] = base64 ? null : Encoding.UTF8.GetString(key),
+            ["Seqline:Auth:SigningKeyBase64"] = base64 ? Convert.ToBase64String(key) : null,
+        });
+        var aliceId = Ids.User("alice");
+        var handler = new JwtSecurityTokenHandler();
+        var token = handler.WriteToken(handler.CreateJwtSecurityToken(
+            issuer: "seqline",
+            subject: new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, aliceId)]),
+            notBefore: DateTime.UtcNow.AddMinutes(-1),
+            expires: DateTime.UtcNow.AddHours(1),
+            signingCredentials: new SigningCredentials(new SymmetricSecurityKey(key), SecurityAlgorithms.HmacSha256)));
+        using var alice = new ApiUser(server, aliceId, token);
+
+        var id = await alice.CreateGroup(Ids.User("bob"));
+        Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, "signed by a standard library")).StatusCode);
+        await using var hub = await TestHub.Connect(server, token);
+        Assert.Equal(HubConnectionState.Connected, hub.State);
+
+        // The same claims signed with a hash of the secret, or another secret, are refused.
+        foreach (var wrong in new[] { SHA256.HashData(key), RandomNumberGenerator.GetBytes(32) })
+        {
+            using var forged = server.Http(handler.WriteToken(handler.CreateJwtSecurityToken(
+                issuer: "seqline",
+                subject: new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, aliceId)]),
+                expires: DateTime.UtcNow.AddHours(1),
+                signingCredentials: new SigningCredentials(new SymmetricSecurityKey(wrong), SecurityAlgorithms.HmacSha256))));
+            Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("api/conversations")).StatusCode);
+        }
     }
 
     [Theory]

@@ -18,6 +18,7 @@ public static class AzureTestCluster
         builder.Properties["Seqline:Storage:Provider"] = nameof(StorageProvider.AzureTables);
         builder.Properties["Seqline:Storage:AzureTables:ConnectionString"] = azurite.ConnectionString;
         builder.Properties["Seqline:Storage:AzureTables:TablePrefix"] = "c" + Guid.NewGuid().ToString("N")[..10];
+        builder.Properties["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey;
         foreach (var (key, value) in settings ?? new Dictionary<string, string>()) builder.Properties[key] = value;
         builder.AddSiloBuilderConfigurator<Silo>();
         builder.AddClientBuilderConfigurator<Client>();

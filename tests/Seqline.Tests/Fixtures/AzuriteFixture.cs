@@ -12,35 +12,64 @@ namespace Seqline.Tests.Fixtures;
 /// </summary>
 public sealed class AzuriteFixture : IAsyncLifetime
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
-
-    // Azurite's built-in development account; the key is public and only works against the emulator.
-    private const string AccountName = "devstoreaccount1";
-    private const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-    private readonly StringBuilder _output = new();
-    private readonly List<Process> _services = [];
+    private readonly List<AzuriteService> _services = [];
 
     public string ConnectionString { get; private set; } = "";
 
     public async Task InitializeAsync()
     {
-        var root = FindRepoRoot();
-        var tablePort = await StartService(root, "table");
-        var queuePort = await StartService(root, "queue");
+        var table = await AzuriteService.StartAsync("table");
+        _services.Add(table);
+        var queue = await AzuriteService.StartAsync("queue");
+        _services.Add(queue);
         ConnectionString =
-            $"DefaultEndpointsProtocol=http;AccountName={AccountName};AccountKey={AccountKey};" +
-            $"TableEndpoint=http://127.0.0.1:{tablePort}/{AccountName};QueueEndpoint=http://127.0.0.1:{queuePort}/{AccountName};";
+            $"DefaultEndpointsProtocol=http;AccountName={AzuriteService.AccountName};AccountKey={AzuriteService.AccountKey};" +
+            $"TableEndpoint={table.Endpoint};QueueEndpoint={queue.Endpoint};";
     }
 
-    // One Azurite service (table or queue) as its own process; returns its port.
-    private async Task<int> StartService(string root, string service)
+    public async Task DisposeAsync()
     {
+        foreach (var service in _services) await service.DisposeAsync();
+    }
+}
+
+/// <summary>One Azurite service (table or queue) as its own process, in memory, on a free loopback port.</summary>
+public sealed class AzuriteService : IAsyncDisposable
+{
+    // Azurite's built-in development account; the key is public and only works against the emulator.
+    public const string AccountName = "devstoreaccount1";
+    public const string AccountKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
+
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private AzuriteService(Process process, int port, string scheme)
+    {
+        _process = process;
+        Port = port;
+        Endpoint = new Uri($"{scheme}://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/{AccountName}");
+    }
+
+    public int Port { get; }
+
+    /// <summary>The service's URL for the development account (path-style, as Azurite serves it).</summary>
+    public Uri Endpoint { get; }
+
+    /// <summary>
+    /// Starts <paramref name="service"/> (<c>table</c> or <c>queue</c>); <paramref name="options"/> are
+    /// further Azurite options, such as <c>--cert</c>, <c>--key</c> and <c>--oauth basic</c> for HTTPS
+    /// with bearer tokens.
+    /// </summary>
+    public static async Task<AzuriteService> StartAsync(string service, IReadOnlyList<string>? options = null)
+    {
+        var root = RepoRoot.Path;
         var main = Path.Combine(root, "node_modules", "azurite", "dist", "src", service, "main.js");
         if (!File.Exists(main))
             throw new InvalidOperationException($"Azurite is not installed ({main} is missing). Run `npm ci` at the repository root ({root}).");
 
-        var port = FreeLoopbackPort();
+        var port = FreePort.Next();
         var start = new ProcessStartInfo("node")
         {
             UseShellExecute = false,
@@ -55,52 +84,56 @@ public sealed class AzuriteFixture : IAsyncLifetime
                  {
                      main, "--inMemoryPersistence", "--skipApiVersionCheck", "--disableTelemetry", "--silent",
                      $"--{service}Host", "127.0.0.1", $"--{service}Port", port.ToString(CultureInfo.InvariantCulture),
-                 })
+                 }.Concat(options ?? []))
         {
             start.ArgumentList.Add(arg);
         }
 
-        var azurite = new Process { StartInfo = start };
-        azurite.OutputDataReceived += (_, e) => Capture(e.Data);
-        azurite.ErrorDataReceived += (_, e) => Capture(e.Data);
-        azurite.Start();
-        _services.Add(azurite);
-        azurite.BeginOutputReadLine();
-        azurite.BeginErrorReadLine();
-        await WaitUntilListeningAsync(azurite, port);
-        return port;
+        var azurite = new AzuriteService(new Process { StartInfo = start }, port, options?.Contains("--cert") == true ? "https" : "http");
+        azurite._process.OutputDataReceived += (_, e) => azurite.Capture(e.Data);
+        azurite._process.ErrorDataReceived += (_, e) => azurite.Capture(e.Data);
+        azurite._process.Start();
+        azurite._process.BeginOutputReadLine();
+        azurite._process.BeginErrorReadLine();
+        try
+        {
+            await azurite.WaitUntilListeningAsync();
+        }
+        catch
+        {
+            await azurite.DisposeAsync();
+            throw;
+        }
+        return azurite;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
-        foreach (var azurite in _services)
+        try
         {
-            try
+            if (!_process.HasExited)
             {
-                if (!azurite.HasExited)
-                {
-                    azurite.Kill(entireProcessTree: true);
-                    await azurite.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-                }
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
             }
-            finally
-            {
-                azurite.Dispose();
-            }
+        }
+        finally
+        {
+            _process.Dispose();
         }
     }
 
-    private async Task WaitUntilListeningAsync(Process azurite, int port)
+    private async Task WaitUntilListeningAsync()
     {
         var deadline = Stopwatch.StartNew();
         while (deadline.Elapsed < StartTimeout)
         {
-            if (azurite.HasExited) throw StartFailure($"Azurite exited with code {azurite.ExitCode} before listening on port {port}.");
+            if (_process.HasExited) throw StartFailure($"Azurite exited with code {_process.ExitCode} before listening on port {Port}.");
             try
             {
                 using var probe = new TcpClient();
                 using var attempt = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                await probe.ConnectAsync(IPAddress.Loopback, port, attempt.Token);
+                await probe.ConnectAsync(IPAddress.Loopback, Port, attempt.Token);
                 return;
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException)
@@ -108,7 +141,7 @@ public sealed class AzuriteFixture : IAsyncLifetime
                 await Task.Delay(100);
             }
         }
-        throw StartFailure($"Azurite did not listen on port {port} within {StartTimeout.TotalSeconds:0} s.");
+        throw StartFailure($"Azurite did not listen on port {Port} within {StartTimeout.TotalSeconds:0} s.");
     }
 
     private InvalidOperationException StartFailure(string message)
@@ -122,31 +155,6 @@ public sealed class AzuriteFixture : IAsyncLifetime
     {
         if (line is null) return;
         lock (_output) _output.AppendLine(line);
-    }
-
-    // The OS hands out a port nobody holds; it is released again for Azurite to bind.
-    private static int FreeLoopbackPort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        try
-        {
-            return ((IPEndPoint)listener.LocalEndpoint).Port;
-        }
-        finally
-        {
-            listener.Stop();
-        }
-    }
-
-    private static string FindRepoRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "package.json")) && File.Exists(Path.Combine(dir.FullName, "Orleans.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"No directory above {AppContext.BaseDirectory} holds both package.json and Orleans.sln.");
     }
 }
 

@@ -30,6 +30,7 @@ public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
+            ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey,
             ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
             ["Seqline:Cluster:GatewayPort"] = FreePort.Next().ToString(),
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();

@@ -36,7 +36,7 @@ public sealed class MemoryCluster : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddSeqlineGrains(new ConfigurationBuilder().Build());
+            silo.AddSeqlineGrains(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey }).Build());
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, Conversations);
             silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, Inboxes);
             silo.Services.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, Members);

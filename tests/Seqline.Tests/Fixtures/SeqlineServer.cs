@@ -16,7 +16,11 @@ namespace Seqline.Tests.Fixtures;
 /// </summary>
 public sealed class SeqlineServer : IAsyncDisposable
 {
-    public const string SigningKey = "seqline-tests-signing-key";
+    /// <summary>The token signing key of test nodes: 32 bytes or more, as HMAC-SHA256 asks.</summary>
+    public const string SigningKey = "seqline-tests-signing-key-0123456789";
+
+    /// <summary>The sync cursor key of test nodes.</summary>
+    public const string CursorKey = "seqline-tests-cursor-key";
 
     private readonly WebApplication _app;
 
@@ -57,6 +61,7 @@ public sealed class SeqlineServer : IAsyncDisposable
     {
         settings.TryAdd("Urls", "http://127.0.0.1:0");
         settings.TryAdd("Seqline:Auth:SigningKey", SigningKey);
+        settings.TryAdd("Seqline:Sync:CursorKey", CursorKey);
         settings.TryAdd("Seqline:Auth:DevTokens", "true");
         settings.TryAdd("Seqline:Push:RenewPeriod", "00:00:05");
         settings.TryAdd("Logging:LogLevel:Default", "Warning");

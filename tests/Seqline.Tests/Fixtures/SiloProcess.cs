@@ -70,9 +70,62 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>
     /// Starts a node on <paramref name="dataDirectory"/> and returns once it answers /health/ready.
-    /// <paramref name="settings"/> are further environment variables (<c>Seqline__…</c> options).
+    /// <paramref name="settings"/> are further environment variables (<c>Seqline__…</c> options);
+    /// <paramref name="unset"/> names variables to remove, as for an operator who never set them.
     /// </summary>
-    public static async Task<SiloProcess> StartAsync(string dataDirectory, SiloPorts ports, IReadOnlyDictionary<string, string>? settings = null)
+    public static async Task<SiloProcess> StartAsync(string dataDirectory, SiloPorts ports, IReadOnlyDictionary<string, string>? settings = null, IEnumerable<string>? unset = null)
+    {
+        var environment = (settings ?? new Dictionary<string, string>()).ToDictionary(s => s.Key, string? (s) => s.Value);
+        foreach (var name in unset ?? []) environment[name] = null;
+        var start = StartInfo(dataDirectory, ports, environment);
+        var node = new SiloProcess(new Process { StartInfo = start }, ports, dataDirectory);
+        node._process.OutputDataReceived += (_, e) => node.Capture(e.Data);
+        node._process.ErrorDataReceived += (_, e) => node.Capture(e.Data);
+        node._process.Start();
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+        try
+        {
+            await node.WaitUntilHealthyAsync();
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+        return node;
+    }
+
+    /// <summary>
+    /// Runs a node that is expected to stop by itself (a refused start) and returns its exit code and
+    /// what it wrote. <paramref name="environment"/> overrides the test node's variables; a null value
+    /// removes one, as for an operator who never set it.
+    /// </summary>
+    public static async Task<(int ExitCode, string Output)> RunToExitAsync(string dataDirectory, SiloPorts ports, IReadOnlyDictionary<string, string?> environment)
+    {
+        var start = StartInfo(dataDirectory, ports, environment);
+        var output = new StringBuilder();
+        using var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (output) output.AppendLine(e.Data); };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(StartTimeout);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new InvalidOperationException($"The node was expected to stop by itself but still ran after {StartTimeout.TotalSeconds:0} s. Output:{Environment.NewLine}{output}");
+        }
+        process.WaitForExit(); // drains the redirected output
+        lock (output) return (process.ExitCode, output.ToString());
+    }
+
+    // The node as an operator starts it: Production, its settings in environment variables.
+    private static ProcessStartInfo StartInfo(string dataDirectory, SiloPorts ports, IReadOnlyDictionary<string, string?>? settings)
     {
         var silo = SiloAssembly();
         var start = new ProcessStartInfo("dotnet")
@@ -100,25 +153,14 @@ public sealed class SiloProcess : IAsyncDisposable
         env["Seqline__Cluster__SiloPort"] = ports.Silo.ToString(CultureInfo.InvariantCulture);
         env["Seqline__Cluster__GatewayPort"] = ports.Gateway.ToString(CultureInfo.InvariantCulture);
         env["Seqline__Conversations__FanoutRecoveryPeriod"] = "00:00:02";
-        env["Seqline__Auth__SigningKey"] = "seqline-tests-signing-key";
-        foreach (var (name, value) in settings ?? new Dictionary<string, string>()) env[name] = value;
-
-        var node = new SiloProcess(new Process { StartInfo = start }, ports, dataDirectory);
-        node._process.OutputDataReceived += (_, e) => node.Capture(e.Data);
-        node._process.ErrorDataReceived += (_, e) => node.Capture(e.Data);
-        node._process.Start();
-        node._process.BeginOutputReadLine();
-        node._process.BeginErrorReadLine();
-        try
+        env["Seqline__Auth__SigningKey"] = SeqlineServer.SigningKey;
+        env["Seqline__Sync__CursorKey"] = SeqlineServer.CursorKey;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {
-            await node.WaitUntilHealthyAsync();
+            if (value is null) env.Remove(name);
+            else env[name] = value;
         }
-        catch
-        {
-            await node.DisposeAsync();
-            throw;
-        }
-        return node;
+        return start;
     }
 
     /// <summary>

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -19,7 +18,7 @@ public static class TestTokens
             NotBefore = expires.AddHours(-2),
             IssuedAt = expires.AddHours(-2),
             Expires = expires,
-            // The server hashes its configured key into a 256-bit HMAC key; so must the issuer.
-            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(SHA256.HashData(Encoding.UTF8.GetBytes(key))), SecurityAlgorithms.HmacSha256),
+            // The shared secret's bytes are the HMAC key, as for any JWT library.
+            SigningCredentials = new SigningCredentials(new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), SecurityAlgorithms.HmacSha256),
         });
 }

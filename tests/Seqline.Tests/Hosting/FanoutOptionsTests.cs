@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Seqline.Hosting;
+using Seqline.Tests.Fixtures;
 
 namespace Seqline.Tests.Hosting;
 
@@ -19,7 +20,7 @@ public sealed class FanoutOptionsTests
     [InlineData(null, null, true)]
     public void The_write_threshold_must_be_below_the_read_one(string? readAbove, string? writeAtOrBelow, bool valid)
     {
-        var settings = new Dictionary<string, string?>();
+        var settings = new Dictionary<string, string?> { ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey };
         if (readAbove is not null) settings["Seqline:Fanout:ReadFanoutAbove"] = readAbove;
         if (writeAtOrBelow is not null) settings["Seqline:Fanout:WriteFanoutAtOrBelow"] = writeAtOrBelow;
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();

@@ -11,7 +11,7 @@ namespace Seqline.Tests.Inboxes;
 /// <summary>The cursor's compact form, and cursors that devices still hold from the earlier form.</summary>
 public sealed class SyncCursorCodecTests
 {
-    private readonly SyncCursorCodec _codec = new(Options.Create(new SyncOptions()));
+    private readonly SyncCursorCodec _codec = new(Options.Create(new SyncOptions { CursorKey = SyncOptions.DevelopmentCursorKey }));
 
     [Fact]
     public void Read_positions_come_back_under_the_ids_the_inbox_knows_and_as_bare_hashes_otherwise()

@@ -1,0 +1,71 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Seqline.Api.Auth;
+using Seqline.Api.Hosting;
+using Seqline.Conversations;
+using Seqline.Inboxes;
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
+using Seqline.Api.Operations;
+
+namespace Seqline.Api.Endpoints;
+
+/// <summary>A conversation's messages: sending, paging history, recalling.</summary>
+internal static class MessageEndpoints
+{
+    public static RouteGroupBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/conversations/{id}/messages").RequireAuthorization().RefusesAnyCall().WithTags("Messages");
+
+        api.MapPost("", SendMessage)
+            .WithName(nameof(SendMessage))
+            .WithSummary("Send a message")
+            .WithDescription("Answers once the message is durable: 201 with its seq, or 200 with the original seq and duplicate=true for a retry with the same clientMsgId.")
+            .Refuses(Status400BadRequest, Status404NotFound, Status413PayloadTooLarge, Status429TooManyRequests);
+        api.MapGet("", ReadHistory)
+            .WithName(nameof(ReadHistory))
+            .WithSummary("Page through history")
+            .WithDescription("Up to limit messages below before (none: the newest) or above after, in ascending seq order, leaving out what the caller hid or cleared.")
+            .Refuses(Status400BadRequest, Status404NotFound);
+        api.MapPost("/{seq:long}/recall", RecallMessage)
+            .WithName(nameof(RecallMessage))
+            .WithSummary("Recall a message")
+            .WithDescription("The sender only, within the recall window: the message becomes a tombstone with the same seq on every device.")
+            .Refuses(Status403Forbidden, Status404NotFound);
+        return api;
+    }
+
+    public static async Task<Results<Created<SendReceipt>, Ok<SendReceipt>>> SendMessage(
+        string id, SendMessageRequest request, [AsParameters] Caller caller, SendRateLimiter limiter, EdgeMetrics metrics)
+    {
+        var receipt = await metrics.Send(EdgeMetrics.Http, () =>
+        {
+            var message = new OutgoingMessage(caller.Id, RequestParsing.Required(request.ClientMsgId, "clientMsgId"), RequestParsing.Required(request.Body, "body"), request.Mentions);
+            ConversationAccess.RequireId(id);
+            limiter.Acquire(caller.Id);
+            return caller.Grains.AsMember(caller.Id, id, c => c.Send(message));
+        });
+        return receipt.Duplicate
+            ? TypedResults.Ok(receipt)
+            : TypedResults.Created($"/api/conversations/{id}/messages?after={receipt.Seq - 1}&limit=1", receipt);
+    }
+
+    public static async Task<Ok<MessagePage>> ReadHistory(string id, long? before, long? after, int? limit, [AsParameters] Caller caller)
+    {
+        var pageSize = caller.PageSize(limit);
+        if (before is not null && after is not null) throw SeqlineException.Invalid("Give before or after, not both.");
+        var me = caller.Id;
+        return TypedResults.Ok(await caller.Grains.AsMember(me, id, async conversation =>
+        {
+            var hidden = await caller.Grains.GetGrain<IInboxGrain>(me).GetHidden(id);
+            return after is { } from
+                ? await VisibleHistory.After(conversation, me, hidden, from, pageSize)
+                : await VisibleHistory.Before(conversation, me, hidden, before, pageSize);
+        }));
+    }
+
+    public static async Task<Ok<ChatMessage>> RecallMessage(string id, long seq, [AsParameters] Caller caller) =>
+        TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.Recall(caller.Id, seq)));
+}
