@@ -30,9 +30,15 @@ public sealed partial class PushBridge(
     private PushSequencer? _sequencer;
     private IInboxObserver? _reference;
 
-    private PushSequencer Sequencer => _sequencer ??= new PushSequencer(SendToDevices, options.Value.ReorderWait, clock);
+    // One sequencer for the node: pushes of one user must all pass the same one.
+    private PushSequencer Sequencer => LazyInitializer.EnsureInitialized(ref _sequencer, ref _sequencerLock,
+        () => new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, _ => metrics.PushDropped("stale")));
+    private object? _sequencerLock;
 
-    private IInboxObserver Reference => _reference ??= grains.CreateObjectReference<IInboxObserver>(this);
+    // One reference for the node's life: two would register this node twice with an inbox, and
+    // every push would arrive twice.
+    private IInboxObserver Reference => LazyInitializer.EnsureInitialized(ref _reference, ref _referenceLock, () => grains.CreateObjectReference<IInboxObserver>(this));
+    private object? _referenceLock;
 
     public static string GroupOf(string userId) => "user:" + userId;
 

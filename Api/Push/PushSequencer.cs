@@ -6,23 +6,31 @@ namespace Seqline.Api.Push;
 /// Hands one user's pushes to the devices in cursor order. Orleans may run observer calls
 /// concurrently, so two pushes can overtake each other on their way here, and a device would then
 /// have to pull for both. Each push names the cursor it follows, which is enough to restore the
-/// order: a push that arrives early waits, at most <c>maxWait</c>, for the one it follows.
+/// order: a push that arrives early waits, at most <c>maxWait</c>, for the one it follows. When
+/// the wait gives up, the pushes waiting go out in their order, and the node stands at the newest.
+/// A push older than one already sent (one that was given up on and came late, or a duplicate) is
+/// dropped: it could only set the node back, and make every later push wait again.
 /// </summary>
-internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait, TimeProvider clock)
+internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait, TimeProvider clock, Action<InboxPush>? dropped = null)
 {
     private readonly Dictionary<string, UserPushes> _users = new(StringComparer.Ordinal);
 
     public async Task Accept(InboxPush push)
     {
         UserPushes user;
-        bool held;
+        bool held, stale;
         lock (_users)
         {
             if (!_users.TryGetValue(push.UserId, out user!)) _users[push.UserId] = user = new UserPushes();
-            if (user.LastCursor is null || user.LastCursor == push.PrevCursor) Release(user, push);
+            // Another epoch: the inbox started over (its devices reset), so what came before says nothing.
+            if (user.Last is { } last && last.Epoch != push.Order.Epoch) user.Reset();
+            stale = user.Last is { } newest && !push.Order.IsAfter(newest) && push.PrevCursor != user.LastCursor;
+            if (stale) { }
+            else if (user.LastCursor is null || user.LastCursor == push.PrevCursor) Release(user, push);
             else user.Early[push.PrevCursor] = push;
             held = user.Early.Count > 0;
         }
+        if (stale) dropped?.Invoke(push);
         if (held) _ = GiveUpWaiting(push.UserId);
         await Drain(user);
     }
@@ -40,24 +48,28 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
         {
             user.Outgoing.Enqueue(next);
             user.LastCursor = next.Cursor;
+            if (user.Last is not { } last || next.Order.IsAfter(last) || next.Order.Epoch != last.Epoch) user.Last = next.Order;
         }
     }
 
-    // The predecessor may never come (lost, or sent before this node subscribed): send anyway, devices pull.
+    // The predecessor may never come (lost, or sent before this node subscribed): send what waits
+    // anyway, oldest first, and stand at the newest; devices pull for what they missed.
     private async Task GiveUpWaiting(string userId)
     {
         await Task.Delay(maxWait, clock);
         UserPushes? user;
+        var stale = new List<InboxPush>();
         lock (_users)
         {
             if (!_users.TryGetValue(userId, out user)) return;
-            foreach (var early in user.Early.Values.ToList())
+            foreach (var early in user.Early.Values.OrderBy(p => p.Order, PushOrder.Comparer).ToList())
             {
-                if (!user.Early.ContainsKey(early.PrevCursor)) continue;
-                user.Early.Remove(early.PrevCursor);
-                Release(user, early);
+                if (!user.Early.Remove(early.PrevCursor)) continue; // released already, after one released here
+                if (user.Last is { } newest && !early.Order.IsAfter(newest)) stale.Add(early);
+                else Release(user, early);
             }
         }
+        foreach (var push in stale) dropped?.Invoke(push);
         await Drain(user);
     }
 
@@ -85,8 +97,16 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
     private sealed class UserPushes
     {
         public string? LastCursor { get; set; }
+        public PushOrder? Last { get; set; }
         public Dictionary<string, InboxPush> Early { get; } = new(StringComparer.Ordinal);
         public Queue<InboxPush> Outgoing { get; } = new();
         public SemaphoreSlim Sending { get; } = new(1, 1);
+
+        public void Reset()
+        {
+            LastCursor = null;
+            Last = null;
+            Early.Clear();
+        }
     }
 }

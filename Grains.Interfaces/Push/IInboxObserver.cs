@@ -8,12 +8,40 @@ namespace Seqline.Push;
 /// cursor is <paramref name="PrevCursor"/> applies the events and moves to <paramref name="Cursor"/>;
 /// any other device pulls instead.
 /// </summary>
+/// <param name="Order">
+/// Where <paramref name="Cursor"/> stands, comparable across pushes of one user: a later push has a
+/// greater order. Edge nodes put pushes that overtook each other back in order with it, and drop a
+/// push older than one they have sent.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Seqline.InboxPush")]
 public sealed record InboxPush(
     [property: Id(0)] string UserId,
     [property: Id(1)] IReadOnlyList<SyncEvent> Events,
     [property: Id(2)] string PrevCursor,
-    [property: Id(3)] string Cursor);
+    [property: Id(3)] string Cursor,
+    [property: Id(4)] PushOrder Order = default);
+
+/// <summary>
+/// How far an inbox's pushes have got: its sync-timeline position, then the sum of the positions in
+/// its read-fan-out conversations. Both only grow (a conversation left or switched back drops out
+/// of the sum only with a new sync-timeline event), also across activations, so they order the
+/// pushes of one <paramref name="Epoch"/>; pushes of different epochs are not comparable (an inbox
+/// that starts over resets its devices).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Seqline.PushOrder")]
+public readonly record struct PushOrder(
+    [property: Id(0)] long Epoch,
+    [property: Id(1)] long Position,
+    [property: Id(2)] long ReadFanoutPositions)
+{
+    /// <summary>Whether this push stands after <paramref name="other"/> (false for another epoch).</summary>
+    public bool IsAfter(PushOrder other) => Epoch == other.Epoch
+        && (Position != other.Position ? Position > other.Position : ReadFanoutPositions > other.ReadFanoutPositions);
+
+    /// <summary>Pushes of one epoch in order; another epoch sorts by its own numbers.</summary>
+    public static IComparer<PushOrder> Comparer { get; } = Comparer<PushOrder>.Create((a, b) =>
+        a.Position != b.Position ? a.Position.CompareTo(b.Position) : a.ReadFanoutPositions.CompareTo(b.ReadFanoutPositions));
+}
 
 /// <summary>
 /// An edge node's receiver of pushes. One per node, registered with the inbox of every user who has

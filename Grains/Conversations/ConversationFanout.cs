@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Seqline.Diagnostics;
 using Orleans.Streams;
 using Seqline.Hosting;
 using Seqline.Inboxes;
@@ -41,11 +43,14 @@ internal sealed partial class ConversationFanout(
     ITimelineStore timeline,
     IFanoutGate gate,
     ConversationOptions options,
+    SeqlineMetrics metrics,
     TimeProvider clock,
     ILogger logger)
 {
     private readonly Outbox _outbox = new(options.OutboxCapacity);
     private readonly Dictionary<string, Task> _catchingUp = new(StringComparer.Ordinal);
+    // The trace each message held in memory was sent in, so its fan-out continues that trace.
+    private readonly Dictionary<long, ActivityContext> _traces = [];
     private readonly SemaphoreSlim _calls = new(Math.Max(1, options.FanoutParallelism));
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -67,10 +72,19 @@ internal sealed partial class ConversationFanout(
         return tried.Task;
     }
 
-    public void Appended(IReadOnlyList<ChatMessage> batch)
+    public void Appended(IReadOnlyList<ChatMessage> batch, IReadOnlyList<ActivityContext> traces)
     {
         _outbox.Add(batch, FannedOutThrough);
+        for (var i = 0; i < batch.Count; i++)
+            if (traces[i] != default && _outbox.Holds(batch[i].Seq)) _traces[batch[i].Seq] = traces[i];
+        ReportLag();
         Start();
+    }
+
+    private void ReportLag()
+    {
+        metrics.ReportFanoutLag(host.Id, host.Head, FannedOutThrough);
+        metrics.ReportInboxesBehind(host.Id, host.Membership.Stragglers.Count());
     }
 
     public void Recalled(ChatMessage tombstone)
@@ -133,6 +147,7 @@ internal sealed partial class ConversationFanout(
                         return;
                 }
                 StartCatchingUp();
+                ReportLag();
                 attempt = 0;
             }
             catch (Exception error) when (!Stopped)
@@ -241,6 +256,8 @@ internal sealed partial class ConversationFanout(
     private async Task DeliverToEveryone(DeliverBatch batch)
     {
         var messages = await Messages(batch.From, batch.Through);
+        using var span = SeqlineActivities.StartFanout(host.Id, batch.From, batch.Through,
+            messages.Select(m => _traces.GetValueOrDefault(m.Seq)).ToList());
         await gate.BeforeFanoutAsync(host.Id, batch.From, batch.Through);
         var failed = await Deliver(batch, messages, batch.Recipients, publish: true);
         if (failed.Count > 0)
@@ -252,6 +269,8 @@ internal sealed partial class ConversationFanout(
         host.Modes.ForgetThrough(host.Membership.Stragglers.Select(r => r.Behind!.Value).Append(batch.Through).Min());
         await host.WriteState();
         _outbox.DropThrough(batch.Through);
+        foreach (var seq in _traces.Keys.Where(seq => seq <= batch.Through).ToList()) _traces.Remove(seq);
+        ReportLag();
     }
 
     // Returns the recipients whose inboxes failed.

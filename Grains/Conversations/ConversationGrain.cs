@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Orleans.Timers;
+using Seqline.Diagnostics;
 using Seqline.Hosting;
 using Seqline.Inboxes;
 using Seqline.Storage.Rows;
@@ -43,6 +45,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     private readonly SemaphoreSlim _stateWrite = new(1, 1);
     private readonly IReminderRegistry _reminders;
     private readonly IFanoutGate _gate;
+    private readonly SeqlineMetrics _metrics;
     private RecoveryReminder? _recovery;
     private ConversationFanout? _fanoutLoop;
     private long _trimmedThrough;
@@ -62,6 +65,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         IOptions<RetentionOptions> retention,
         IFanoutGate gate,
         IReminderRegistry reminders,
+        SeqlineMetrics metrics,
         [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
         ILogger<ConversationGrain> logger)
     {
@@ -77,10 +81,11 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         _sends = new SendLog(_options.DedupeWindow, _options.MaxCommitBatch);
         _reminders = reminders;
         _gate = gate;
+        _metrics = metrics;
     }
 
     private RecoveryReminder _reminder => _recovery ??= new RecoveryReminder(_reminders, this.GetGrainId(), _options.FanoutRecoveryPeriod);
-    private ConversationFanout _fanout => _fanoutLoop ??= new ConversationFanout(this, GrainFactory, _timeline, _gate, _options, _clock, _logger);
+    private ConversationFanout _fanout => _fanoutLoop ??= new ConversationFanout(this, GrainFactory, _timeline, _gate, _options, _metrics, _clock, _logger);
 
     public string Id => this.GetPrimaryKeyString();
     public bool Exists => _state.RecordExists;
@@ -112,6 +117,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
         if (_fanoutLoop is { } fanout) await fanout.StopAsync(cancellationToken);
+        _metrics.ForgetFanout(Id);
     }
 
     // Only where a deployment sets a storage retention: by default conversations keep everything.
@@ -247,7 +253,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
         await LoadRecentSends();
         RequireUsable();
 
-        var receipt = _sends.Admit(message);
+        var receipt = _sends.Admit(message, Activity.Current?.Context ?? default);
         if (_committing is null or { IsCompleted: true }) _committing = CommitQueued();
         return await receipt;
     }
@@ -278,7 +284,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
             // Stores keep milliseconds; the receipt must match what history will show.
             var now = _clock.GetUtcNow();
             var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
-            var batch = _sends.TakeBatch(Id, sentAt, _membership.Contains, m => Mentions.Of(m, _membership.Contains));
+            var batch = _sends.TakeBatch(Id, sentAt, _membership.Contains, m => Mentions.Of(m, _membership.Contains), out var traces);
             if (batch.Count == 0) continue;
             try
             {
@@ -296,7 +302,7 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
                 _append = null;
             }
             _sends.Appended(batch);
-            _fanout.Appended(batch);
+            _fanout.Appended(batch, traces);
         }
     }
 

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+
 namespace Seqline.Conversations;
 
 /// <summary>
@@ -33,12 +35,12 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
     /// Takes a send in: its earlier receipt if it was stored, the waiting original if it is still
     /// queued, or a new pending send at the end of the queue.
     /// </summary>
-    public Task<SendReceipt> Admit(OutgoingMessage message)
+    public Task<SendReceipt> Admit(OutgoingMessage message, ActivityContext trace = default)
     {
         if (_receipts.TryGet(message.SenderId, message.ClientMsgId, out var earlier)) return Task.FromResult(earlier with { Duplicate = true });
         var key = (message.SenderId, message.ClientMsgId);
         if (_pending.TryGetValue(key, out var inFlight)) return AsDuplicate(inFlight.Completion.Task);
-        var pending = new PendingSend(message);
+        var pending = new PendingSend(message, trace);
         _pending[key] = pending;
         _queue.Add(pending);
         return pending.Completion.Task;
@@ -51,9 +53,14 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
     /// are no longer members are refused here, as if they had been sent after their removal.
     /// </summary>
     public List<ChatMessage> TakeBatch(string conversationId, DateTimeOffset sentAt, Func<string, bool> isMember,
-        Func<OutgoingMessage, IReadOnlyList<string>?> mentions)
+        Func<OutgoingMessage, IReadOnlyList<string>?> mentions) => TakeBatch(conversationId, sentAt, isMember, mentions, out _);
+
+    /// <summary>As above, with the trace each send arrived in (default where none), in batch order.</summary>
+    public List<ChatMessage> TakeBatch(string conversationId, DateTimeOffset sentAt, Func<string, bool> isMember,
+        Func<OutgoingMessage, IReadOnlyList<string>?> mentions, out List<ActivityContext> traces)
     {
         var batch = new List<ChatMessage>();
+        traces = [];
         while (_queue.Count > 0 && batch.Count < maxBatch)
         {
             var pending = _queue[0];
@@ -65,6 +72,7 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
                 continue;
             }
             var m = pending.Message;
+            traces.Add(pending.Trace);
             batch.Add(new ChatMessage(conversationId, Head + 1 + batch.Count, m.SenderId, m.ClientMsgId, sentAt, m.Body, Mentions: mentions(m)));
         }
         Appending = batch.Count > 0;
@@ -108,9 +116,10 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
 
     private static (string, string) Key(OutgoingMessage message) => (message.SenderId, message.ClientMsgId);
 
-    private sealed class PendingSend(OutgoingMessage message)
+    private sealed class PendingSend(OutgoingMessage message, ActivityContext trace)
     {
         public OutgoingMessage Message { get; } = message;
+        public ActivityContext Trace { get; } = trace;
         public TaskCompletionSource<SendReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -16,6 +16,7 @@ namespace Seqline.Diagnostics;
 public sealed class SeqlineMetrics
 {
     private readonly ConcurrentDictionary<string, long> _lags = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _behind = new(StringComparer.Ordinal);
     private readonly UpDownCounter<long> _streamSubscriptions;
 
     public SeqlineMetrics(IMeterFactory meters)
@@ -27,6 +28,8 @@ public sealed class SeqlineMetrics
             "The most acknowledged messages any one conversation on this silo has not yet fanned out.");
         meter.CreateObservableGauge("seqline.fanout.behind", () => _lags.Count, "{conversation}",
             "Conversations on this silo with acknowledged messages not yet fanned out.");
+        meter.CreateObservableGauge("seqline.fanout.inboxes_behind", () => _behind.Values.Sum(), "{inbox}",
+            "Inboxes that failed a delivery and are being caught up on their own, over the conversations active on this silo.");
         _streamSubscriptions = meter.CreateUpDownCounter<long>("seqline.stream.subscriptions", "{subscription}",
             "Read-fan-out stream subscriptions held by the inboxes on this silo.");
     }
@@ -47,7 +50,18 @@ public sealed class SeqlineMetrics
     /// The conversation's activation is going away: its lag is no longer this silo's to report
     /// (the next activation, here or elsewhere, reports it again).
     /// </summary>
-    public void ForgetFanout(string conversationId) => _lags.TryRemove(conversationId, out _);
+    public void ForgetFanout(string conversationId)
+    {
+        _lags.TryRemove(conversationId, out _);
+        _behind.TryRemove(conversationId, out _);
+    }
+
+    /// <summary>How many of the conversation's members' inboxes fell behind its fan-out (0: none).</summary>
+    public void ReportInboxesBehind(string conversationId, int inboxes)
+    {
+        if (inboxes > 0) _behind[conversationId] = inboxes;
+        else _behind.TryRemove(conversationId, out _);
+    }
 
     /// <summary>An inbox subscribed to (+1) or unsubscribed from (-1) conversation streams.</summary>
     public void StreamSubscriptionsChanged(int delta) => _streamSubscriptions.Add(delta);

@@ -121,7 +121,8 @@ public sealed partial class InboxGrain
 
     private Task Notify(IReadOnlyList<SyncEvent> events, SyncCursor before, SyncCursor after)
     {
-        var batch = new InboxPush(UserId, events, cursors.Encode(before), cursors.Encode(after));
+        var order = new PushOrder(after.Epoch, after.Position, after.ReadPositions.Values.Aggregate(0L, (sum, seq) => unchecked(sum + seq)));
+        var batch = new InboxPush(UserId, events, cursors.Encode(before), cursors.Encode(after), order);
         return _observers.Notify(o => o.OnPush(batch));
     }
 
@@ -138,12 +139,17 @@ public sealed partial class InboxGrain
         _following[conversationId] = existing.Count > 0
             ? await existing[0].ResumeAsync((batch, _) => OnConversationMessages(batch))
             : await stream.SubscribeAsync((batch, _) => OnConversationMessages(batch));
+        metrics.StreamSubscriptionsChanged(+1);
     }
 
     private async Task Unfollow(string conversationId)
     {
         _liveHeads.Remove(conversationId);
-        if (_following.Remove(conversationId, out var handle)) await handle.UnsubscribeAsync();
+        if (_following.Remove(conversationId, out var handle))
+        {
+            metrics.StreamSubscriptionsChanged(-1);
+            await handle.UnsubscribeAsync();
+        }
     }
 
     private async Task StopFollowing()
@@ -171,7 +177,10 @@ public sealed partial class InboxGrain
         var handle = handleFactory.Create<ConversationMessages>();
         var conversationId = handleFactory.StreamId.GetKeyAsString();
         if (_live && !_following.ContainsKey(conversationId) && _index.TryGetValue(conversationId, out var entry) && entry.Fanout == FanoutMode.Read)
+        {
             _following[conversationId] = await handle.ResumeAsync((batch, _) => OnConversationMessages(batch));
+            metrics.StreamSubscriptionsChanged(+1);
+        }
         else
             await handle.UnsubscribeAsync();
     }

@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Streams.Core;
 using Orleans.Utilities;
 using Seqline.Conversations;
+using Seqline.Diagnostics;
 using Seqline.Hosting;
 using Seqline.Push;
 using Seqline.Storage.Rows;
@@ -33,6 +34,7 @@ public sealed partial class InboxGrain(
     IOptions<FanoutOptions> fanout,
     IOptions<RetentionOptions> retention,
     IOptions<SyncOptions> sync,
+    SeqlineMetrics metrics,
     [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
     ILogger<InboxGrain> logger) : Grain, IInboxGrain, IStreamSubscriptionObserver, IIncomingGrainCallFilter
 {

@@ -15,7 +15,7 @@ public sealed class PushSequencerTests
         return Task.CompletedTask;
     }, TimeSpan.FromMilliseconds(250), _clock);
 
-    private static InboxPush Push(string user, int from, int to) => new(user, [], $"c{from}", $"c{to}");
+    private static InboxPush Push(string user, int from, int to) => new(user, [], $"c{from}", $"c{to}", new PushOrder(1, to, 0));
 
     [Fact]
     public async Task Pushes_that_overtake_each_other_go_out_in_cursor_order()
@@ -45,6 +45,63 @@ public sealed class PushSequencerTests
 
         await sequencer.Accept(Push("bob", 6, 7));
         Assert.Equal("c7", _sent[^1]);
+    }
+
+    [Fact]
+    public async Task Pushes_released_after_the_wait_go_out_in_their_order_and_the_node_stands_at_the_newest()
+    {
+        var sequencer = Sequencer();
+        await sequencer.Accept(Push("bob", 0, 1));
+        // 1→2 and 3→4 are lost on the way; 4→5 arrives before 2→3.
+        await sequencer.Accept(Push("bob", 4, 5));
+        await sequencer.Accept(Push("bob", 2, 3));
+        Assert.Equal(["c1"], _sent);
+
+        _clock.Advance(TimeSpan.FromMilliseconds(300));
+        await Eventually(() => _sent.Count == 3);
+        Assert.Equal(["c1", "c3", "c5"], _sent);
+
+        // In step again: the next push goes out at once, without waiting.
+        await sequencer.Accept(Push("bob", 5, 6));
+        Assert.Equal(["c1", "c3", "c5", "c6"], _sent);
+    }
+
+    [Fact]
+    public async Task After_an_overload_a_late_or_repeated_push_does_not_set_the_node_back()
+    {
+        var dropped = new List<string>();
+        var sequencer = new PushSequencer(p =>
+        {
+            lock (_sent) _sent.Add(p.Cursor);
+            return Task.CompletedTask;
+        }, TimeSpan.FromMilliseconds(250), _clock, p => { lock (dropped) dropped.Add(p.Cursor); });
+        await sequencer.Accept(Push("bob", 0, 1));
+        // Overload: 1→2 is late, so 2→3 waits, then goes out without it.
+        await sequencer.Accept(Push("bob", 2, 3));
+        _clock.Advance(TimeSpan.FromMilliseconds(300));
+        await Eventually(() => _sent.Count == 2);
+
+        // The late push, and a second copy of one already sent, come after all.
+        await sequencer.Accept(Push("bob", 1, 2));
+        await sequencer.Accept(Push("bob", 2, 3));
+        Assert.Equal(["c2", "c3"], dropped);
+
+        // Every later push goes straight out: none waits for the reorder window.
+        for (var i = 3; i < 13; i++)
+        {
+            await sequencer.Accept(Push("bob", i, i + 1));
+            Assert.Equal($"c{i + 1}", _sent[^1]);
+        }
+        Assert.Equal(["c1", "c3", .. Enumerable.Range(4, 10).Select(i => $"c{i}")], _sent);
+    }
+
+    [Fact]
+    public async Task A_push_of_a_new_epoch_starts_the_user_over()
+    {
+        var sequencer = Sequencer();
+        await sequencer.Accept(Push("bob", 0, 9));
+        await sequencer.Accept(new InboxPush("bob", [], "d0", "d1", new PushOrder(2, 1, 0)));
+        Assert.Equal(["c9", "d1"], _sent);
     }
 
     private async Task Eventually(Func<bool> condition)

@@ -35,7 +35,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         foreach (var id in new[] { "m1", "m2", "m3" })
             Assert.Equal(HttpStatusCode.Created, (await alice.Send(conversation, "hello", id)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await alice.Send(conversation, "hello", "m1")).StatusCode);
-        await ApiUser.AssertProblem(await carol.Send(conversation, "let me in"), HttpStatusCode.Forbidden, "forbidden");
+        await ApiUser.AssertProblem(await carol.Send(conversation, "let me in"), HttpStatusCode.NotFound, "not_found");
         await ApiUser.AssertProblem(await alice.Send(conversation, " "), HttpStatusCode.BadRequest, "invalid");
 
         var hub = await TestHub.Connect(_node, bob.Token);
@@ -61,7 +61,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         Assert.Equal(3, metrics.Sum("seqline_sends_acknowledged_total", ("transport", "http"), ("duplicate", "false")));
         Assert.Equal(1, metrics.Sum("seqline_sends_acknowledged_total", ("transport", "http"), ("duplicate", "true")));
         Assert.Equal(1, metrics.Sum("seqline_sends_acknowledged_total", ("transport", "hub")));
-        Assert.Equal(1, metrics.Sum("seqline_sends_refused_total", ("transport", "http"), ("code", "forbidden")));
+        Assert.Equal(1, metrics.Sum("seqline_sends_refused_total", ("transport", "http"), ("code", "not_found")));
         Assert.Equal(1, metrics.Sum("seqline_sends_refused_total", ("transport", "http"), ("code", "invalid")));
         Assert.Equal(1, metrics.Sum("seqline_sends_refused_total", ("transport", "hub"), ("code", "invalid")));
         Assert.Equal(3, metrics.Sum("seqline_sends_refused_total"));

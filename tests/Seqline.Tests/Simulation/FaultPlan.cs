@@ -33,6 +33,25 @@ public static partial class FaultPlan
         return match.Success && Runs.TryGetValue(match.Value, out var run) ? run : null;
     }
 
+    private static readonly ConcurrentDictionary<(string Site, string Key), ConcurrentQueue<FaultKind>> Scripts = new();
+
+    /// <summary>
+    /// The next <paramref name="times"/> writes at <paramref name="site"/> (e.g. <c>state.write</c>,
+    /// <c>conversations.append</c>, <c>members.change</c>) for <paramref name="key"/> fail as
+    /// <paramref name="kind"/> says: for a test that needs one fault at one place.
+    /// </summary>
+    public static void FailNext(string site, string key, FaultKind kind, int times = 1)
+    {
+        var queue = Scripts.GetOrAdd((site, key), _ => new ConcurrentQueue<FaultKind>());
+        for (var i = 0; i < times; i++) queue.Enqueue(kind);
+    }
+
+    /// <summary>Whether a scripted fault is still waiting at <paramref name="site"/> for <paramref name="key"/>.</summary>
+    public static bool Pending(string site, string key) => Scripts.TryGetValue((site, key), out var queue) && !queue.IsEmpty;
+
+    private static FaultKind? Scripted(string site, string key) =>
+        Scripts.TryGetValue((site, key), out var queue) && queue.TryDequeue(out var kind) ? kind : null;
+
     [GeneratedRegex(@"r\d+-")]
     private static partial Regex RunPrefix();
 
@@ -42,8 +61,7 @@ public static partial class FaultPlan
     /// </summary>
     public static async Task<T> Write<T>(string site, string key, Func<Task<T>> write)
     {
-        var faults = Of(key);
-        var fault = faults?.Decide(site, key);
+        var fault = Scripted(site, key) ?? Of(key)?.Decide(site, key);
         if (fault == FaultKind.Before) throw new InjectedFaultException(site, key, fault.Value);
         var result = await write();
         if (fault == FaultKind.After) throw new InjectedFaultException(site, key, fault.Value);

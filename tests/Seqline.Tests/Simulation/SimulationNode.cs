@@ -5,13 +5,9 @@ using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 using Seqline.Hosting;
 using Seqline.Storage.Rows;
-using Seqline.Storage.Rows.Memory;
-using Seqline.Storage.Rows.Sqlite;
 using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
 using Seqline.Timelines;
-using Seqline.Timelines.Memory;
-using Seqline.Timelines.Sqlite;
 
 namespace Seqline.Tests.Simulation;
 
@@ -54,6 +50,7 @@ public sealed class SimulationNode(SimulationStore store) : IAsyncDisposable
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
+            ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey,
             ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
             ["Seqline:Cluster:GatewayPort"] = FreePort.Next().ToString(),
             ["Seqline:Fanout:ReadFanoutAbove"] = ReadFanoutAbove.ToString(),
@@ -72,24 +69,7 @@ public sealed class SimulationNode(SimulationStore store) : IAsyncDisposable
         builder.UseOrleans(silo =>
         {
             silo.UseSeqlineClustering(configuration).AddSeqlineGrains(configuration).AddSeqlineSqlite(sqlite);
-            var services = silo.Services;
-            foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
-            {
-                var memory = new MemoryTimelineStore();
-                services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) => new FaultyTimelineStore(store == SimulationStore.Memory
-                    ? memory
-                    : SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name), name));
-            }
-            foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
-            {
-                var memory = new MemoryRowStore();
-                services.AddKeyedSingleton<IRowStore>(name, (sp, _) => new FaultyRowStore(store == SimulationStore.Memory
-                    ? memory
-                    : SqliteRowStore.Open(sp.GetRequiredService<SqliteDatabase>(), name), name));
-            }
-            services.AddKeyedSingleton<IGrainStorage>(SeqlineStorage.GrainStateName, (sp, _) =>
-                new FaultyGrainStorage(new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()), "state"));
-            services.AddSingleton<IReminderTable>(sp => new FaultyReminderTable(new SqliteReminderTable(sp.GetRequiredService<SqliteDatabase>())));
+            silo.Services.AddFaultInjection(store);
         });
         _host = builder.Build();
         await _host.StartAsync();
