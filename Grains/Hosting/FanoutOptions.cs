@@ -14,8 +14,11 @@ public sealed class FanoutOptions
     /// <summary>A read-fan-out conversation with this many members or fewer switches back.</summary>
     public int WriteFanoutAtOrBelow { get; set; } = 150;
 
-    /// <summary>The Orleans stream provider read-fan-out conversations publish on.</summary>
-    public string StreamProvider { get; set; } = "seqline";
+    /// <summary>
+    /// The Orleans stream provider read-fan-out conversations publish on. Its subscriptions are kept
+    /// in the grain storage of the same name if there is one, else in <c>PubSubStore</c>.
+    /// </summary>
+    public string StreamProvider { get; set; } = "ConversationStreams";
 
     /// <summary>
     /// What carries the conversation streams between silos: <c>Memory</c> (default) queues held by

@@ -27,12 +27,11 @@ public sealed partial class InboxGrain
         if (!_live)
         {
             foreach (var (id, entry) in _index.Where(c => c.Value.Fanout == FanoutMode.Read).ToList())
-            {
                 _liveHeads[id] = await LastSeqOf(id, entry);
-                await Follow(id);
-            }
             _live = true;
         }
+        // Also on a renewal: a follow that failed earlier is tried again.
+        foreach (var id in _liveHeads.Keys.Where(id => !_following.ContainsKey(id)).ToList()) await TryFollow(id);
         return cursors.Encode(HeadCursor());
     }
 
@@ -61,34 +60,51 @@ public sealed partial class InboxGrain
 
     // After the inbox appended events: follow or drop streams as the events say, then push them.
     // A switch back to write fan-out, or a removal, is pushed together with whatever of the
-    // conversation's messages before it the stream has not brought yet, exactly as a pull would cross it.
+    // conversation's messages before it the stream has not brought yet, exactly as a pull would
+    // cross it. What the events change in memory changes first; the calls that may fail come
+    // after, and a failure costs devices a pull, never a message or a push past a removal.
     private async Task Pushed(IReadOnlyList<SyncEvent> events, SyncCursor before)
     {
         if (!_live) return;
         var pushed = new List<SyncEvent>(events.Count);
+        var follow = new List<string>();
+        var unfollow = new List<string>();
+        var complete = true;
         foreach (var e in events)
         {
             if (e.Type is SyncEventTypes.Joined or SyncEventTypes.Fanout && e.Fanout == FanoutMode.Read)
             {
                 _liveHeads[e.ConversationId] = e.Seq - 1;
-                await Follow(e.ConversationId);
+                follow.Add(e.ConversationId);
             }
             else if ((e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Write } || e.Type == SyncEventTypes.Left)
-                     && _liveHeads.TryGetValue(e.ConversationId, out var known))
+                     && _liveHeads.Remove(e.ConversationId, out var known))
             {
+                unfollow.Add(e.ConversationId);
                 // Up to T - 1 before a switch back; up to L, the member's last message, before leaving.
                 var through = e.Type == SyncEventTypes.Left ? e.Seq : e.Seq - 1;
-                var owed = await conversations.ReadAfterAsync(e.ConversationId, known, (int)Math.Max(0, through - known));
-                pushed.AddRange(owed.Select(entry => SyncEvent.For(MessageCodec.ToMessage(e.ConversationId, entry))));
-                await Unfollow(e.ConversationId);
+                try
+                {
+                    var owed = await conversations.ReadAfterAsync(e.ConversationId, known, (int)Math.Max(0, through - known));
+                    pushed.AddRange(owed.Select(entry => SyncEvent.For(MessageCodec.ToMessage(e.ConversationId, entry))));
+                }
+                catch (Exception error)
+                {
+                    logger.LogWarning(error, "Could not read what {ConversationId} owes {UserId}; devices will pull it", e.ConversationId, UserId);
+                    complete = false;
+                }
             }
             else if (e.Type is SyncEventTypes.Left)
             {
-                await Unfollow(e.ConversationId);
+                unfollow.Add(e.ConversationId);
             }
             pushed.Add(e);
         }
-        await Notify(pushed, before, HeadCursor());
+        foreach (var id in unfollow) await Unfollow(id);
+        foreach (var id in follow) await TryFollow(id);
+        var after = HeadCursor();
+        // Without what the conversation owed, the push would skip it: tell devices where the head is instead.
+        await (complete ? Notify(pushed, before, after) : Notify([], after, after));
     }
 
     private async Task OnConversationMessages(ConversationMessages batch)
@@ -142,29 +158,40 @@ public sealed partial class InboxGrain
         metrics.StreamSubscriptionsChanged(+1);
     }
 
+    // The subscription goes from memory at once; if pub-sub cannot be told now, the first item that
+    // reaches a later activation for it ends it (OnSubscribed).
     private async Task Unfollow(string conversationId)
     {
         _liveHeads.Remove(conversationId);
-        if (_following.Remove(conversationId, out var handle))
+        if (!_following.Remove(conversationId, out var handle)) return;
+        metrics.StreamSubscriptionsChanged(-1);
+        try
         {
-            metrics.StreamSubscriptionsChanged(-1);
             await handle.UnsubscribeAsync();
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Could not end the stream subscription of {UserId} to {ConversationId}; a later item ends it", UserId, conversationId);
+        }
+    }
+
+    // A follow that fails leaves the position in place (cursors need it) and is tried again when
+    // the edge renews its registration; meanwhile devices get these messages by pulling.
+    private async Task TryFollow(string conversationId)
+    {
+        try
+        {
+            await Follow(conversationId);
+        }
+        catch (Exception error)
+        {
+            logger.LogWarning(error, "Could not follow the stream of {ConversationId} for {UserId}; devices pull it", conversationId, UserId);
         }
     }
 
     private async Task StopFollowing()
     {
-        foreach (var id in _following.Keys.ToList())
-        {
-            try
-            {
-                await Unfollow(id);
-            }
-            catch (Exception error)
-            {
-                logger.LogWarning(error, "Could not end the stream subscription of {UserId} to {ConversationId}", UserId, id);
-            }
-        }
+        foreach (var id in _following.Keys.ToList()) await Unfollow(id);
         _liveHeads.Clear();
         _live = false;
     }

@@ -15,6 +15,9 @@ public sealed class InboxPushRecorder : IInboxObserver
         return Task.CompletedTask;
     }
 
+    /// <summary>Every event pushed so far, in arrival order.</summary>
+    public IReadOnlyList<SyncEvent> Events => _events.ToList();
+
     public List<long> MessageSeqs(string conversationId) =>
         _events.Where(e => e.Type == SyncEventTypes.Message && e.ConversationId == conversationId).Select(e => e.Seq).ToList();
 }

@@ -36,6 +36,8 @@ public static class FaultInjection
         }
         services.AddKeyedSingleton<IGrainStorage>(SeqlineStorage.GrainStateName, (sp, _) =>
             new FaultyGrainStorage(new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()), "state"));
+        services.AddKeyedSingleton<IGrainStorage>(SeqlineSiloBuilderExtensions.PubSubStore, (sp, _) =>
+            new FaultyGrainStorage(new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()), "pubsub"));
         services.AddSingleton<IReminderTable>(sp => new FaultyReminderTable(new SqliteReminderTable(sp.GetRequiredService<SqliteDatabase>())));
     }
 }

@@ -46,11 +46,23 @@ public static partial class FaultPlan
         for (var i = 0; i < times; i++) queue.Enqueue(kind);
     }
 
+    /// <summary>Drops the faults still scripted at <paramref name="site"/> for <paramref name="key"/>.</summary>
+    public static void Clear(string site, string key) => Scripts.TryRemove((site, key), out _);
+
     /// <summary>Whether a scripted fault is still waiting at <paramref name="site"/> for <paramref name="key"/>.</summary>
     public static bool Pending(string site, string key) => Scripts.TryGetValue((site, key), out var queue) && !queue.IsEmpty;
 
+    private static readonly ConcurrentDictionary<string, (Func<string, bool> Matches, FaultKind Kind)> Patterns = new(StringComparer.Ordinal);
+
+    /// <summary>Every write at <paramref name="site"/> for a key <paramref name="matches"/> accepts fails, until cleared.</summary>
+    public static void FailWhere(string site, Func<string, bool> matches, FaultKind kind) => Patterns[site] = (matches, kind);
+
+    public static void ClearWhere(string site) => Patterns.TryRemove(site, out _);
+
     private static FaultKind? Scripted(string site, string key) =>
-        Scripts.TryGetValue((site, key), out var queue) && queue.TryDequeue(out var kind) ? kind : null;
+        Scripts.TryGetValue((site, key), out var queue) && queue.TryDequeue(out var kind) ? kind
+        : Patterns.TryGetValue(site, out var pattern) && pattern.Matches(key) ? pattern.Kind
+        : null;
 
     [GeneratedRegex(@"r\d+-")]
     private static partial Regex RunPrefix();
@@ -59,8 +71,27 @@ public static partial class FaultPlan
     /// Runs <paramref name="write"/> against <paramref name="key"/> unless the plan fails it, before
     /// or after it lands.
     /// </summary>
+    private static readonly ConcurrentDictionary<(string Site, string Key), (TaskCompletionSource Reached, TaskCompletionSource Release)> Holds = new();
+
+    /// <summary>
+    /// Holds the next write at <paramref name="site"/> for <paramref name="key"/> until the test
+    /// completes the second task (then the write fails as scripted, or goes on); the first task
+    /// completes once the write is held.
+    /// </summary>
+    public static (Task Reached, TaskCompletionSource Release) HoldNext(string site, string key)
+    {
+        var hold = (new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously), new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+        Holds[(site, key)] = hold;
+        return (hold.Item1.Task, hold.Item2);
+    }
+
     public static async Task<T> Write<T>(string site, string key, Func<Task<T>> write)
     {
+        if (Holds.TryRemove((site, key), out var hold))
+        {
+            hold.Reached.TrySetResult();
+            await hold.Release.Task;
+        }
         var fault = Scripted(site, key) ?? Of(key)?.Decide(site, key);
         if (fault == FaultKind.Before) throw new InjectedFaultException(site, key, fault.Value);
         var result = await write();
