@@ -25,7 +25,7 @@ public sealed class ClientEventsTests(SeqlineNodeFixture node)
 
         var id = (await bobsPhone.Client.CreateConversationAsync([alice], "events")).ConversationId;
         for (var i = 1; i <= 3; i++) await bobsPhone.Client.SendAsync(id, $"hello {i}", $"bob-{i}");
-        await Eventually.True(() => Task.FromResult(messages.Count >= 3), TimeSpan.FromSeconds(10), "three messages on alice's phone");
+        await Eventually.True(() => Task.FromResult(messages.Count >= 3), TimeSpan.FromSeconds(60), "three messages on alice's phone");
 
         Assert.Equal([1L, 2L, 3L], messages.Select(m => m.Seq));
         Assert.All(messages, m =>
@@ -36,7 +36,7 @@ public sealed class ClientEventsTests(SeqlineNodeFixture node)
         Assert.Empty(reads);
 
         await laptop.Client.MarkReadAsync(id, 2);
-        await Eventually.True(() => Task.FromResult(!reads.IsEmpty), TimeSpan.FromSeconds(10), "the read marker on alice's phone");
+        await Eventually.True(() => Task.FromResult(!reads.IsEmpty), TimeSpan.FromSeconds(60), "the read marker on alice's phone");
 
         var read = Assert.Single(reads);
         Assert.Equal((SyncEventTypes.Read, id, 2L), (read.Type, read.ConversationId, read.Seq));
@@ -93,7 +93,7 @@ public sealed class ClientEventsTests(SeqlineNodeFixture node)
 
         // From the reset's cursor on, sync works as for any device.
         await bobsPhone.Client.SendAsync(id, "after");
-        await Eventually.True(async () => { await phone.Client.SyncAsync(); return phone.MessageSeqs(id).Contains(2); }, TimeSpan.FromSeconds(10), "the next message");
+        await Eventually.True(async () => { await phone.Client.SyncAsync(); return phone.MessageSeqs(id).Contains(2); }, TimeSpan.FromSeconds(60), "the next message");
         Assert.Equal([2L], phone.MessageSeqs(id));
     }
 
@@ -106,6 +106,6 @@ public sealed class ClientEventsTests(SeqlineNodeFixture node)
     private static async Task SendTwo(ApiUser sender, string conversationId, ClientDevice receiver, long from)
     {
         for (var seq = from; seq < from + 2; seq++) Assert.Equal(HttpStatusCode.Created, (await sender.Send(conversationId, $"message {seq}")).StatusCode);
-        await Eventually.True(() => Task.FromResult(receiver.MessageSeqs(conversationId).Contains(from + 1)), TimeSpan.FromSeconds(10), $"messages {from} and {from + 1}");
+        await Eventually.True(() => Task.FromResult(receiver.MessageSeqs(conversationId).Contains(from + 1)), TimeSpan.FromSeconds(60), $"messages {from} and {from + 1}");
     }
 }

@@ -7,7 +7,7 @@ namespace Seqline.Tests.ClientLibrary;
 /// <summary>Recall, hide, clear and mentions through the client library, against a real node, as other devices see them.</summary>
 public sealed class LifecycleThroughTheClientTests : IDisposable
 {
-    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private readonly TempDirectory _data = new();
 
     [Fact]

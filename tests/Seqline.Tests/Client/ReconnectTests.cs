@@ -38,10 +38,10 @@ public sealed class ReconnectTests : IAsyncLifetime
             }
 
             await Send(3);
-            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count == 3), TimeSpan.FromSeconds(10), "the first messages");
+            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count == 3), TimeSpan.FromSeconds(60), "the first messages");
 
             await edge.DisposeAsync();
-            await Eventually.True(() => Task.FromResult(negotiations.Failed >= 2), TimeSpan.FromSeconds(10), "failed reconnection attempts while the edge is down");
+            await Eventually.True(() => Task.FromResult(negotiations.Failed >= 2), TimeSpan.FromSeconds(60), "failed reconnection attempts while the edge is down");
             Assert.Equal(HubConnectionState.Reconnecting, device.Client.ConnectionState);
             await Send(3);
             var pullsBefore = device.Client.Pulls;
@@ -49,7 +49,7 @@ public sealed class ReconnectTests : IAsyncLifetime
             edge = await SeqlineServer.StartEdge(_node.GatewayPort, settings: new Dictionary<string, string?> { ["Urls"] = $"http://127.0.0.1:{port}" });
             await Send(3);
 
-            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count >= 9), TimeSpan.FromSeconds(20), "every message after the reconnect");
+            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count >= 9), TimeSpan.FromSeconds(60), "every message after the reconnect");
             Assert.Equal(Enumerable.Range(1, 9).Select(i => (long)i), device.MessageSeqs(id));
             Assert.Equal(HubConnectionState.Connected, device.Client.ConnectionState);
             Assert.True(device.Client.Pulls > pullsBefore, "the reconnect is followed by a catch-up pull");

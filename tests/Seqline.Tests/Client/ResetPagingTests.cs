@@ -17,7 +17,7 @@ public sealed class ResetPagingTests : IDisposable
         await using var phone = await ClientDevice.Connect(server, bobToken);
         var id = (await alice.Client.CreateConversationAsync(["bob"])).ConversationId;
         for (var i = 1; i <= 6; i++) await alice.Client.SendAsync(id, $"m{i}");
-        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 6), TimeSpan.FromSeconds(10), "bob's six messages");
+        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 6), TimeSpan.FromSeconds(60), "bob's six messages");
         await phone.Client.ClearAsync(id, 1);
         await phone.Client.HideAsync(id, 3);
         await phone.Client.HideAsync(id, 4);

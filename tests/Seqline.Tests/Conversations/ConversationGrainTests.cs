@@ -115,7 +115,7 @@ public sealed class ConversationGrainTests(MemoryCluster cluster)
         view = await Conversation(id).ChangeMembers(new MembershipChange(alice, [dan, carol], [dan, carol]));
         Assert.Equal([alice], view.Members);
         await Eventually.True(async () => (await cluster.Grains.GetGrain<IInboxGrain>(carol).GetConversations()).Count == 0,
-            TimeSpan.FromSeconds(20), "carol's inbox to learn she left");
+            TimeSpan.FromSeconds(60), "carol's inbox to learn she left");
         Assert.Empty(await cluster.Grains.GetGrain<IInboxGrain>(dan).GetConversations());
     }
 
@@ -148,7 +148,7 @@ public sealed class ConversationGrainTests(MemoryCluster cluster)
         foreach (var device in devices[..2])
         {
             await Eventually.True(async () => { await device.PullAll(); return device.MessageSeqs(id).Contains(2); },
-                TimeSpan.FromSeconds(20), $"{device.UserId} to get the message after the refused ones");
+                TimeSpan.FromSeconds(60), $"{device.UserId} to get the message after the refused ones");
             Assert.Equal(["one", "two"], device.Events.Where(e => e.Type == SyncEventTypes.Message).Select(e => e.Body));
         }
         Assert.Empty(await devices[2].PullAll());

@@ -32,7 +32,7 @@ public sealed class MembershipNoticeTests : IDisposable
         foreach (var user in new[] { alice, bob })
         {
             await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(user).GetConversations()).Any(c => c.LastSeq == 1),
-                TimeSpan.FromSeconds(20), $"{user}'s inbox to learn of the conversation and its message");
+                TimeSpan.FromSeconds(60), $"{user}'s inbox to learn of the conversation and its message");
         }
         Assert.True(gate.Attempts > 3, $"the notices were tried {gate.Attempts} times");
         await bobs.PullAll();
@@ -56,7 +56,7 @@ public sealed class MembershipNoticeTests : IDisposable
         // The change is being stored (its rows held) while alice and bob send.
         var held = rows!.HoldNextChange();
         var change = conversation.ChangeMembers(new MembershipChange(alice, [carol], [bob]));
-        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        await held.WaitAsync(TimeSpan.FromSeconds(60));
         var alicesSend = conversation.Send(new OutgoingMessage(alice, "a2", "after"));
         var bobsSend = conversation.Send(new OutgoingMessage(bob, "b1", "sneaking in"));
         await Task.Delay(200); // room for a send that would not wait (a wrong order would then show)
@@ -69,8 +69,8 @@ public sealed class MembershipNoticeTests : IDisposable
         Assert.Equal(ErrorCode.Forbidden, refused.Code);
         Assert.Equal([1L, 2L], (await conversation.ReadAfter(alice, 0, 10)).Messages.Select(m => m.Seq));
 
-        await Eventually.True(async () => { await carols.PullAll(); return carols.MessageSeqs(id).Count == 1; }, TimeSpan.FromSeconds(10), "carol's message");
-        await Eventually.True(async () => { await bobs.PullAll(); return bobs.Events.Any(e => e.Type == SyncEventTypes.Left); }, TimeSpan.FromSeconds(10), "bob's leaving");
+        await Eventually.True(async () => { await carols.PullAll(); return carols.MessageSeqs(id).Count == 1; }, TimeSpan.FromSeconds(60), "carol's message");
+        await Eventually.True(async () => { await bobs.PullAll(); return bobs.Events.Any(e => e.Type == SyncEventTypes.Left); }, TimeSpan.FromSeconds(60), "bob's leaving");
         Assert.Equal([2L], carols.MessageSeqs(id));
         Assert.Equal([1L], bobs.MessageSeqs(id));
         Assert.Equal((SyncEventTypes.Left, 1L), (bobs.Events[^1].Type, bobs.Events[^1].Seq));
@@ -149,18 +149,18 @@ public sealed class MembershipNoticeTests : IDisposable
 
         // Bob's "joined" notice is held at the gate; the create answers anyway, after its wait.
         await conversation.Create(new NewConversation(alice, [bob], null, ConversationKind.Group));
-        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var removal = conversation.ChangeMembers(new MembershipChange(alice, [], [bob]));
         await Eventually.True(async () => await Status(node, id, bob) == MemberStatus.Leaving,
-            TimeSpan.FromSeconds(10), "bob's row to say he is leaving");
+            TimeSpan.FromSeconds(60), "bob's row to say he is leaving");
         gate.Release.SetResult();
 
         // The held round told bob he joined, but must not mark him a member: his leaving came later.
         var view = await removal;
         Assert.Equal([alice], view.Members);
-        await Eventually.True(async () => await Status(node, id, bob) is null, TimeSpan.FromSeconds(20), "bob's row to go");
+        await Eventually.True(async () => await Status(node, id, bob) is null, TimeSpan.FromSeconds(60), "bob's row to go");
         await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(bob).GetConversations()).Count == 0,
-            TimeSpan.FromSeconds(20), "bob's inbox to learn he left");
+            TimeSpan.FromSeconds(60), "bob's inbox to learn he left");
         Assert.Equal([alice], (await conversation.Get(alice)).Members);
         Assert.Equal(MemberStatus.Member, await Status(node, id, alice));
     }
@@ -178,18 +178,18 @@ public sealed class MembershipNoticeTests : IDisposable
 
         // The fan-out of the first messages is held while carol is removed and another message is sent.
         await conversation.Send(new OutgoingMessage(alice, "a1", "before, 1"));
-        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await gate.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
         await conversation.Send(new OutgoingMessage(alice, "a2", "before, 2"));
         var removal = conversation.ChangeMembers(new MembershipChange(alice, [], [carol]));
-        await Eventually.True(async () => await Status(node, id, carol) == MemberStatus.Leaving, TimeSpan.FromSeconds(10), "carol's removal");
+        await Eventually.True(async () => await Status(node, id, carol) == MemberStatus.Leaving, TimeSpan.FromSeconds(60), "carol's removal");
         gate.Release.SetResult();
         await removal;
         await conversation.Send(new OutgoingMessage(alice, "a3", "after"));
 
-        await Eventually.True(async () => { await bobs.PullAll(); return bobs.MessageSeqs(id).Count >= 3; }, TimeSpan.FromSeconds(20), "bob's messages");
+        await Eventually.True(async () => { await bobs.PullAll(); return bobs.MessageSeqs(id).Count >= 3; }, TimeSpan.FromSeconds(60), "bob's messages");
         Assert.Equal([1L, 2L, 3L], bobs.MessageSeqs(id));
         await Eventually.True(async () => { await carols.PullAll(); return carols.Events.Any(e => e.Type == SyncEventTypes.Left); },
-            TimeSpan.FromSeconds(20), "carol to learn she left");
+            TimeSpan.FromSeconds(60), "carol to learn she left");
         Assert.Equal([SyncEventTypes.Joined, SyncEventTypes.Message, SyncEventTypes.Message, SyncEventTypes.Left], carols.Events.Select(e => e.Type));
         Assert.Equal([1L, 2L], carols.MessageSeqs(id));
         Assert.Empty(await node.Grains.GetGrain<IInboxGrain>(carol).GetConversations());

@@ -40,7 +40,7 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         await Subscribed(_edge, alice, bob);
         await HeardHello(bobsPhone, laptop);
         // The recorder's own first push says its connection is in the edge's push path.
-        await chain.Hello.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        await chain.Hello.Task.WaitAsync(TimeSpan.FromSeconds(60));
         var pullsBefore = (bobsPhone.Client.Pulls, laptop.Client.Pulls);
         var pushesBefore = (bobsPhone.Client.PushesApplied, laptop.Client.PushesApplied);
 
@@ -54,7 +54,7 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         foreach (var device in new[] { laptop, bobsPhone, phone })
         {
             await Eventually.True(() => Task.FromResult(device.MessageSeqs(conversation.ConversationId).Count >= 5),
-                TimeSpan.FromSeconds(15), "every device to get five messages");
+                TimeSpan.FromSeconds(60), "every device to get five messages");
             Assert.Equal([1L, 2L, 3L, 4L, 5L], device.MessageSeqs(conversation.ConversationId));
         }
         // Bob's phone and Alice's laptop (on the other edge node) got them as pushes, not pulls.
@@ -65,7 +65,7 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         // The pushes to Bob form one chain from the cursor before the exchange to the one after it.
         var before = await tabletCheckpoint.LoadAsync();
         await Eventually.True(() => Task.FromResult(chain.Pushes.Count > 0 && chain.Follow(before) == bobsPhone.Client.Cursor),
-            TimeSpan.FromSeconds(10), "the push chain to reach bob's cursor");
+            TimeSpan.FromSeconds(60), "the push chain to reach bob's cursor");
 
         // Bob's tablet was offline throughout; it catches up by pull to exactly the same events.
         await using var tablet = await ClientDevice.Connect(_node, bobToken, tabletCheckpoint);
@@ -89,10 +89,10 @@ public sealed class PushAndCatchUpTests : IAsyncLifetime
         for (var i = 1; i <= 3; i++)
         {
             await sender.Client.SendAsync(conversation.ConversationId, $"m{i}");
-            await Eventually.True(() => Task.FromResult(_dropper.Seen >= i), TimeSpan.FromSeconds(10), $"push {i}");
+            await Eventually.True(() => Task.FromResult(_dropper.Seen >= i), TimeSpan.FromSeconds(60), $"push {i}");
         }
 
-        await Eventually.True(() => Task.FromResult(receiver.MessageSeqs(conversation.ConversationId).Count >= 3), TimeSpan.FromSeconds(10), "all three");
+        await Eventually.True(() => Task.FromResult(receiver.MessageSeqs(conversation.ConversationId).Count >= 3), TimeSpan.FromSeconds(60), "all three");
         Assert.Equal([1L, 2L, 3L], receiver.MessageSeqs(conversation.ConversationId));
         Assert.Equal(1, _dropper.Dropped);
         Assert.True(receiver.Client.PushesIgnored >= 1, "the push after the lost one does not fit the cursor");

@@ -31,7 +31,7 @@ public sealed class PushObserverLifecycleTests : IDisposable
     [Fact]
     public async Task Renewals_keep_pushes_flowing_long_past_the_expiry()
     {
-        await using var server = await StartNode(ShortExpiry, renewPeriod: TimeSpan.FromMilliseconds(300));
+        await using var server = await StartNode(ShortExpiry, renewPeriod: TimeSpan.FromMilliseconds(200));
         using var alice = await ApiUser.SignIn(server, Ids.User("alice"));
         using var bob = await ApiUser.SignIn(server, Ids.User("bob"));
         await using var device = await ClientDevice.Connect(server, bob.Token);
@@ -62,18 +62,18 @@ public sealed class PushObserverLifecycleTests : IDisposable
         var id = await alice.CreateGroup(bob.Id);
         var cursor = (await ApiUser.Json(await bob.Http.GetAsync("api/sync"))).GetProperty("cursor").GetString()!;
 
-        await Eventually.True(async () => await Inbox(server, bob.Id).CountObservers() == 0, TimeSpan.FromSeconds(15), "the registration to expire");
+        await Eventually.True(async () => await Inbox(server, bob.Id).CountObservers() == 0, TimeSpan.FromSeconds(60), "the registration to expire");
         Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, "while nobody is registered")).StatusCode);
         await bob.WaitForInbox(cursor, id, 1);
 
         // A second device makes the node register again; the next message is pushed, the one before was not.
         await using var other = await ClientDevice.Connect(server, bob.Token);
-        await Eventually.True(async () => await Inbox(server, bob.Id).CountObservers() == 1, TimeSpan.FromSeconds(10), "the node to register again");
+        await Eventually.True(async () => await Inbox(server, bob.Id).CountObservers() == 1, TimeSpan.FromSeconds(60), "the node to register again");
         await SendAndAwait(alice, id, other, 2);
         Assert.Contains((id, 2L), _pushes.MessagesTo(bob.Id));
         Assert.DoesNotContain((id, 1L), _pushes.MessagesTo(bob.Id));
         // The first device learns of the message it missed from the cursor chain, and pulls it.
-        await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count >= 2), TimeSpan.FromSeconds(10), "the first device to catch up");
+        await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count >= 2), TimeSpan.FromSeconds(60), "the first device to catch up");
         Assert.Equal([1L, 2L], device.MessageSeqs(id));
     }
 
@@ -97,7 +97,7 @@ public sealed class PushObserverLifecycleTests : IDisposable
         Assert.Contains(bob.Id, server.Services.GetRequiredService<PushBridge>().ConnectedUsers);
 
         await second.DisposeAsync();
-        await Eventually.True(async () => await Inbox(server, bob.Id).CountObservers() == 0, TimeSpan.FromSeconds(10), "the node to unregister");
+        await Eventually.True(async () => await Inbox(server, bob.Id).CountObservers() == 0, TimeSpan.FromSeconds(60), "the node to unregister");
         Assert.DoesNotContain(bob.Id, server.Services.GetRequiredService<PushBridge>().ConnectedUsers);
     }
 
@@ -117,7 +117,7 @@ public sealed class PushObserverLifecycleTests : IDisposable
         // Bob's second device is registering the node again while his first one leaves.
         var held = subscribing.HoldNext();
         var arriving = ClientDevice.Connect(server, bob.Token);
-        await held.WaitAsync(TimeSpan.FromSeconds(10));
+        await held.WaitAsync(TimeSpan.FromSeconds(60));
         await leaving.DisposeAsync();
         await Task.Delay(500); // room for the disconnect to reach the node and, done wrong, unregister it
         subscribing.Release();
@@ -156,7 +156,7 @@ public sealed class PushObserverLifecycleTests : IDisposable
     {
         var response = await sender.Send(conversationId, $"message {seq}");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        await Eventually.True(() => Task.FromResult(receiver.MessageSeqs(conversationId).Contains(seq)), TimeSpan.FromSeconds(10), $"message {seq} to reach the device");
+        await Eventually.True(() => Task.FromResult(receiver.MessageSeqs(conversationId).Contains(seq)), TimeSpan.FromSeconds(60), $"message {seq} to reach the device");
     }
 
     /// <summary>Every message pushed to this node, by user: what the inbox sent, whatever the devices then did.</summary>

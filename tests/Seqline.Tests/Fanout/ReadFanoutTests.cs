@@ -213,13 +213,13 @@ public sealed class ReadFanoutTests : IDisposable
                 .WithUrl(new Uri(server.BaseAddress, "hubs/sync"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
                 .Build();
             await hub.StartAsync();
-            await Eventually.True(() => Task.FromResult(bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(10), "the subscription");
+            await Eventually.True(() => Task.FromResult(bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(60), "the subscription");
             if (cycle % 25 == 0) Assert.Equal(1, await inbox.CountStreamSubscriptions());
             await hub.StopAsync();
-            await Eventually.True(() => Task.FromResult(!bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(10), "the disconnect");
+            await Eventually.True(() => Task.FromResult(!bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(60), "the disconnect");
         }
 
-        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(10), "no subscription left");
+        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(60), "no subscription left");
     }
 
     [Fact]
@@ -232,7 +232,7 @@ public sealed class ReadFanoutTests : IDisposable
         var inbox = grains.GetGrain<IInboxGrain>(bea);
 
         await conversation.Send(new OutgoingMessage(ann, "a1", "before"));
-        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 1), TimeSpan.FromSeconds(10), "the first push");
+        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 1), TimeSpan.FromSeconds(60), "the first push");
 
         // Every idle activation goes, bea's inbox with its stream subscription and observer list.
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
@@ -241,13 +241,13 @@ public sealed class ReadFanoutTests : IDisposable
             TimeSpan.FromSeconds(30), "the edge to register again");
         var pushes = phone.Client.PushesApplied;
         await conversation.Send(new OutgoingMessage(ann, "a2", "after"));
-        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 2), TimeSpan.FromSeconds(10), "the push after the collection");
+        await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 2), TimeSpan.FromSeconds(60), "the push after the collection");
         Assert.Equal([1L, 2L], phone.MessageSeqs(id));
         Assert.True(phone.Client.PushesApplied > pushes);
         Assert.Equal(1, await inbox.CountStreamSubscriptions());
 
         await phone.DisposeAsync();
-        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(10), "no subscription left");
+        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(60), "no subscription left");
     }
 
     [Fact]
@@ -292,7 +292,7 @@ public sealed class ReadFanoutTests : IDisposable
 
         async Task<ConversationSummary> Row(string user) =>
             (await grains.GetGrain<IInboxGrain>(user).GetConversations()).Single();
-        await Eventually.True(async () => (await Row(ann)).ReadSeq == 3, TimeSpan.FromSeconds(20), "ann's read position to follow her messages");
+        await Eventually.True(async () => (await Row(ann)).ReadSeq == 3, TimeSpan.FromSeconds(60), "ann's read position to follow her messages");
         Assert.Equal((3L, 3L, 0L), ((await Row(ann)).LastSeq, (await Row(ann)).ReadSeq, (await Row(ann)).Unread));
         Assert.Equal((3L, 1L, 2L), ((await Row(bea)).LastSeq, (await Row(bea)).ReadSeq, (await Row(bea)).Unread));
         Assert.Equal((3L, 0L, 3L), ((await Row(cid)).LastSeq, (await Row(cid)).ReadSeq, (await Row(cid)).Unread));

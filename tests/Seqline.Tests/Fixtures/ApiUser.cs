@@ -36,7 +36,7 @@ public sealed class ApiUser(SeqlineServer server, string userId, string token) :
             var page = await Json(await Http.GetAsync($"api/sync?cursor={cursor}&limit=1000"));
             return page.GetProperty("events").EnumerateArray().Any(e =>
                 e.GetProperty("type").GetString() == "message" && e.GetProperty("conversationId").GetString() == conversationId && e.GetProperty("seq").GetInt64() == seq);
-        }, TimeSpan.FromSeconds(10), $"message {seq} of {conversationId} in the inbox of {userId}");
+        }, TimeSpan.FromSeconds(60), $"message {seq} of {conversationId} in the inbox of {userId}");
 
     public static async Task<JsonElement> Json(HttpResponseMessage response)
     {

@@ -40,7 +40,7 @@ public sealed class SiloProcess : IAsyncDisposable
     public const string ServiceId = "seqline";
     public const string ClusterId = "seqline";
 
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
     private const int MaxOutputLines = 2000;
 
     private readonly Process _process;

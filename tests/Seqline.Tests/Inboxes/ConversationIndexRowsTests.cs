@@ -83,14 +83,14 @@ public sealed class ConversationIndexRowsTests : IDisposable
             var inbox = node.Grains.GetGrain<IInboxGrain>(bob);
             // The message reaches the inbox with its body first, so the recall is an event of its own.
             await Eventually.True(async () => (await inbox.GetConversations()).Single(c => c.ConversationId == id).LastMessage?.Body == $"hi @{bob} #6",
-                TimeSpan.FromSeconds(20), "the messages");
+                TimeSpan.FromSeconds(60), "the messages");
             await conversation.Recall(alice, 6);
             await Eventually.True(async () => (await inbox.GetConversations()).Single(c => c.ConversationId == id).LastMessage?.Body == "",
-                TimeSpan.FromSeconds(20), "the recall");
+                TimeSpan.FromSeconds(60), "the recall");
             await inbox.Hide(id, 2);
             await inbox.MarkRead(id, 3);
             await node.Grains.GetGrain<IConversationGrain>(gone).ChangeMembers(new MembershipChange(alice, [], [bob]));
-            await Eventually.True(async () => (await inbox.GetConversations()).Count == 1, TimeSpan.FromSeconds(20), "bob to leave");
+            await Eventually.True(async () => (await inbox.GetConversations()).Count == 1, TimeSpan.FromSeconds(60), "bob to leave");
             before = await inbox.GetConversations();
             hiddenBefore = await inbox.GetHidden(id);
         }

@@ -33,7 +33,7 @@ public sealed class InboxCheckpointTests : IDisposable
             await conversation.Create(new NewConversation(alice, [bob], "checkpoints", ConversationKind.Group));
             for (var i = 1; i <= Messages; i++) await conversation.Send(new OutgoingMessage(alice, $"m{i}", $"message {i}"));
             await Eventually.True(async () => (await node.Grains.GetGrain<IInboxGrain>(bob).GetConversations()).Single().LastSeq == Messages,
-                TimeSpan.FromSeconds(20), "fan-out");
+                TimeSpan.FromSeconds(60), "fan-out");
 
             // A joined event and 120 messages: one write when the inbox started its epoch, then one per 50 events at most.
             var writes = await StateWrites(node, bob);

@@ -9,7 +9,7 @@ namespace Seqline.Tests.Inboxes;
 [Collection(MemoryClusterCollection.Name)]
 public sealed class InboxGrainTests(MemoryCluster cluster)
 {
-    private readonly TimeSpan _fanoutWait = TimeSpan.FromSeconds(20);
+    private readonly TimeSpan _fanoutWait = TimeSpan.FromSeconds(60);
 
     private IConversationGrain Conversation(string id) => cluster.Grains.GetGrain<IConversationGrain>(id);
     private IInboxGrain Inbox(string user) => cluster.Grains.GetGrain<IInboxGrain>(user);

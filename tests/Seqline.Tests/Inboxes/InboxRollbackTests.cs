@@ -26,7 +26,7 @@ public sealed class InboxRollbackTests : IDisposable
         await node.Grains.GetGrain<IConversationGrain>(id).Create(new NewConversation("ann", ["ben"], null, ConversationKind.Group));
         await node.Grains.GetGrain<IConversationGrain>(id).Send(new OutgoingMessage("ann", "a1", "one"));
         await Eventually.True(async () => { await device.PullAll(); return device.MessageSeqs(id).Count == 1; },
-            TimeSpan.FromSeconds(10), "ben's first message");
+            TimeSpan.FromSeconds(60), "ben's first message");
         return (id, device);
     }
 
@@ -61,7 +61,7 @@ public sealed class InboxRollbackTests : IDisposable
             var device = new TestDevice(node.Grains, "ben", page.Cursor);
             await node.Grains.GetGrain<IConversationGrain>(id).Send(new OutgoingMessage("ann", "a2", "two"));
             await Eventually.True(async () => { await device.PullAll(); return device.MessageSeqs(id).Count == 1; },
-                TimeSpan.FromSeconds(10), "the message sent after the wipe");
+                TimeSpan.FromSeconds(60), "the message sent after the wipe");
             Assert.Equal([2L], device.MessageSeqs(id));
         }
     }
@@ -83,7 +83,7 @@ public sealed class InboxRollbackTests : IDisposable
             for (var i = 2; i <= 3; i++) await node.Grains.GetGrain<IConversationGrain>(id).Send(new OutgoingMessage("ann", $"a{i}", $"lost {i}"));
             var device = new TestDevice(node.Grains, "ben", phone);
             await Eventually.True(async () => { await device.PullAll(); return device.MessageSeqs(id).Count == 2; },
-                TimeSpan.FromSeconds(10), "the messages the restore will lose");
+                TimeSpan.FromSeconds(60), "the messages the restore will lose");
             laptop = device.Cursor!;
         }
         foreach (var file in Directory.GetFiles(_data.Path)) File.Delete(file);

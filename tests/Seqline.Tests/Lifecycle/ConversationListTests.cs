@@ -15,7 +15,7 @@ public sealed class ConversationListTests(MemoryCluster cluster)
     private async Task<ConversationSummary> Row(string user, string id, long lastSeq)
     {
         await Eventually.True(async () => (await Inbox(user).GetConversations()).Single(c => c.ConversationId == id).LastSeq == lastSeq,
-            TimeSpan.FromSeconds(20), $"{user}'s row to reach {lastSeq}");
+            TimeSpan.FromSeconds(60), $"{user}'s row to reach {lastSeq}");
         return (await Inbox(user).GetConversations()).Single(c => c.ConversationId == id);
     }
 
@@ -44,7 +44,7 @@ public sealed class ConversationListTests(MemoryCluster cluster)
 
         // A recall changes no count; a reset snapshot agrees with the list.
         await Conversation(id).Recall(bob, 5);
-        await Eventually.True(async () => (await Inbox(carol).GetConversations()).Single().LastMessage?.Body == "", TimeSpan.FromSeconds(20), "the recall");
+        await Eventually.True(async () => (await Inbox(carol).GetConversations()).Single().LastMessage?.Body == "", TimeSpan.FromSeconds(60), "the recall");
         var snapshot = (await Inbox(carol).Sync(null, 10)).Conversations!.Single();
         Assert.Equal((5L, 3L, 2L), (snapshot.LastSeq, snapshot.ReadSeq, snapshot.Unread));
     }

@@ -27,7 +27,7 @@ public sealed class RecallTests : IDisposable
         var bobTablet = await new TestDevice(grains, "bob").Connect();
         var id = await alice.CreateGroup("bob");
         foreach (var body in new[] { "one", "secret two", "three" }) Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, body)).StatusCode);
-        await Eventually.True(() => Task.FromResult(bobPhone.MessageSeqs(id).Count == 3), TimeSpan.FromSeconds(10), "bob's messages");
+        await Eventually.True(() => Task.FromResult(bobPhone.MessageSeqs(id).Count == 3), TimeSpan.FromSeconds(60), "bob's messages");
 
         await AssertProblem(await bob.Http.PostAsync($"api/conversations/{id}/messages/1/recall", null), HttpStatusCode.Forbidden, "forbidden");
         await AssertProblem(await alice.Http.PostAsync($"api/conversations/{id}/messages/99/recall", null), HttpStatusCode.NotFound, "not_found");
@@ -52,7 +52,7 @@ public sealed class RecallTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, "four")).StatusCode);
         foreach (var device in new[] { alicePhone, bobPhone })
         {
-            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count == 4), TimeSpan.FromSeconds(10), "the fourth message");
+            await Eventually.True(() => Task.FromResult(device.MessageSeqs(id).Count == 4), TimeSpan.FromSeconds(60), "the fourth message");
             Assert.Equal(["message:1", "message:2", "message:3", "recall:2", "message:4"],
                 device.Events.Where(e => e.ConversationId == id && e.Type is "message" or "recall").Select(e => $"{e.Type}:{e.Seq}"));
         }
@@ -92,7 +92,7 @@ public sealed class RecallTests : IDisposable
         var row = (await Json(await alice.Http.GetAsync("api/conversations"))).EnumerateArray().Single();
         Assert.Equal("read", row.GetProperty("fanout").GetString());
         await Eventually.True(async () => (await Json(await alice.Http.GetAsync("api/conversations"))).EnumerateArray().Single().GetProperty("mentions").GetInt64() == 1,
-            TimeSpan.FromSeconds(10), "the mention in a read-fan-out group");
+            TimeSpan.FromSeconds(60), "the mention in a read-fan-out group");
 
         Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/clear", new { seq = 2 })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/hide", new { seq = 4 })).StatusCode);
@@ -111,7 +111,7 @@ public sealed class RecallTests : IDisposable
         var id = await alice.CreateGroup("bob");
         for (var i = 1; i <= 8; i++) Assert.Equal(HttpStatusCode.Created, (await bob.Send(id, $"m{i}")).StatusCode);
         await Eventually.True(async () => (await Json(await alice.Http.GetAsync("api/conversations"))).EnumerateArray().Single().GetProperty("lastSeq").GetInt64() == 8,
-            TimeSpan.FromSeconds(10), "the messages in alice's inbox");
+            TimeSpan.FromSeconds(60), "the messages in alice's inbox");
         Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/clear", new { seq = 1 })).StatusCode);
         foreach (var seq in new[] { 3, 4, 5, 7 })
             Assert.Equal(HttpStatusCode.OK, (await alice.Http.PostAsJsonAsync($"api/conversations/{id}/hide", new { seq })).StatusCode);

@@ -27,7 +27,7 @@ public sealed class TraceTests
 
         Activity? append = null;
         await Eventually.True(() => Task.FromResult((append = spans.Find(s => s.OperationName == "timeline append"
-            && (string?)s.GetTagItem("seqline.store") == TimelineStoreNames.Conversations)) is not null), TimeSpan.FromSeconds(10), "the append's span");
+            && (string?)s.GetTagItem("seqline.store") == TimelineStoreNames.Conversations)) is not null), TimeSpan.FromSeconds(60), "the append's span");
         var chain = spans.AncestorsOf(append!);
         Assert.Contains(chain, s => s.Source.Name.StartsWith("Microsoft.Orleans", StringComparison.Ordinal));
         Assert.Contains(chain, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);

@@ -32,7 +32,7 @@ public sealed class FanoutCrashRecoveryTests : IDisposable
             Assert.Equal(Enumerable.Range(1, 40).Select(i => (long)i), receipts.Select(r => r.Seq).Order());
 
             // Acknowledged, but the gate held every fan-out: no inbox has anything yet.
-            await closed.Reached.Task.WaitAsync(TimeSpan.FromSeconds(10));
+            await closed.Reached.Task.WaitAsync(TimeSpan.FromSeconds(60));
             foreach (var member in members)
             {
                 var device = new TestDevice(node.Grains, member, cursors[member]);
