@@ -8,7 +8,8 @@ namespace Seqline.Storage.Sqlite;
 /// <summary>
 /// One SQLite database with a single writer that commits group-wise: every write queued while the
 /// previous commit was on disk goes into the next transaction, each under its own savepoint so one
-/// failing write does not undo the others. An fsync per batch instead of per write is what makes
+/// failing write does not undo the others (unless SQLite rolls the whole transaction back: then
+/// every write of the batch fails). An fsync per batch instead of per write is what makes
 /// <c>synchronous=FULL</c> affordable. Readers use their own pooled connections (WAL).
 /// </summary>
 public sealed class SqliteDatabase : IDisposable
@@ -109,32 +110,53 @@ public sealed class SqliteDatabase : IDisposable
         return connection;
     }
 
-    private void WriteLoop()
+    // The writer thread's connection: durable as configured, checkpointing as configured.
+    private SqliteConnection OpenCommitConnection()
     {
-        using var connection = OpenWriterConnection();
+        var connection = OpenWriterConnection();
         Execute(connection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
         Execute(connection, $"PRAGMA wal_autocheckpoint={_options.WalAutoCheckpointPages};");
-        var batch = new List<IQueuedWrite>();
-        var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        return connection;
+    }
+
+    private void WriteLoop()
+    {
+        var connection = OpenCommitConnection();
+        try
         {
-            while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var write)) batch.Add(write);
-            Interlocked.Add(ref _queued, -batch.Count);
-            Commit(connection, batch);
-            batch.Clear();
+            var batch = new List<IQueuedWrite>();
+            var reader = _queue.Reader;
+            while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+            {
+                while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var write)) batch.Add(write);
+                Interlocked.Add(ref _queued, -batch.Count);
+                if (!Commit(connection, batch)) connection = Usable(connection);
+                batch.Clear();
+            }
+        }
+        finally
+        {
+            connection.Dispose();
         }
     }
 
-    private void Commit(SqliteConnection connection, List<IQueuedWrite> batch)
+    /// <summary>
+    /// Commits the batch; false if its transaction was lost. Every write of the batch is completed
+    /// exactly once, whatever fails: one that throws fails alone (its savepoint is rolled back) while
+    /// the transaction stands, and all of them fail once the transaction is gone.
+    /// </summary>
+    private bool Commit(SqliteConnection connection, List<IQueuedWrite> batch)
     {
         var done = new List<IQueuedWrite>(batch.Count);
+        var next = 0;
         var started = Stopwatch.GetTimestamp();
         try
         {
             using var transaction = connection.BeginTransaction();
             var commands = new SqliteCommandFactory(connection, transaction);
-            foreach (var write in batch)
+            for (; next < batch.Count; next++)
             {
+                var write = batch[next];
                 transaction.Save("w");
                 try
                 {
@@ -142,7 +164,7 @@ public sealed class SqliteDatabase : IDisposable
                     transaction.Release("w");
                     done.Add(write);
                 }
-                catch (Exception error)
+                catch (Exception error) when (InTransaction(connection))
                 {
                     transaction.Rollback("w");
                     transaction.Release("w");
@@ -153,15 +175,50 @@ public sealed class SqliteDatabase : IDisposable
         }
         catch (Exception error)
         {
-            _logger.LogError(error, "SQLite group commit of {Count} writes failed", done.Count);
+            // The engine rolled the whole transaction back (IOERR, NOMEM, BUSY, a trigger's
+            // RAISE(ROLLBACK)), or it could not begin or commit: nothing of the batch is stored.
+            // The writes that ran fail, and so do the one running and those that never ran, which
+            // must not run outside a transaction.
+            _logger.LogError(error, "SQLite group commit of {Count} writes failed; none of them is stored", done.Count + batch.Count - next);
             _metrics?.CommitFailed(Stopwatch.GetElapsedTime(started));
             foreach (var write in done) write.Fail(error);
-            return;
+            for (var i = next; i < batch.Count; i++) batch[i].Fail(error);
+            return false;
         }
         Interlocked.Increment(ref _commits);
         Interlocked.Add(ref _writesCommitted, done.Count);
         _metrics?.Committed(done.Count, Stopwatch.GetElapsedTime(started));
         foreach (var write in done) write.Complete();
+        return true;
+    }
+
+    // Outside a transaction SQLite is in autocommit mode: a failure that leaves it there has
+    // rolled back everything of the batch, savepoints included.
+    private static bool InTransaction(SqliteConnection connection) =>
+        connection.State == System.Data.ConnectionState.Open && SQLitePCL.raw.sqlite3_get_autocommit(connection.Handle) == 0;
+
+    /// <summary>
+    /// The writer's connection after a lost transaction: as it is when it is back in autocommit
+    /// mode, else a new one (a transaction that not even a rollback ended must not take the next
+    /// batch in). If no new one opens, the next batch fails and this is tried again.
+    /// </summary>
+    private SqliteConnection Usable(SqliteConnection connection)
+    {
+        if (connection.State == System.Data.ConnectionState.Open && !InTransaction(connection)) return connection;
+        _logger.LogWarning("The SQLite writer's connection is still inside a failed transaction; opening a new one");
+        try
+        {
+            var fresh = OpenCommitConnection();
+            // Keep the old connection, transaction and all, out of the pool the readers use.
+            SqliteConnection.ClearPool(connection);
+            connection.Dispose();
+            return fresh;
+        }
+        catch (Exception error)
+        {
+            _logger.LogError(error, "Opening a new SQLite writer connection failed; the next commit tries again");
+            return connection;
+        }
     }
 
     private static void Execute(SqliteConnection connection, string sql)

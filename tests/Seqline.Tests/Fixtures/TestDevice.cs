@@ -42,6 +42,11 @@ public sealed class TestDevice(IGrainFactory grains, string userId, string? curs
         return pulled;
     }
 
+    /// <summary>Pulls until the device holds at least <paramref name="count"/> messages of the conversation (bounded).</summary>
+    public Task PullUntil(string conversationId, int count, TimeSpan within) =>
+        Eventually.True(async () => { await PullAll(); return MessageSeqs(conversationId).Count >= count; },
+            within, $"{userId}'s device to get {count} messages of {conversationId}");
+
     public List<long> MessageSeqs(string conversationId) => Events
         .Where(e => e.Type == SyncEventTypes.Message && e.ConversationId == conversationId)
         .Select(e => e.Seq)

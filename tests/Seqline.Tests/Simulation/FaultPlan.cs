@@ -101,6 +101,14 @@ public static partial class FaultPlan
 
     public static Task Write(string site, string key, Func<Task> write) =>
         Write(site, key, async () => { await write(); return true; });
+
+    /// <summary>
+    /// Runs <paramref name="read"/> unless a test scripted a fault at <paramref name="site"/> (e.g.
+    /// <c>conversations.readbefore</c>) for <paramref name="key"/>: then it throws and reads nothing.
+    /// Reads fail only where scripted; a run's random faults are all writes.
+    /// </summary>
+    public static Task<T> Read<T>(string site, string key, Func<Task<T>> read) =>
+        Scripted(site, key) is { } fault ? Task.FromException<T>(new InjectedFaultException(site, key, fault)) : read();
 }
 
 /// <summary>One run's faults: random ones at a rate, and crashes that fail every write of one grain.</summary>

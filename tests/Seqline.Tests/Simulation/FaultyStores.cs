@@ -4,7 +4,7 @@ using Seqline.Timelines;
 
 namespace Seqline.Tests.Simulation;
 
-/// <summary>A timeline store whose writes fail where the <see cref="FaultPlan"/> says.</summary>
+/// <summary>A timeline store whose writes, and the reads a test scripts, fail where the <see cref="FaultPlan"/> says.</summary>
 public sealed class FaultyTimelineStore(ITimelineStore inner, string name) : ITimelineStore
 {
     public ITimelineStore Inner => inner;
@@ -22,7 +22,7 @@ public sealed class FaultyTimelineStore(ITimelineStore inner, string name) : ITi
         inner.ReadAfterAsync(timeline, afterSeq, limit, cancellationToken);
 
     public Task<IReadOnlyList<TimelineEntry>> ReadBeforeAsync(string timeline, long beforeSeq, int limit, CancellationToken cancellationToken = default) =>
-        inner.ReadBeforeAsync(timeline, beforeSeq, limit, cancellationToken);
+        FaultPlan.Read($"{name}.readbefore", timeline, () => inner.ReadBeforeAsync(timeline, beforeSeq, limit, cancellationToken));
 
     public Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default) =>
         inner.GetHeadAsync(timeline, cancellationToken);
