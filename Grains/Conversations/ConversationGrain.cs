@@ -308,14 +308,16 @@ public sealed partial class ConversationGrain : Grain, IConversationGrain, IRemi
 
     private async Task LoadRecentSends()
     {
+        var loading = _dedupeLoaded ??= RememberRecentSends();
         try
         {
-            await (_dedupeLoaded ??= RememberRecentSends());
+            await loading;
         }
         catch
         {
             // The next send tries again; a failed load must not fail every send of the activation.
-            _dedupeLoaded = null;
+            // Only this load is forgotten: a send that came later may already have started another.
+            if (ReferenceEquals(_dedupeLoaded, loading)) _dedupeLoaded = null;
             throw Unavailable("The conversation is starting; retry with the same clientMsgId.");
         }
     }

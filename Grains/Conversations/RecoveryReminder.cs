@@ -15,12 +15,19 @@ internal sealed class RecoveryReminder(IReminderRegistry registry, GrainId grain
 
     private readonly SemaphoreSlim _turn = new(1, 1);
     private bool _registered;
+    private bool _removing;
 
     /// <summary>Known to be registered (after a failure, it is registered again rather than trusted).</summary>
     public bool IsRegistered => _registered;
 
-    /// <summary>The conversation was woken by the reminder: it exists.</summary>
-    public void Fired() => _registered = true;
+    /// <summary>
+    /// The conversation was woken by the reminder: it exists, unless a removal is under way (a tick
+    /// that raced it must not leave the reminder trusted once it is gone).
+    /// </summary>
+    public void Fired()
+    {
+        if (!_removing) _registered = true;
+    }
 
     public async Task Ensure()
     {
@@ -45,6 +52,7 @@ internal sealed class RecoveryReminder(IReminderRegistry registry, GrainId grain
         try
         {
             if (!idle()) return;
+            _removing = true;
             // Whatever happens next, the reminder is no longer known to exist: work that comes
             // later registers it again.
             _registered = false;
@@ -53,6 +61,7 @@ internal sealed class RecoveryReminder(IReminderRegistry registry, GrainId grain
         }
         finally
         {
+            _removing = false;
             _turn.Release();
         }
     }

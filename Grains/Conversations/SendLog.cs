@@ -72,8 +72,20 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
                 continue;
             }
             var m = pending.Message;
+            IReadOnlyList<string>? mentioned;
+            try
+            {
+                mentioned = mentions(m);
+            }
+            catch (Exception error)
+            {
+                // One malformed send fails alone; it must not stay pending with no answer.
+                _pending.Remove(Key(m));
+                pending.Completion.TrySetException(error);
+                continue;
+            }
             traces.Add(pending.Trace);
-            batch.Add(new ChatMessage(conversationId, Head + 1 + batch.Count, m.SenderId, m.ClientMsgId, sentAt, m.Body, Mentions: mentions(m)));
+            batch.Add(new ChatMessage(conversationId, Head + 1 + batch.Count, m.SenderId, m.ClientMsgId, sentAt, m.Body, Mentions: mentioned));
         }
         Appending = batch.Count > 0;
         return batch;

@@ -51,7 +51,10 @@ public sealed class FailedWriteTests : IDisposable
         var devices = new[] { ann, bob, cid }.ToDictionary(u => u, u => new TestDevice(node.Grains, u));
         foreach (var device in devices.Values) await device.Connect();
         await conversation.Create(new NewConversation(ann, [bob], null, ConversationKind.Group));
+        // The fan-out of a1 writes the state in the background: the fault below is for the change's write.
+        var fannedOut = FaultPlan.WatchNext("state.write", id);
         await conversation.Send(new OutgoingMessage(ann, "a1", "written"));
+        await fannedOut.WaitAsync(TimeSpan.FromSeconds(60));
 
         // The change's state write lands, but the call fails: the switch is stored, the activation goes.
         FaultPlan.FailNext("state.write", id, FaultKind.After);

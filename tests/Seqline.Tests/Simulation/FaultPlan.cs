@@ -85,6 +85,15 @@ public static partial class FaultPlan
         return (hold.Item1.Task, hold.Item2);
     }
 
+    private static readonly ConcurrentDictionary<(string Site, string Key), TaskCompletionSource> Watches = new();
+
+    /// <summary>
+    /// Completes once the next write at <paramref name="site"/> for <paramref name="key"/> has
+    /// finished, landed or failed: for a test to script a fault only after a background write is done.
+    /// </summary>
+    public static Task WatchNext(string site, string key) =>
+        Watches.GetOrAdd((site, key), _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
+
     public static async Task<T> Write<T>(string site, string key, Func<Task<T>> write)
     {
         if (Holds.TryRemove((site, key), out var hold))
@@ -92,11 +101,19 @@ public static partial class FaultPlan
             hold.Reached.TrySetResult();
             await hold.Release.Task;
         }
-        var fault = Scripted(site, key) ?? Of(key)?.Decide(site, key);
-        if (fault == FaultKind.Before) throw new InjectedFaultException(site, key, fault.Value);
-        var result = await write();
-        if (fault == FaultKind.After) throw new InjectedFaultException(site, key, fault.Value);
-        return result;
+        Watches.TryRemove((site, key), out var watch);
+        try
+        {
+            var fault = Scripted(site, key) ?? Of(key)?.Decide(site, key);
+            if (fault == FaultKind.Before) throw new InjectedFaultException(site, key, fault.Value);
+            var result = await write();
+            if (fault == FaultKind.After) throw new InjectedFaultException(site, key, fault.Value);
+            return result;
+        }
+        finally
+        {
+            watch?.TrySetResult();
+        }
     }
 
     public static Task Write(string site, string key, Func<Task> write) =>
