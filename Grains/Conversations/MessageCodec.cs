@@ -1,13 +1,13 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Seqline.Inboxes;
 using Seqline.Timelines;
 
 namespace Seqline.Conversations;
 
 /// <summary>
-/// How messages and sync events are written into timeline payloads: small JSON documents, so the
-/// stored form is readable with any tool and can gain fields without a migration.
+/// How a conversation's storage timeline holds its messages: small JSON documents, so the stored
+/// form is readable with any tool and can gain fields without a migration. (Inboxes store their
+/// events with their own codec, <c>InboxEventCodec</c>.)
 /// </summary>
 internal static class MessageCodec
 {
@@ -22,18 +22,10 @@ internal static class MessageCodec
             ?? throw new InvalidDataException($"Entry {entry.Seq} of '{conversationId}' is empty.");
         return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body, stored.Recalled == true, stored.Mentions);
     }
-
-    public static TimelineEntry ToEntry(long seq, DateTimeOffset at, SyncEvent syncEvent) =>
-        new(seq, at, JsonSerializer.SerializeToUtf8Bytes(syncEvent, PayloadJson.Default.SyncEvent));
-
-    public static SyncEvent ToEvent(TimelineEntry entry) =>
-        JsonSerializer.Deserialize(entry.Payload, PayloadJson.Default.SyncEvent)
-        ?? throw new InvalidDataException($"Inbox entry {entry.Seq} is empty.");
 }
 
 internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body, bool? Recalled = null, IReadOnlyList<string>? Mentions = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredMessage))]
-[JsonSerializable(typeof(SyncEvent))]
 internal sealed partial class PayloadJson : JsonSerializerContext;

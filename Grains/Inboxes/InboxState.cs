@@ -17,13 +17,6 @@ public sealed class InboxState
 
     /// <summary>The last sync-timeline seq the index rows are known to reflect.</summary>
     [Id(1)] public long Head { get; set; }
-
-    /// <summary>
-    /// Where earlier versions kept the conversation index. It is rows of its own now (one per
-    /// conversation, so that a user in thousands of conversations keeps a small state); a state
-    /// that still has entries hands them over on activation.
-    /// </summary>
-    [Id(2)] public Dictionary<string, ConversationIndexEntry> Conversations { get; set; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>One conversation as this user's inbox knows it.</summary>

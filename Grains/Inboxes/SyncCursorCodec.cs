@@ -26,7 +26,6 @@ public sealed record SyncCursor(string UserId, long Epoch, long Position, IReadO
 public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
 {
     private const byte Version = 3;
-    private const byte NamedVersion = 2; // read positions keyed by the full id; still read
     private const int MacLength = 16;
     private const int MaxEncodedLength = 8192;
     private const char UnknownMark = '#'; // never in a conversation id
@@ -85,7 +84,7 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
         var invalid = SeqlineException.Invalid("The sync cursor is malformed or was altered.");
         if (text.Length > MaxEncodedLength || !Base64Url.IsValid(text)) throw invalid;
         var bytes = Base64Url.DecodeFromChars(text);
-        if (bytes.Length < 1 + MacLength || bytes[0] is not (Version or NamedVersion)) throw invalid;
+        if (bytes.Length < 1 + MacLength || bytes[0] != Version) throw invalid;
 
         var signed = bytes.AsSpan(0, bytes.Length - MacLength);
         var mac = bytes.AsSpan(bytes.Length - MacLength);
@@ -97,17 +96,10 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
             var position = ReadInt64(reader);
             var user = ReadString(reader);
             var positions = new Dictionary<string, long>(StringComparer.Ordinal);
-            if (bytes[0] == NamedVersion)
+            for (int i = 0, count = reader.Read7BitEncodedInt(); i < count; i++)
             {
-                for (int i = 0, count = reader.ReadUInt16(); i < count; i++) positions[ReadString(reader)] = ReadInt64(reader);
-            }
-            else
-            {
-                for (int i = 0, count = reader.Read7BitEncodedInt(); i < count; i++)
-                {
-                    var hash = unchecked((ulong)ReadInt64(reader));
-                    positions[conversationOf?.Invoke(hash) ?? UnknownKey(hash)] = reader.Read7BitEncodedInt64();
-                }
+                var hash = unchecked((ulong)ReadInt64(reader));
+                positions[conversationOf?.Invoke(hash) ?? UnknownKey(hash)] = reader.Read7BitEncodedInt64();
             }
             if (position < 0 || positions.Values.Any(p => p < 0) || reader.BaseStream.Position != reader.BaseStream.Length) throw invalid;
             return new SyncCursor(user, epoch, position, positions);

@@ -50,25 +50,6 @@ public sealed class ConversationIndexRowsTests : IDisposable
     }
 
     [Fact]
-    public async Task An_index_kept_in_grain_state_by_an_earlier_version_moves_to_rows()
-    {
-        await using var node = await new EmbeddedNode(_data.Path).Start();
-        var storage = node.Services.GetRequiredKeyedService<IGrainStorage>(SeqlineStorage.GrainStateName);
-        var old = new InboxState { Epoch = 42, Head = 0 };
-        old.Conversations["c-old"] = new ConversationIndexEntry { Title = "from before", Kind = ConversationKind.Group, LastSeq = 3, ReadSeq = 1 };
-        await storage.WriteStateAsync("inbox", GrainId.Create("inbox", "veteran"), new GrainState<InboxState>(old));
-
-        var row = Assert.Single(await node.Grains.GetGrain<IInboxGrain>("veteran").GetConversations());
-
-        Assert.Equal(("c-old", "from before", 3L, 1L, 2L), (row.ConversationId, row.Title, row.LastSeq, row.ReadSeq, row.Unread));
-        Assert.Equal(["c-old"], (await node.Services.GetRequiredKeyedService<IRowStore>(RowStoreNames.ConversationIndex).ReadAsync("veteran")).Select(r => r.Key));
-        var now = new GrainState<InboxState>();
-        await storage.ReadStateAsync("inbox", GrainId.Create("inbox", "veteran"), now);
-        Assert.Equal(42, now.State!.Epoch);
-        Assert.Empty(now.State.Conversations);
-    }
-
-    [Fact]
     public async Task Replaying_events_onto_rows_that_already_hold_them_changes_nothing()
     {
         var (alice, bob, id, gone) = (Ids.User("alice"), Ids.User("bob"), Ids.Conversation(), Ids.Conversation());

@@ -82,7 +82,7 @@ public sealed class RetentionTests : IDisposable
             for (var from = 1; from <= 100_000; from += 1000)
             {
                 var batch = Enumerable.Range(from, 1000)
-                    .Select(seq => MessageCodec.ToEntry(seq, monthAgo, new SyncEvent(SyncEventTypes.Read, "c-archive", seq)))
+                    .Select(seq => InboxEventCodec.ToEntry(seq, monthAgo, new SyncEvent(SyncEventTypes.Read, "c-archive", seq)))
                     .ToList();
                 await _inboxes!.AppendAsync(hoarder, batch);
             }

@@ -8,36 +8,38 @@ namespace Seqline.Inboxes;
 /// tombstone, the inbox's own copy of the message (write fan-out) is blanked in place, so a device
 /// that syncs later gets the tombstone, then the recall event.
 /// </summary>
-public sealed partial class InboxGrain
+internal sealed class RecalledCopies(ITimelineStore timeline, string userId)
 {
-    private const int RecallScanPage = 256;
+    private const int ScanPage = 256;
 
     // A recall is rare, but one that finds no copy must not read a huge inbox to its start.
-    private const int MaxRecallScan = 100_000;
+    private const int MaxScan = 100_000;
 
-    private async Task BlankRecalled(string conversationId, IReadOnlyList<long> seqs)
+    /// <summary>
+    /// Blanks the copies of <paramref name="seqs"/> of the conversation at or below the inbox's
+    /// <paramref name="head"/>; <paramref name="copiedBelow"/> is where copies stop (a switch to read
+    /// fan-out: later messages were never copied here).
+    /// </summary>
+    public async Task Blank(string conversationId, IReadOnlyList<long> seqs, long head, long trimmedThrough, long copiedBelow = long.MaxValue)
     {
-        var wanted = new SortedSet<long>(seqs);
-        // In read fan-out, messages from the switch on were never copied here.
-        if (_index.TryGetValue(conversationId, out var row) && row.Fanout == FanoutMode.Read) wanted.RemoveWhere(seq => seq >= row.FanoutSince);
+        var wanted = new SortedSet<long>(seqs.Where(seq => seq < copiedBelow));
         var scanned = 0;
         try
         {
-            for (var before = Index.Head + 1; wanted.Count > 0 && before > _trimmedThrough + 1 && scanned < MaxRecallScan;)
+            for (var before = head + 1; wanted.Count > 0 && before > trimmedThrough + 1 && scanned < MaxScan;)
             {
-                var entries = await timeline.ReadBeforeAsync(UserId, before, RecallScanPage);
+                var entries = await timeline.ReadBeforeAsync(userId, before, ScanPage);
                 if (entries.Count == 0) return;
                 scanned += entries.Count;
                 for (var i = entries.Count - 1; i >= 0; i--)
                 {
-                    var e = MessageCodec.ToEvent(entries[i]);
+                    var e = InboxEventCodec.ToEvent(entries[i]);
                     if (e.ConversationId != conversationId || e.Type != SyncEventTypes.Message) continue;
                     // The inbox keeps each conversation in seq order (across leaving and joining
                     // again too), so below the lowest seq wanted there is nothing more.
-
                     if (e.Seq < wanted.Min) return;
                     if (!wanted.Remove(e.Seq) || e.Recalled == true) continue;
-                    await timeline.ReplaceAsync(UserId, MessageCodec.ToEntry(entries[i].Seq, entries[i].Timestamp, e with { Body = "", Recalled = true }));
+                    await timeline.ReplaceAsync(userId, InboxEventCodec.Recalled(entries[i]));
                 }
                 before = entries[0].Seq;
             }
