@@ -266,7 +266,11 @@ internal sealed partial class ConversationFanout(
             await host.UpdateRows(m => FallBehind(m, failed).ToList());
         }
         State.FannedOutThrough = batch.Through;
-        host.Modes.ForgetThrough(host.Membership.Stragglers.Select(r => r.Behind!.Value).Append(batch.Through).Min());
+        // A switch is needed while any inbox may still be told something before it: a straggler's
+        // catch-up, and a join or removal not told yet (a join carries the mode at its seq).
+        host.Modes.ForgetThrough(host.Membership.Stragglers.Select(r => r.Behind!.Value)
+            .Concat(host.Membership.Unsettled.SelectMany(r => r.Untold.Select(t => t.Since - 1)))
+            .Append(batch.Through).Min());
         await host.WriteState();
         _outbox.DropThrough(batch.Through);
         foreach (var seq in _traces.Keys.Where(seq => seq <= batch.Through).ToList()) _traces.Remove(seq);

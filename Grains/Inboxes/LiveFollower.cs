@@ -54,7 +54,8 @@ public sealed class LiveFollower(string userId)
         {
             if (e.Type is SyncEventTypes.Joined or SyncEventTypes.Fanout && e.Fanout == FanoutMode.Read)
             {
-                _heads[e.ConversationId] = e.Seq - 1;
+                // Already following (a switch back and forth at one seq): the position stays.
+                if (e.Type == SyncEventTypes.Joined || !_heads.ContainsKey(e.ConversationId)) _heads[e.ConversationId] = e.Seq - 1;
                 follow.Add(e.ConversationId);
             }
             else if ((e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Write } || e.Type == SyncEventTypes.Left)

@@ -67,8 +67,11 @@ public sealed class SyncReader(ISyncSources sources)
                     }
                     reading.Remove(e.ConversationId);
                 }
-                else if (e.Type is SyncEventTypes.Joined or SyncEventTypes.Fanout && e.Fanout == FanoutMode.Read)
+                else if (e is { Type: SyncEventTypes.Joined, Fanout: FanoutMode.Read }
+                         || e is { Type: SyncEventTypes.Fanout, Fanout: FanoutMode.Read } && !TryTakePosition(reading, e.ConversationId, out _))
                 {
+                    // A switch to read fan-out while reading already (the conversation switched
+                    // back and forth at one seq, with no message between) keeps the position.
                     reading[e.ConversationId] = e.Seq - 1;
                 }
                 events.Add(e);

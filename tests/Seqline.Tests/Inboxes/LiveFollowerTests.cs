@@ -107,4 +107,15 @@ public sealed class LiveFollowerTests
         Assert.False(changes.Complete);
         Assert.Equal([Big], changes.Unfollow);
     }
+
+    [Fact]
+    public async Task A_switch_to_read_fan_out_while_following_already_keeps_the_position()
+    {
+        var live = FollowingAt(3);
+
+        await live.Cross([new SyncEvent(SyncEventTypes.Fanout, Big, 8, Fanout: FanoutMode.Read)], (_, _, _) => throw new InvalidOperationException("nothing is owed"));
+
+        Assert.Equal(3, live.Heads[Big]);
+        Assert.Equal([4L, 5, 6, 7, 8], live.Take(Batch(4, 5, 6, 7, 8))!.Select(m => m.Seq));
+    }
 }

@@ -159,4 +159,17 @@ public sealed class SyncReaderTests
         Assert.Equal([(SyncEventTypes.Message, Big, 2L), (SyncEventTypes.Left, Big, 2L)], Shape(page));
         Assert.Empty(page.ReadPositions);
     }
+
+    [Fact]
+    public async Task A_switch_to_read_fan_out_while_reading_already_keeps_the_position()
+    {
+        // Switched to write and back to read at 8 with no message between: the inbox is told only
+        // the second switch, and must not skip what it has not read yet.
+        var sources = ReadFanoutFrom(since: 1, 1, 2, 3, 4, 5, 6, 7, 8);
+        sources.Inbox.Add(new SyncEvent(SyncEventTypes.Fanout, Big, 8, Fanout: FanoutMode.Read));
+
+        var page = await new SyncReader(sources).Pull(3, new Dictionary<string, long> { [Big] = 2 }, head: 4, limit: 100);
+
+        Assert.Equal([3L, 4, 5, 6, 7, 8], page.Events.Where(e => e.Type == SyncEventTypes.Message).Select(e => e.Seq));
+    }
 }
