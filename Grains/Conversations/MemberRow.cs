@@ -54,10 +54,11 @@ public sealed record MemberRow(string UserId, bool IsMember, IReadOnlyList<Membe
     }
 
     /// <summary>
-    /// The last seq the user's inbox may read of the conversation's timeline while it still thinks
-    /// the user a member: up to a removal it has not been told of yet, else everything.
+    /// The last seq the user's inbox may read of the conversation's timeline: up to the first
+    /// removal it has not been told of yet, else everything. Also behind an untold join: a join
+    /// whose call failed may have landed, so the inbox may know of it and read.
     /// </summary>
-    public long ReadableThrough => WasToldMember && Untold.Count > 0 && !Untold[0].Joins ? Untold[0].Since - 1 : long.MaxValue;
+    public long ReadableThrough => Untold.Where(change => !change.Joins).Select(change => change.Since - 1).DefaultIfEmpty(long.MaxValue).First();
 
     /// <summary>
     /// This row after the user joins (or leaves) from <paramref name="since"/>. Every change is told
