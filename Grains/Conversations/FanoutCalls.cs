@@ -86,7 +86,7 @@ internal sealed class FanoutCalls(
         return Failures(users, user => Inbox(user).Deliver(delivery));
     }
 
-    private IInboxGrain Inbox(string userId) => grains.GetGrain<IInboxGrain>(userId);
+    private IInboxDelivery Inbox(string userId) => grains.GetGrain<IInboxDelivery>(userId);
 
     private async Task<List<string>> Failures(IReadOnlyList<string> users, Func<string, Task> deliver)
     {
