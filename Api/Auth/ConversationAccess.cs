@@ -24,10 +24,10 @@ public static class ConversationAccess
     }
 
     /// <summary>A call to <paramref name="userId"/>'s own inbox about the conversation (read markers, hiding, clearing).</summary>
-    public static Task<T> InInbox<T>(this IGrainFactory grains, string userId, string? conversationId, Func<IInboxGrain, string, Task<T>> call)
+    public static Task<T> InInbox<T>(this IGrainFactory grains, string userId, string? conversationId, Func<IInboxOwner, string, Task<T>> call)
     {
         var id = RequireId(conversationId);
-        return Visible(grains.GetGrain<IConversationGrain>(id), userId, id, () => call(grains.GetGrain<IInboxGrain>(userId), id));
+        return Visible(grains.GetGrain<IConversationGrain>(id), userId, id, () => call(grains.GetGrain<IInboxOwner>(userId), id));
     }
 
     /// <summary>The one answer for a conversation that does not exist and for one the caller is not in.</summary>

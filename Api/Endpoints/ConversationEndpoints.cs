@@ -44,7 +44,7 @@ internal static class ConversationEndpoints
     }
 
     public static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListConversations([AsParameters] Caller caller) =>
-        TypedResults.Ok(await caller.Grains.GetGrain<IInboxGrain>(caller.Id).GetConversations());
+        TypedResults.Ok(await caller.Grains.GetGrain<IInboxOwner>(caller.Id).GetConversations());
 
     public static async Task<Ok<ConversationView>> ChangeMembers(string id, ChangeMembersRequest request, [AsParameters] Caller caller) =>
         TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.ChangeMembers(new MembershipChange(caller.Id, request.Add ?? [], request.Remove ?? []))));

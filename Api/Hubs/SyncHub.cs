@@ -43,7 +43,7 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
         grains.AsMember(Me, conversationId, c => c.Recall(Me, seq));
 
     public async Task<SyncPage> Sync(string? cursor, int? limit) =>
-        metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxGrain>(Me).Sync(cursor, limits.Value.RequirePageSize(limit ?? limits.Value.DefaultPageSize)));
+        metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxOwner>(Me).Sync(cursor, limits.Value.RequirePageSize(limit ?? limits.Value.DefaultPageSize)));
 
     public Task<ConversationSummary> MarkRead(string conversationId, long seq) =>
         grains.InInbox(Me, conversationId, (inbox, conversation) => inbox.MarkRead(conversation, seq));

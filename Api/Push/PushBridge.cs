@@ -58,7 +58,7 @@ public sealed partial class PushBridge(
         await turn.WaitAsync();
         try
         {
-            var head = await grains.GetGrain<IInboxGrain>(userId).Subscribe(Reference);
+            var head = await grains.GetGrain<IInboxPush>(userId).Subscribe(Reference);
             lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
             metrics.DeviceConnected();
             return head;
@@ -87,7 +87,7 @@ public sealed partial class PushBridge(
             }
             if (!last) return;
             Sequencer.Forget(userId);
-            await grains.GetGrain<IInboxGrain>(userId).Unsubscribe(Reference);
+            await grains.GetGrain<IInboxPush>(userId).Unsubscribe(Reference);
         }
         finally
         {
@@ -132,7 +132,7 @@ public sealed partial class PushBridge(
             {
                 try
                 {
-                    await grains.GetGrain<IInboxGrain>(user).Subscribe(Reference);
+                    await grains.GetGrain<IInboxPush>(user).Subscribe(Reference);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {

@@ -70,6 +70,10 @@ public static class FanoutPlan
         return new CaughtUp();
     }
 
+    /// <summary>How long a loop waits before its <paramref name="attempt"/>th retry: from 100 ms, doubling, up to <paramref name="max"/>.</summary>
+    public static TimeSpan RetryDelay(int attempt, TimeSpan max) =>
+        TimeSpan.FromMilliseconds(Math.Min(max.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(attempt - 1, 16))));
+
     private static bool IsDue(MembershipTransition change, long next) => change.Joins || change.Since <= next;
 }
 

@@ -18,8 +18,8 @@ namespace Seqline.Inboxes;
 /// first an event appended to the user's sync timeline, then applied to the index; devices pull the
 /// same events from their own cursors, so the server keeps nothing per device. Not reentrant:
 /// deliveries, read markers and pulls take turns. One file per role: this one (activation,
-/// checkpoints, appends), <c>.Device.cs</c> (what devices call), <c>.Delivery.cs</c> (what
-/// conversations call), <c>.Push.cs</c> (what the push edge calls). The fields are all here.
+/// checkpoints, appends), <c>.Owner.cs</c> (<see cref="IInboxOwner"/>), <c>.Delivery.cs</c>
+/// (<see cref="IInboxDelivery"/>), <c>.Push.cs</c> (<see cref="IInboxPush"/>). The fields are all here.
 /// </summary>
 public sealed partial class InboxGrain(
     [PersistentState("inbox", SeqlineStorage.GrainStateName)] IPersistentState<InboxState> state,

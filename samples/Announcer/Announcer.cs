@@ -42,5 +42,5 @@ public sealed class Announcer(IClusterClient cluster)
 
     /// <summary>A user's conversation list (as their devices see it), e.g. to tell whether an announcement is still unread.</summary>
     public Task<IReadOnlyList<ConversationSummary>> ConversationsOfAsync(string userId) =>
-        cluster.GetGrain<IInboxGrain>(userId).GetConversations();
+        cluster.GetGrain<IInboxOwner>(userId).GetConversations();
 }

@@ -3,7 +3,7 @@ using Seqline.Timelines;
 
 namespace Seqline.Inboxes;
 
-/// <summary>What the user's devices call: sync pulls, the conversation list, read marks, hiding and clearing.</summary>
+/// <summary>The owner role (<see cref="IInboxOwner"/>): sync pulls, the conversation list, read marks, hiding and clearing.</summary>
 public sealed partial class InboxGrain
 {
     public async Task<SyncPage> Sync(string? cursor, int limit)

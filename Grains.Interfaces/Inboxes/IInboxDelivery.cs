@@ -1,0 +1,41 @@
+namespace Seqline.Inboxes;
+
+/// <summary>
+/// The inbox role conversations use (internal: only <c>ConversationGrain</c>'s fan-out calls it):
+/// membership notices, messages in write fan-out, and in read fan-out what the member must learn
+/// without the messages (mentions, their own writes). Every call is idempotent, so a fan-out that
+/// resumes after a failure or a crash simply calls again.
+/// </summary>
+[Alias("Seqline.Inboxes.IInboxDelivery")]
+public interface IInboxDelivery : IGrainWithStringKey
+{
+    /// <summary>
+    /// Appends a conversation's messages. Idempotent on (conversation, seq): what the inbox has
+    /// already is skipped, so a resumed fan-out never duplicates.
+    /// </summary>
+    [Alias("Deliver")]
+    Task Deliver(InboxDelivery delivery);
+
+    /// <summary>The user became a member of a conversation.</summary>
+    [Alias("Join")]
+    Task Join(ConversationRef conversation);
+
+    /// <summary>
+    /// The user left, or was removed from, a conversation; <paramref name="lastSeq"/> is the last
+    /// message they were a member for. Their devices still receive everything up to it.
+    /// </summary>
+    [Alias("LeaveAfter")]
+    Task Leave(string conversationId, long lastSeq);
+
+    /// <summary>Tells a member of a read-fan-out conversation they are mentioned at these seqs.</summary>
+    [Alias("Mentioned")]
+    Task Mentioned(string conversationId, IReadOnlyList<long> seqs);
+
+    /// <summary>
+    /// Tells a member of a read-fan-out conversation that they wrote the message at
+    /// <paramref name="seq"/>, so they have read up to it: their own messages are never unread,
+    /// and their other devices learn it as a <c>read</c> event.
+    /// </summary>
+    [Alias("Wrote")]
+    Task Wrote(string conversationId, long seq);
+}

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using Seqline.Hosting;
+using Seqline.Timelines;
+
+namespace Seqline.Conversations;
+
+/// <summary>
+/// A conversation's send path: the group-commit loop that appends whatever sends have queued in
+/// the <see cref="SendLog"/> (one append at a time, everything queued meanwhile in the next), and
+/// the dedupe memory, rebuilt from the tail of the timeline before the first send of an activation.
+/// It owns the append under way and the hold a membership change puts on new seqs
+/// (<see cref="Hold"/>): a change waits for the append, and no batch is taken until it is stored,
+/// so every seq from the change on is for the new members.
+/// </summary>
+internal sealed partial class ConversationSends(
+    ConversationStore store,
+    ConversationHistory history,
+    ITimelineStore timeline,
+    RecoveryReminder reminder,
+    ConversationFanout fanout,
+    SeqlineLimits limits,
+    ConversationOptions options,
+    TimeProvider clock,
+    ILogger logger)
+{
+    private readonly SendLog _log = new(options.DedupeWindow, options.MaxCommitBatch);
+    private Task? _committing;
+    private Task? _append;
+    private TaskCompletionSource? _held;
+    private Task? _dedupeLoaded;
+
+    /// <summary>The last seq durably appended.</summary>
+    public long Head => _log.Head;
+
+    /// <summary>Sends queued or being appended.</summary>
+    public bool Busy => _log.HasQueued || _log.Appending;
+
+    /// <summary>A membership change is being stored: new seqs wait for it.</summary>
+    public bool Held => _held is not null;
+
+    public void Start(long head) => _log.Start(head);
+
+    public async Task<SendReceipt> Send(OutgoingMessage message)
+    {
+        Identifiers.RequireId(message.SenderId, "senderId");
+        if (!Identifiers.IsValidClientMsgId(message.ClientMsgId))
+            throw SeqlineException.Invalid("clientMsgId must be 1-64 characters of [A-Za-z0-9_-].");
+        if (string.IsNullOrWhiteSpace(message.Body)) throw SeqlineException.Invalid("body must not be empty.");
+        if (Encoding.UTF8.GetByteCount(message.Body) > limits.MaxBodyBytes)
+            throw SeqlineException.TooLarge($"body must be at most {limits.MaxBodyBytes} bytes of UTF-8.");
+        store.RequireMember(message.SenderId);
+        store.RequireUsable();
+        await LoadRecentSends();
+        store.RequireUsable();
+
+        var receipt = _log.Admit(message, Activity.Current?.Context ?? default);
+        if (_committing is null or { IsCompleted: true }) _committing = CommitQueued();
+        return await receipt;
+    }
+
+    /// <summary>
+    /// Holds new seqs back until <see cref="Release"/>; the task completes once the append under
+    /// way (if any) has ended, whatever became of it, so the next stored seq is <see cref="Head"/> + 1.
+    /// </summary>
+    public Task Hold()
+    {
+        _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return _append is { } appending ? appending.ContinueWith(_ => { }, TaskScheduler.Current) : Task.CompletedTask;
+    }
+
+    public void Release()
+    {
+        var held = _held;
+        _held = null;
+        held?.SetResult();
+    }
+
+    // One append per turn, of everything queued (up to MaxCommitBatch): group commit.
+    private async Task CommitQueued()
+    {
+        while (_log.HasQueued)
+        {
+            try
+            {
+                await reminder.Ensure();
+            }
+            catch (Exception error)
+            {
+                LogReminderFailed(error, store.Id);
+                _log.RefuseQueued(ConversationStore.Unavailable("The message could not be stored; retry with the same clientMsgId."));
+                return;
+            }
+            // Seqs from a membership change's on belong to its new members: wait until it is
+            // stored. Nothing awaits between here and taking the batch, so no change slips in.
+            while (_held is { } held) await held.Task;
+            if (store.Broken)
+            {
+                _log.RefuseQueued(ConversationStore.Unavailable("The conversation is restarting; retry with the same clientMsgId."));
+                return;
+            }
+            // Stores keep milliseconds; the receipt must match what history will show.
+            var now = clock.GetUtcNow();
+            var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+            var members = store.Membership;
+            var batch = _log.TakeBatch(store.Id, sentAt, members.Contains, m => Mentions.Of(m, members.Contains), out var traces);
+            if (batch.Count == 0) continue;
+            try
+            {
+                await (_append = timeline.AppendAsync(store.Id, batch.Select(MessageCodec.ToEntry).ToList()));
+            }
+            catch (Exception error)
+            {
+                // Whether it reached the disk is unknown (a timeout may still land): start afresh.
+                _log.Failed(batch);
+                store.Poison(error, "append");
+                return;
+            }
+            finally
+            {
+                _append = null;
+            }
+            _log.Appended(batch);
+            fanout.Appended(batch, traces);
+        }
+    }
+
+    private async Task LoadRecentSends()
+    {
+        var loading = _dedupeLoaded ??= RememberRecentSends();
+        try
+        {
+            await loading;
+        }
+        catch
+        {
+            // The next send tries again; a failed load must not fail every send of the activation.
+            // Only this load is forgotten: a send that came later may already have started another.
+            if (ReferenceEquals(_dedupeLoaded, loading)) _dedupeLoaded = null;
+            throw ConversationStore.Unavailable("The conversation is starting; retry with the same clientMsgId.");
+        }
+    }
+
+    // The newest DedupeWindow messages, read back one page at a time (newest page first).
+    private async Task RememberRecentSends()
+    {
+        for (long before = _log.Head + 1, loaded = 0; before > history.TrimmedThrough + 1 && loaded < options.DedupeWindow;)
+        {
+            var entries = await timeline.ReadBeforeAsync(store.Id, before, (int)Math.Min(1000, options.DedupeWindow - loaded));
+            if (entries.Count == 0) break;
+            foreach (var entry in entries) _log.RememberStored(MessageCodec.ToMessage(store.Id, entry));
+            before = entries[0].Seq;
+            loaded += entries.Count;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Registering the recovery reminder of conversation {ConversationId} failed; its sends are refused for now")]
+    private partial void LogReminderFailed(Exception error, string conversationId);
+}
