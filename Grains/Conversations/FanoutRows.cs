@@ -78,6 +78,10 @@ public static class FanoutRows
     /// <summary>A user catching up was owed nothing through <paramref name="through"/>.</summary>
     public static MemberRow Skipped(MemberRow row, long through) => row with { Behind = through };
 
-    /// <summary>A user catching up was told the recalls it was owed.</summary>
-    public static MemberRow RecallsTold(MemberRow row) => row with { OwedRecalls = null };
+    /// <summary>
+    /// A user catching up was told the recalls in <paramref name="told"/>: only those are settled,
+    /// since a recall that went out meanwhile may have been added to what it is owed.
+    /// </summary>
+    public static MemberRow RecallsTold(MemberRow row, IReadOnlyList<long> told) =>
+        row with { OwedRecalls = row.Recalls.Except(told).ToList() is { Count: > 0 } rest ? rest : null };
 }

@@ -56,7 +56,7 @@ internal sealed class StragglerCatchUp(
                         DeliverBatch batch => await Deliver(row, batch),
                         SkipTo skip => await Moved(userId, r => FanoutRows.Skipped(r, skip.Through)),
                         DeliverRecalls recalls => (await calls.Recall([userId], recalls.Seqs)).Count == 0
-                            && await Moved(userId, FanoutRows.RecallsTold),
+                            && await Moved(userId, r => FanoutRows.RecallsTold(r, recalls.Seqs)),
                         _ => false,
                     };
                     if (step is CaughtUp) return;

@@ -89,6 +89,15 @@ public sealed class FanoutRowsTests
         Assert.Equal(12, FanoutRows.Expired(row, trimmedThrough: 50, fannedOutThrough: 12).Behind);
         Assert.Equal(10, FanoutRows.Expired(row, trimmedThrough: 6, fannedOutThrough: 12).Behind);
         Assert.Equal(30, FanoutRows.Skipped(row, 30).Behind);
-        Assert.Empty(FanoutRows.RecallsTold(row).Recalls);
+        Assert.Empty(FanoutRows.RecallsTold(row, [4]).Recalls);
+    }
+
+    [Fact]
+    public void Recalls_told_to_an_inbox_catching_up_settle_only_those_told_not_one_owed_since()
+    {
+        // The catch-up told recall 4; meanwhile the fan-out recalled 7, and this inbox, behind, is owed it.
+        var row = new MemberRow("ann", true, [], Behind: 10, OwedRecalls: [4, 7]);
+
+        Assert.Equal([7L], FanoutRows.RecallsTold(row, [4]).Recalls);
     }
 }
