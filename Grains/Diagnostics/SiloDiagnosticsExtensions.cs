@@ -27,8 +27,8 @@ public static class SiloDiagnosticsExtensions
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes }) MeasureTimelineStore(services, name);
         services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SeqlineDiagnostics.ReadinessTag]);
 
-        var dashboard = configuration.GetSection(OperatorDashboardOptions.Section).Get<OperatorDashboardOptions>() ?? new();
-        if (dashboard.Enabled) silo.AddDashboard();
+        // Whether to add the dashboard's services at all is decided before the container exists.
+        if (configuration.ReadValidated<OperatorDashboardOptions>(OperatorDashboardOptions.Section).Enabled) silo.AddDashboard();
         return silo;
     }
 

@@ -39,6 +39,21 @@ public sealed class AzureTablesOptions
     /// <summary>The table service's URI (<c>https://account.table.core.windows.net</c>), signed in to with DefaultAzureCredential.</summary>
     public Uri? ServiceUri { get; set; }
 
+    /// <summary>The grain state table (after the prefix).</summary>
+    public const string StateTable = "state";
+
+    /// <summary>The stream subscriptions table (after the prefix).</summary>
+    public const string PubSubTable = "pubsub";
+
+    /// <summary>The reminders table (after the prefix).</summary>
+    public const string RemindersTable = "reminders";
+
+    /// <summary>The cluster membership table (after the prefix), read by silos and edge nodes.</summary>
+    public const string MembershipTable = "cluster";
+
     /// <summary>Prefix of every table Seqline creates (letters and digits).</summary>
     public string TablePrefix { get; set; } = "seqline";
+
+    /// <summary>The full name of the table <paramref name="name"/>.</summary>
+    public string Table(string name) => TablePrefix + name;
 }
