@@ -50,7 +50,7 @@ public sealed class PostgresOptionsValidator : IValidateOptions<PostgresOptions>
 public static class PostgresSiloBuilderExtensions
 {
     /// <summary>The key of the <see cref="NpgsqlDataSource"/> Seqline's stores share.</summary>
-    public const string DataSourceKey = "seqline";
+    public const string DataSourceKey = "seqline-postgres";
 
     /// <summary>
     /// Timelines and rows in Seqline's own tables; grain state (Seqline's and stream pub-sub) and

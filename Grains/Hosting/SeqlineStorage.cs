@@ -7,8 +7,11 @@ public sealed class SeqlineStorage
 {
     public const string Section = "Seqline:Storage";
 
-    /// <summary>The Orleans grain-storage name all Seqline grains use.</summary>
-    public const string GrainStateName = "seqline";
+    /// <summary>
+    /// The Orleans grain-storage provider all Seqline grains use. A provider name only: what a grain
+    /// stores is keyed by its state name and id, so renaming it moves no data.
+    /// </summary>
+    public const string GrainStateName = "seqline-state";
 
     /// <summary><c>Sqlite</c> (default): one node, files under ./data. <c>AzureTables</c>, <c>Postgres</c>: a cluster.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
