@@ -36,28 +36,18 @@ public sealed class OneSourceOfSettingsTests
         Assert.Same(app.Services.GetRequiredService<IOptions<ClusterSettings>>().Value, app.Services.GetRequiredService<IOptions<ClusterSettings>>().Value);
     }
 
-    [Fact]
-    public void An_edge_only_node_is_refused_a_cluster_setting_the_silo_would_refuse()
+    [Theory]
+    [InlineData("Seqline:Cluster:GatewayPort", "0", "Seqline:Cluster:GatewayPort must be a port number (1-65535); it is 0.")]
+    [InlineData("Seqline:Storage:Provider", "Postgres", "Seqline:Storage:Postgres:ConnectionString is required when Seqline:Storage:Provider is Postgres.")]
+    public void An_edge_only_node_is_refused_a_setting_the_silo_would_refuse(string key, string value, string expected)
     {
         var refused = Assert.ThrowsAny<Exception>(() => SeqlineNode.Build(Args(new()
         {
             ["Seqline:Role"] = "Edge",
-            ["Seqline:Cluster:GatewayPort"] = "0",
+            [key] = value,
         })));
 
-        Assert.Equal("Seqline:Cluster:GatewayPort must be a port number (1-65535); it is 0.", StartupFailure.Explain(refused));
-    }
-
-    [Fact]
-    public void An_edge_only_node_on_postgres_without_a_database_is_refused_as_a_silo_would_be()
-    {
-        var refused = Assert.ThrowsAny<Exception>(() => SeqlineNode.Build(Args(new()
-        {
-            ["Seqline:Role"] = "Edge",
-            ["Seqline:Storage:Provider"] = "Postgres",
-        })));
-
-        Assert.Equal("Seqline:Storage:Postgres:ConnectionString is required when Seqline:Storage:Provider is Postgres.", StartupFailure.Explain(refused));
+        Assert.Equal(expected, StartupFailure.Explain(refused));
     }
 
     [Fact]
