@@ -28,7 +28,7 @@ public static class SeqlineNode
         }
         else
         {
-            builder.UseOrleans(silo => silo.UseSeqlineClustering(configuration).AddSeqline(configuration).AddSeqlineDiagnostics(configuration));
+            builder.UseOrleans(silo => silo.UseSeqlineClustering(configuration).AddSeqline(configuration).AddSeqlineDiagnostics(configuration).AddSeqlineDashboard(configuration));
         }
         builder.AddSeqlineEdge();
         configureServices?.Invoke(builder.Services);

@@ -42,11 +42,4 @@ public sealed class AuthOptions
 
     /// <summary>Lifetime of development tokens.</summary>
     public TimeSpan DevTokenLifetime { get; set; } = TimeSpan.FromHours(12);
-
-    /// <summary>
-    /// Whether development tokens are on, from the configuration itself: the endpoint is mapped
-    /// before the options are validated, and must follow the same rule they do.
-    /// </summary>
-    public static bool DevTokensOn(IConfiguration configuration, IHostEnvironment environment) =>
-        configuration.GetSection(Section).GetValue<bool?>(nameof(DevTokens)) ?? environment.IsDevelopment();
 }

@@ -14,8 +14,7 @@ public static class AuthenticationExtensions
     public static WebApplicationBuilder AddSeqlineAuthentication(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<AuthOptions>()
-            .Bind(builder.Configuration.GetSection(AuthOptions.Section))
+        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>(builder.Configuration, AuthOptions.Section)
             .PostConfigure<IHostEnvironment>((auth, environment) =>
             {
                 auth.DevTokens ??= environment.IsDevelopment();
@@ -23,7 +22,6 @@ public static class AuthenticationExtensions
                 if (environment.IsDevelopment() && SigningKeys.Bytes(auth) is null && string.IsNullOrEmpty(auth.Authority))
                     auth.SigningKey = AuthOptions.DevelopmentSigningKey;
             });
-        services.AddValidatedOptions<AuthOptions, AuthOptionsValidator>();
 
         services.AddSingleton<DevTokenIssuer>();
         services.AddAuthorization();

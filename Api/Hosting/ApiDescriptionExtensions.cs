@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.OpenApi;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.OpenApi;
@@ -80,7 +80,7 @@ public static class ApiDescriptionExtensions
 
     public static WebApplication MapSeqlineApiDescription(this WebApplication app)
     {
-        var options = app.Configuration.GetSection(ApiDescriptionOptions.Section).Get<ApiDescriptionOptions>() ?? new();
+        var options = app.Services.GetRequiredService<IOptions<ApiDescriptionOptions>>().Value;
         if (!options.Document) return app;
         app.MapOpenApi();
         if (options.Reference ?? app.Environment.IsDevelopment())

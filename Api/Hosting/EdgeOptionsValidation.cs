@@ -1,5 +1,8 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Seqline.Api.Operations;
+using Seqline.Diagnostics;
 using Seqline.Push;
 
 namespace Seqline.Api.Hosting;
@@ -10,11 +13,17 @@ namespace Seqline.Api.Hosting;
 /// </summary>
 internal static class EdgeOptionsValidation
 {
-    public static IServiceCollection AddEdgeOptionsValidation(this IServiceCollection services)
+    /// <summary>Every options type the edge reads, bound once to its section; those with rules are checked at start.</summary>
+    public static IServiceCollection AddEdgeOptionsValidation(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddValidatedOptions<SeqlineLimits, SeqlineLimitsValidator>();
-        services.AddValidatedOptions<PushOptions, PushOptionsValidator>();
-        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>();
+        services.AddValidatedOptions<SeqlineLimits, SeqlineLimitsValidator>(configuration, SeqlineLimits.Section);
+        services.AddValidatedOptions<PushOptions, PushOptionsValidator>(configuration, PushOptions.Section);
+        services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.Section);
+        services.AddBoundOptions<WebClientOptions>(configuration, WebClientOptions.Section);
+        services.AddBoundOptions<ApiDescriptionOptions>(configuration, ApiDescriptionOptions.Section);
+        services.AddBoundOptions<TelemetryOptions>(configuration, TelemetryOptions.Section);
+        services.AddBoundOptions<SeqlineLoggingOptions>(configuration, SeqlineLoggingOptions.Section);
+        services.AddBoundOptions<OperatorDashboardOptions>(configuration, OperatorDashboardOptions.Section);
         return services;
     }
 }

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,10 +27,7 @@ public static class SeqlineEdgeExtensions
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
-        services.Configure<SeqlineLimits>(configuration.GetSection(SeqlineLimits.Section));
-        services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
-        services.Configure<RateLimitOptions>(configuration.GetSection(RateLimitOptions.Section));
-        services.AddEdgeOptionsValidation();
+        services.AddEdgeOptionsValidation(configuration);
         builder.AddSeqlineAuthentication();
         builder.AddSeqlineOperations();
         builder.AddSeqlineApiDescription();
@@ -38,18 +35,16 @@ public static class SeqlineEdgeExtensions
         services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);
         services.AddExceptionHandler<SeqlineProblems>();
         services.ConfigureHttpJsonOptions(o => UseProtocolJson(o.SerializerOptions));
-        services.AddSignalR(o =>
-            {
-                o.MaximumReceiveMessageSize = MaxRequestBytes(configuration);
-                o.AddFilter<HubErrorFilter>();
-            })
+        services.AddSignalR(o => o.AddFilter<HubErrorFilter>())
             .AddJsonProtocol(o => UseProtocolJson(o.PayloadSerializerOptions))
             .AddArgumentChecking<SyncHub>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<PushBridge>();
         services.AddHostedService(sp => sp.GetRequiredService<PushBridge>());
-        builder.WebHost.ConfigureKestrel(o => o.Limits.MaxRequestBodySize = MaxRequestBytes(configuration));
+        // Both limits follow Seqline:Limits as the node starts, not as it is built.
+        services.AddOptions<HubOptions>().Configure<IOptions<SeqlineLimits>>((o, limits) => o.MaximumReceiveMessageSize = MaxRequestBytes(limits.Value));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<SeqlineLimits>>((o, limits) => o.Limits.MaxRequestBodySize = MaxRequestBytes(limits.Value));
         return builder;
     }
 
@@ -64,7 +59,7 @@ public static class SeqlineEdgeExtensions
         app.MapMessageEndpoints();
         app.MapInboxEndpoints();
         app.MapSyncEndpoints();
-        if (AuthOptions.DevTokensOn(app.Configuration, app.Environment)) app.MapDevTokenEndpoint();
+        if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
         app.MapSeqlineOperations();
         app.MapSeqlineApiDescription();
@@ -72,8 +67,7 @@ public static class SeqlineEdgeExtensions
         return app;
     }
 
-    private static long MaxRequestBytes(IConfiguration configuration) =>
-        (long)(configuration.GetSection(SeqlineLimits.Section).Get<SeqlineLimits>() ?? new()).MaxBodyBytes * RequestBodyHeadroom;
+    private static long MaxRequestBytes(SeqlineLimits limits) => (long)limits.MaxBodyBytes * RequestBodyHeadroom;
 
     // camelCase (the web default), enums as camelCase strings, and absent fields left out.
     private static void UseProtocolJson(JsonSerializerOptions json)

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.FileProviders;
 using Microsoft.Extensions.Logging;
@@ -39,7 +39,7 @@ public static class WebClientExtensions
 
     public static WebApplication UseSeqlineWebClient(this WebApplication app)
     {
-        var options = app.Configuration.GetSection(WebClientOptions.Section).Get<WebClientOptions>() ?? new();
+        var options = app.Services.GetRequiredService<IOptions<WebClientOptions>>().Value;
         if (!options.Enabled) return app;
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(WebClientExtensions).FullName!);
         var root = FindRoot(options.Root, app.Environment.ContentRootPath, AppContext.BaseDirectory);

@@ -13,8 +13,8 @@ public static class ClientDiagnosticsExtensions
     public static IClientBuilder AddSeqlineDiagnostics(this IClientBuilder client, IConfiguration configuration)
     {
         client.AddActivityPropagation();
-        var dashboard = configuration.GetSection(OperatorDashboardOptions.Section).Get<OperatorDashboardOptions>() ?? new();
-        if (dashboard.Enabled) client.AddDashboard();
+        // Whether to add the dashboard's services at all is decided before the container exists.
+        if (configuration.ReadValidated<OperatorDashboardOptions>(OperatorDashboardOptions.Section).Enabled) client.AddDashboard();
         return client;
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Dashboard;
@@ -17,15 +17,12 @@ public static class DashboardExtensions
 
     public static WebApplicationBuilder AddSeqlineDashboard(this WebApplicationBuilder builder)
     {
-        var section = builder.Configuration.GetSection(OperatorDashboardOptions.Section);
-        builder.Services.Configure<OperatorDashboardOptions>(section);
-        var options = section.Get<OperatorDashboardOptions>() ?? new();
-        if (options.Enabled)
-        {
-            builder.Services.AddAuthorizationBuilder().AddPolicy(OperatorPolicy, policy => policy
+        // The policy exists either way (only a mapped dashboard asks for it), with the role of the options.
+        builder.Services.AddAuthorization();
+        builder.Services.AddOptions<AuthorizationOptions>().Configure<IOptions<OperatorDashboardOptions>>((authorization, dashboard) =>
+            authorization.AddPolicy(OperatorPolicy, policy => policy
                 .RequireAuthenticatedUser()
-                .RequireClaim(options.RoleClaim, options.Role));
-        }
+                .RequireClaim(dashboard.Value.RoleClaim, dashboard.Value.Role)));
         return builder;
     }
 

@@ -1,7 +1,8 @@
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 
@@ -18,18 +19,20 @@ public static class LoggingExtensions
     /// </summary>
     public static WebApplicationBuilder AddSeqlineLogging(this WebApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(SeqlineLoggingOptions.Section).Get<SeqlineLoggingOptions>() ?? new();
-        if (options.Format == ConsoleLogFormat.Json)
+        // The console logger has every formatter; the options pick one as the node starts.
+        builder.Logging.AddConsole();
+        builder.Services.AddOptions<ConsoleLoggerOptions>().Configure<IOptions<SeqlineLoggingOptions>>((console, options) =>
         {
-            builder.Logging.AddJsonConsole(json =>
-            {
-                json.IncludeScopes = true;
-                json.UseUtcTimestamp = true;
-                json.TimestampFormat = "O";
-                // Logs are not HTML: keep '+', '&' and the like readable instead of \u-escaping them.
-                json.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
-            });
-        }
+            if (options.Value.Format == ConsoleLogFormat.Json) console.FormatterName = ConsoleFormatterNames.Json;
+        });
+        builder.Services.Configure<JsonConsoleFormatterOptions>(json =>
+        {
+            json.IncludeScopes = true;
+            json.UseUtcTimestamp = true;
+            json.TimestampFormat = "O";
+            // Logs are not HTML: keep '+', '&' and the like readable instead of \u-escaping them.
+            json.JsonWriterOptions = new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+        });
         // A filter added in code would outrank the configuration's; this one yields to it.
         if (builder.Configuration[$"Logging:LogLevel:{PollyCategory}"] is null)
             builder.Logging.AddFilter(PollyCategory, LogLevel.Warning);

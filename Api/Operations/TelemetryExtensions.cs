@@ -29,9 +29,9 @@ public static class TelemetryExtensions
     public static WebApplicationBuilder AddSeqlineTelemetry(this WebApplicationBuilder builder)
     {
         var configuration = builder.Configuration;
-        var options = configuration.GetSection(TelemetryOptions.Section).Get<TelemetryOptions>() ?? new();
+        // Whether to add the Prometheus exporter, and its path, are set while the host is built.
+        var options = configuration.ReadValidated<TelemetryOptions>(TelemetryOptions.Section);
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
-        builder.Services.Configure<TelemetryOptions>(configuration.GetSection(TelemetryOptions.Section));
 
         // Seqline's instruments come from this host's IMeterFactory; Local scope takes only those, so
         // that two hosts in one process (tests, an application embedding two nodes) count apart.

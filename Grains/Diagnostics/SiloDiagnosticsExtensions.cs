@@ -1,19 +1,21 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Orleans.Dashboard;
 using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
 
 namespace Seqline.Diagnostics;
 
-/// <summary>What an operator watches on a silo: metrics, spans, readiness and, when enabled, the Orleans Dashboard.</summary>
+/// <summary>
+/// What an operator watches on a silo: metrics, spans and readiness. The Orleans Dashboard's silo
+/// side is added by the Silo process (<c>SiloDashboardExtensions</c>): the dashboard package brings
+/// ASP.NET Core, which the grains have no use for.
+/// </summary>
 public static class SiloDiagnosticsExtensions
 {
     /// <summary>
     /// The stores' and the SQLite writer's instruments, activity propagation across grain calls, a
-    /// measuring wrapper around each timeline store, the silo's readiness check and, with
-    /// <c>Seqline:Dashboard:Enabled</c>, the dashboard's data collection. Call it after the storage
+    /// measuring wrapper around each timeline store and the silo's readiness check. Call it after the storage
     /// is added (<c>AddSeqline</c>), so that there are stores to wrap. Exporting is the host's
     /// business (OpenTelemetry in the Silo process).
     /// </summary>
@@ -26,9 +28,6 @@ public static class SiloDiagnosticsExtensions
         silo.AddActivityPropagation();
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes }) MeasureTimelineStore(services, name);
         services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SeqlineDiagnostics.ReadinessTag]);
-
-        var dashboard = configuration.GetSection(OperatorDashboardOptions.Section).Get<OperatorDashboardOptions>() ?? new();
-        if (dashboard.Enabled) silo.AddDashboard();
         return silo;
     }
 

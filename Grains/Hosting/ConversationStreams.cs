@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 
 namespace Seqline.Hosting;
@@ -14,26 +15,26 @@ public static class ConversationStreams
     /// </summary>
     public static ISiloBuilder AddConversationStreams(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var fanout = configuration.GetSection(FanoutOptions.Section).Get<FanoutOptions>() ?? new FanoutOptions();
+        // The provider's name and kind are set while the silo is built; the rest is read from the options at start.
+        var fanout = SeqlineOptionsValidation.ReadFanout(configuration);
         if (fanout.StreamQueues == StreamQueues.Memory)
         {
-            var poll = fanout.StreamPollInterval ?? MemoryPoll;
             return silo.AddMemoryStreams(fanout.StreamProvider, streams => streams.ConfigurePullingAgent(agent =>
-                agent.Configure(o => o.GetQueueMsgsTimerPeriod = poll)));
+                agent.Configure<IOptions<FanoutOptions>>((o, options) => o.GetQueueMsgsTimerPeriod = options.Value.StreamPollInterval ?? MemoryPoll)));
         }
 
-        // Checked at start (SeqlineOptionsValidation); the clients are made when the silo starts.
-        var queues = fanout.AzureQueues;
-        var tables = configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>()?.AzureTables ?? new AzureTablesOptions();
         return silo.AddAzureQueueStreams(fanout.StreamProvider, streams =>
         {
-            streams.ConfigureAzureQueue(options => options.Configure(o =>
+            streams.ConfigureAzureQueue(options => options.Configure<IOptions<FanoutOptions>, IOptions<SeqlineStorage>>((o, fanout, storage) =>
             {
-                o.QueueServiceClient = AzureStorageEndpoint.Queues(queues, tables);
+                var queues = fanout.Value.AzureQueues;
+                o.QueueServiceClient = AzureStorageEndpoint.Queues(queues, storage.Value.AzureTables);
                 o.QueueNames = Enumerable.Range(0, queues.QueueCount).Select(i => $"{queues.QueuePrefix}-{i}").ToList();
             }));
-            if (fanout.StreamPollInterval is { } poll)
-                streams.ConfigurePullingAgent(agent => agent.Configure(o => o.GetQueueMsgsTimerPeriod = poll));
+            streams.ConfigurePullingAgent(agent => agent.Configure<IOptions<FanoutOptions>>((o, options) =>
+            {
+                if (options.Value.StreamPollInterval is { } poll) o.GetQueueMsgsTimerPeriod = poll;
+            }));
         });
     }
 }

@@ -50,23 +50,17 @@ public sealed class PostgresOptionsValidator : IValidateOptions<PostgresOptions>
 public static class PostgresSiloBuilderExtensions
 {
     /// <summary>The key of the <see cref="NpgsqlDataSource"/> Seqline's stores share.</summary>
-    public const string DataSourceKey = "seqline";
+    public const string DataSourceKey = "seqline-postgres";
 
     /// <summary>
     /// Timelines and rows in Seqline's own tables; grain state (Seqline's and stream pub-sub) and
-    /// reminders through Orleans' ADO.NET providers, in the same database.
+    /// reminders through Orleans' ADO.NET providers, in the same database, as
+    /// <c>Seqline:Storage:Postgres</c> says.
     /// </summary>
-    public static ISiloBuilder AddSeqlinePostgres(this ISiloBuilder silo, PostgresOptions options)
+    public static ISiloBuilder AddSeqlinePostgres(this ISiloBuilder silo)
     {
         var services = silo.Services;
-        services.AddSingleton<IValidateOptions<PostgresOptions>, PostgresOptionsValidator>();
-        services.AddOptions<PostgresOptions>().Configure(o =>
-        {
-            o.ConnectionString = options.ConnectionString;
-            o.CreateSchema = options.CreateSchema;
-        }).ValidateOnStart();
-        services.AddKeyedSingleton(DataSourceKey, (sp, _) =>
-            NpgsqlDataSource.Create(sp.GetRequiredService<IOptions<PostgresOptions>>().Value.ConnectionString));
+        services.AddKeyedSingleton(DataSourceKey, (sp, _) => NpgsqlDataSource.Create(Postgres(sp).ConnectionString));
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaOnStart>();
 
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
@@ -81,43 +75,40 @@ public static class PostgresSiloBuilderExtensions
         }
         foreach (var name in new[] { SeqlineStorage.GrainStateName, SeqlineSiloBuilderExtensions.PubSubStore })
         {
-            silo.AddAdoNetGrainStorage(name, o =>
+            silo.AddAdoNetGrainStorage(name, o => o.Configure<IOptions<SeqlineStorage>>((o, storage) =>
             {
                 o.Invariant = PostgresOptions.Invariant;
-                o.ConnectionString = options.ConnectionString;
-            });
+                o.ConnectionString = storage.Value.Postgres.ConnectionString;
+            }));
         }
-        silo.UseAdoNetReminderService(o =>
+        silo.UseAdoNetReminderService(o => o.Configure<IOptions<SeqlineStorage>>((o, storage) =>
         {
             o.Invariant = PostgresOptions.Invariant;
-            o.ConnectionString = options.ConnectionString;
-        });
+            o.ConnectionString = storage.Value.Postgres.ConnectionString;
+        }));
         return silo;
     }
 
-    /// <summary>Cluster membership in the PostgreSQL database, under <c>Seqline:Cluster</c>'s ids and ports.</summary>
-    public static ISiloBuilder UseSeqlinePostgresClustering(this ISiloBuilder silo, ClusterSettings cluster, PostgresOptions options)
+    /// <summary>Cluster membership in the PostgreSQL database, with <c>Seqline:Cluster</c>'s ports.</summary>
+    public static ISiloBuilder UseSeqlinePostgresClustering(this ISiloBuilder silo, ClusterSettings cluster)
     {
-        silo.Configure<ClusterOptions>(o =>
-        {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
-        });
-        silo.UseAdoNetClustering(o =>
+        silo.UseAdoNetClustering(o => o.Configure<IOptions<SeqlineStorage>>((o, storage) =>
         {
             o.Invariant = PostgresOptions.Invariant;
-            o.ConnectionString = options.ConnectionString;
-        });
+            o.ConnectionString = storage.Value.Postgres.ConnectionString;
+        }));
         return silo.UseSeqlineEndpoints(cluster);
     }
 
     /// <summary>
     /// The silo's ports, and its address: the pod's under Kubernetes hosting, else the advertised one
-    /// of <c>Seqline:Cluster</c>, else the host's.
+    /// of <c>Seqline:Cluster</c>, else the host's. Orleans takes endpoints while the silo is set up,
+    /// so <paramref name="cluster"/> is the builder-time read of <c>Seqline:Cluster</c> (checked as
+    /// <see cref="IOptions{ClusterSettings}"/> is).
     /// </summary>
     public static ISiloBuilder UseSeqlineEndpoints(this ISiloBuilder silo, ClusterSettings cluster)
     {
-        if (cluster.InKubernetes)
+        if (cluster.InKubernetes())
         {
             // Ports only: Kubernetes hosting advertises the pod's IP and listens on every address.
             silo.Configure<EndpointOptions>(o =>
@@ -127,15 +118,17 @@ public static class PostgresSiloBuilderExtensions
             });
             return silo.UseKubernetesHosting();
         }
-        return cluster.AdvertisedAddress is { } address
+        return cluster.AdvertisedAddress() is { } address
             ? silo.ConfigureEndpoints(address, cluster.SiloPort, cluster.GatewayPort, listenOnAnyHostAddress: cluster.ListenOnAnyAddress)
             : silo.ConfigureEndpoints(cluster.SiloPort, cluster.GatewayPort);
     }
 
+    private static PostgresOptions Postgres(IServiceProvider services) => services.GetRequiredService<IOptions<SeqlineStorage>>().Value.Postgres;
+
     /// <summary>Applies (or, when told not to, checks) the schema before anything in the silo touches the database.</summary>
     private sealed class PostgresSchemaOnStart(
         [FromKeyedServices(DataSourceKey)] NpgsqlDataSource database,
-        IOptions<PostgresOptions> options,
+        IOptions<SeqlineStorage> storage,
         ILogger<PostgresSchemaOnStart> logger) : ILifecycleParticipant<ISiloLifecycle>
     {
         public void Participate(ISiloLifecycle lifecycle) =>
@@ -143,7 +136,7 @@ public static class PostgresSiloBuilderExtensions
 
         private async Task StartAsync(CancellationToken cancellationToken)
         {
-            if (options.Value.CreateSchema)
+            if (storage.Value.Postgres.CreateSchema)
             {
                 var applied = await PostgresSchema.ApplyAsync(database, cancellationToken);
                 if (applied.Count > 0) logger.LogInformation("Created the PostgreSQL schema: {Scripts}", string.Join(", ", applied));

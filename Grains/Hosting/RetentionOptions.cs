@@ -10,7 +10,7 @@ public sealed class RetentionOptions
     public const string Section = "Seqline:Retention";
 
     /// <summary>The name of the clock Seqline's grains read (a keyed <see cref="TimeProvider"/>), so tests can move it.</summary>
-    public const string Clock = "seqline";
+    public const string Clock = "seqline-clock";
 
     /// <summary>How long a user's sync timeline keeps events. A device offline longer gets a reset.</summary>
     public TimeSpan SyncTimeline { get; set; } = TimeSpan.FromDays(7);

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,26 +13,36 @@ namespace Seqline.Hosting;
 /// </summary>
 public static class SeqlineOptionsValidation
 {
+    /// <summary>Every options type a silo reads, bound once to its section and checked at start.</summary>
     public static IServiceCollection AddSeqlineOptionsValidation(this IServiceCollection services, IConfiguration configuration)
     {
-        // Read eagerly while the silo is set up; bound here too so they are checked like the rest.
-        services.AddOptions<SeqlineStorage>().Bind(configuration.GetSection(SeqlineStorage.Section));
-        services.AddOptions<ClusterSettings>().Bind(configuration.GetSection(ClusterSettings.Section));
-        services.AddOptions<SyncOptions>().PostConfigure<IHostEnvironment>((o, environment) =>
+        services.AddValidatedOptions<SeqlineLimits, SeqlineLimitsValidator>(configuration, SeqlineLimits.Section);
+        services.AddValidatedOptions<PushOptions, PushOptionsValidator>(configuration, PushOptions.Section);
+        services.AddValidatedOptions<SyncOptions, SyncOptionsValidator>(configuration, SyncOptions.Section).PostConfigure<IHostEnvironment>((o, environment) =>
         {
             if (environment.IsDevelopment() && string.IsNullOrEmpty(o.CursorKey)) o.CursorKey = SyncOptions.DevelopmentCursorKey;
         });
-
-        services.AddValidatedOptions<SeqlineLimits, SeqlineLimitsValidator>();
-        services.AddValidatedOptions<PushOptions, PushOptionsValidator>();
-        services.AddValidatedOptions<SyncOptions, SyncOptionsValidator>();
-        services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>();
-        services.AddValidatedOptions<FanoutOptions, FanoutOptionsValidator>();
-        services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>();
-        services.AddValidatedOptions<SeqlineStorage, StorageValidator>();
-        services.AddValidatedOptions<ClusterSettings, ClusterSettingsValidator>();
+        services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configuration, ConversationOptions.Section);
+        services.AddValidatedOptions<FanoutOptions, FanoutOptionsValidator>(configuration, FanoutOptions.Section);
+        services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(configuration, RetentionOptions.Section);
+        services.AddValidatedOptions<SeqlineStorage, StorageValidator>(configuration, SeqlineStorage.Section);
+        services.AddValidatedOptions<ClusterSettings, ClusterSettingsValidator>(configuration, ClusterSettings.Section);
         return services;
     }
+
+    /// <summary>
+    /// <c>Seqline:Storage</c> for the set-up's one choice made before the container exists (which
+    /// provider to wire), read and checked as <see cref="IOptions{SeqlineStorage}"/> will be.
+    /// </summary>
+    public static SeqlineStorage ReadStorage(IConfiguration configuration) =>
+        configuration.ReadValidated(SeqlineStorage.Section, new StorageValidator());
+
+    /// <summary>
+    /// <c>Seqline:Fanout</c> for the set-up's choice of stream provider (its name and what carries
+    /// it), read and checked as <see cref="IOptions{FanoutOptions}"/> will be.
+    /// </summary>
+    public static FanoutOptions ReadFanout(IConfiguration configuration) =>
+        configuration.ReadValidated(FanoutOptions.Section, new FanoutOptionsValidator(Options.Create(ReadStorage(configuration))));
 }
 
 internal sealed class SyncOptionsValidator(IHostEnvironment environment) : IValidateOptions<SyncOptions>
@@ -123,27 +132,12 @@ internal sealed class StorageValidator : IValidateOptions<SeqlineStorage>
             if (o.Sqlite.MaxWritesPerCommit < 1) result.AddError($"{S}:Sqlite:MaxWritesPerCommit must be at least 1; it is {o.Sqlite.MaxWritesPerCommit}.");
             if (o.Sqlite.WalAutoCheckpointPages < 1) result.AddError($"{S}:Sqlite:WalAutoCheckpointPages must be at least 1; it is {o.Sqlite.WalAutoCheckpointPages}.");
         }
+        if (o.Provider == StorageProvider.Postgres && new PostgresOptionsValidator().Validate(name, o.Postgres) is { Failed: true } postgres)
+            foreach (var failure in postgres.Failures) result.AddError(failure);
         if (o.Provider == StorageProvider.AzureTables)
             AzureEndpointChecks.Check(result, $"{S}:AzureTables", o.AzureTables.ConnectionString, o.AzureTables.ServiceUri, required: true);
         if (!o.AzureTables.TablePrefix.All(char.IsAsciiLetterOrDigit) || o.AzureTables.TablePrefix.Length is 0 or > 40 || !char.IsAsciiLetter(o.AzureTables.TablePrefix[0]))
             result.AddError($"{S}:AzureTables:TablePrefix must be 1-40 letters and digits, starting with a letter; it is '{o.AzureTables.TablePrefix}'.");
-        return result.Build();
-    }
-}
-
-internal sealed class ClusterSettingsValidator : IValidateOptions<ClusterSettings>
-{
-    private const string S = ClusterSettings.Section;
-
-    public ValidateOptionsResult Validate(string? name, ClusterSettings o)
-    {
-        var result = new ValidateOptionsResultBuilder();
-        if (string.IsNullOrWhiteSpace(o.ClusterId)) result.AddError($"{S}:ClusterId must not be empty.");
-        if (string.IsNullOrWhiteSpace(o.ServiceId)) result.AddError($"{S}:ServiceId must not be empty.");
-        if (o.SiloPort is < 1 or > 65535) result.AddError($"{S}:SiloPort must be a port number (1-65535); it is {o.SiloPort}.");
-        if (o.GatewayPort is < 1 or > 65535) result.AddError($"{S}:GatewayPort must be a port number (1-65535); it is {o.GatewayPort}.");
-        if (!string.IsNullOrEmpty(o.AdvertisedIPAddress) && !IPAddress.TryParse(o.AdvertisedIPAddress, out _))
-            result.AddError($"{S}:AdvertisedIPAddress must be an IP address; it is '{o.AdvertisedIPAddress}'.");
         return result.Build();
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
 using Orleans.Storage;
@@ -26,6 +27,9 @@ public static class SeqlineSiloBuilderExtensions
     /// <summary>The grain storage Orleans keeps stream subscriptions in.</summary>
     public const string PubSubStore = "PubSubStore";
 
+    /// <summary>The key of the <see cref="TableServiceClient"/> every Azure Table store of the silo shares.</summary>
+    public const string AzureTablesKey = "seqline-azure-tables";
+
     /// <summary>
     /// Seqline's grains, their options from <c>Seqline:</c>, and the storage
     /// <c>Seqline:Storage:Provider</c> names (SQLite unless told otherwise).
@@ -33,12 +37,13 @@ public static class SeqlineSiloBuilderExtensions
     public static ISiloBuilder AddSeqline(this ISiloBuilder silo, IConfiguration configuration)
     {
         silo.AddSeqlineGrains(configuration);
-        var storage = configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>() ?? new();
-        return storage.Provider switch
+        // Which provider's services to add is decided before the container exists; the providers
+        // themselves read their settings from IOptions<SeqlineStorage>.
+        return SeqlineOptionsValidation.ReadStorage(configuration).Provider switch
         {
-            StorageProvider.AzureTables => silo.AddSeqlineAzureTables(storage.AzureTables),
-            StorageProvider.Postgres => silo.AddSeqlinePostgres(storage.Postgres),
-            _ => silo.AddSeqlineSqlite(storage.Sqlite),
+            StorageProvider.AzureTables => silo.AddSeqlineAzureTables(),
+            StorageProvider.Postgres => silo.AddSeqlinePostgres(),
+            _ => silo.AddSeqlineSqlite(),
         };
     }
 
@@ -46,12 +51,6 @@ public static class SeqlineSiloBuilderExtensions
     public static ISiloBuilder AddSeqlineGrains(this ISiloBuilder silo, IConfiguration configuration)
     {
         var services = silo.Services;
-        services.Configure<SeqlineLimits>(configuration.GetSection(SeqlineLimits.Section));
-        services.Configure<ConversationOptions>(configuration.GetSection(ConversationOptions.Section));
-        services.Configure<SyncOptions>(configuration.GetSection(SyncOptions.Section));
-        services.Configure<PushOptions>(configuration.GetSection(PushOptions.Section));
-        services.Configure<FanoutOptions>(configuration.GetSection(FanoutOptions.Section));
-        services.Configure<RetentionOptions>(configuration.GetSection(RetentionOptions.Section));
         services.AddSeqlineOptionsValidation(configuration);
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
@@ -61,18 +60,21 @@ public static class SeqlineSiloBuilderExtensions
         services.TryAddSingleton<SeqlineMetrics>();
 
         // Let the recovery reminder tick as often as configured, even below Orleans' default minimum.
-        var recovery = configuration.GetSection(ConversationOptions.Section).Get<ConversationOptions>()?.FanoutRecoveryPeriod
-            ?? new ConversationOptions().FanoutRecoveryPeriod;
-        services.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, recovery.Ticks)));
+        services.AddOptions<ReminderOptions>().Configure<IOptions<ConversationOptions>>((o, conversations) =>
+            o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, conversations.Value.FanoutRecoveryPeriod.Ticks)));
 
         return silo.AddConversationStreams(configuration);
     }
 
-    /// <summary>Everything in one SQLite file under <see cref="SqliteOptions.DataDirectory"/>.</summary>
-    public static ISiloBuilder AddSeqlineSqlite(this ISiloBuilder silo, SqliteOptions options)
+    /// <summary>
+    /// Everything in one SQLite file: under <c>Seqline:Storage:Sqlite</c>, or under
+    /// <paramref name="options"/> when given (tests and tools pick their own directory).
+    /// </summary>
+    public static ISiloBuilder AddSeqlineSqlite(this ISiloBuilder silo, SqliteOptions? options = null)
     {
         var services = silo.Services;
-        services.AddSingleton(sp => new SqliteDatabase(options, sp.GetRequiredService<ILogger<SqliteDatabase>>(), sp.GetService<SqliteMetrics>()));
+        services.AddSingleton(sp => new SqliteDatabase(options ?? sp.GetRequiredService<IOptions<SeqlineStorage>>().Value.Sqlite,
+            sp.GetRequiredService<ILogger<SqliteDatabase>>(), sp.GetService<SqliteMetrics>()));
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
@@ -92,34 +94,37 @@ public static class SeqlineSiloBuilderExtensions
         return silo;
     }
 
-    /// <summary>Timelines, grain state and reminders in Azure Table Storage.</summary>
-    public static ISiloBuilder AddSeqlineAzureTables(this ISiloBuilder silo, AzureTablesOptions options)
+    /// <summary>Timelines, grain state and reminders in Azure Table Storage, as <c>Seqline:Storage:AzureTables</c> says.</summary>
+    public static ISiloBuilder AddSeqlineAzureTables(this ISiloBuilder silo)
     {
+        var services = silo.Services;
         // One client for all, made when the silo starts, after its settings were checked.
-        var client = new Lazy<TableServiceClient>(() => AzureStorageEndpoint.Tables(options));
+        services.TryAddKeyedSingleton(AzureTablesKey, (sp, _) => AzureStorageEndpoint.Tables(Tables(sp)));
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
-            silo.Services.AddKeyedSingleton<ITimelineStore>(name, (_, _) => new AzureTableTimelineStore(client.Value, options.TablePrefix + name));
+            services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
+                new AzureTableTimelineStore(sp.GetRequiredKeyedService<TableServiceClient>(AzureTablesKey), Tables(sp).Table(name)));
         }
         foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
         {
-            silo.Services.AddKeyedSingleton<IRowStore>(name, (_, _) => new AzureTableRowStore(client.Value, options.TablePrefix + name));
+            services.AddKeyedSingleton<IRowStore>(name, (sp, _) =>
+                new AzureTableRowStore(sp.GetRequiredKeyedService<TableServiceClient>(AzureTablesKey), Tables(sp).Table(name)));
         }
-        silo.AddAzureTableGrainStorage(SeqlineStorage.GrainStateName, o =>
+        silo.AddAzureTableGrainStorage(SeqlineStorage.GrainStateName, o => o.Configure<IServiceProvider>((o, sp) =>
         {
-            o.TableServiceClient = client.Value;
-            o.TableName = options.TablePrefix + "state";
-        });
-        silo.AddAzureTableGrainStorage(PubSubStore, o =>
+            o.TableServiceClient = sp.GetRequiredKeyedService<TableServiceClient>(AzureTablesKey);
+            o.TableName = Tables(sp).Table(AzureTablesOptions.StateTable);
+        }));
+        silo.AddAzureTableGrainStorage(PubSubStore, o => o.Configure<IServiceProvider>((o, sp) =>
         {
-            o.TableServiceClient = client.Value;
-            o.TableName = options.TablePrefix + "pubsub";
-        });
-        silo.UseAzureTableReminderService(o =>
+            o.TableServiceClient = sp.GetRequiredKeyedService<TableServiceClient>(AzureTablesKey);
+            o.TableName = Tables(sp).Table(AzureTablesOptions.PubSubTable);
+        }));
+        silo.UseAzureTableReminderService(o => o.Configure<IServiceProvider>((o, sp) =>
         {
-            o.TableServiceClient = client.Value;
-            o.TableName = options.TablePrefix + "reminders";
-        });
+            o.TableServiceClient = sp.GetRequiredKeyedService<TableServiceClient>(AzureTablesKey);
+            o.TableName = Tables(sp).Table(AzureTablesOptions.RemindersTable);
+        }));
         return silo;
     }
 
@@ -129,24 +134,27 @@ public static class SeqlineSiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder UseSeqlineClustering(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var cluster = configuration.GetSection(ClusterSettings.Section).Get<ClusterSettings>() ?? new();
-        var storage = configuration.GetSection(SeqlineStorage.Section).Get<SeqlineStorage>() ?? new();
-        if (storage.Provider == StorageProvider.Postgres) return silo.UseSeqlinePostgresClustering(cluster, storage.Postgres);
-        if (storage.Provider != StorageProvider.AzureTables)
-        {
-            return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
-        }
+        silo.Services.AddSeqlineClusterIds(configuration);
+        silo.Services.AddValidatedOptions<SeqlineStorage, StorageValidator>(configuration, SeqlineStorage.Section);
 
-        silo.Configure<ClusterOptions>(o =>
+        // The membership provider, Kubernetes hosting and the endpoints are set while the silo is
+        // built, before the container exists: from the builder-time read, checked as the options are.
+        var cluster = configuration.ReadValidated(ClusterSettings.Section, new ClusterSettingsValidator());
+        switch (SeqlineOptionsValidation.ReadStorage(configuration).Provider)
         {
-            o.ClusterId = cluster.ClusterId;
-            o.ServiceId = cluster.ServiceId;
-        });
-        silo.UseAzureStorageClustering(o =>
-        {
-            o.TableServiceClient = AzureStorageEndpoint.Tables(storage.AzureTables);
-            o.TableName = storage.AzureTables.TablePrefix + "cluster";
-        });
-        return silo.UseSeqlineEndpoints(cluster);
+            case StorageProvider.Postgres:
+                return silo.UseSeqlinePostgresClustering(cluster);
+            case StorageProvider.AzureTables:
+                silo.UseAzureStorageClustering(o => o.Configure<IOptions<SeqlineStorage>>((o, storage) =>
+                {
+                    o.TableServiceClient = AzureStorageEndpoint.Tables(storage.Value.AzureTables);
+                    o.TableName = storage.Value.AzureTables.Table(AzureTablesOptions.MembershipTable);
+                }));
+                return silo.UseSeqlineEndpoints(cluster);
+            default:
+                return silo.UseLocalhostClustering(cluster.SiloPort, cluster.GatewayPort, serviceId: cluster.ServiceId, clusterId: cluster.ClusterId);
+        }
     }
+
+    private static AzureTablesOptions Tables(IServiceProvider services) => services.GetRequiredService<IOptions<SeqlineStorage>>().Value.AzureTables;
 }

@@ -7,8 +7,11 @@ public sealed class SeqlineStorage
 {
     public const string Section = "Seqline:Storage";
 
-    /// <summary>The Orleans grain-storage name all Seqline grains use.</summary>
-    public const string GrainStateName = "seqline";
+    /// <summary>
+    /// The Orleans grain-storage provider all Seqline grains use. A provider name only: what a grain
+    /// stores is keyed by its state name and id, so renaming it moves no data.
+    /// </summary>
+    public const string GrainStateName = "seqline-state";
 
     /// <summary><c>Sqlite</c> (default): one node, files under ./data. <c>AzureTables</c>, <c>Postgres</c>: a cluster.</summary>
     public StorageProvider Provider { get; set; } = StorageProvider.Sqlite;
@@ -39,6 +42,21 @@ public sealed class AzureTablesOptions
     /// <summary>The table service's URI (<c>https://account.table.core.windows.net</c>), signed in to with DefaultAzureCredential.</summary>
     public Uri? ServiceUri { get; set; }
 
+    /// <summary>The grain state table (after the prefix).</summary>
+    public const string StateTable = "state";
+
+    /// <summary>The stream subscriptions table (after the prefix).</summary>
+    public const string PubSubTable = "pubsub";
+
+    /// <summary>The reminders table (after the prefix).</summary>
+    public const string RemindersTable = "reminders";
+
+    /// <summary>The cluster membership table (after the prefix), read by silos and edge nodes.</summary>
+    public const string MembershipTable = "cluster";
+
     /// <summary>Prefix of every table Seqline creates (letters and digits).</summary>
     public string TablePrefix { get; set; } = "seqline";
+
+    /// <summary>The full name of the table <paramref name="name"/>.</summary>
+    public string Table(string name) => TablePrefix + name;
 }

@@ -20,8 +20,9 @@ public abstract class EdgeAloneTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         (_cluster, var settings) = await StartClusterAsync();
-        // Gateway port 0: only the membership table can tell the edge where the silos are.
-        _edge = await SeqlineServer.StartEdge(gatewayPort: 0, settings: settings);
+        // A gateway port nothing listens on: only the membership table can tell the edge where the
+        // silos are. (0 is refused now, as a silo would refuse it: the edge checks Seqline:Cluster too.)
+        _edge = await SeqlineServer.StartEdge(gatewayPort: FreePort.Next(), settings: settings);
     }
 
     public async Task DisposeAsync()

@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 using Seqline.Hosting;
-using Seqline.Storage.Rows;
 using Seqline.Storage.Rows.Memory;
-using Seqline.Timelines;
 using Seqline.Timelines.Memory;
 
 namespace Seqline.Tests.Fixtures;
@@ -13,10 +10,11 @@ namespace Seqline.Tests.Fixtures;
 public sealed class MemoryCluster : IAsyncLifetime
 {
     // In-process silos share these, as real silos would share a database.
-    internal static readonly MemoryTimelineStore Conversations = new();
-    internal static readonly MemoryTimelineStore Inboxes = new();
-    internal static readonly MemoryRowStore Members = new();
-    internal static readonly MemoryRowStore ConversationIndex = new();
+    private static readonly SeqlineMemoryStores Stores = new();
+    internal static readonly MemoryTimelineStore Conversations = Stores.Conversations;
+    internal static readonly MemoryTimelineStore Inboxes = Stores.Inboxes;
+    internal static readonly MemoryRowStore Members = Stores.Members;
+    internal static readonly MemoryRowStore ConversationIndex = Stores.ConversationIndex;
 
     public TestCluster Cluster { get; private set; } = null!;
     public IGrainFactory Grains => Cluster.GrainFactory;
@@ -36,14 +34,8 @@ public sealed class MemoryCluster : IAsyncLifetime
     {
         public void Configure(ISiloBuilder silo)
         {
-            silo.AddSeqlineGrains(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey }).Build());
-            silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Conversations, Conversations);
-            silo.Services.AddKeyedSingleton<ITimelineStore>(TimelineStoreNames.Inboxes, Inboxes);
-            silo.Services.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, Members);
-            silo.Services.AddKeyedSingleton<IRowStore>(RowStoreNames.ConversationIndex, ConversationIndex);
-            silo.AddMemoryGrainStorage(SeqlineStorage.GrainStateName);
-            silo.AddMemoryGrainStorage(SeqlineSiloBuilderExtensions.PubSubStore);
-            silo.UseInMemoryReminderService();
+            silo.AddSeqlineGrains(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey }).Build())
+                .AddSeqlineInMemory(Stores);
         }
     }
 }

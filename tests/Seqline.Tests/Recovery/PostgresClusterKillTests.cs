@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Configuration;
-using Seqline.Api.Hosting;
+using Seqline.Hosting;
 using Seqline.Tests.Fixtures;
 using Xunit.Abstractions;
 
