@@ -38,11 +38,11 @@ public sealed class SeqlineServer : IAsyncDisposable
 
     public static Task<SeqlineServer> StartNode(string dataDirectory, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
     {
-        var gatewayPort = FreePort.Next();
+        var gatewayPort = LoopbackPorts.One();
         return Start(gatewayPort, services, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Seqline:Storage:Sqlite:DataDirectory"] = dataDirectory,
-            ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
+            ["Seqline:Cluster:SiloPort"] = LoopbackPorts.One().ToString(),
             ["Seqline:Cluster:GatewayPort"] = gatewayPort.ToString(),
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
         });
