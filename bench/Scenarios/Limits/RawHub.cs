@@ -158,7 +158,7 @@ public sealed class RawHubProcess : IRawHubHost
     public static async Task<RawHubProcess> StartAsync()
     {
         var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = ChildProcess.StartDotnet("raw hub", RepoPaths.BenchDll(), ["agent", "raw-hub", "--max-seconds", "1800"], onLine: line =>
+        var process = ChildProcess.StartDotnet("raw hub", BenchPaths.BenchDll(), ["agent", "raw-hub", "--max-seconds", "1800"], onLine: line =>
         {
             if (line.StartsWith("URL ", StringComparison.Ordinal)) url.TrySetResult(new Uri(line[4..].Trim()));
         });
