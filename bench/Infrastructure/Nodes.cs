@@ -1,9 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Seqline.Silo;
 
 namespace Seqline.Bench.Infrastructure;
@@ -110,8 +107,7 @@ public sealed class InProcessNode : INode
     private InProcessNode(WebApplication app)
     {
         _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        BaseAddress = ServerAddress.Of(app);
     }
 
     public Uri BaseAddress { get; }

@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Seqline.Silo;
@@ -28,8 +26,7 @@ public sealed class SeqlineServer : IAsyncDisposable
     {
         _app = app;
         GatewayPort = gatewayPort;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        BaseAddress = ServerAddress.Of(app);
     }
 
     public Uri BaseAddress { get; }
