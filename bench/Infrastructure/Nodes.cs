@@ -1,10 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Seqline.Silo;
 
 namespace Seqline.Bench.Infrastructure;
@@ -71,8 +67,8 @@ public static class NodeSettings
     }
 
     /// <summary>Configuration keys as environment variables (<c>Seqline:A:B</c> → <c>Seqline__A__B</c>).</summary>
-    public static Dictionary<string, string> AsEnvironment(IReadOnlyDictionary<string, string> settings) =>
-        settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), s => s.Value);
+    public static Dictionary<string, string?> AsEnvironment(IReadOnlyDictionary<string, string> settings) =>
+        settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), string? (s) => s.Value);
 }
 
 public static class Nodes
@@ -99,7 +95,7 @@ public static class Nodes
             settings["Urls"] = "http://127.0.0.1:0";
             return await InProcessNode.StartAsync(settings);
         }
-        return await NodeProcess.StartAsync("node", settings, dataDirectory);
+        return await ProcessNode.StartAsync("node", settings, dataDirectory);
     }
 }
 
@@ -111,8 +107,7 @@ public sealed class InProcessNode : INode
     private InProcessNode(WebApplication app)
     {
         _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        BaseAddress = ServerAddress.Of(app);
     }
 
     public Uri BaseAddress { get; }
@@ -142,90 +137,16 @@ public sealed class InProcessNode : INode
     }
 }
 
-/// <summary>
-/// The real node, <c>dotnet Seqline.Silo.dll</c>, configured through environment variables as an operator
-/// would. <see cref="Kill"/> is a SIGKILL; <see cref="RestartAsync"/> starts it again with the same settings.
-/// </summary>
-public sealed class NodeProcess : INode
+/// <summary>The real node in its own process (<see cref="NodeProcess"/>), started with the bench's configuration keys.</summary>
+public sealed class ProcessNode(NodeProcess process) : INode
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(120);
-    private readonly Dictionary<string, string> _environment;
-    private readonly string _workingDirectory;
-    private ChildProcess _process;
-
-    private NodeProcess(string name, ChildProcess process, Dictionary<string, string> environment, string workingDirectory, Uri baseAddress)
-    {
-        Name = name;
-        _process = process;
-        _environment = environment;
-        _workingDirectory = workingDirectory;
-        BaseAddress = baseAddress;
-    }
-
-    public string Name { get; }
-    public Uri BaseAddress { get; }
-    public int Pid => _process.Pid;
+    public NodeProcess Process { get; } = process;
+    public Uri BaseAddress => Process.BaseAddress;
+    public int Pid => Process.Pid;
     public bool InProcess => false;
-    public bool HasExited => _process.HasExited;
-    public string Tail => _process.Tail;
 
-    public static async Task<NodeProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings, string workingDirectory)
-    {
-        Directory.CreateDirectory(workingDirectory);
-        var silo = RepoPaths.SiloDll();
-        var environment = NodeSettings.AsEnvironment(settings);
-        environment["DOTNET_ENVIRONMENT"] = "Production";
-        // The node's appsettings.json sits beside its dll, not in the working directory.
-        environment["DOTNET_CONTENTROOT"] = Path.GetDirectoryName(silo)!;
-        var baseAddress = new Uri(settings["Urls"].TrimEnd('/') + "/");
-        var process = ChildProcess.StartDotnet(name, silo, [], environment, workingDirectory);
-        var node = new NodeProcess(name, process, environment, workingDirectory, baseAddress);
-        try
-        {
-            await node.WaitUntilHealthyAsync();
-        }
-        catch
-        {
-            await process.DisposeAsync();
-            throw;
-        }
-        return node;
-    }
+    public static async Task<ProcessNode> StartAsync(string name, IReadOnlyDictionary<string, string> settings, string workingDirectory) =>
+        new(await NodeProcess.StartAsync(name, NodeSettings.AsEnvironment(settings), workingDirectory));
 
-    /// <summary>SIGKILL: no shutdown, no flush.</summary>
-    public void Kill() => _process.Kill();
-
-    /// <summary>Starts the node again on the same ports and storage; returns once it answers /health/ready.</summary>
-    public async Task RestartAsync()
-    {
-        await _process.DisposeAsync();
-        _process = ChildProcess.StartDotnet(Name, RepoPaths.SiloDll(), [], _environment, _workingDirectory);
-        await WaitUntilHealthyAsync();
-    }
-
-    public ValueTask DisposeAsync() => _process.DisposeAsync();
-
-    private async Task WaitUntilHealthyAsync()
-    {
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var url = new Uri(BaseAddress, "health/ready");
-        var clock = Stopwatch.StartNew();
-        string? last = null;
-        while (clock.Elapsed < StartTimeout)
-        {
-            if (_process.HasExited) throw _process.Failure($"{Name} exited with code {_process.ExitCode} before {url} answered.");
-            try
-            {
-                using var response = await http.GetAsync(url);
-                if (response.IsSuccessStatusCode) return;
-                last = $"HTTP {(int)response.StatusCode}";
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                last = e.Message;
-            }
-            await Task.Delay(100);
-        }
-        throw _process.Failure($"{url} did not answer within {StartTimeout.TotalSeconds:0} s (last: {last}).");
-    }
+    public ValueTask DisposeAsync() => Process.DisposeAsync();
 }

@@ -51,7 +51,7 @@ public static class ChaosScenario
                 var done = 0;
                 var started = await Task.WhenAll(Enumerable.Range(0, options.Silos).Select(async i =>
                 {
-                    var silo = await NodeProcess.StartAsync($"silo {i}", Settings(store), Path.Combine(workDirectory, $"silo{i}"));
+                    var silo = await NodeProcess.StartAsync($"silo {i}", NodeSettings.AsEnvironment(Settings(store)), Path.Combine(workDirectory, $"silo{i}"));
                     phase.Set(Interlocked.Increment(ref done));
                     return silo;
                 }));
@@ -146,7 +146,7 @@ public static class ChaosScenario
         }
         catch
         {
-            foreach (var silo in silos) ui.Info($"--- last output of {silo.Name} ---{Environment.NewLine}{silo.Tail}");
+            foreach (var silo in silos) ui.Info($"--- last output of {silo.Name} ---{Environment.NewLine}{silo.Output}");
             throw;
         }
         finally
@@ -167,7 +167,7 @@ public static class ChaosScenario
         {
             settings = NodeSettings.Common(ports[0], ports[1], ports[2]);
             settings["Seqline:Storage:Provider"] = "AzureTables";
-            settings["Seqline:Storage:AzureTables:ConnectionString"] = store.Azurite!.ConnectionString;
+            settings["Seqline:Storage:AzureTables:ConnectionString"] = store.AzuriteConnectionString;
             settings["Seqline:Storage:AzureTables:TablePrefix"] = store.TablePrefix;
             settings["Seqline:Cluster:AdvertisedIPAddress"] = "127.0.0.1";
             settings["Seqline:Cluster:ListenOnAnyAddress"] = "false";
@@ -179,7 +179,8 @@ public static class ChaosScenario
     /// <summary>The store the chaos cluster runs on, and the product's timeline stores to read it back with.</summary>
     private sealed class ChaosStore : IAsyncDisposable
     {
-        public Azurite? Azurite { get; private init; }
+        public AzuriteService? Azurite { get; private init; }
+        public string AzuriteConnectionString => AzuriteService.ConnectionString(Azurite!);
         public PostgresServer? Server { get; private init; }
         public string? Postgres { get; private init; }
         public string TablePrefix { get; } = "chaos" + Guid.NewGuid().ToString("N")[..8];
@@ -187,7 +188,7 @@ public static class ChaosScenario
 
         public static async Task<ChaosStore> StartAsync(StorageProvider store)
         {
-            if (store == StorageProvider.AzureTables) return new ChaosStore { Azurite = await Azurite.StartAsync() };
+            if (store == StorageProvider.AzureTables) return new ChaosStore { Azurite = await AzuriteService.StartAsync("table") };
             if (store != StorageProvider.Postgres) throw new ArgumentException($"Chaos runs a cluster: AzureTables or Postgres, not {store}.", nameof(store));
             var server = await PostgresServer.StartAsync();
             var database = await server.CreateDatabaseAsync("chaos");
@@ -196,7 +197,7 @@ public static class ChaosScenario
 
         public ITimelineStore Timelines(string name) => _database is { } database
             ? new PostgresTimelineStore(database, name)
-            : new AzureTableTimelineStore(Azurite!.ConnectionString, TablePrefix + name);
+            : new AzureTableTimelineStore(AzuriteConnectionString, TablePrefix + name);
 
         public async ValueTask DisposeAsync()
         {

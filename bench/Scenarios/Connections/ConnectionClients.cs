@@ -51,7 +51,7 @@ public sealed class AgentProcessClients : IConnectionClients
 
     public AgentProcessClients(Uri node, string prefix, int from, int count, int concurrency, TimeSpan maxLifetime)
     {
-        _process = ChildProcess.StartDotnet($"agent {from}..{from + count - 1}", RepoPaths.BenchDll(),
+        _process = ChildProcess.StartDotnet($"agent {from}..{from + count - 1}", BenchPaths.BenchDll(),
         [
             "agent", "connections", "--url", node.ToString(), "--prefix", prefix, "--from", from.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--count", count.ToString(System.Globalization.CultureInfo.InvariantCulture), "--concurrency", concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),

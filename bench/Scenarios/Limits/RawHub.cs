@@ -5,8 +5,6 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -102,8 +100,7 @@ public sealed class RawHubServer : IRawHubHost
     private RawHubServer(WebApplication app)
     {
         _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Url = new Uri(address.TrimEnd('/') + "/hubs/raw");
+        Url = new Uri(ServerAddress.Of(app), "hubs/raw");
     }
 
     public Uri Url { get; }
@@ -158,7 +155,7 @@ public sealed class RawHubProcess : IRawHubHost
     public static async Task<RawHubProcess> StartAsync()
     {
         var url = new TaskCompletionSource<Uri>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var process = ChildProcess.StartDotnet("raw hub", RepoPaths.BenchDll(), ["agent", "raw-hub", "--max-seconds", "1800"], onLine: line =>
+        var process = ChildProcess.StartDotnet("raw hub", BenchPaths.BenchDll(), ["agent", "raw-hub", "--max-seconds", "1800"], onLine: line =>
         {
             if (line.StartsWith("URL ", StringComparison.Ordinal)) url.TrySetResult(new Uri(line[4..].Trim()));
         });

@@ -16,7 +16,7 @@ public sealed partial class ClientPackageTests : IDisposable
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent?.Name ?? "Debug"; // bin/<Configuration>/net10.0/ (a trailing slash: the parent is the configuration)
         var pack = new ProcessStartInfo("dotnet") { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { "pack", Path.Combine(RepoRoot.Path, "Client", "Client.csproj"), "--no-build", "-c", configuration, "-o", _output.Path, "-nologo" })
+        foreach (var arg in new[] { "pack", Path.Combine(RepoPaths.Root(), "Client", "Client.csproj"), "--no-build", "-c", configuration, "-o", _output.Path, "-nologo" })
             pack.ArgumentList.Add(arg);
         using var process = Process.Start(pack)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -73,20 +73,7 @@ public sealed class FailedWriteTests : IDisposable
     }
 
     // A call refused while the conversation restarts is tried again, as a client would.
-    private static async Task<T> Retried<T>(Func<Task<T>> call)
-    {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
-            {
-                return await call();
-            }
-            catch (Exception) when (attempt < 100)
-            {
-                await Task.Delay(50);
-            }
-        }
-    }
+    private static Task<T> Retried<T>(Func<Task<T>> call) => Eventually.Succeeds(call, TimeSpan.FromSeconds(30));
 
     public void Dispose() => _data.Dispose();
 }

@@ -46,7 +46,7 @@ public sealed class KubernetesManifestTests
     private static readonly string[] Secrets = [.. RequiredEverywhere, .. RequiredByStore.Values];
 
     private static IEnumerable<string> OverlayNames() =>
-        Directory.GetDirectories(Path.Combine(RepoRoot.Path, "deploy", "kubernetes", "overlays")).Select(d => Path.GetFileName(d)).Order();
+        Directory.GetDirectories(Path.Combine(RepoPaths.Root(), "deploy", "kubernetes", "overlays")).Select(d => Path.GetFileName(d)).Order();
 
     public static TheoryData<string> Overlays() => new(OverlayNames());
 
@@ -149,7 +149,7 @@ public sealed class KubernetesManifestTests
     public async Task Every_setting_a_node_needs_outside_development_is_provided_and_secrets_come_from_a_secret(string overlay)
     {
         var rendered = await Render(overlay);
-        var guide = await File.ReadAllTextAsync(Path.Combine(RepoRoot.Path, "docs", "deploy.md"));
+        var guide = await File.ReadAllTextAsync(Path.Combine(RepoPaths.Root(), "docs", "deploy.md"));
         foreach (var deployment in rendered.Deployments)
         {
             var container = Container(deployment);
@@ -193,7 +193,7 @@ public sealed class KubernetesManifestTests
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { "kustomize", Path.Combine(RepoRoot.Path, "deploy", "kubernetes", "overlays", overlay) }) start.ArgumentList.Add(arg);
+        foreach (var arg in new[] { "kustomize", Path.Combine(RepoPaths.Root(), "deploy", "kubernetes", "overlays", overlay) }) start.ArgumentList.Add(arg);
         Process kubectl;
         try
         {

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using Seqline.Api.Push;
 using Seqline.Push;
+using Seqline.Tests.Fixtures;
 
 namespace Seqline.Tests.Edge;
 
@@ -40,7 +41,7 @@ public sealed class PushSequencerTests
         Assert.Equal(["c1", "c8"], _sent);
 
         _clock.Advance(TimeSpan.FromMilliseconds(300));
-        await Eventually(() => _sent.Count == 3);
+        await Eventually.True(() => _sent.Count == 3, TimeSpan.FromSeconds(30), "3 pushes to go out");
         Assert.Equal(["c1", "c8", "c6"], _sent);
 
         await sequencer.Accept(Push("bob", 6, 7));
@@ -58,7 +59,7 @@ public sealed class PushSequencerTests
         Assert.Equal(["c1"], _sent);
 
         _clock.Advance(TimeSpan.FromMilliseconds(300));
-        await Eventually(() => _sent.Count == 3);
+        await Eventually.True(() => _sent.Count == 3, TimeSpan.FromSeconds(30), "3 pushes to go out");
         Assert.Equal(["c1", "c3", "c5"], _sent);
 
         // In step again: the next push goes out at once, without waiting.
@@ -79,7 +80,7 @@ public sealed class PushSequencerTests
         // Overload: 1→2 is late, so 2→3 waits, then goes out without it.
         await sequencer.Accept(Push("bob", 2, 3));
         _clock.Advance(TimeSpan.FromMilliseconds(300));
-        await Eventually(() => _sent.Count == 2);
+        await Eventually.True(() => _sent.Count == 2, TimeSpan.FromSeconds(30), "2 pushes to go out");
 
         // The late push, and a second copy of one already sent, come after all.
         await sequencer.Accept(Push("bob", 1, 2));
@@ -102,10 +103,5 @@ public sealed class PushSequencerTests
         await sequencer.Accept(Push("bob", 0, 9));
         await sequencer.Accept(new InboxPush("bob", [], "d0", "d1", new PushOrder(2, 1, 0)));
         Assert.Equal(["c9", "d1"], _sent);
-    }
-
-    private async Task Eventually(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++) await Task.Delay(10);
     }
 }

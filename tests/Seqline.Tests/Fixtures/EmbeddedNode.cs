@@ -31,8 +31,8 @@ public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection
         {
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
             ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey,
-            ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
-            ["Seqline:Cluster:GatewayPort"] = FreePort.Next().ToString(),
+            ["Seqline:Cluster:SiloPort"] = LoopbackPorts.One().ToString(),
+            ["Seqline:Cluster:GatewayPort"] = LoopbackPorts.One().ToString(),
         }).AddInMemoryCollection(settings ?? new Dictionary<string, string?>()).Build();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddConfiguration(configuration);

@@ -1,5 +1,4 @@
 using Npgsql;
-using Seqline.Bench.Infrastructure;
 using Seqline.Storage.Postgres;
 
 namespace Seqline.Tests.Fixtures;

@@ -1,8 +1,6 @@
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Seqline.Silo;
@@ -28,8 +26,7 @@ public sealed class SeqlineServer : IAsyncDisposable
     {
         _app = app;
         GatewayPort = gatewayPort;
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address.TrimEnd('/') + "/");
+        BaseAddress = ServerAddress.Of(app);
     }
 
     public Uri BaseAddress { get; }
@@ -38,11 +35,11 @@ public sealed class SeqlineServer : IAsyncDisposable
 
     public static Task<SeqlineServer> StartNode(string dataDirectory, Action<IServiceCollection>? services = null, IDictionary<string, string?>? settings = null)
     {
-        var gatewayPort = FreePort.Next();
+        var gatewayPort = LoopbackPorts.One();
         return Start(gatewayPort, services, new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>())
         {
             ["Seqline:Storage:Sqlite:DataDirectory"] = dataDirectory,
-            ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
+            ["Seqline:Cluster:SiloPort"] = LoopbackPorts.One().ToString(),
             ["Seqline:Cluster:GatewayPort"] = gatewayPort.ToString(),
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
         });

@@ -89,8 +89,8 @@ public sealed class PostgresHostingTests(PostgresFixture postgres)
         settings.TryAdd("Seqline:Sync:CursorKey", SeqlineServer.CursorKey);
         settings.TryAdd("Seqline:Cluster:Kubernetes", "Off");
         settings.TryAdd("Seqline:Cluster:AdvertisedIPAddress", "127.0.0.1");
-        settings.TryAdd("Seqline:Cluster:SiloPort", FreePort.Next().ToString());
-        settings.TryAdd("Seqline:Cluster:GatewayPort", FreePort.Next().ToString());
+        settings.TryAdd("Seqline:Cluster:SiloPort", LoopbackPorts.One().ToString());
+        settings.TryAdd("Seqline:Cluster:GatewayPort", LoopbackPorts.One().ToString());
         settings.TryAdd("Logging:LogLevel:Default", "Warning");
         return settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
     }

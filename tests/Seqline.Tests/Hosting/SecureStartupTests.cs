@@ -72,7 +72,7 @@ public sealed class SecureStartupTests : IDisposable
 
     private static Dictionary<string, string> LaunchProfileVariables()
     {
-        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoRoot.Path, "Silo", "Properties", "launchSettings.json")));
+        using var settings = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepoPaths.Root(), "Silo", "Properties", "launchSettings.json")));
         var profile = settings.RootElement.GetProperty("profiles").EnumerateObject().Single(p => p.Value.GetProperty("commandName").GetString() == "Project").Value;
         return profile.TryGetProperty("environmentVariables", out var variables)
             ? variables.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.GetString()!)

@@ -61,7 +61,7 @@ public sealed class HealthTests
     {
         using var data = new TempDirectory();
         var hold = new StageHold(ServiceLifecycleStage.ApplicationServices, onStart: true);
-        var port = FreePort.Next();
+        var port = LoopbackPorts.One();
         var starting = SeqlineServer.StartNode(data.Path, services => services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(hold),
             new Dictionary<string, string?> { ["Urls"] = $"http://127.0.0.1:{port}" });
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/"), Timeout = TimeSpan.FromSeconds(30) };

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -54,7 +52,7 @@ public sealed class OtlpExportTests : IDisposable
     {
         public ConcurrentDictionary<string, string?> Received { get; } = new();
 
-        public string Address => app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        public string Address => ServerAddress.Of(app).ToString().TrimEnd('/');
 
         public static async Task<Collector> Start()
         {

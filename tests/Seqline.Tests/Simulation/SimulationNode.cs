@@ -51,8 +51,8 @@ public sealed class SimulationNode(SimulationStore store) : IAsyncDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey,
-            ["Seqline:Cluster:SiloPort"] = FreePort.Next().ToString(),
-            ["Seqline:Cluster:GatewayPort"] = FreePort.Next().ToString(),
+            ["Seqline:Cluster:SiloPort"] = LoopbackPorts.One().ToString(),
+            ["Seqline:Cluster:GatewayPort"] = LoopbackPorts.One().ToString(),
             ["Seqline:Fanout:ReadFanoutAbove"] = ReadFanoutAbove.ToString(),
             ["Seqline:Fanout:WriteFanoutAtOrBelow"] = WriteFanoutAtOrBelow.ToString(),
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:01",

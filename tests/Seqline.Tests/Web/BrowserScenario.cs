@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using Seqline.Tests.Fixtures;
 
 namespace Seqline.Tests.Web;
@@ -14,10 +13,10 @@ public static class BrowserScenario
     /// <summary>The scripts stop themselves after 50 s; this only guards against a hung browser.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
-    public static string WebDirectory => Path.Combine(RepoRoot.Path, "web");
+    public static string WebDirectory => Path.Combine(RepoPaths.Root(), "web");
 
     /// <summary>Screenshots land here, in the test results CI keeps (git-ignored).</summary>
-    public static string ScreenshotDirectory => Path.Combine(RepoRoot.Path, "tests", "Seqline.Tests", "TestResults", "screenshots");
+    public static string ScreenshotDirectory => Path.Combine(RepoPaths.Root(), "tests", "Seqline.Tests", "TestResults", "screenshots");
 
     /// <summary><c>CHROMIUM</c> if set, else Debian's /usr/bin/chromium, else a <c>chromium</c> on PATH.</summary>
     public static string Chromium { get; } = FindChromium();
@@ -42,52 +41,13 @@ public static class BrowserScenario
         return onPath ?? debian;
     }
 
-    public static async Task<(int ExitCode, string Output)> Run(string name, Uri baseAddress)
+    public static Task<(int ExitCode, string Output)> Run(string name, Uri baseAddress)
     {
         RequirePrerequisites();
-        var start = new ProcessStartInfo("node")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = WebDirectory,
-        };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = WebDirectory };
         start.ArgumentList.Add(Path.Combine("e2e", name + ".mjs"));
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         start.ArgumentList.Add(ScreenshotDirectory);
-        start.Environment["CHROMIUM"] = Chromium;
-
-        var output = new StringBuilder();
-        void Capture(string? line)
-        {
-            if (line is null) return;
-            lock (output) output.AppendLine(line);
-        }
-
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Capture(e.Data);
-        process.ErrorDataReceived += (_, e) => Capture(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var timeout = new CancellationTokenSource(Limit);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            Capture($"(killed: the scenario ran longer than {Limit.TotalSeconds:0} s)");
-            return (-1, Text());
-        }
-        process.WaitForExit(); // drains the redirected output
-        return (process.ExitCode, Text());
-
-        string Text()
-        {
-            lock (output) return output.ToString();
-        }
+        return ChildProcess.RunAsync($"web/e2e/{name}.mjs", start, Limit, new Dictionary<string, string?> { ["CHROMIUM"] = Chromium });
     }
 }

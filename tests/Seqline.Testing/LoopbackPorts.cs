@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace Seqline.Bench.Infrastructure;
+namespace Seqline.Testing;
 
 /// <summary>Free ports on 127.0.0.1, all held at once while they are chosen so that they differ.</summary>
 public static class LoopbackPorts
@@ -20,5 +20,6 @@ public static class LoopbackPorts
         }
     }
 
+    /// <summary>A loopback port nobody listens on right now.</summary>
     public static int One() => Take(1)[0];
 }

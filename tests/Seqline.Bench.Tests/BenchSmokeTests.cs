@@ -5,10 +5,9 @@ using Seqline.Bench.Scenarios.Chaos;
 using Seqline.Bench.Scenarios.Connections;
 using Seqline.Bench.Scenarios.E2e;
 using Seqline.Bench.Scenarios.Limits;
-using Seqline.Tests.Fixtures;
 using Xunit.Abstractions;
 
-namespace Seqline.Tests.Bench;
+namespace Seqline.Bench.Tests;
 
 /// <summary>
 /// Every scenario of the bench tool (bench/) at tiny sizes, through the same entry points the commands use,
@@ -128,8 +127,8 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
 }
 
 /// <summary>
-/// The bench smoke tests run one after another, and after the other collections, alone: they start
-/// nodes, silo processes and Azurite, which would starve timing-sensitive tests running beside them.
+/// The bench smoke tests run one after another: they start nodes, silo processes and Azurite, and
+/// measure, so they must not starve one another.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class BenchSmokeCollection

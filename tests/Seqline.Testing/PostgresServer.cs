@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using Npgsql;
 
-namespace Seqline.Bench.Infrastructure;
+namespace Seqline.Testing;
 
 /// <summary>
 /// A private PostgreSQL server from the machine's own installation (Debian's <c>postgresql</c> package):
@@ -64,7 +64,7 @@ public sealed class PostgresServer : IAsyncDisposable
         }
         catch
         {
-            DeleteQuietly(root);
+            TempDirectory.DeleteQuietly(root);
             throw;
         }
 
@@ -75,7 +75,7 @@ public sealed class PostgresServer : IAsyncDisposable
             "-c", $"max_connections={maxConnections.ToString(CultureInfo.InvariantCulture)}",
             "-c", "shared_buffers=128MB",
         ]);
-        var server = new PostgresServer(ChildProcess.Start("postgres", start, null, null), root, port);
+        var server = new PostgresServer(ChildProcess.Start("postgres", start), root, port);
         try
         {
             await server.WaitUntilAcceptingAsync();
@@ -120,7 +120,7 @@ public sealed class PostgresServer : IAsyncDisposable
         finally
         {
             await _process.DisposeAsync();
-            DeleteQuietly(_root);
+            TempDirectory.DeleteQuietly(_root);
         }
     }
 
@@ -169,7 +169,7 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static async Task RunInitdbAsync(ProcessStartInfo start)
     {
-        await using var process = ChildProcess.Start("initdb", start, null, null);
+        await using var process = ChildProcess.Start("initdb", start);
         try
         {
             await process.WaitForExitAsync(StartTimeout);
@@ -203,18 +203,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static bool UserExists(string user) =>
         File.Exists("/etc/passwd") && File.ReadLines("/etc/passwd").Any(line => line.StartsWith(user + ":", StringComparison.Ordinal));
-
-    private static void DeleteQuietly(string directory)
-    {
-        try
-        {
-            Directory.Delete(directory, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // A file still held by an exiting process; the temp folder is the OS's to clean then.
-        }
-    }
 
     [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static extern int Kill(int pid, int signal);
