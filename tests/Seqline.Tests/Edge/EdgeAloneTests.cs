@@ -22,7 +22,7 @@ public abstract class EdgeAloneTests : IAsyncLifetime
         (_cluster, var settings) = await StartClusterAsync();
         // A gateway port nothing listens on: only the membership table can tell the edge where the
         // silos are. (0 is refused now, as a silo would refuse it: the edge checks Seqline:Cluster too.)
-        _edge = await SeqlineServer.StartEdge(gatewayPort: FreePort.Next(), settings: settings);
+        _edge = await SeqlineServer.StartEdge(gatewayPort: LoopbackPorts.One(), settings: settings);
     }
 
     public async Task DisposeAsync()

@@ -22,7 +22,8 @@ public sealed class InMemoryNodeTests
             ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey,
         }).Build();
         var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleans(silo => silo.UseLocalhostClustering(FreePort.Next(), FreePort.Next()).AddSeqlineGrains(configuration).AddSeqlineInMemory(stores));
+        var ports = LoopbackPorts.Take(2);
+        builder.UseOrleans(silo => silo.UseLocalhostClustering(ports[0], ports[1]).AddSeqlineGrains(configuration).AddSeqlineInMemory(stores));
         using var host = builder.Build();
 
         Assert.Same(stores.Conversations, host.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Conversations));
