@@ -38,8 +38,16 @@ public static class FanoutModesRow
 
     /// <summary>
     /// The last seq an inbox reading in read fan-out since <paramref name="readingSince"/> may read:
-    /// just before the next switch after that, or everything.
+    /// just before the first seq from there on where write fan-out is in force, or everything.
+    /// The mode in force at a seq is the last switch at or before it, so a switch back to write at
+    /// the very seq the inbox reads from (made before any message there) stops it at once.
     /// </summary>
-    public static long ReadableThrough(Row? row, long readingSince) =>
-        row is null ? long.MaxValue : From(row).Where(c => c.Since > readingSince).Select(c => c.Since - 1).DefaultIfEmpty(long.MaxValue).Min();
+    public static long ReadableThrough(Row? row, long readingSince)
+    {
+        if (row is null) return long.MaxValue;
+        var changes = From(row);
+        foreach (var seq in changes.Select(c => Math.Max(c.Since, readingSince)).Distinct().Order())
+            if (changes.LastOrDefault(c => c.Since <= seq) is { Mode: FanoutMode.Write }) return seq - 1;
+        return long.MaxValue;
+    }
 }
