@@ -1,5 +1,4 @@
 using Seqline.Conversations;
-using Seqline.Push;
 
 namespace Seqline.Inboxes;
 
@@ -37,8 +36,6 @@ public sealed class LiveFollower(string userId)
         _heads.Clear();
         IsLive = false;
     }
-
-    public void Forget(string conversationId) => _heads.Remove(conversationId);
 
     /// <summary>
     /// Crosses the inbox's new events as a pull would: a switch to read fan-out starts a position
