@@ -237,8 +237,11 @@ public sealed class SimulationRun
             }
             catch (SeqlineException e) when (e.Code is ErrorCode.Forbidden or ErrorCode.NotFound or ErrorCode.TooLarge or ErrorCode.Invalid)
             {
-                if (attempt == 0) return; // refused, and nothing changed
-                break; // refused on a retry: an earlier attempt made the actor leave (or it landed)
+                // Refused on a retry after an attempt whose outcome is unknown: that attempt landed
+                // only if it could have, i.e. the actor was a member and it took them out (the retry
+                // is then refused as coming from a non-member). Any other refusal says nothing changed.
+                if (attempt > 0 && e.Code == ErrorCode.Forbidden && RemovesItsActor(conversation, change)) break;
+                return;
             }
             catch (Exception error) when (attempt < Attempts)
             {
@@ -253,6 +256,9 @@ public sealed class SimulationRun
         var returned = Tick();
         conversation.Changed(add, remove, lo, started, returned);
     }
+
+    private static bool RemovesItsActor(ConversationModel conversation, MembershipChange change) =>
+        conversation.Members.Contains(change.ActorId) && change.Remove.Contains(change.ActorId, StringComparer.Ordinal);
 
     private async Task MarkRead(MarkRead step)
     {

@@ -63,6 +63,7 @@ public sealed class SimulationTests(ITestOutputHelper output)
                     var file = Path.Combine(survey, $"{run.Prefix.TrimEnd('-')}.json");
                     Directory.CreateDirectory(survey);
                     await File.WriteAllTextAsync(file, JsonSerializer.Serialize(schedule));
+                    await File.WriteAllTextAsync(Path.ChangeExtension(file, ".txt"), string.Join("\n", violations));
                     output.WriteLine($"{run.Prefix} {file} {schedule}\n  " + string.Join("\n  ", violations.Take(20)));
                 }
                 else if (violations.Count > 0)
