@@ -56,7 +56,7 @@ public static class SeqlineSiloBuilderExtensions
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
-        // What the grains report for the silo's metrics (fan-out lag, stream subscriptions), in every host.
+        // What the grains report for the silo's metrics (fan-out lag, live follows), in every host.
         services.AddMetrics();
         services.TryAddSingleton<SeqlineMetrics>();
 
