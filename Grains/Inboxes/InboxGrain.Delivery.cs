@@ -4,7 +4,7 @@ namespace Seqline.Inboxes;
 
 /// <summary>
 /// What conversations call: deliveries of messages, recalls and fan-out switches, joins and
-/// leaves, and what read fan-out tells instead of copies (mentions, the user's own sends).
+/// leaves, and what read fan-out tells instead of copies (mentions, the user's own sends, a new title).
 /// </summary>
 public sealed partial class InboxGrain
 {
@@ -44,6 +44,14 @@ public sealed partial class InboxGrain
     {
         if (!_index.Contains(conversationId)) return;
         await Append([new SyncEvent(SyncEventTypes.Left, conversationId, lastSeq)]);
+    }
+
+    public async Task Renamed(ConversationRef conversation)
+    {
+        RequireUsable();
+        if (!_index.TryGet(conversation.ConversationId, out var entry) || entry.Title == conversation.Title) return;
+        _index.Track(conversation, clock.GetUtcNow());
+        await Checkpoint();
     }
 
     public async Task Mentioned(string conversationId, IReadOnlyList<long> seqs)
