@@ -25,8 +25,11 @@ public sealed class AuthOptions
     /// <summary>The audience tokens must carry; not checked when empty.</summary>
     public string? Audience { get; set; }
 
+    /// <summary>The issuer tokens signed with the shared secret carry when none is configured.</summary>
+    public const string DefaultIssuer = "seqline-auth";
+
     /// <summary>The issuer of tokens signed with the shared secret (and of development tokens).</summary>
-    public string Issuer { get; set; } = "seqline";
+    public string Issuer { get; set; } = DefaultIssuer;
 
     /// <summary>The shared secret as text: its UTF-8 bytes are the HMAC key (at least 32 bytes).</summary>
     public string? SigningKey { get; set; }

@@ -13,10 +13,10 @@ public sealed class ClusterSettings
     public const string Section = "Seqline:Cluster";
 
     /// <summary>Orleans' cluster id when none is configured: one deployment of the service.</summary>
-    public const string DefaultClusterId = "seqline";
+    public const string DefaultClusterId = "seqline-cluster";
 
     /// <summary>Orleans' service id when none is configured: the service, whose data outlives deployments.</summary>
-    public const string DefaultServiceId = "seqline";
+    public const string DefaultServiceId = "seqline-service";
 
     public string ClusterId { get; set; } = DefaultClusterId;
     public string ServiceId { get; set; } = DefaultServiceId;

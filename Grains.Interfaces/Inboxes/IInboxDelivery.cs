@@ -1,7 +1,9 @@
+using Seqline.Conversations;
+
 namespace Seqline.Inboxes;
 
 /// <summary>
-/// The inbox role conversations use (internal: only <c>ConversationGrain</c>'s fan-out calls it):
+/// The inbox role conversations use (internal: only <c>ConversationGrain</c>'s fan-out and its relay call it):
 /// membership notices, messages in write fan-out, and in read fan-out what the member must learn
 /// without the messages (mentions, their own writes). Every call is idempotent, so a fan-out that
 /// resumes after a failure or a crash simply calls again.
@@ -45,4 +47,11 @@ public interface IInboxDelivery : IGrainWithStringKey
     /// </summary>
     [Alias("Wrote")]
     Task Wrote(string conversationId, long seq);
+
+    /// <summary>
+    /// A batch a read-fan-out conversation published, handed on by its relay for live push. False
+    /// when the inbox does not follow that conversation (any more): the relay then drops it.
+    /// </summary>
+    [Alias("Live")]
+    Task<bool> Live(ConversationMessages batch);
 }

@@ -30,9 +30,9 @@ public interface IInboxPush : IGrainWithStringKey
     Task<int> CountObservers();
 
     /// <summary>
-    /// Diagnostics: how many subscriptions Orleans' pub-sub holds for this inbox on the streams of
-    /// its read-fan-out conversations (one per conversation while a device is connected, else none).
+    /// Diagnostics: how many of its read-fan-out conversations' relays count this inbox among their
+    /// followers (each one while a device is connected, else none).
     /// </summary>
-    [Alias("CountStreamSubscriptions")]
-    Task<int> CountStreamSubscriptions();
+    [Alias("CountLiveFollows")]
+    Task<int> CountLiveFollows();
 }

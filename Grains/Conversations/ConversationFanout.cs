@@ -9,9 +9,9 @@ namespace Seqline.Conversations;
 /// <summary>
 /// The main fan-out loop of a conversation: it carries messages, membership notices and recalls to
 /// the inboxes of everyone who keeps step, doing what <see cref="FanoutPlan.Next"/> decides, and
-/// moves the watermark (<c>FannedOutThrough</c>) after each batch. It owns the loop, the
-/// <see cref="Outbox"/> of messages not yet fanned out (with the trace each was sent in), the
-/// waiters of a membership change, and the stop of every fan-out loop. A failed delivery never holds
+/// moves the watermark (<c>FannedOutThrough</c>) after each batch. It owns the loop, the messages
+/// not yet fanned out (<see cref="FanoutMessages"/>), the waiters of a membership change, and the
+/// stop of every fan-out loop. A failed delivery never holds
 /// the others up: its inbox is marked behind (in its row, before the watermark moves past it) and
 /// <see cref="StragglerCatchUp"/> catches it up on its own. Every delivery is idempotent at the
 /// inbox, so what a failure or a crash interrupts is simply done again.
@@ -22,15 +22,12 @@ internal sealed class ConversationFanout
     private readonly IConversationFanoutHost _host;
     private readonly FanoutCalls _calls;
     private readonly ConversationRecalls _recalls;
-    private readonly ITimelineStore _timeline;
     private readonly ConversationOptions _options;
     private readonly SeqlineMetrics _metrics;
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly StragglerCatchUp _stragglers;
-    private readonly Outbox _outbox;
-    // The trace each message held in memory was sent in, so its fan-out continues that trace.
-    private readonly Dictionary<long, ActivityContext> _traces = [];
+    private readonly FanoutMessages _messages;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private TaskCompletionSource? _noticesTried;
@@ -38,8 +35,8 @@ internal sealed class ConversationFanout
     public ConversationFanout(ConversationStore store, IConversationFanoutHost host, FanoutCalls calls, ConversationRecalls recalls,
         ITimelineStore timeline, ConversationOptions options, SeqlineMetrics metrics, TimeProvider clock, ILogger logger)
     {
-        (_store, _host, _calls, _recalls, _timeline, _options, _metrics, _clock, _logger) = (store, host, calls, recalls, timeline, options, metrics, clock, logger);
-        _outbox = new Outbox(options.OutboxCapacity);
+        (_store, _host, _calls, _recalls, _options, _metrics, _clock, _logger) = (store, host, calls, recalls, options, metrics, clock, logger);
+        _messages = new FanoutMessages(store.Id, timeline, options.OutboxCapacity);
         _stragglers = new StragglerCatchUp(this, store, calls, options, logger);
     }
 
@@ -61,16 +58,14 @@ internal sealed class ConversationFanout
 
     public void Appended(IReadOnlyList<ChatMessage> batch, IReadOnlyList<ActivityContext> traces)
     {
-        _outbox.Add(batch, FannedOutThrough);
-        for (var i = 0; i < batch.Count; i++)
-            if (traces[i] != default && _outbox.Holds(batch[i].Seq)) _traces[batch[i].Seq] = traces[i];
+        _messages.Appended(batch, traces, FannedOutThrough);
         ReportLag();
         Start();
     }
 
     public void Recalled(ChatMessage tombstone)
     {
-        _outbox.Replace(tombstone);
+        _messages.Recalled(tombstone);
         Start();
     }
 
@@ -181,9 +176,8 @@ internal sealed class ConversationFanout
     // just before the first message it applies to, so every device crosses it at the same point.
     private async Task DeliverToEveryone(DeliverBatch batch)
     {
-        var messages = await Messages(batch.From, batch.Through);
-        using var span = SeqlineActivities.StartFanout(_store.Id, batch.From, batch.Through,
-            messages.Select(m => _traces.GetValueOrDefault(m.Seq)).ToList());
+        var messages = await _messages.Next(batch.From, batch.Through, FannedOutThrough, _host.Head);
+        using var span = SeqlineActivities.StartFanout(_store.Id, batch.From, batch.Through, _messages.TracesOf(messages));
         var failed = await _calls.Deliver(batch, messages, batch.Recipients, publish: true);
         if (failed.Count > 0)
         {
@@ -197,29 +191,10 @@ internal sealed class ConversationFanout
             .Concat(_store.Membership.Unsettled.SelectMany(r => r.Untold.Select(t => t.Since - 1)))
             .Append(batch.Through).Min());
         await _store.WriteState();
-        _outbox.DropThrough(batch.Through);
-        foreach (var seq in _traces.Keys.Where(seq => seq <= batch.Through).ToList()) _traces.Remove(seq);
+        _messages.FannedOutThrough(batch.Through);
         ReportLag();
     }
 
-    // The held messages, read back from the timeline when memory did not keep them.
-    private async Task<IReadOnlyList<ChatMessage>> Messages(long from, long through)
-    {
-        if (_outbox.Holds(from) && _outbox.Holds(through)) return _outbox.Range(from, through);
-        var room = _outbox.RoomFor(FannedOutThrough, _host.Head);
-        if (room > 0 && _outbox.EndOr(FannedOutThrough) < through)
-        {
-            var entries = await _timeline.ReadAfterAsync(_store.Id, _outbox.EndOr(FannedOutThrough), room);
-            _outbox.Add(entries.Select(e => MessageCodec.ToMessage(_store.Id, e)).ToList(), FannedOutThrough);
-        }
-        if (_outbox.Holds(from) && _outbox.Holds(through)) return _outbox.Range(from, through);
-        return await Read(from, through);
-    }
-
     /// <summary>The stored messages from <paramref name="from"/> through <paramref name="through"/>.</summary>
-    public async Task<IReadOnlyList<ChatMessage>> Read(long from, long through)
-    {
-        var entries = await _timeline.ReadAfterAsync(_store.Id, from - 1, (int)(through - from + 1));
-        return entries.Select(e => MessageCodec.ToMessage(_store.Id, e)).ToList();
-    }
+    public Task<IReadOnlyList<ChatMessage>> Read(long from, long through) => _messages.Read(from, through);
 }

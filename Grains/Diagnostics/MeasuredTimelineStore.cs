@@ -9,6 +9,8 @@ namespace Seqline.Diagnostics;
 /// </summary>
 public sealed class MeasuredTimelineStore(ITimelineStore inner, string name, TimelineMetrics metrics) : ITimelineStore
 {
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => inner.EnsureCreatedAsync(cancellationToken);
+
     public async Task AppendAsync(string timeline, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
     {
         using var span = SeqlineActivities.StartAppend(name, timeline, entries.Count);

@@ -5,7 +5,7 @@ namespace Seqline.Diagnostics;
 
 /// <summary>
 /// What only the grains know, for the silo's metrics: how far each conversation's fan-out trails
-/// its acknowledged messages, and how many stream subscriptions inboxes hold. A singleton; grains
+/// its acknowledged messages, and how many read-fan-out conversations inboxes follow live. A singleton; grains
 /// take it from dependency injection and report, the meter does the rest.
 /// </summary>
 /// <remarks>
@@ -17,7 +17,7 @@ public sealed class SeqlineMetrics
 {
     private readonly ConcurrentDictionary<string, long> _lags = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _behind = new(StringComparer.Ordinal);
-    private readonly UpDownCounter<long> _streamSubscriptions;
+    private readonly UpDownCounter<long> _liveFollows;
 
     public SeqlineMetrics(IMeterFactory meters)
     {
@@ -30,8 +30,8 @@ public sealed class SeqlineMetrics
             "Conversations on this silo with acknowledged messages not yet fanned out.");
         meter.CreateObservableGauge("seqline.fanout.inboxes_behind", () => _behind.Values.Sum(), "{inbox}",
             "Inboxes that failed a delivery and are being caught up on their own, over the conversations active on this silo.");
-        _streamSubscriptions = meter.CreateUpDownCounter<long>("seqline.stream.subscriptions", "{subscription}",
-            "Read-fan-out stream subscriptions held by the inboxes on this silo.");
+        _liveFollows = meter.CreateUpDownCounter<long>("seqline.live.follows", "{follow}",
+            "Read-fan-out conversations the inboxes on this silo follow live, through their relays.");
     }
 
     /// <summary>
@@ -64,5 +64,5 @@ public sealed class SeqlineMetrics
     }
 
     /// <summary>An inbox subscribed to (+1) or unsubscribed from (-1) conversation streams.</summary>
-    public void StreamSubscriptionsChanged(int delta) => _streamSubscriptions.Add(delta);
+    public void LiveFollowsChanged(int delta) => _liveFollows.Add(delta);
 }

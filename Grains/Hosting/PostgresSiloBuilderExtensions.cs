@@ -61,17 +61,16 @@ public static class PostgresSiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddKeyedSingleton(DataSourceKey, (sp, _) => NpgsqlDataSource.Create(Postgres(sp).ConnectionString));
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresSchemaOnStart>();
 
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
-                new PostgresTimelineStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey), name));
+                new PostgresTimelineStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey), name, Postgres(sp).CreateSchema));
         }
         foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
         {
             services.AddKeyedSingleton<IRowStore>(name, (sp, _) =>
-                new PostgresRowStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey), name));
+                new PostgresRowStore(sp.GetRequiredKeyedService<NpgsqlDataSource>(DataSourceKey), name, Postgres(sp).CreateSchema));
         }
         foreach (var name in new[] { SeqlineStorage.GrainStateName, SeqlineSiloBuilderExtensions.PubSubStore })
         {
@@ -124,31 +123,4 @@ public static class PostgresSiloBuilderExtensions
     }
 
     private static PostgresOptions Postgres(IServiceProvider services) => services.GetRequiredService<IOptions<SeqlineStorage>>().Value.Postgres;
-
-    /// <summary>Applies (or, when told not to, checks) the schema before anything in the silo touches the database.</summary>
-    private sealed class PostgresSchemaOnStart(
-        [FromKeyedServices(DataSourceKey)] NpgsqlDataSource database,
-        IOptions<SeqlineStorage> storage,
-        ILogger<PostgresSchemaOnStart> logger) : ILifecycleParticipant<ISiloLifecycle>
-    {
-        public void Participate(ISiloLifecycle lifecycle) =>
-            lifecycle.Subscribe(nameof(PostgresSchemaOnStart), ServiceLifecycleStage.First, StartAsync);
-
-        private async Task StartAsync(CancellationToken cancellationToken)
-        {
-            if (storage.Value.Postgres.CreateSchema)
-            {
-                var applied = await PostgresSchema.ApplyAsync(database, cancellationToken);
-                if (applied.Count > 0) logger.LogInformation("Created the PostgreSQL schema: {Scripts}", string.Join(", ", applied));
-                return;
-            }
-            var missing = await PostgresSchema.MissingAsync(database, cancellationToken);
-            if (missing.Count > 0)
-            {
-                throw new InvalidOperationException(
-                    $"The PostgreSQL database lacks the tables of {string.Join(", ", missing)}, and {SeqlineStorage.Section}:Postgres:CreateSchema is false: " +
-                    "apply Grains/Storage/Postgres/Scripts with psql (docs/deploy.md), or let the node create them.");
-            }
-        }
-    }
 }

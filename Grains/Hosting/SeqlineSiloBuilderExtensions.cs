@@ -14,6 +14,7 @@ using Seqline.Storage.Rows;
 using Seqline.Storage.Rows.AzureTables;
 using Seqline.Storage.Rows.Sqlite;
 using Seqline.Push;
+using Seqline.Storage;
 using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
 using Seqline.Timelines.AzureTables;
@@ -55,13 +56,20 @@ public static class SeqlineSiloBuilderExtensions
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();
-        // What the grains report for the silo's metrics (fan-out lag, stream subscriptions), in every host.
+        // What the grains report for the silo's metrics (fan-out lag, live follows), in every host.
         services.AddMetrics();
         services.TryAddSingleton<SeqlineMetrics>();
 
         // Let the recovery reminder tick as often as configured, even below Orleans' default minimum.
         services.AddOptions<ReminderOptions>().Configure<IOptions<ConversationOptions>>((o, conversations) =>
             o.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(o.MinimumReminderPeriod.Ticks, conversations.Value.FanoutRecoveryPeriod.Ticks)));
+
+        // Every store's tables, created once when the silo starts, whichever provider holds them.
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, StoreSchemasOnStart>();
+        foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
+            services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredKeyedService<ITimelineStore>(name));
+        foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
+            services.AddSingleton<IStoreSchema>(sp => sp.GetRequiredKeyedService<IRowStore>(name));
 
         return silo.AddConversationStreams(configuration);
     }
@@ -78,19 +86,21 @@ public static class SeqlineSiloBuilderExtensions
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
-                SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
+                new SqliteTimelineStore(sp.GetRequiredService<SqliteDatabase>(), name));
         }
         foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
         {
-            services.AddKeyedSingleton<IRowStore>(name, (sp, _) => SqliteRowStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
+            services.AddKeyedSingleton<IRowStore>(name, (sp, _) => new SqliteRowStore(sp.GetRequiredService<SqliteDatabase>(), name));
         }
         foreach (var name in new[] { SeqlineStorage.GrainStateName, PubSubStore })
         {
             services.AddGrainStorage(name, (sp, _) =>
                 new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()));
+            services.AddSingleton(sp => (IStoreSchema)sp.GetRequiredKeyedService<IGrainStorage>(name));
         }
         services.AddReminders();
         services.AddSingleton<IReminderTable, SqliteReminderTable>();
+        services.AddSingleton(sp => (IStoreSchema)sp.GetRequiredService<IReminderTable>());
         return silo;
     }
 

@@ -4,7 +4,8 @@ namespace Seqline.Inboxes;
 
 /// <summary>
 /// What conversations call: deliveries of messages, recalls and fan-out switches, joins and
-/// leaves, and what read fan-out tells instead of copies (mentions, the user's own sends, a new title).
+/// leaves, what read fan-out tells instead of copies (mentions, the user's own sends, a new title),
+/// and the batches a read-fan-out conversation's relay hands on for live push.
 /// </summary>
 public sealed partial class InboxGrain
 {
@@ -63,5 +64,13 @@ public sealed partial class InboxGrain
     public async Task Wrote(string conversationId, long seq)
     {
         if (_index.Wrote(conversationId, seq) is { } read) await Append([read]);
+    }
+
+    // A batch a followed relay hands on; the answer tells the relay whether to go on.
+    public async Task<bool> Live(ConversationMessages batch)
+    {
+        if (!_relays.IsFollowing(batch.ConversationId)) return false;
+        await OnConversationMessages(batch);
+        return _relays.IsFollowing(batch.ConversationId);
     }
 }

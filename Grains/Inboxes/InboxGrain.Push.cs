@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Streams.Core;
 using Seqline.Conversations;
 using Seqline.Push;
 
@@ -7,14 +6,13 @@ namespace Seqline.Inboxes;
 
 /// <summary>
 /// What the push edge calls, and live push. While an edge node with a device of the user is
-/// registered, the inbox follows the streams of the user's read-fan-out conversations and pushes
-/// what they publish, and pushes its own new events. Every push carries the head cursor before and
+/// registered, the inbox follows the relays of the user's read-fan-out conversations and pushes
+/// what they hand on, and pushes its own new events. Every push carries the head cursor before and
 /// after it, the same cursor a device reaches by pulling, so a device that is up to date applies it
-/// and any other pulls. Stream subscriptions exist only while someone listens: they end when the
-/// last observer leaves or the grain deactivates, and a stream item arriving with nobody listening
-/// ends them too.
+/// and any other pulls. Follows exist only while someone listens: they end when the last observer
+/// leaves or the grain deactivates, and a batch arriving with nobody listening ends them too.
 /// </summary>
-public sealed partial class InboxGrain : IStreamSubscriptionObserver
+public sealed partial class InboxGrain
 {
     public async Task<string> Subscribe(IInboxObserver observer)
     {
@@ -25,8 +23,9 @@ public sealed partial class InboxGrain : IStreamSubscriptionObserver
             foreach (var (id, entry) in _index.ReadFanout.ToList()) heads[id] = await _reads.LastSeqOf(id, entry);
             _live.Start(heads);
         }
-        // Also on a renewal: a follow that failed earlier is tried again.
-        foreach (var id in _live.Heads.Keys.Where(id => !_streams.IsFollowing(id)).ToList()) await _streams.TryFollow(id);
+        // Also on a renewal, which renews every follow: a follow that failed earlier is tried again,
+        // and a relay that was lost meanwhile learns its follower again.
+        foreach (var id in _live.Heads.Keys.ToList()) await Follow(id);
         return cursors.Encode(HeadCursor());
     }
 
@@ -43,7 +42,7 @@ public sealed partial class InboxGrain : IStreamSubscriptionObserver
         return Task.FromResult(_observers.Count);
     }
 
-    public Task<int> CountStreamSubscriptions() => _streams.CountSubscriptions(_index.ReadFanout.Select(c => c.Key).ToList());
+    public Task<int> CountLiveFollows() => _relays.CountFollows(_index.ReadFanout.Select(c => c.Key).ToList());
 
     private SyncCursor HeadCursor() => new(UserId, CursorEpoch, Checkpointed.Head, new Dictionary<string, long>(_live.Heads, StringComparer.Ordinal));
 
@@ -55,12 +54,30 @@ public sealed partial class InboxGrain : IStreamSubscriptionObserver
     {
         if (!_live.IsLive) return;
         var changes = await _live.Cross(events, ReadOwed);
-        foreach (var id in changes.Unfollow) await _streams.Unfollow(id);
-        foreach (var id in changes.Follow) await _streams.TryFollow(id);
+        foreach (var id in changes.Unfollow) await _relays.Unfollow(id);
         var after = HeadCursor();
         // Without what the conversation owed, the push would skip it: tell devices where the head is instead.
         await (changes.Complete ? Notify(changes.Pushed, before, after) : Notify([], after, after));
+        foreach (var id in changes.Follow) await Follow(id);
     }
+
+    // Follows (or renews the follow of) a conversation's relay. A relay that did not know this
+    // inbox (the first follow, or the relay was lost) may have handed on batches meanwhile: what
+    // the conversation has past the live position is read back and pushed, as the relay would have.
+    private async Task Follow(string conversationId)
+    {
+        if (!await _relays.TryFollow(conversationId)) return;
+        if (!_live.Heads.TryGetValue(conversationId, out var known) || !_index.TryGet(conversationId, out var entry)) return;
+        var head = await _reads.LastSeqOf(conversationId, entry);
+        if (head <= known) return;
+        // Far behind: the last few only, and the gap before them makes devices pull.
+        var missed = await ReadOwed(conversationId, Math.Max(known, head - MaxReadBack), head);
+        if (missed is null) return;
+        await OnConversationMessages(new ConversationMessages(conversationId, missed));
+    }
+
+    // How much a follow reads back of what a lost relay may have handed on; devices pull the rest.
+    private const int MaxReadBack = 100;
 
     private async Task<IReadOnlyList<ChatMessage>?> ReadOwed(string conversationId, long after, long through)
     {
@@ -106,13 +123,7 @@ public sealed partial class InboxGrain : IStreamSubscriptionObserver
 
     private async Task StopFollowing()
     {
-        await _streams.UnfollowAll();
+        await _relays.UnfollowAll();
         _live.Stop();
     }
-
-    // A subscription this activation has not resumed: one left by an earlier activation (a crash,
-    // or a crash between a `left` event and its unsubscribe). It is resumed if the inbox follows
-    // that conversation now, and removed otherwise.
-    public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) => _streams.Adopt(handleFactory,
-        id => _live.IsLive && _index.TryGet(id, out var entry) && entry.Fanout == FanoutMode.Read);
 }

@@ -31,7 +31,6 @@ public sealed partial class InboxGrain(
     SyncCursorCodec cursors,
     IOptions<SeqlineLimits> limits,
     IOptions<PushOptions> push,
-    IOptions<FanoutOptions> fanout,
     IOptions<RetentionOptions> retention,
     IOptions<SyncOptions> sync,
     SeqlineMetrics metrics,
@@ -42,7 +41,7 @@ public sealed partial class InboxGrain(
     private ConversationIndex _index = null!;
     private InboxReads _reads = null!;
     private LiveFollower _live = null!;
-    private InboxStreams _streams = null!;
+    private InboxRelays _relays = null!;
     private long _trimmedThrough;
     private int _pastCheckpoint;
 
@@ -58,7 +57,7 @@ public sealed partial class InboxGrain(
         _index = new ConversationIndex(UserId);
         _reads = new InboxReads(timeline, conversations, memberRows, UserId, _index);
         _live = new LiveFollower(UserId);
-        _streams = new InboxStreams(this.GetStreamProvider(fanout.Value.StreamProvider), UserId, OnConversationMessages, metrics, logger);
+        _relays = new InboxRelays(GrainFactory, UserId, metrics, logger);
         var head = await timeline.GetHeadAsync(UserId, cancellationToken);
         _trimmedThrough = head.TrimmedThrough;
         foreach (var row in await indexRows.ReadAsync(UserId, cancellationToken))

@@ -1,3 +1,5 @@
+using Seqline.Storage;
+
 namespace Seqline.Timelines;
 
 /// <summary>
@@ -10,7 +12,7 @@ namespace Seqline.Timelines;
 /// forking a timeline. Reads below the trimmed head throw <see cref="TimelineTrimmedException"/>
 /// instead of returning a silently shorter list.
 /// </remarks>
-public interface ITimelineStore
+public interface ITimelineStore : IStoreSchema
 {
     /// <summary>
     /// Durably appends <paramref name="entries"/>, whose seqs are consecutive and start at the

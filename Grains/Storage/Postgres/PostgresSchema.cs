@@ -28,6 +28,26 @@ public static class PostgresSchema
         ("Seqline.sql", null),
     ];
 
+    /// <summary>
+    /// What a PostgreSQL store's <c>EnsureCreatedAsync</c> does: applies the scripts not applied yet
+    /// or, when the deployment manages the schema itself, refuses to go on without them.
+    /// </summary>
+    public static async Task EnsureAsync(NpgsqlDataSource database, bool create, CancellationToken cancellationToken = default)
+    {
+        if (create)
+        {
+            await ApplyAsync(database, cancellationToken);
+            return;
+        }
+        var missing = await MissingAsync(database, cancellationToken);
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException(
+                $"The PostgreSQL database lacks the tables of {string.Join(", ", missing)}, and Seqline:Storage:Postgres:CreateSchema is false: " +
+                "apply Grains/Storage/Postgres/Scripts with psql (docs/deploy.md), or let the node create them.");
+        }
+    }
+
     /// <summary>Applies every script not applied yet; returns the names of those it ran.</summary>
     public static async Task<IReadOnlyList<string>> ApplyAsync(NpgsqlDataSource database, CancellationToken cancellationToken = default)
     {

@@ -5,7 +5,7 @@ namespace Seqline.Storage.Rows;
 /// index), where one grain-state blob would outgrow its store: an Azure Table entity tops out
 /// near 1 MB. An owner's rows are read together and changed in one call.
 /// </summary>
-public interface IRowStore
+public interface IRowStore : IStoreSchema
 {
     /// <summary>Every row of <paramref name="owner"/>, in no particular order; none for an unknown owner.</summary>
     Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default);

@@ -87,13 +87,15 @@ public sealed class SqliteDatabase : IDisposable
         name.Length > 0 && name.All(char.IsAsciiLetterLower) ? name : throw new ArgumentException($"{kind} names are lower-case letters.", nameof(name));
 
     /// <summary>
-    /// Runs idempotent schema statements at once on a connection of their own. Synchronous on
-    /// purpose: stores are created by dependency injection, which cannot await.
+    /// Runs idempotent schema statements (a store's <c>EnsureCreatedAsync</c>) at once on a
+    /// connection of their own, outside the group commit: they run before the store's first write.
     /// </summary>
-    public void EnsureSchema(string sql)
+    public async Task EnsureSchemaAsync(string sql, CancellationToken cancellationToken = default)
     {
-        using var connection = OpenWriterConnection();
-        Execute(connection, sql);
+        await using var connection = OpenWriterConnection();
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     public void Dispose()

@@ -7,7 +7,7 @@ namespace Seqline.Storage.Sqlite;
 /// not carry the version it read is refused with <see cref="InconsistentStateException"/>, the same
 /// contract the Azure Table provider keeps.
 /// </summary>
-public sealed class SqliteGrainStorage : IGrainStorage
+public sealed class SqliteGrainStorage : IGrainStorage, IStoreSchema
 {
     private readonly SqliteDatabase database;
     private readonly IGrainStorageSerializer serializer;
@@ -16,12 +16,13 @@ public sealed class SqliteGrainStorage : IGrainStorage
     {
         this.database = database;
         this.serializer = serializer;
-        database.EnsureSchema("""
-            CREATE TABLE IF NOT EXISTS grain_state (
-                state_name TEXT NOT NULL, grain_id TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL,
-                PRIMARY KEY (state_name, grain_id)) WITHOUT ROWID;
-            """);
     }
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => database.EnsureSchemaAsync("""
+        CREATE TABLE IF NOT EXISTS grain_state (
+            state_name TEXT NOT NULL, grain_id TEXT NOT NULL, version INTEGER NOT NULL, data BLOB NOT NULL,
+            PRIMARY KEY (state_name, grain_id)) WITHOUT ROWID;
+        """, cancellationToken);
 
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

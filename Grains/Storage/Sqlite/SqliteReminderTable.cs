@@ -6,20 +6,16 @@ namespace Seqline.Storage.Sqlite;
 /// Orleans reminders in the node's SQLite database, so that a conversation with fan-out still to
 /// do is woken up again after the node restarts.
 /// </summary>
-public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTable
+public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTable, IStoreSchema
 {
     private const string Columns = "grain_id, name, start_at, period, version";
 
-    public Task Init()
-    {
-        database.EnsureSchema("""
-            CREATE TABLE IF NOT EXISTS reminders (
-                grain_id TEXT NOT NULL, name TEXT NOT NULL, grain_hash INTEGER NOT NULL,
-                start_at INTEGER NOT NULL, period INTEGER NOT NULL, version TEXT NOT NULL,
-                PRIMARY KEY (grain_id, name)) WITHOUT ROWID;
-            """);
-        return Task.CompletedTask;
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => database.EnsureSchemaAsync("""
+        CREATE TABLE IF NOT EXISTS reminders (
+            grain_id TEXT NOT NULL, name TEXT NOT NULL, grain_hash INTEGER NOT NULL,
+            start_at INTEGER NOT NULL, period INTEGER NOT NULL, version TEXT NOT NULL,
+            PRIMARY KEY (grain_id, name)) WITHOUT ROWID;
+        """, cancellationToken);
 
     public Task<ReminderTableData> ReadRows(GrainId grainId) =>
         Query($"SELECT {Columns} FROM reminders WHERE grain_id = $g", ("$g", grainId.ToString()));

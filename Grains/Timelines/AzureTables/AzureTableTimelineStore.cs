@@ -1,7 +1,6 @@
 using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
-using Seqline.Storage.AzureTables;
 
 namespace Seqline.Timelines.AzureTables;
 
@@ -29,7 +28,6 @@ public sealed class AzureTableTimelineStore : ITimelineStore
     private const string HeadRowKey = "!head";
 
     private readonly TableClient _table;
-    private readonly TableCreation _tableCreation;
 
     public AzureTableTimelineStore(string connectionString, string tableName)
         : this(new TableClient(connectionString, tableName)) { }
@@ -37,26 +35,20 @@ public sealed class AzureTableTimelineStore : ITimelineStore
     public AzureTableTimelineStore(TableServiceClient service, string tableName)
         : this(service.GetTableClient(tableName)) { }
 
-    public AzureTableTimelineStore(TableClient table)
-    {
-        _table = table;
-        _tableCreation = new TableCreation(table);
-    }
+    public AzureTableTimelineStore(TableClient table) => _table = table;
 
-    /// <summary>Creates the table if it is missing. Optional: every operation does it on first use.</summary>
-    public Task InitializeAsync(CancellationToken cancellationToken = default) => EnsureTableAsync(cancellationToken);
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        await _table.CreateIfNotExistsAsync(cancellationToken);
 
     public async Task AppendAsync(string timeline, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
     {
         TimelineStoreExtensions.RequireValidAppend(timeline, entries);
         if (entries.Count == 0) return;
-        await EnsureTableAsync(cancellationToken);
         foreach (var batch in Batches(entries)) await AppendBatchAsync(timeline, batch, cancellationToken);
     }
 
     public async Task<IReadOnlyList<TimelineEntry>> ReadAfterAsync(string timeline, long afterSeq, int limit, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var (head, _) = await ReadHeadAsync(timeline, cancellationToken);
         if (afterSeq < head.TrimmedThrough) throw new TimelineTrimmedException(timeline, head.TrimmedThrough);
 
@@ -76,7 +68,6 @@ public sealed class AzureTableTimelineStore : ITimelineStore
 
     public async Task<IReadOnlyList<TimelineEntry>> ReadBeforeAsync(string timeline, long beforeSeq, int limit, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var (head, _) = await ReadHeadAsync(timeline, cancellationToken);
         if (limit <= 0 || beforeSeq <= head.TrimmedThrough + 1) return [];
 
@@ -87,7 +78,6 @@ public sealed class AzureTableTimelineStore : ITimelineStore
 
     public async Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var stored = await _table.GetEntityIfExistsAsync<TableEntity>(timeline, RowKey(entry.Seq), cancellationToken: cancellationToken);
         if (!stored.HasValue) throw new KeyNotFoundException($"Timeline '{timeline}' holds no seq {entry.Seq}.");
         // Replace keeps only the properties sent, so chunks of a longer old payload go too; the time stays.
@@ -97,13 +87,11 @@ public sealed class AzureTableTimelineStore : ITimelineStore
 
     public async Task<TimelineHead> GetHeadAsync(string timeline, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         return (await ReadHeadAsync(timeline, cancellationToken)).Head;
     }
 
     public async Task<int> TrimThroughAsync(string timeline, long throughSeq, int maxRows, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var deleted = 0;
         while (deleted < maxRows)
         {
@@ -204,7 +192,6 @@ public sealed class AzureTableTimelineStore : ITimelineStore
         return entries;
     }
 
-    private Task EnsureTableAsync(CancellationToken cancellationToken) => _tableCreation.EnsureAsync(cancellationToken);
 
     // Fixed width makes the string order of row keys the numeric order of seqs.
     private static string RowKey(long seq) => seq.ToString("D19", CultureInfo.InvariantCulture);

@@ -8,6 +8,8 @@ public sealed class MemoryTimelineStore : ITimelineStore
 {
     private readonly Dictionary<string, Log> _logs = new(StringComparer.Ordinal);
 
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask; // no tables
+
     /// <summary>How many entries have been appended in all, so tests can count store writes.</summary>
     public long EntriesAppended { get; private set; }
 

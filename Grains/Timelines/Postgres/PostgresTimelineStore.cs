@@ -20,14 +20,20 @@ public sealed class PostgresTimelineStore : ITimelineStore
     private readonly NpgsqlDataSource _database;
     private readonly string _entries;
     private readonly string _heads;
+    private readonly bool _createSchema;
 
-    public PostgresTimelineStore(NpgsqlDataSource database, string name)
+    /// <param name="createSchema">Whether <see cref="EnsureCreatedAsync"/> creates missing tables, or only checks for them.</param>
+    public PostgresTimelineStore(NpgsqlDataSource database, string name, bool createSchema = true)
     {
         _database = database;
+        _createSchema = createSchema;
         var table = PostgresSchema.RequireTableName(name, "Timeline store");
         _entries = $"{table}_entries";
         _heads = $"{table}_heads";
     }
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        PostgresSchema.EnsureAsync(_database, _createSchema, cancellationToken);
 
     public async Task AppendAsync(string timeline, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default)
     {

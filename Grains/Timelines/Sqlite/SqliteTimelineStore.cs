@@ -13,26 +13,22 @@ public sealed class SqliteTimelineStore : ITimelineStore
     private readonly string _entries;
     private readonly string _trims;
 
-    private SqliteTimelineStore(SqliteDatabase database, string name)
+    /// <summary>The timelines named <paramref name="name"/>, in tables <see cref="EnsureCreatedAsync"/> creates.</summary>
+    public SqliteTimelineStore(SqliteDatabase database, string name)
     {
+        SqliteDatabase.RequireStoreName(name, "Timeline store");
         _database = database;
         _entries = $"{name}_entries";
         _trims = $"{name}_trims";
     }
 
-    /// <summary>Opens (creating when missing) the timelines named <paramref name="name"/>.</summary>
-    public static SqliteTimelineStore Open(SqliteDatabase database, string name)
-    {
-        var store = new SqliteTimelineStore(database, SqliteDatabase.RequireStoreName(name, "Timeline store"));
-        database.EnsureSchema($"""
-            CREATE TABLE IF NOT EXISTS {store._entries} (
-                timeline TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,
-                PRIMARY KEY (timeline, seq)) WITHOUT ROWID;
-            CREATE TABLE IF NOT EXISTS {store._trims} (
-                timeline TEXT NOT NULL PRIMARY KEY, trimmed_through INTEGER NOT NULL) WITHOUT ROWID;
-            """);
-        return store;
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _database.EnsureSchemaAsync($"""
+        CREATE TABLE IF NOT EXISTS {_entries} (
+            timeline TEXT NOT NULL, seq INTEGER NOT NULL, at INTEGER NOT NULL, payload BLOB NOT NULL,
+            PRIMARY KEY (timeline, seq)) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS {_trims} (
+            timeline TEXT NOT NULL PRIMARY KEY, trimmed_through INTEGER NOT NULL) WITHOUT ROWID;
+        """, cancellationToken);
 
     /// <summary>How many entries were appended through this instance (for tests that count writes).</summary>
     public long EntriesAppended => Interlocked.Read(ref _entriesAppended);

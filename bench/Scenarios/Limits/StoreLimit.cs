@@ -39,10 +39,10 @@ public static class StoreLimit
         using var sqlite = postgres is null ? new SqliteDatabase(new SqliteOptions { DataDirectory = directory }, NullLogger<SqliteDatabase>.Instance) : null;
         // Npgsql's default pool, as a node has: at most 100 connections, so at most 100 appends at once.
         await using var database = postgres is null ? null : NpgsqlDataSource.Create(await postgres.CreateDatabaseAsync());
-        if (database is not null) await PostgresSchema.ApplyAsync(database);
         ITimelineStore store = database is null
-            ? SqliteTimelineStore.Open(sqlite!, TimelineStoreNames.Conversations)
+            ? new SqliteTimelineStore(sqlite!, TimelineStoreNames.Conversations)
             : new PostgresTimelineStore(database, TimelineStoreNames.Conversations);
+        await store.EnsureCreatedAsync();
         long rows = 0;
         using var stop = new CancellationTokenSource();
         var workers = Enumerable.Range(0, appenders).Select(a => Task.Run(async () =>

@@ -46,7 +46,7 @@ public sealed class MembershipNoticeTests : IDisposable
     {
         HeldRowStore? rows = null;
         await using var node = await new EmbeddedNode(_data.Path, s => s.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, (sp, _) =>
-            rows = new HeldRowStore(global::Seqline.Storage.Rows.Sqlite.SqliteRowStore.Open(sp.GetRequiredService<global::Seqline.Storage.Sqlite.SqliteDatabase>(), RowStoreNames.Members)))).Start();
+            rows = new HeldRowStore(new global::Seqline.Storage.Rows.Sqlite.SqliteRowStore(sp.GetRequiredService<global::Seqline.Storage.Sqlite.SqliteDatabase>(), RowStoreNames.Members)))).Start();
         var (alice, bob, carol, id) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.Conversation());
         var conversation = node.Grains.GetGrain<IConversationGrain>(id);
         var (bobs, carols) = (await new TestDevice(node.Grains, bob).Connect(), await new TestDevice(node.Grains, carol).Connect());
@@ -85,6 +85,8 @@ public sealed class MembershipNoticeTests : IDisposable
         public Task HoldNextChange() => (_holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
         public void Release() => _released.TrySetResult();
+
+        public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => inner.EnsureCreatedAsync(cancellationToken);
 
         public Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default) => inner.ReadAsync(owner, cancellationToken);
 

@@ -5,6 +5,7 @@ using System.Security.Claims;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.SignalR.Client;
+using Seqline.Api.Auth;
 using Seqline.Tests.Fixtures;
 using Microsoft.IdentityModel.Tokens;
 using static Seqline.Tests.Fixtures.ApiUser;
@@ -77,7 +78,7 @@ public sealed class TokenValidationTests : IDisposable
         var aliceId = Ids.User("alice");
         var handler = new JwtSecurityTokenHandler();
         var token = handler.WriteToken(handler.CreateJwtSecurityToken(
-            issuer: "seqline",
+            issuer: AuthOptions.DefaultIssuer,
             subject: new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, aliceId)]),
             notBefore: DateTime.UtcNow.AddMinutes(-1),
             expires: DateTime.UtcNow.AddHours(1),
@@ -93,7 +94,7 @@ public sealed class TokenValidationTests : IDisposable
         foreach (var wrong in new[] { SHA256.HashData(key), RandomNumberGenerator.GetBytes(32) })
         {
             using var forged = server.Http(handler.WriteToken(handler.CreateJwtSecurityToken(
-                issuer: "seqline",
+                issuer: AuthOptions.DefaultIssuer,
                 subject: new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, aliceId)]),
                 expires: DateTime.UtcNow.AddHours(1),
                 signingCredentials: new SigningCredentials(new SymmetricSecurityKey(wrong), SecurityAlgorithms.HmacSha256))));

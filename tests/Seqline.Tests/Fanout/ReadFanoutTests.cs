@@ -214,12 +214,12 @@ public sealed class ReadFanoutTests : IDisposable
                 .Build();
             await hub.StartAsync();
             await Eventually.True(() => Task.FromResult(bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(60), "the subscription");
-            if (cycle % 25 == 0) Assert.Equal(1, await inbox.CountStreamSubscriptions());
+            if (cycle % 25 == 0) Assert.Equal(1, await inbox.CountLiveFollows());
             await hub.StopAsync();
             await Eventually.True(() => Task.FromResult(!bridge.ConnectedUsers.Contains("bea")), TimeSpan.FromSeconds(60), "the disconnect");
         }
 
-        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(60), "no subscription left");
+        await Eventually.True(async () => await inbox.CountLiveFollows() == 0, TimeSpan.FromSeconds(60), "no subscription left");
     }
 
     [Fact]
@@ -234,20 +234,20 @@ public sealed class ReadFanoutTests : IDisposable
         await conversation.Send(new OutgoingMessage(ann, "a1", "before"));
         await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 1), TimeSpan.FromSeconds(60), "the first push");
 
-        // Every idle activation goes, bea's inbox with its stream subscription and observer list.
+        // Every idle activation goes, bea's inbox with its follow and observer list.
         await grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         // The edge renews its registration (every 5 s here); the new activation follows the stream again, once.
-        await Eventually.True(async () => await inbox.CountObservers() == 1 && await inbox.CountStreamSubscriptions() == 1,
+        await Eventually.True(async () => await inbox.CountObservers() == 1 && await inbox.CountLiveFollows() == 1,
             TimeSpan.FromSeconds(30), "the edge to register again");
         var pushes = phone.Client.PushesApplied;
         await conversation.Send(new OutgoingMessage(ann, "a2", "after"));
         await Eventually.True(() => Task.FromResult(phone.MessageSeqs(id).Count == 2), TimeSpan.FromSeconds(60), "the push after the collection");
         Assert.Equal([1L, 2L], phone.MessageSeqs(id));
         Assert.True(phone.Client.PushesApplied > pushes);
-        Assert.Equal(1, await inbox.CountStreamSubscriptions());
+        Assert.Equal(1, await inbox.CountLiveFollows());
 
         await phone.DisposeAsync();
-        await Eventually.True(async () => await inbox.CountStreamSubscriptions() == 0, TimeSpan.FromSeconds(60), "no subscription left");
+        await Eventually.True(async () => await inbox.CountLiveFollows() == 0, TimeSpan.FromSeconds(60), "no subscription left");
     }
 
     [Fact]

@@ -12,10 +12,12 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
     public static void CountSqlite(IServiceCollection services, string name, Action<CountingTimelineStore> created) =>
         services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) =>
         {
-            var store = new CountingTimelineStore(SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name));
+            var store = new CountingTimelineStore(new SqliteTimelineStore(sp.GetRequiredService<SqliteDatabase>(), name));
             created(store);
             return store;
         });
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => inner.EnsureCreatedAsync(cancellationToken);
 
     private long _written;
     private long _read;

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
+using Seqline.Hosting;
 
 namespace Seqline.Tests.Fixtures;
 
@@ -26,8 +27,8 @@ public sealed record SiloPorts(int Silo, int Gateway, int Http)
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    public const string ServiceId = "seqline";
-    public const string ClusterId = "seqline";
+    public const string ServiceId = ClusterSettings.DefaultServiceId;
+    public const string ClusterId = ClusterSettings.DefaultClusterId;
 
     private static readonly TimeSpan StartTimeout = NodeProcess.StartTimeout;
 

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using System.Text;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using Seqline.Api.Auth;
 
 namespace Seqline.Tests.Fixtures;
 
@@ -9,7 +10,7 @@ namespace Seqline.Tests.Fixtures;
 public static class TestTokens
 {
     /// <param name="claims">Claims beyond <c>sub</c>, such as roles.</param>
-    public static string Sign(string userId, string key, DateTime expires, string issuer = "seqline", string? audience = null, IEnumerable<Claim>? claims = null) =>
+    public static string Sign(string userId, string key, DateTime expires, string issuer = AuthOptions.DefaultIssuer, string? audience = null, IEnumerable<Claim>? claims = null) =>
         new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = issuer,

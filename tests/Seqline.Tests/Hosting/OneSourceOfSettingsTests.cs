@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
+using Seqline.Api.Auth;
 using Seqline.Hosting;
 using Seqline.Samples.Announcer;
 using Seqline.Silo;
@@ -18,6 +19,21 @@ namespace Seqline.Tests.Hosting;
 /// </summary>
 public sealed class OneSourceOfSettingsTests
 {
+    [Fact]
+    public void The_things_a_deployment_names_have_distinct_default_names()
+    {
+        // One name for several things makes logs, tables and dashboards ambiguous, and a rename of one
+        // silently renames the others.
+        string[] names =
+        [
+            SeqlineStorage.GrainStateName, new FanoutOptions().StreamProvider, new AzureQueuesOptions().QueuePrefix,
+            RetentionOptions.Clock, ClusterSettings.DefaultClusterId, ClusterSettings.DefaultServiceId,
+            new AzureTablesOptions().TablePrefix, AuthOptions.DefaultIssuer, PostgresSiloBuilderExtensions.DataSourceKey,
+            SeqlineSiloBuilderExtensions.AzureTablesKey,
+        ];
+        Assert.Equal(names.Length, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
     [Fact]
     public void An_edge_only_node_joins_the_cluster_the_cluster_settings_name()
     {

@@ -34,7 +34,7 @@ public sealed class CheckpointFailureTests : IDisposable
         await Eventually.True(() => Task.FromResult(dans.Events.Any(e => e.Type == SyncEventTypes.Joined && e.ConversationId == id)),
             TimeSpan.FromSeconds(30), "dan's device to be pushed that he joined");
         Assert.False(FaultPlan.Pending("index.change", dan));
-        Assert.Equal(1, await node.Grains.GetGrain<IInboxGrain>(dan).CountStreamSubscriptions());
+        Assert.Equal(1, await node.Grains.GetGrain<IInboxGrain>(dan).CountLiveFollows());
 
         await conversation.Send(new OutgoingMessage(ann, "a1", "welcome"));
         await Eventually.True(() => Task.FromResult(dans.MessageSeqs(id).Contains(1)), TimeSpan.FromSeconds(30), "the message pushed from the stream");

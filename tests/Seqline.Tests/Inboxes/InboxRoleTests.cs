@@ -28,7 +28,7 @@ public sealed class InboxRoleTests(MemoryCluster cluster)
         var observer = cluster.Grains.CreateObjectReference<IInboxObserver>(recorder);
         Assert.NotEmpty(await push.Subscribe(observer));
         Assert.Equal(1, await push.CountObservers());
-        Assert.Equal(0, await push.CountStreamSubscriptions());
+        Assert.Equal(0, await push.CountLiveFollows());
 
         var reference = new ConversationRef(conversation, ConversationKind.Group, "roles", FanoutMode.Write);
         await delivery.Join(reference);

@@ -88,20 +88,20 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Fan_out_lag_and_stream_subscriptions_reported_by_grains_are_served()
+    public async Task Fan_out_lag_and_live_follows_reported_by_grains_are_served()
     {
         var grains = _node.Services.GetRequiredService<SeqlineMetrics>();
         grains.ReportFanoutLag("c-a", acknowledgedSeq: 10, fannedOutSeq: 4);
         grains.ReportFanoutLag("c-b", acknowledgedSeq: 7, fannedOutSeq: 5);
         grains.ReportFanoutLag("c-c", acknowledgedSeq: 3, fannedOutSeq: 3);
-        grains.StreamSubscriptionsChanged(+3);
-        grains.StreamSubscriptionsChanged(-1);
+        grains.LiveFollowsChanged(+3);
+        grains.LiveFollowsChanged(-1);
 
         var metrics = await PrometheusText.Scrape(_node);
         Assert.Equal(8, metrics.Sum("seqline_fanout_backlog"));
         Assert.Equal(6, metrics.Sum("seqline_fanout_lag_max"));
         Assert.Equal(2, metrics.Sum("seqline_fanout_behind"));
-        Assert.Equal(2, metrics.Sum("seqline_stream_subscriptions"));
+        Assert.Equal(2, metrics.Sum("seqline_live_follows"));
 
         grains.ReportFanoutLag("c-a", acknowledgedSeq: 10, fannedOutSeq: 10);
         grains.ForgetFanout("c-b");

@@ -200,8 +200,8 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
         using var copy = new TempDirectory();
         foreach (var file in Directory.GetFiles(dataDirectory)) File.Copy(file, Path.Combine(copy.Path, Path.GetFileName(file)));
         using var database = new SqliteDatabase(new SqliteOptions { DataDirectory = copy.Path }, NullLogger<SqliteDatabase>.Instance);
-        var conversations = SqliteTimelineStore.Open(database, TimelineStoreNames.Conversations);
-        var inboxes = SqliteTimelineStore.Open(database, TimelineStoreNames.Inboxes);
+        var conversations = new SqliteTimelineStore(database, TimelineStoreNames.Conversations);
+        var inboxes = new SqliteTimelineStore(database, TimelineStoreNames.Inboxes);
         var stored = (await conversations.GetHeadAsync(conversationId)).LastSeq;
         var delivered = new List<long>();
         foreach (var member in members) delivered.Add((await inboxes.GetHeadAsync(member)).LastSeq);

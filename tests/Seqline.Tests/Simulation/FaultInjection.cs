@@ -25,14 +25,14 @@ public static class FaultInjection
             var memory = new MemoryTimelineStore();
             services.AddKeyedSingleton<ITimelineStore>(name, (sp, _) => new FaultyTimelineStore(store == SimulationStore.Memory
                 ? memory
-                : SqliteTimelineStore.Open(sp.GetRequiredService<SqliteDatabase>(), name), name));
+                : new SqliteTimelineStore(sp.GetRequiredService<SqliteDatabase>(), name), name));
         }
         foreach (var name in new[] { RowStoreNames.Members, RowStoreNames.ConversationIndex })
         {
             var memory = new MemoryRowStore();
             services.AddKeyedSingleton<IRowStore>(name, (sp, _) => new FaultyRowStore(store == SimulationStore.Memory
                 ? memory
-                : SqliteRowStore.Open(sp.GetRequiredService<SqliteDatabase>(), name), name));
+                : new SqliteRowStore(sp.GetRequiredService<SqliteDatabase>(), name), name));
         }
         services.AddKeyedSingleton<IGrainStorage>(SeqlineStorage.GrainStateName, (sp, _) =>
             new FaultyGrainStorage(new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()), "state"));

@@ -1,4 +1,5 @@
 using Orleans.Storage;
+using Seqline.Storage;
 using Seqline.Storage.Rows;
 using Seqline.Timelines;
 
@@ -8,6 +9,8 @@ namespace Seqline.Tests.Simulation;
 public sealed class FaultyTimelineStore(ITimelineStore inner, string name) : ITimelineStore
 {
     public ITimelineStore Inner => inner;
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => inner.EnsureCreatedAsync(cancellationToken);
 
     public Task AppendAsync(string timeline, IReadOnlyList<TimelineEntry> entries, CancellationToken cancellationToken = default) =>
         FaultPlan.Write($"{name}.append", timeline, () => inner.AppendAsync(timeline, entries, cancellationToken));
@@ -33,6 +36,8 @@ public sealed class FaultyRowStore(IRowStore inner, string name) : IRowStore
 {
     public IRowStore Inner => inner;
 
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => inner.EnsureCreatedAsync(cancellationToken);
+
     public Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(owner, cancellationToken);
 
@@ -44,8 +49,10 @@ public sealed class FaultyRowStore(IRowStore inner, string name) : IRowStore
 /// Grain storage whose writes fail where the <see cref="FaultPlan"/> says. A state read is how a
 /// grain activates, so it also ends a simulated crash of that grain.
 /// </summary>
-public sealed class FaultyGrainStorage(IGrainStorage inner, string name) : IGrainStorage
+public sealed class FaultyGrainStorage(IGrainStorage inner, string name) : IGrainStorage, IStoreSchema
 {
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => ((IStoreSchema)inner).EnsureCreatedAsync(cancellationToken);
+
     public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         FaultPlan.Of(KeyOf(grainId))?.Activated(KeyOf(grainId));
@@ -62,8 +69,10 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, string name) : IGrai
 }
 
 /// <summary>A reminder table whose writes fail where the <see cref="FaultPlan"/> says.</summary>
-public sealed class FaultyReminderTable(IReminderTable inner) : IReminderTable
+public sealed class FaultyReminderTable(IReminderTable inner) : IReminderTable, IStoreSchema
 {
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => ((IStoreSchema)inner).EnsureCreatedAsync(cancellationToken);
+
     public IReminderTable Inner => inner;
 
     public Task StartAsync(CancellationToken cancellationToken = default) => inner.StartAsync(cancellationToken);

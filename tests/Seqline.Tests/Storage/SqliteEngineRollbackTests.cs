@@ -13,7 +13,7 @@ namespace Seqline.Tests.Storage;
 /// of that batch is stored: every one of them completes with an error, none is left waiting, and
 /// the writer goes on with the next batch.
 /// </summary>
-public sealed class SqliteEngineRollbackTests : IDisposable
+public sealed class SqliteEngineRollbackTests : IAsyncLifetime, IDisposable
 {
     // Far longer than any commit takes: a write still pending after it was never completed.
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
@@ -24,12 +24,15 @@ public sealed class SqliteEngineRollbackTests : IDisposable
     public SqliteEngineRollbackTests()
     {
         _database = new SqliteDatabase(new SqliteOptions { DataDirectory = _directory.Path }, NullLogger<SqliteDatabase>.Instance);
-        _database.EnsureSchema("""
-            CREATE TABLE notes (id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
-            CREATE TRIGGER notes_poison BEFORE INSERT ON notes WHEN NEW.id = 'poison'
-            BEGIN SELECT RAISE(ROLLBACK, 'poisoned note (test)'); END;
-            """);
     }
+
+    public Task InitializeAsync() => _database.EnsureSchemaAsync("""
+        CREATE TABLE notes (id TEXT NOT NULL PRIMARY KEY) WITHOUT ROWID;
+        CREATE TRIGGER notes_poison BEFORE INSERT ON notes WHEN NEW.id = 'poison'
+        BEGIN SELECT RAISE(ROLLBACK, 'poisoned note (test)'); END;
+        """);
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     [Fact]
     public async Task Every_write_of_a_batch_the_engine_rolled_back_fails_and_the_next_batch_commits()
@@ -54,8 +57,9 @@ public sealed class SqliteEngineRollbackTests : IDisposable
     [Fact]
     public async Task Appends_sharing_a_commit_with_one_the_engine_rolled_back_all_fail_and_can_be_retried()
     {
-        var store = SqliteTimelineStore.Open(_database, "conversations");
-        _database.EnsureSchema("""
+        var store = new SqliteTimelineStore(_database, "conversations");
+        await store.EnsureCreatedAsync();
+        await _database.EnsureSchemaAsync("""
             CREATE TRIGGER conversations_poison BEFORE INSERT ON conversations_entries WHEN NEW.timeline = 'poison'
             BEGIN SELECT RAISE(ROLLBACK, 'poisoned timeline (test)'); END;
             """);

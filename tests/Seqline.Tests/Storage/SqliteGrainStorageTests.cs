@@ -8,7 +8,7 @@ using Seqline.Tests.Fixtures;
 namespace Seqline.Tests.Storage;
 
 /// <summary>Grain state on the embedded node: versions as ETags, stale writers refused.</summary>
-public sealed class SqliteGrainStorageTests : IDisposable
+public sealed class SqliteGrainStorageTests : IAsyncLifetime, IDisposable
 {
     private readonly TempDirectory _directory = new();
     private readonly SqliteDatabase _database;
@@ -20,6 +20,10 @@ public sealed class SqliteGrainStorageTests : IDisposable
         _database = new SqliteDatabase(new SqliteOptions { DataDirectory = _directory.Path }, NullLogger<SqliteDatabase>.Instance);
         _storage = new SqliteGrainStorage(_database, new JsonSerializer());
     }
+
+    public Task InitializeAsync() => _storage.EnsureCreatedAsync();
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private sealed class JsonSerializer : IGrainStorageSerializer
     {

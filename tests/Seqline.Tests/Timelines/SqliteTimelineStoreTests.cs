@@ -14,7 +14,7 @@ public sealed class SqliteTimelineStoreTests : TimelineStoreConformance, IDispos
     public SqliteTimelineStoreTests()
     {
         _database = new SqliteDatabase(new SqliteOptions { DataDirectory = _directory.Path }, NullLogger<SqliteDatabase>.Instance);
-        Store = SqliteTimelineStore.Open(_database, "conversations");
+        Store = new SqliteTimelineStore(_database, "conversations");
     }
 
     protected override ITimelineStore Store { get; }
@@ -27,7 +27,7 @@ public sealed class SqliteTimelineStoreTests : TimelineStoreConformance, IDispos
         _database.Dispose();
 
         using var reopened = new SqliteDatabase(new SqliteOptions { DataDirectory = _directory.Path }, NullLogger<SqliteDatabase>.Instance);
-        var store = SqliteTimelineStore.Open(reopened, "conversations");
+        var store = new SqliteTimelineStore(reopened, "conversations");
         Assert.Equal(12, (await store.GetHeadAsync(t)).LastSeq);
         Assert.Equal(12, (await store.ReadAfterAsync(t, 0, 100)).Count);
     }

@@ -1,6 +1,5 @@
 using Azure;
 using Azure.Data.Tables;
-using Seqline.Storage.AzureTables;
 
 namespace Seqline.Storage.Rows.AzureTables;
 
@@ -15,13 +14,14 @@ public sealed class AzureTableRowStore(TableClient table) : IRowStore
     // A transaction's body is capped at 4 MiB and binary travels as base64 (4/3 larger).
     private const int ValueBytesPerTransaction = 2 * 1024 * 1024;
     private const string ValueProperty = "Value";
-    private readonly TableCreation _tableCreation = new(table);
 
     public AzureTableRowStore(TableServiceClient service, string tableName) : this(service.GetTableClient(tableName)) { }
 
+    public async Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        await table.CreateIfNotExistsAsync(cancellationToken);
+
     public async Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var rows = new List<Row>();
         var query = table.QueryAsync<TableEntity>(e => e.PartitionKey == owner, select: ["RowKey", ValueProperty], cancellationToken: cancellationToken);
         await foreach (var e in query) rows.Add(new(e.RowKey, e.GetBinary(ValueProperty) ?? []));
@@ -30,7 +30,6 @@ public sealed class AzureTableRowStore(TableClient table) : IRowStore
 
     public async Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default)
     {
-        await EnsureTableAsync(cancellationToken);
         var found = await table.GetEntityIfExistsAsync<TableEntity>(owner, key, [ValueProperty], cancellationToken);
         return found.HasValue ? new Row(key, found.Value!.GetBinary(ValueProperty) ?? []) : null;
     }
@@ -39,7 +38,6 @@ public sealed class AzureTableRowStore(TableClient table) : IRowStore
         CancellationToken cancellationToken = default)
     {
         RowStoreChecks.RequireValid(write);
-        await EnsureTableAsync(cancellationToken);
         var written = write.Select(r => r.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var chunk in delete.Where(k => !written.Contains(k)).Distinct(StringComparer.Ordinal).Chunk(RowsPerTransaction))
         {
@@ -90,6 +88,4 @@ public sealed class AzureTableRowStore(TableClient table) : IRowStore
         {
         }
     }
-
-    private Task EnsureTableAsync(CancellationToken cancellationToken) => _tableCreation.EnsureAsync(cancellationToken);
 }

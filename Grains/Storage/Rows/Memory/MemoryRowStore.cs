@@ -5,6 +5,8 @@ public sealed class MemoryRowStore : IRowStore
 {
     private readonly Dictionary<string, Dictionary<string, Row>> _owners = new(StringComparer.Ordinal);
 
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => Task.CompletedTask; // no tables
+
     public Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default)
     {
         lock (_owners)

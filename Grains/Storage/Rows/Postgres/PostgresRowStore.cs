@@ -12,12 +12,18 @@ public sealed class PostgresRowStore : IRowStore
 {
     private readonly NpgsqlDataSource _database;
     private readonly string _table;
+    private readonly bool _createSchema;
 
-    public PostgresRowStore(NpgsqlDataSource database, string name)
+    /// <param name="createSchema">Whether <see cref="EnsureCreatedAsync"/> creates missing tables, or only checks for them.</param>
+    public PostgresRowStore(NpgsqlDataSource database, string name, bool createSchema = true)
     {
         _database = database;
         _table = $"{PostgresSchema.RequireTableName(name, "Row store")}_rows";
+        _createSchema = createSchema;
     }
+
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) =>
+        PostgresSchema.EnsureAsync(_database, _createSchema, cancellationToken);
 
     public async Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default)
     {

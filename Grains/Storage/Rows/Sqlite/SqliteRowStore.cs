@@ -12,23 +12,19 @@ public sealed class SqliteRowStore : IRowStore
     private readonly SqliteDatabase _database;
     private readonly string _table;
 
-    private SqliteRowStore(SqliteDatabase database, string name)
+    /// <summary>The rows named <paramref name="name"/>, in a table <see cref="EnsureCreatedAsync"/> creates.</summary>
+    public SqliteRowStore(SqliteDatabase database, string name)
     {
+        SqliteDatabase.RequireStoreName(name, "Row store");
         _database = database;
         _table = $"{name}_rows";
     }
 
-    /// <summary>Opens (creating when missing) the rows named <paramref name="name"/>.</summary>
-    public static SqliteRowStore Open(SqliteDatabase database, string name)
-    {
-        var store = new SqliteRowStore(database, SqliteDatabase.RequireStoreName(name, "Row store"));
-        database.EnsureSchema($"""
-            CREATE TABLE IF NOT EXISTS {store._table} (
-                owner TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
-                PRIMARY KEY (owner, key)) WITHOUT ROWID;
-            """);
-        return store;
-    }
+    public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _database.EnsureSchemaAsync($"""
+        CREATE TABLE IF NOT EXISTS {_table} (
+            owner TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
+            PRIMARY KEY (owner, key)) WITHOUT ROWID;
+        """, cancellationToken);
 
     public async Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default)
     {

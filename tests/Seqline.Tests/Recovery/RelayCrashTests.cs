@@ -6,12 +6,12 @@ using Seqline.Tests.Fixtures;
 namespace Seqline.Tests.Recovery;
 
 /// <summary>
-/// A node killed while a user is online leaves that inbox's stream subscription in pub-sub. The
-/// next activation must resume it (Orleans requires it) and end it once it finds nobody listening,
-/// or hand it on to a device that comes back: never leave it behind, never hold two.
+/// A node killed while users are online loses the relay and the follows it held in memory. A user
+/// who comes back follows the new relay and gets the pushes, once; one who stays away is followed
+/// by nobody: no follow is left behind, none is held twice.
 /// </summary>
 [Collection(SiloProcessCollection.Name)]
-public sealed class StreamSubscriptionCrashTests
+public sealed class RelayCrashTests
 {
     private static readonly Dictionary<string, string> GroupsOfThreeOnReadFanout = new()
     {
@@ -20,7 +20,7 @@ public sealed class StreamSubscriptionCrashTests
     };
 
     [Fact]
-    public async Task A_subscription_left_by_a_killed_node_is_resumed_and_ended_or_reused()
+    public async Task Follows_lost_with_a_killed_node_are_made_again_by_who_comes_back()
     {
         using var data = new TempDirectory();
         var ports = SiloPorts.Free();
@@ -36,7 +36,7 @@ public sealed class StreamSubscriptionCrashTests
             {
                 await Eventually.True(async () => (await grains.GetGrain<IInboxGrain>(user).GetConversations()).Count == 1, TimeSpan.FromSeconds(30), $"{user}'s inbox to know the group");
                 await grains.GetGrain<IInboxGrain>(user).Subscribe(grains.CreateObjectReference<IInboxObserver>(new InboxPushRecorder()));
-                Assert.Equal(1, await grains.GetGrain<IInboxGrain>(user).CountStreamSubscriptions());
+                Assert.Equal(1, await grains.GetGrain<IInboxGrain>(user).CountLiveFollows());
             }
             first.Kill();
         }
@@ -47,13 +47,13 @@ public sealed class StreamSubscriptionCrashTests
         // Cid comes back online; bea does not.
         var cidsDevice = new InboxPushRecorder();
         await cluster.GetGrain<IInboxGrain>(cid).Subscribe(cluster.CreateObjectReference<IInboxObserver>(cidsDevice));
-        Assert.Equal(1, await cluster.GetGrain<IInboxGrain>(cid).CountStreamSubscriptions());
+        Assert.Equal(1, await cluster.GetGrain<IInboxGrain>(cid).CountLiveFollows());
 
         await cluster.GetGrain<IConversationGrain>(id).Send(new OutgoingMessage(ann, "a1", "after the crash"));
 
         await Eventually.True(() => Task.FromResult(cidsDevice.MessageSeqs(id).Count == 1), TimeSpan.FromSeconds(30), "the push to cid's returning device");
-        await Eventually.True(async () => await cluster.GetGrain<IInboxGrain>(bea).CountStreamSubscriptions() == 0,
-            TimeSpan.FromSeconds(30), "bea's orphaned subscription to end at the first message");
-        Assert.Equal(1, await cluster.GetGrain<IInboxGrain>(cid).CountStreamSubscriptions());
+        await Eventually.True(async () => await cluster.GetGrain<IInboxGrain>(bea).CountLiveFollows() == 0,
+            TimeSpan.FromSeconds(30), "nobody to follow for bea, who stays away");
+        Assert.Equal(1, await cluster.GetGrain<IInboxGrain>(cid).CountLiveFollows());
     }
 }
