@@ -18,7 +18,10 @@ public sealed partial class SeqlineClient
         return _api.CreateConversationAsync(new CreateConversationRequest([.. members], title, kind), cancellationToken);
     }
 
-    /// <summary>Adds and removes members of a conversation the user belongs to.</summary>
+    /// <summary>
+    /// Adds and removes members of a group the user belongs to: the owner and admins do (admins remove plain members
+    /// only); any member may remove themselves. The owner leaving hands ownership to the longest-standing admin, else member.
+    /// </summary>
     /// <param name="conversationId">The conversation.</param>
     /// <param name="add">User ids to add, if any.</param>
     /// <param name="remove">User ids to remove, if any; the user's own id leaves the conversation.</param>
@@ -31,6 +34,39 @@ public sealed partial class SeqlineClient
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
         var request = new ChangeMembersRequest(add?.ToArray(), remove?.ToArray());
         return _retry.ExecuteAsync(ct => _api.ChangeMembersAsync(conversationId, request, ct), cancellationToken);
+    }
+
+    /// <summary>Returns a conversation the user belongs to: its title, members, owner and admins.</summary>
+    public Task<Conversation> GetConversationAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.GetConversationAsync(conversationId, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Gives a member of a group a role; the owner only. <see cref="MemberRoles.Owner"/> hands ownership over (the user becomes an
+    /// admin). Every member gets a <see cref="SyncEventTypes.Role"/> event.
+    /// </summary>
+    /// <param name="conversationId">The group.</param>
+    /// <param name="userId">The member.</param>
+    /// <param name="role">One of <see cref="MemberRoles"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The group with its new roles.</returns>
+    /// <remarks>Retried on transient failures: giving a member the role they have changes nothing. Refused with 403 <c>forbidden</c> unless the user owns the group.</remarks>
+    public Task<Conversation> SetRoleAsync(string conversationId, string userId, string role, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentException.ThrowIfNullOrEmpty(userId);
+        ArgumentException.ThrowIfNullOrEmpty(role);
+        return _retry.ExecuteAsync(ct => _api.SetRoleAsync(conversationId, userId, new SetRoleRequest(role), ct), cancellationToken);
+    }
+
+    /// <summary>Renames a group (null removes the title); the owner and admins only. Every member gets a <see cref="SyncEventTypes.Title"/> event.</summary>
+    /// <remarks>Retried on transient failures: giving the title it has changes nothing.</remarks>
+    public Task<Conversation> SetTitleAsync(string conversationId, string? title, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.SetTitleAsync(conversationId, new SetTitleRequest(title), ct), cancellationToken);
     }
 
     /// <summary>Returns the user's conversation list with unread counts and last messages.</summary>

@@ -36,6 +36,14 @@ public sealed partial class SeqlineClient
     /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
     public event Func<SyncEvent, Task>? MentionReceived;
 
+    /// <summary>A member of a group got a role (<see cref="SyncEventTypes.Role"/>); every member gets it, in order with the messages.</summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? RoleChanged;
+
+    /// <summary>A member renamed a group (<see cref="SyncEventTypes.Title"/>); every member gets it, in order with the messages.</summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? TitleChanged;
+
     /// <summary>Any sync event, known types and types newer than this client alike, after the type-specific event.</summary>
     /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
     public event Func<SyncEvent, Task>? EventReceived;
@@ -46,7 +54,7 @@ public sealed partial class SeqlineClient
     /// </summary>
     /// <remarks>
     /// Runs on the sync loop, like <see cref="MessageReceived"/>. Right after it returns, the client pages the history
-    /// of each conversation opened with <see cref="OpenConversation"/> and raises <see cref="MessageReceived"/> for
+    /// of each conversation opened with <see cref="OpenConversation"/> and raises <see cref="MessageReceived"/> (and the notices' events) for
     /// the messages the device missed; the new cursor is saved after that.
     /// </remarks>
     public event Func<SyncPage, Task>? ResetReceived;
@@ -63,6 +71,8 @@ public sealed partial class SeqlineClient
                 SyncEventTypes.Hidden => MessageHidden,
                 SyncEventTypes.Cleared => ConversationCleared,
                 SyncEventTypes.Mention => MentionReceived,
+                SyncEventTypes.Role => RoleChanged,
+                SyncEventTypes.Title => TitleChanged,
                 _ => null,
             };
             await RaiseAsync(specific, syncEvent).ConfigureAwait(false);

@@ -13,12 +13,13 @@ public sealed partial class SeqlineClient
     /// <summary>
     /// Tells the client the app shows a conversation and has its messages up to <paramref name="seenThroughSeq"/>,
     /// e.g. from the app's own store after a restart. After a reset the client pages this conversation's history
-    /// from there and raises <see cref="MessageReceived"/> for each message the device missed.
+    /// from there and raises <see cref="MessageReceived"/> for each message the device missed (and <see cref="RoleChanged"/> or
+    /// <see cref="TitleChanged"/> for each notice).
     /// </summary>
     /// <param name="conversationId">The conversation.</param>
     /// <param name="seenThroughSeq">The newest seq the app has; 0 when it has none. The position only moves forward.</param>
     /// <remarks>
-    /// While the conversation is open, every message event the client delivers for it moves the position on,
+    /// While the conversation is open, every message or notice event the client delivers for it moves the position on,
     /// so the app need not call this again; <see cref="OpenConversations"/> shows where each one stands.
     /// </remarks>
     public void OpenConversation(string conversationId, long seenThroughSeq = 0)
@@ -56,7 +57,7 @@ public sealed partial class SeqlineClient
 
     private void NoteSeen(SyncEvent syncEvent)
     {
-        if (syncEvent.Type != SyncEventTypes.Message)
+        if (!syncEvent.IsTimelineEntry)
         {
             return;
         }

@@ -23,6 +23,9 @@ public sealed class SeqlineLimits
     /// <summary>Longest conversation title, in characters.</summary>
     public int MaxTitleLength { get; set; } = 200;
 
+    /// <summary>Most admins one group may have (the owner aside): they are kept in the conversation's state.</summary>
+    public int MaxAdmins { get; set; } = 100;
+
     /// <summary>Throws <see cref="ErrorCode.Invalid"/> unless 1 ≤ <paramref name="limit"/> ≤ <see cref="MaxPageSize"/>.</summary>
     public int RequirePageSize(int limit) => limit >= 1 && limit <= MaxPageSize
         ? limit

@@ -16,6 +16,7 @@ public sealed class SeqlineLimitsValidator : IValidateOptions<SeqlineLimits>
         if (o.DefaultPageSize < 1 || o.DefaultPageSize > o.MaxPageSize)
             result.AddError($"{S}:DefaultPageSize must be between 1 and {S}:MaxPageSize ({o.MaxPageSize}); it is {o.DefaultPageSize}.");
         if (o.MaxTitleLength < 0) result.AddError($"{S}:MaxTitleLength must not be negative; it is {o.MaxTitleLength}.");
+        if (o.MaxAdmins < 1) result.AddError($"{S}:MaxAdmins must be at least 1; it is {o.MaxAdmins}.");
         return result.Build();
     }
 }

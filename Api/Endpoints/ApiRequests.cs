@@ -10,6 +10,12 @@ public sealed record CreateConversationRequest(IReadOnlyList<string>? Members, s
 
 public sealed record ChangeMembersRequest(IReadOnlyList<string>? Add = null, IReadOnlyList<string>? Remove = null);
 
+/// <summary>A member's new role: <c>owner</c>, <c>admin</c> or <c>member</c>.</summary>
+public sealed record SetRoleRequest(string? Role);
+
+/// <summary>A group's new title; null or empty for none.</summary>
+public sealed record SetTitleRequest(string? Title = null);
+
 public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions = null);
 
 /// <summary>A body naming one seq: read markers, hiding, clearing.</summary>
@@ -26,6 +32,14 @@ internal static class RequestParsing
         null or "group" => ConversationKind.Group,
         "direct" => ConversationKind.Direct,
         _ => throw SeqlineException.Invalid("kind must be \"group\" or \"direct\"."),
+    };
+
+    public static MemberRole Role(string? role) => role?.ToLowerInvariant() switch
+    {
+        "owner" => MemberRole.Owner,
+        "admin" => MemberRole.Admin,
+        "member" => MemberRole.Member,
+        _ => throw SeqlineException.Invalid("role must be \"owner\", \"admin\" or \"member\"."),
     };
 
     public static T Required<T>(T? value, string name) where T : class =>

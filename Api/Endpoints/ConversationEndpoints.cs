@@ -9,7 +9,7 @@ using static Microsoft.AspNetCore.Http.StatusCodes;
 
 namespace Seqline.Api.Endpoints;
 
-/// <summary>The caller's conversations: creating one, listing them, changing who is in one.</summary>
+/// <summary>The caller's conversations: creating one, listing them, reading one, changing who is in one, their roles and its title.</summary>
 internal static class ConversationEndpoints
 {
     public static RouteGroupBuilder MapConversationEndpoints(this IEndpointRouteBuilder routes)
@@ -25,11 +25,28 @@ internal static class ConversationEndpoints
             .WithName(nameof(ListConversations))
             .WithSummary("List the caller's conversations")
             .WithDescription("The caller's conversations, most recently active first, with unread counts and the last message.");
+        api.MapGet("/{id}", GetConversation)
+            .WithName(nameof(GetConversation))
+            .WithSummary("Get a conversation")
+            .WithDescription("Its title, members, owner and admins, fan-out mode and last seq; members only.")
+            .Refuses(Status400BadRequest, Status404NotFound);
         api.MapPost("/{id}/members", ChangeMembers)
             .WithName(nameof(ChangeMembers))
             .WithSummary("Add and remove members")
-            .WithDescription("Members only; a direct conversation's members cannot change.")
-            .Refuses(Status400BadRequest, Status404NotFound, Status413PayloadTooLarge);
+            .WithDescription("The owner and admins (admins remove plain members only); any member may remove themselves, i.e. leave. " +
+                "The owner leaving hands ownership to the longest-standing admin, else member. A direct conversation's members cannot change.")
+            .Refuses(Status400BadRequest, Status403Forbidden, Status404NotFound, Status413PayloadTooLarge);
+        api.MapPut("/{id}/members/{userId}/role", SetMemberRole)
+            .WithName(nameof(SetMemberRole))
+            .WithSummary("Give a member a role")
+            .WithDescription("The owner only: makes a member an admin or a plain member, or (role owner) hands ownership over and becomes an admin. " +
+                "Every member gets a role event. Direct conversations have no roles.")
+            .Refuses(Status400BadRequest, Status403Forbidden, Status404NotFound, Status413PayloadTooLarge);
+        api.MapPut("/{id}/title", SetTitle)
+            .WithName(nameof(SetTitle))
+            .WithSummary("Rename a group")
+            .WithDescription("The owner and admins; null or empty removes the title. Every member gets a title event.")
+            .Refuses(Status400BadRequest, Status403Forbidden, Status404NotFound);
         return api;
     }
 
@@ -46,8 +63,20 @@ internal static class ConversationEndpoints
     public static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListConversations([AsParameters] Caller caller) =>
         TypedResults.Ok(await caller.Grains.GetGrain<IInboxOwner>(caller.Id).GetConversations());
 
+    public static async Task<Ok<ConversationView>> GetConversation(string id, [AsParameters] Caller caller) =>
+        TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.Get(caller.Id)));
+
     public static async Task<Ok<ConversationView>> ChangeMembers(string id, ChangeMembersRequest request, [AsParameters] Caller caller) =>
         TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.ChangeMembers(new MembershipChange(caller.Id, request.Add ?? [], request.Remove ?? []))));
+
+    public static async Task<Ok<ConversationView>> SetMemberRole(string id, string userId, SetRoleRequest request, [AsParameters] Caller caller)
+    {
+        var change = new RoleChange(caller.Id, Identifiers.RequireId(userId, "userId"), RequestParsing.Role(request.Role));
+        return TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.SetRole(change)));
+    }
+
+    public static async Task<Ok<ConversationView>> SetTitle(string id, SetTitleRequest request, [AsParameters] Caller caller) =>
+        TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.SetTitle(caller.Id, request.Title)));
 
     // The pair's one id, whoever of the two starts it.
     private static string DirectIdWith(string me, IReadOnlyList<string> members)

@@ -1,6 +1,6 @@
 namespace Seqline.Client;
 
-/// <summary>A stored message.</summary>
+/// <summary>A stored entry of a conversation: a message, or a notice of a role or title change (<see cref="Type"/>).</summary>
 /// <param name="ConversationId">The conversation it belongs to.</param>
 /// <param name="Seq">Its position in the conversation: contiguous from 1, the same on every device.</param>
 /// <param name="SenderId">The user who sent it.</param>
@@ -9,6 +9,13 @@ namespace Seqline.Client;
 /// <param name="Body">The message text; empty once recalled.</param>
 /// <param name="Recalled">True for the tombstone of a message its sender recalled: show "message recalled", not an empty message.</param>
 /// <param name="Mentions">The members the message mentions (its send's list and <c>@userId</c> in the body), if any.</param>
+/// <param name="Type">
+/// Null for a message; for a notice the conversation wrote itself, <see cref="SyncEventTypes.Role"/> or
+/// <see cref="SyncEventTypes.Title"/>: <see cref="SenderId"/> made the change, and body and client id are empty.
+/// </param>
+/// <param name="UserId">For a role notice: the member whose role changed.</param>
+/// <param name="Role">For a role notice: their role from this seq on (<see cref="MemberRoles"/>).</param>
+/// <param name="Title">For a title notice: the new title; null when it was removed.</param>
 public sealed record Message(
     string ConversationId,
     long Seq,
@@ -17,4 +24,8 @@ public sealed record Message(
     DateTimeOffset SentAt,
     string Body,
     bool Recalled = false,
-    IReadOnlyList<string>? Mentions = null);
+    IReadOnlyList<string>? Mentions = null,
+    string? Type = null,
+    string? UserId = null,
+    string? Role = null,
+    string? Title = null);

@@ -14,6 +14,9 @@ namespace Seqline.Client;
 /// <param name="Fanout">For <c>joined</c> and <c>fanout</c> events: how the conversation delivers from <paramref name="Seq"/> on (<see cref="FanoutModes"/>).</param>
 /// <param name="Recalled">For a message: it was recalled before this device got it, so it arrives as a tombstone.</param>
 /// <param name="Mentions">For a message: the members it mentions, if any.</param>
+/// <param name="UserId">For a <c>role</c> event: the member whose role changed (<paramref name="SenderId"/> changed it).</param>
+/// <param name="Role">For a <c>role</c> event: their role from <paramref name="Seq"/> on (<see cref="MemberRoles"/>).</param>
+/// <param name="Title">For a <c>title</c> event: the group's new title; null when <paramref name="SenderId"/> removed it.</param>
 public sealed record SyncEvent(
     string Type,
     string ConversationId,
@@ -24,7 +27,10 @@ public sealed record SyncEvent(
     string? Body = null,
     string? Fanout = null,
     bool Recalled = false,
-    IReadOnlyList<string>? Mentions = null)
+    IReadOnlyList<string>? Mentions = null,
+    string? UserId = null,
+    string? Role = null,
+    string? Title = null)
 {
     /// <summary>Fields this version of the client has no property for, so that handlers of newer event types can still read them.</summary>
     // Not init: System.Text.Json fills extension data after construction and rejects init-only members for it.
@@ -34,8 +40,9 @@ public sealed record SyncEvent(
 
     /// <summary>Value equality over the known fields, <see cref="Mentions"/> by content; <see cref="AdditionalFields"/> is a bag, not part of the identity.</summary>
     public bool Equals(SyncEvent? other) =>
-        other is not null && (Type, ConversationId, Seq, SenderId, ClientMsgId, SentAt, Body, Fanout, Recalled) ==
-        (other.Type, other.ConversationId, other.Seq, other.SenderId, other.ClientMsgId, other.SentAt, other.Body, other.Fanout, other.Recalled) &&
+        other is not null && (Type, ConversationId, Seq, SenderId, ClientMsgId, SentAt, Body, Fanout, Recalled, UserId, Role, Title) ==
+        (other.Type, other.ConversationId, other.Seq, other.SenderId, other.ClientMsgId, other.SentAt, other.Body, other.Fanout, other.Recalled,
+            other.UserId, other.Role, other.Title) &&
         (Mentions ?? []).SequenceEqual(other.Mentions ?? []);
 
     /// <inheritdoc />
@@ -46,8 +53,12 @@ public sealed record SyncEvent(
         ? new Message(ConversationId, Seq, SenderId ?? "", ClientMsgId ?? "", SentAt ?? default, Body ?? "", Recalled, Mentions)
         : null;
 
-    // The event sync would have carried for a message read from history instead, e.g. after a reset.
-    internal static SyncEvent For(Message message) => new(
-        SyncEventTypes.Message, message.ConversationId, message.Seq, message.SenderId, message.ClientMsgId, message.SentAt, message.Body,
-        Recalled: message.Recalled, Mentions: message.Mentions);
+    /// <summary>Whether the event is an entry of the conversation's timeline (a message or a notice), which takes a seq there.</summary>
+    public bool IsTimelineEntry => Type is SyncEventTypes.Message or SyncEventTypes.Role or SyncEventTypes.Title;
+
+    // The event sync would have carried for an entry read from history instead, e.g. after a reset.
+    internal static SyncEvent For(Message message) => message.Type is { } notice
+        ? new(notice, message.ConversationId, message.Seq, message.SenderId, SentAt: message.SentAt, UserId: message.UserId, Role: message.Role, Title: message.Title)
+        : new(SyncEventTypes.Message, message.ConversationId, message.Seq, message.SenderId, message.ClientMsgId, message.SentAt, message.Body,
+            Recalled: message.Recalled, Mentions: message.Mentions);
 }

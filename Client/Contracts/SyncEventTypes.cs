@@ -36,4 +36,13 @@ public static class SyncEventTypes
     /// <see cref="Message"/> event's <see cref="SyncEvent.Mentions"/> says it instead.
     /// </summary>
     public const string Mention = "mention";
+
+    /// <summary>
+    /// A notice at <see cref="SyncEvent.Seq"/> of a group: <see cref="SyncEvent.SenderId"/> gave <see cref="SyncEvent.UserId"/>
+    /// the role <see cref="SyncEvent.Role"/> (<see cref="MemberRoles"/>). It takes a seq like a message, and every member gets it.
+    /// </summary>
+    public const string Role = "role";
+
+    /// <summary>A notice at <see cref="SyncEvent.Seq"/> of a group: <see cref="SyncEvent.SenderId"/> renamed it to <see cref="SyncEvent.Title"/>.</summary>
+    public const string Title = "title";
 }

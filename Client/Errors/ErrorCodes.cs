@@ -13,7 +13,7 @@ public static class ErrorCodes
     /// <summary>401: no token, or a token the server does not accept.</summary>
     public const string Unauthorized = "unauthorized";
 
-    /// <summary>403: the caller, a member, broke a rule (another user's message, the recall window), or the cursor is not theirs.</summary>
+    /// <summary>403: the caller, a member, broke a rule (another user's message, the recall window, their role in a group), or the cursor is not theirs.</summary>
     public const string Forbidden = "forbidden";
 
     /// <summary>404: the conversation does not exist, or the caller is not a member of it (the two answer alike).</summary>

@@ -15,6 +15,15 @@ internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
     public Task<Conversation> ChangeMembersAsync(string conversationId, ChangeMembersRequest request, CancellationToken cancellationToken) =>
         PostAsync($"{Conversation(conversationId)}/members", request, Json.ChangeMembersRequest, Json.Conversation, cancellationToken);
 
+    public Task<Conversation> GetConversationAsync(string conversationId, CancellationToken cancellationToken) =>
+        GetAsync(Conversation(conversationId), Json.Conversation, cancellationToken);
+
+    public Task<Conversation> SetRoleAsync(string conversationId, string userId, SetRoleRequest request, CancellationToken cancellationToken) =>
+        PutAsync($"{Conversation(conversationId)}/members/{Uri.EscapeDataString(userId)}/role", request, Json.SetRoleRequest, Json.Conversation, cancellationToken);
+
+    public Task<Conversation> SetTitleAsync(string conversationId, SetTitleRequest request, CancellationToken cancellationToken) =>
+        PutAsync($"{Conversation(conversationId)}/title", request, Json.SetTitleRequest, Json.Conversation, cancellationToken);
+
     public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) =>
         GetAsync("api/conversations", Json.IReadOnlyListConversationSummary, cancellationToken);
 
@@ -62,10 +71,19 @@ internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
         return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<T> PostAsync<TRequest, T>(
+    private Task<T> PostAsync<TRequest, T>(
+        string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<T> responseType, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, request, requestType, responseType, cancellationToken);
+
+    private Task<T> PutAsync<TRequest, T>(
+        string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<T> responseType, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Put, path, request, requestType, responseType, cancellationToken);
+
+    private async Task<T> SendAsync<TRequest, T>(HttpMethod method,
         string path, TRequest request, JsonTypeInfo<TRequest> requestType, JsonTypeInfo<T> responseType, CancellationToken cancellationToken)
     {
-        using var response = await http.PostAsJsonAsync(path, request, requestType, cancellationToken).ConfigureAwait(false);
+        using var message = new HttpRequestMessage(method, path) { Content = JsonContent.Create(request, requestType) };
+        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, responseType, cancellationToken).ConfigureAwait(false);
     }
 

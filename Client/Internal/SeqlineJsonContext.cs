@@ -18,5 +18,7 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(ChangeMembersRequest))]
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(SeqRequest))]
+[JsonSerializable(typeof(SetRoleRequest))]
+[JsonSerializable(typeof(SetTitleRequest))]
 [JsonSerializable(typeof(ProblemDetailsBody))]
 internal sealed partial class SeqlineJsonContext : JsonSerializerContext;

@@ -8,6 +8,11 @@ internal sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnl
 
 internal sealed record SendMessageRequest(string ClientMsgId, string Body, IReadOnlyList<string>? Mentions);
 
+internal sealed record SetRoleRequest(string Role);
+
+// Null removes the title; the field is sent as null, not left out, so the request says so.
+internal sealed record SetTitleRequest([property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.Never)] string? Title);
+
 // A body naming one seq: read markers, hiding, clearing.
 internal sealed record SeqRequest(long Seq);
 

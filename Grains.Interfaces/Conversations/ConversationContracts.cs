@@ -16,6 +16,18 @@ public enum FanoutMode
     Read,
 }
 
+/// <summary>
+/// What a member may do in a group: the owner (one, its creator at first) manages roles and may do
+/// everything admins do; admins add and remove plain members and change the title; members send,
+/// read and leave. Direct conversations have no roles.
+/// </summary>
+public enum MemberRole
+{
+    Member,
+    Admin,
+    Owner,
+}
+
 /// <summary>A request to create a conversation.</summary>
 /// <param name="CreatorId">The user creating it; always a member.</param>
 /// <param name="Members">The other members (the creator may be repeated here).</param>
@@ -27,6 +39,8 @@ public sealed record NewConversation(
     [property: Id(3)] ConversationKind Kind);
 
 /// <summary>A conversation as its members see it.</summary>
+/// <param name="Owner">A group's owner; null for a direct conversation (and a group everyone left).</param>
+/// <param name="Admins">A group's admins, the owner not among them; empty for a direct conversation.</param>
 [GenerateSerializer, Immutable, Alias("Seqline.ConversationView")]
 public sealed record ConversationView(
     [property: Id(0)] string ConversationId,
@@ -34,7 +48,9 @@ public sealed record ConversationView(
     [property: Id(2)] string? Title,
     [property: Id(3)] IReadOnlyList<string> Members,
     [property: Id(4)] FanoutMode Fanout,
-    [property: Id(5)] long LastSeq);
+    [property: Id(5)] long LastSeq,
+    [property: Id(6)] string? Owner = null,
+    [property: Id(7)] IReadOnlyList<string>? Admins = null);
 
 /// <summary>A membership change made by <paramref name="ActorId"/>, who must be a member.</summary>
 [GenerateSerializer, Immutable, Alias("Seqline.MembershipChange")]
@@ -42,6 +58,16 @@ public sealed record MembershipChange(
     [property: Id(0)] string ActorId,
     [property: Id(1)] IReadOnlyList<string> Add,
     [property: Id(2)] IReadOnlyList<string> Remove);
+
+/// <summary>
+/// <paramref name="ActorId"/>, who must be the owner, gives <paramref name="UserId"/> a role. Giving
+/// <see cref="MemberRole.Owner"/> hands ownership over: the actor becomes an admin.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Seqline.RoleChange")]
+public sealed record RoleChange(
+    [property: Id(0)] string ActorId,
+    [property: Id(1)] string UserId,
+    [property: Id(2)] MemberRole Role);
 
 /// <summary>A message a member wants to send.</summary>
 /// <param name="ClientMsgId">The sender's idempotency key: a retry with the same key is not sent twice.</param>
@@ -62,7 +88,17 @@ public sealed record SendReceipt(
     [property: Id(2)] DateTimeOffset SentAt,
     [property: Id(3)] bool Duplicate);
 
-/// <summary>A stored message of a conversation's timeline; a recalled one keeps its seq and loses its body.</summary>
+/// <summary>
+/// A stored entry of a conversation's timeline: a message (a recalled one keeps its seq and loses
+/// its body), or a notice the conversation wrote itself when a member changed a role or the title.
+/// </summary>
+/// <param name="SenderId">The sender of a message; the member who made the change, for a notice.</param>
+/// <param name="ClientMsgId">The sender's idempotency key; empty for a notice.</param>
+/// <param name="Type">
+/// Null for a message. For a notice its kind, the same word as its sync event's type:
+/// <c>role</c> (<paramref name="UserId"/> has <paramref name="Role"/> from this seq on) or
+/// <c>title</c> (the conversation is called <paramref name="Title"/>, none when null).
+/// </param>
 [GenerateSerializer, Immutable, Alias("Seqline.ChatMessage")]
 public sealed record ChatMessage(
     [property: Id(0)] string ConversationId,
@@ -72,7 +108,11 @@ public sealed record ChatMessage(
     [property: Id(4)] DateTimeOffset SentAt,
     [property: Id(5)] string Body,
     [property: Id(6)] bool Recalled = false,
-    [property: Id(7)] IReadOnlyList<string>? Mentions = null);
+    [property: Id(7)] IReadOnlyList<string>? Mentions = null,
+    [property: Id(8)] string? Type = null,
+    [property: Id(9)] string? UserId = null,
+    [property: Id(10)] MemberRole? Role = null,
+    [property: Id(11)] string? Title = null);
 
 /// <summary>A page of history in ascending seq order.</summary>
 /// <param name="HasMore">More messages lie beyond the page in the direction that was read.</param>

@@ -21,9 +21,24 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Get"), AlwaysInterleave]
     Task<ConversationView> Get(string userId);
 
-    /// <summary>Adds and removes members (group conversations only).</summary>
+    /// <summary>
+    /// Adds and removes members (group conversations only): the owner and admins do (admins only
+    /// plain members), and any member may remove themselves. The owner leaving hands ownership to the
+    /// longest-standing admin, else the longest-standing member.
+    /// </summary>
     [Alias("ChangeMembers")]
     Task<ConversationView> ChangeMembers(MembershipChange change);
+
+    /// <summary>
+    /// The owner makes a member an admin or a plain member, or hands ownership over; each change is a
+    /// <c>role</c> notice in the timeline. Giving a member the role they have changes nothing.
+    /// </summary>
+    [Alias("SetRole")]
+    Task<ConversationView> SetRole(RoleChange change);
+
+    /// <summary>The owner or an admin renames a group (null: no title); the change is a <c>title</c> notice in the timeline.</summary>
+    [Alias("SetTitle")]
+    Task<ConversationView> SetTitle(string actorId, string? title);
 
     /// <summary>
     /// Appends a message to the storage timeline and returns once it is durable. Concurrent sends

@@ -29,6 +29,13 @@ public interface IInboxDelivery : IGrainWithStringKey
     [Alias("LeaveAfter")]
     Task Leave(string conversationId, long lastSeq);
 
+    /// <summary>
+    /// A read-fan-out conversation was renamed: its title notice stays in its own timeline, so the
+    /// user's conversation list takes the title from <paramref name="conversation"/> here.
+    /// </summary>
+    [Alias("Renamed")]
+    Task Renamed(ConversationRef conversation);
+
     /// <summary>Tells a member of a read-fan-out conversation they are mentioned at these seqs.</summary>
     [Alias("Mentioned")]
     Task Mentioned(string conversationId, IReadOnlyList<long> seqs);

@@ -28,12 +28,23 @@ public static class SyncEventTypes
 
     /// <summary>The user is mentioned in the message at <c>seq</c> of a read-fan-out conversation.</summary>
     public const string Mention = "mention";
+
+    /// <summary>
+    /// A notice at <c>seq</c> of a group's timeline: <c>userId</c> has <c>role</c> from here on, given by
+    /// <c>senderId</c>. Every member gets it, like a message.
+    /// </summary>
+    public const string Role = "role";
+
+    /// <summary>A notice at <c>seq</c> of a group's timeline: <c>senderId</c> renamed it to <c>title</c> (none when absent).</summary>
+    public const string Title = "title";
 }
 
 /// <summary>
 /// One entry of a user's sync timeline. For <c>message</c> events the message fields are set;
 /// for <c>read</c> events <paramref name="Seq"/> is the user's new read position; <c>joined</c>
-/// and <c>fanout</c> events carry the conversation's fan-out mode from <paramref name="Seq"/> on.
+/// and <c>fanout</c> events carry the conversation's fan-out mode from <paramref name="Seq"/> on;
+/// <c>role</c> and <c>title</c> notices carry <paramref name="UserId"/> and <paramref name="Role"/>,
+/// or <paramref name="Title"/>, with their seq, sender and time.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Seqline.SyncEvent")]
 public sealed record SyncEvent(
@@ -46,10 +57,15 @@ public sealed record SyncEvent(
     [property: Id(6)] string? Body = null,
     [property: Id(7)] FanoutMode? Fanout = null,
     [property: Id(8)] bool? Recalled = null,
-    [property: Id(9)] IReadOnlyList<string>? Mentions = null)
+    [property: Id(9)] IReadOnlyList<string>? Mentions = null,
+    [property: Id(10)] string? UserId = null,
+    [property: Id(11)] MemberRole? Role = null,
+    [property: Id(12)] string? Title = null)
 {
-    public static SyncEvent For(ChatMessage m) =>
-        new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null, Mentions: m.Mentions);
+    /// <summary>The event of a stored entry: a <c>message</c>, or a notice under its own type.</summary>
+    public static SyncEvent For(ChatMessage m) => m.Type is { } notice
+        ? new(notice, m.ConversationId, m.Seq, m.SenderId, SentAt: m.SentAt, UserId: m.UserId, Role: m.Role, Title: m.Title)
+        : new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null, Mentions: m.Mentions);
 }
 
 /// <summary>The newest message of a conversation, for conversation lists.</summary>

@@ -20,6 +20,7 @@ namespace Seqline.Conversations;
 /// <item><term><see cref="ConversationStore"/></term><description>grain state, member rows, published modes, the poisoning of the activation</description></item>
 /// <item><term><see cref="ConversationSends"/></term><description>the group-commit loop and the dedupe memory</description></item>
 /// <item><term><see cref="MembershipChanges"/></term><description>create and change members</description></item>
+/// <item><term><see cref="RoleChanges"/></term><description>roles and the title, with the notices they write (<see cref="ConversationNotices"/>)</description></item>
 /// <item><term><see cref="ConversationRecalls"/></term><description>recalls, recorded and delivered</description></item>
 /// <item><term><see cref="ConversationHistory"/></term><description>history pages and retention</description></item>
 /// <item><term><see cref="ConversationFanout"/></term><description>the fan-out loops (its only background work)</description></item>
@@ -39,6 +40,8 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
     private readonly RecoveryReminder _reminder;
     private readonly ConversationSends _sends;
     private readonly MembershipChanges _members;
+    private readonly ConversationNotices _notices;
+    private readonly RoleChanges _roles;
     private readonly ConversationRecalls _recalls;
     private readonly ConversationFanout _fanout;
 
@@ -70,7 +73,9 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
         _recalls = new ConversationRecalls(_store, _history, this, timeline, calls, _reminder, o, clock, logger);
         _fanout = new ConversationFanout(_store, this, calls, _recalls, timeline, o, metrics, clock, logger);
         _sends = new ConversationSends(_store, _history, timeline, _reminder, _fanout, limits.Value, o, clock, logger);
-        _members = new MembershipChanges(_store, _sends, _fanout, _reminder, limits.Value, _fanoutOptions, clock);
+        _notices = new ConversationNotices(_store, _sends, clock);
+        _members = new MembershipChanges(_store, _sends, _notices, _fanout, _reminder, limits.Value, _fanoutOptions, clock);
+        _roles = new RoleChanges(_store, _sends, _notices, _reminder, limits.Value);
     }
 
     public long Head => _sends.Head;
@@ -85,6 +90,8 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
         _history.Start(head.TrimmedThrough);
         await _store.LoadMembers(cancellationToken);
         await _members.Mend(head.LastSeq + 1, cancellationToken);
+        await _notices.Mend();
+        await _roles.Mend();
         if (_retention.StorageTimeline is not null)
             this.RegisterGrainTimer(_history.TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, _retention.TrimInterval) { Interleave = true });
         _fanout.Start();
@@ -132,6 +139,18 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
         return View();
     }
 
+    public async Task<ConversationView> SetRole(RoleChange change)
+    {
+        await _roles.SetRole(change);
+        return View();
+    }
+
+    public async Task<ConversationView> SetTitle(string actorId, string? title)
+    {
+        await _roles.SetTitle(actorId, title);
+        return View();
+    }
+
     public Task<SendReceipt> Send(OutgoingMessage message) => _sends.Send(message);
 
     public async Task<ChatMessage> Recall(string userId, long seq)
@@ -155,5 +174,6 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
 
     private ConversationView View() => new(
         _store.Id, _store.State.Kind, _store.State.Title,
-        _store.Membership.Members.Order(StringComparer.Ordinal).ToList(), _store.Modes.Current, _sends.Head);
+        _store.Membership.Members.Order(StringComparer.Ordinal).ToList(), _store.Modes.Current, _sends.Head,
+        _store.Roles.Owner, _store.Roles.Admins.Order(StringComparer.Ordinal).ToList());
 }

@@ -70,6 +70,31 @@ internal sealed partial class ConversationSends(
         return _append is { } appending ? appending.ContinueWith(_ => { }, TaskScheduler.Current) : Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Appends notices the conversation writes itself, at the seqs after <see cref="Head"/>, while a
+    /// change holds new seqs back (or before the activation takes any send); they fan out like messages.
+    /// </summary>
+    public async Task AppendNotices(IReadOnlyList<ChatMessage> notices)
+    {
+        store.RequireUsable();
+        try
+        {
+            await (_append = timeline.AppendAsync(store.Id, notices.Select(MessageCodec.ToEntry).ToList()));
+        }
+        catch (Exception error)
+        {
+            // Whether it landed is unknown: the next activation finds the notices pending and sees.
+            store.Poison(error, "notices");
+            throw ConversationStore.Unavailable("The change could not be stored; retry it.");
+        }
+        finally
+        {
+            _append = null;
+        }
+        _log.Wrote(notices[^1].Seq);
+        fanout.Appended(notices, notices.Select(_ => default(ActivityContext)).ToList());
+    }
+
     public void Release()
     {
         var held = _held;
@@ -100,9 +125,7 @@ internal sealed partial class ConversationSends(
                 _log.RefuseQueued(ConversationStore.Unavailable("The conversation is restarting; retry with the same clientMsgId."));
                 return;
             }
-            // Stores keep milliseconds; the receipt must match what history will show.
-            var now = clock.GetUtcNow();
-            var sentAt = now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
+            var sentAt = MessageCodec.StoredTime(clock.GetUtcNow());
             var members = store.Membership;
             var batch = _log.TakeBatch(store.Id, sentAt, members.Contains, m => Mentions.Of(m, members.Contains), out var traces);
             if (batch.Count == 0) continue;

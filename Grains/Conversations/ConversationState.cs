@@ -30,4 +30,17 @@ public sealed class ConversationState
     /// tombstone is written, so one cut short by a crash is finished by the next activation.
     /// </summary>
     [Id(7)] public List<long> PendingRecalls { get; set; } = [];
+
+    /// <summary>A group's owner: its creator at first; null in a direct conversation or a group everyone left.</summary>
+    [Id(8)] public string? Owner { get; set; }
+
+    /// <summary>A group's admins, the owner not among them; at most <c>Seqline:Limits:MaxAdmins</c>.</summary>
+    [Id(9)] public List<string> Admins { get; set; } = [];
+
+    /// <summary>
+    /// Notices (role and title changes) stored here with their seqs before they are appended to the
+    /// timeline, so that one cut short by a crash is appended by the next activation; those at or
+    /// below the timeline's head have landed.
+    /// </summary>
+    [Id(10)] public List<ChatMessage> PendingNotices { get; set; } = [];
 }

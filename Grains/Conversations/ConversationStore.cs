@@ -42,6 +42,13 @@ internal sealed partial class ConversationStore(
 
     public FanoutModes Modes => new(state.State.FanoutChanges);
 
+    /// <summary>A group's owner and admins, as the state holds them (set in memory; <see cref="WriteState"/> stores them).</summary>
+    public GroupRoles Roles
+    {
+        get => new(state.State.Owner, state.State.Admins);
+        set => (state.State.Owner, state.State.Admins) = (value.Owner, value.Admins.ToList());
+    }
+
     /// <summary>A write's outcome is unknown: this activation answers nothing more and deactivates.</summary>
     public bool Broken { get; private set; }
 

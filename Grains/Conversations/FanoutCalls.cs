@@ -52,7 +52,7 @@ internal sealed class FanoutCalls(
     /// <summary>
     /// Delivers one run of messages of one fan-out mode (and the switch before it) to
     /// <paramref name="recipients"/>; in read fan-out publishes them if <paramref name="publish"/>
-    /// and tells the mentioned and the senders instead. Returns the recipients whose inboxes failed.
+    /// and tells the mentioned, the senders and, for a new title, everyone instead. Returns the recipients whose inboxes failed.
     /// </summary>
     public async Task<List<string>> Deliver(DeliverBatch batch, IReadOnlyList<ChatMessage> messages, IReadOnlyList<string> recipients, bool publish)
     {
@@ -75,6 +75,12 @@ internal sealed class FanoutCalls(
                 Inbox(user).Mentioned(store.Id, mentioned.Single(g => g.Key == user).Select(x => x.Seq).ToList())));
             var writers = messages.Where(m => reached.Contains(m.SenderId)).GroupBy(m => m.SenderId).ToDictionary(g => g.Key, g => g.Max(m => m.Seq));
             failed.AddRange(await Failures(writers.Keys.ToList(), user => Inbox(user).Wrote(store.Id, writers[user])));
+            // A title notice renames the conversation in the lists, which read fan-out does not copy it into.
+            if (messages.Any(m => m.Type == SyncEventTypes.Title))
+            {
+                var renamed = store.Reference(batch.Through + 1);
+                failed.AddRange(await Failures(reached.ToList(), user => Inbox(user).Renamed(renamed)));
+            }
         }
         return failed.Distinct().ToList();
     }

@@ -16,10 +16,17 @@ namespace Seqline.Conversations;
 /// it has everything owed to it: it failed a delivery and is caught up on its own.
 /// </param>
 /// <param name="OwedRecalls">Recalls of messages the inbox holds that it has not been told of.</param>
+/// <param name="JoinedAt">
+/// The first seq of the user's latest join: how long they have stood in the group, for handing
+/// ownership on (0 in rows stored before it was kept: the longest-standing).
+/// </param>
 public sealed record MemberRow(string UserId, bool IsMember, IReadOnlyList<MembershipTransition> Untold, long? Behind = null,
-    IReadOnlyList<long>? OwedRecalls = null)
+    IReadOnlyList<long>? OwedRecalls = null, long JoinedAt = 0)
 {
-    private const byte Format = 2;
+    private const byte Format = 3;
+
+    // Rows stored before JoinedAt was kept are read as they are.
+    private const byte FormatWithoutJoin = 2;
 
     /// <summary>A member whose inbox knows it and keeps step.</summary>
     public static MemberRow Settled(string userId) => new(userId, true, []);
@@ -66,7 +73,7 @@ public sealed record MemberRow(string UserId, bool IsMember, IReadOnlyList<Membe
     /// the inbox already.
     /// </summary>
     public MemberRow Change(bool joins, long since) =>
-        joins == IsMember ? this : this with { IsMember = joins, Untold = [.. Untold, new MembershipTransition(joins, since)] };
+        joins == IsMember ? this : this with { IsMember = joins, Untold = [.. Untold, new MembershipTransition(joins, since)], JoinedAt = joins ? since : JoinedAt };
 
     /// <summary>This row once the user's inbox has been told its oldest untold change.</summary>
     public MemberRow Told() => this with { Untold = Untold.Skip(1).ToList() };
@@ -74,13 +81,14 @@ public sealed record MemberRow(string UserId, bool IsMember, IReadOnlyList<Membe
     public Row ToRow()
     {
         var recalls = Recalls;
-        var value = new byte[1 + 1 + 8 + 2 + Untold.Count * 9 + 2 + recalls.Count * 8];
+        var value = new byte[1 + 1 + 8 + 8 + 2 + Untold.Count * 9 + 2 + recalls.Count * 8];
         var span = value.AsSpan();
         span[0] = Format;
         span[1] = (byte)((IsMember ? 1 : 0) | (IsBehind ? 2 : 0));
         BinaryPrimitives.WriteInt64LittleEndian(span[2..], Behind ?? 0);
-        BinaryPrimitives.WriteUInt16LittleEndian(span[10..], checked((ushort)Untold.Count));
-        var at = 12;
+        BinaryPrimitives.WriteInt64LittleEndian(span[10..], JoinedAt);
+        BinaryPrimitives.WriteUInt16LittleEndian(span[18..], checked((ushort)Untold.Count));
+        var at = 20;
         foreach (var change in Untold)
         {
             span[at] = change.Joins ? (byte)1 : (byte)0;
@@ -100,30 +108,35 @@ public sealed record MemberRow(string UserId, bool IsMember, IReadOnlyList<Membe
     public static MemberRow From(Row row)
     {
         var span = row.Value.AsSpan();
-        if (span.Length < 14 || span[0] != Format) throw new InvalidDataException($"The member row of '{row.Key}' is not in format {Format}.");
+        var withJoin = span.Length >= 22 && span[0] == Format;
+        if (!withJoin && (span.Length < 14 || span[0] != FormatWithoutJoin))
+            throw new InvalidDataException($"The member row of '{row.Key}' is not in format {Format} or {FormatWithoutJoin}.");
         var isMember = (span[1] & 1) != 0;
         long? behind = (span[1] & 2) != 0 ? BinaryPrimitives.ReadInt64LittleEndian(span[2..]) : null;
-        var count = BinaryPrimitives.ReadUInt16LittleEndian(span[10..]);
+        var joinedAt = withJoin ? BinaryPrimitives.ReadInt64LittleEndian(span[10..]) : 0;
+        var at = withJoin ? 18 : 10;
+        var count = BinaryPrimitives.ReadUInt16LittleEndian(span[at..]);
         var untold = new List<MembershipTransition>(count);
-        var at = 12;
+        at += 2;
         for (var i = 0; i < count; i++, at += 9)
             untold.Add(new MembershipTransition(span[at] == 1, BinaryPrimitives.ReadInt64LittleEndian(span[(at + 1)..])));
         var recallCount = BinaryPrimitives.ReadUInt16LittleEndian(span[at..]);
         at += 2;
         var recalls = new List<long>(recallCount);
         for (var i = 0; i < recallCount; i++, at += 8) recalls.Add(BinaryPrimitives.ReadInt64LittleEndian(span[at..]));
-        return new MemberRow(row.Key, isMember, untold, behind, recalls.Count > 0 ? recalls : null);
+        return new MemberRow(row.Key, isMember, untold, behind, recalls.Count > 0 ? recalls : null, joinedAt);
     }
 
     // Lists compare by content, so that rows compare by what they store.
     public bool Equals(MemberRow? other) => other is not null && UserId == other.UserId && IsMember == other.IsMember
-        && Untold.SequenceEqual(other.Untold) && Behind == other.Behind && Recalls.SequenceEqual(other.Recalls);
+        && Untold.SequenceEqual(other.Untold) && Behind == other.Behind && Recalls.SequenceEqual(other.Recalls) && JoinedAt == other.JoinedAt;
 
     public override int GetHashCode() => HashCode.Combine(UserId, IsMember, Untold.Count, Behind);
 
     public override string ToString() =>
         $"{UserId}: {(IsMember ? "member" : "not a member")}{string.Concat(Untold.Select(t => $", untold {(t.Joins ? "join" : "leave")}@{t.Since}"))}" +
-        $"{(Behind is { } at ? $", behind at {at}" : "")}{(Recalls.Count > 0 ? $", owed recalls {string.Join(",", Recalls)}" : "")}";
+        $"{(Behind is { } at ? $", behind at {at}" : "")}{(Recalls.Count > 0 ? $", owed recalls {string.Join(",", Recalls)}" : "")}" +
+        $"{(IsMember ? $", joined@{JoinedAt}" : "")}";
 }
 
 /// <summary>The user joined (or left) the conversation from <paramref name="Since"/>, the first seq it applies to.</summary>

@@ -10,11 +10,14 @@ namespace Seqline.Conversations;
 /// published modes), and only then lets sends go on and the fan-out tell the inboxes; the call waits
 /// a moment for that first round and answers either way, since the change is stored. On activation
 /// it mends a switch that a crash left unstored. What a change is allowed to do is
-/// <see cref="MembershipChangePlan"/>; the rows it writes come from <see cref="Membership"/>.
+/// <see cref="MembershipChangePlan"/> and, by the actor's role, <see cref="RoleRules"/>; the rows
+/// it writes come from <see cref="Membership"/>. Roles follow the members in the same change: the
+/// roles of those who left go, and the owner leaving passes ownership on, with a <c>role</c> notice.
 /// </summary>
 internal sealed class MembershipChanges(
     ConversationStore store,
     ConversationSends sends,
+    ConversationNotices notices,
     ConversationFanout fanout,
     RecoveryReminder reminder,
     SeqlineLimits limits,
@@ -54,6 +57,7 @@ internal sealed class MembershipChanges(
             Title = request.Title,
             CreatedAt = clock.GetUtcNow(),
             CreatedBy = request.CreatorId,
+            Owner = request.Kind == ConversationKind.Group ? request.CreatorId : null,
             FanoutChanges = FanoutModes.Initial(founders.Count, fanoutOptions.ReadFanoutAbove),
         };
         await store.WriteState();
@@ -65,6 +69,8 @@ internal sealed class MembershipChanges(
     {
         store.RequireMember(change.ActorId);
         if (!MembershipChangePlan.Changes(store.State.Kind, store.Membership.Members, change, limits.MaxMembers)) return;
+        var (adding, removing) = MembershipChangePlan.Effect(store.State.Kind, store.Membership.Members, change);
+        RoleRules.RequireMayChangeMembers(store.Roles, change.ActorId, adding, removing);
         store.RequireUsable();
 
         // No seq is assigned while the change is stored, and an append under way finishes first,
@@ -77,11 +83,14 @@ internal sealed class MembershipChanges(
             var since = sends.Head + 1;
             await reminder.Ensure();
             await store.UpdateRows(m => m.Change(change.Add, change.Remove, since));
-            if (SwitchModeFor(since))
-            {
-                await store.WriteState();
-                await store.PublishModes();
-            }
+            var (roles, heir) = RoleRules.Settle(store.Roles, store.Membership);
+            var staged = notices.Stage(heir is { } h ? [notices.Role(change.ActorId, h)] : []);
+            var rolesChanged = !roles.Equals(store.Roles);
+            store.Roles = roles;
+            var switched = SwitchModeFor(since);
+            if (switched || rolesChanged) await store.WriteState();
+            if (switched) await store.PublishModes();
+            await notices.Append(staged);
         }
         finally
         {

@@ -14,18 +14,25 @@ internal static class MessageCodec
     public static TimelineEntry ToEntry(ChatMessage message) => new(
         message.Seq,
         message.SentAt,
-        JsonSerializer.SerializeToUtf8Bytes(new StoredMessage(message.SenderId, message.ClientMsgId, message.Body, message.Recalled ? true : null, message.Mentions is { Count: > 0 } m ? m : null), PayloadJson.Default.StoredMessage));
+        JsonSerializer.SerializeToUtf8Bytes(new StoredMessage(message.SenderId, message.ClientMsgId, message.Body, message.Recalled ? true : null,
+            message.Mentions is { Count: > 0 } m ? m : null, message.Type, message.UserId, message.Role, message.Title), PayloadJson.Default.StoredMessage));
+
+    /// <summary>The time as stores keep it (milliseconds), so that what a call answers matches what history shows.</summary>
+    public static DateTimeOffset StoredTime(DateTimeOffset now) => now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
 
     public static ChatMessage ToMessage(string conversationId, TimelineEntry entry)
     {
         var stored = JsonSerializer.Deserialize(entry.Payload, PayloadJson.Default.StoredMessage)
             ?? throw new InvalidDataException($"Entry {entry.Seq} of '{conversationId}' is empty.");
-        return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body, stored.Recalled == true, stored.Mentions);
+        return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body, stored.Recalled == true, stored.Mentions,
+            stored.Type, stored.UserId, stored.Role, stored.Title);
     }
 }
 
-internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body, bool? Recalled = null, IReadOnlyList<string>? Mentions = null);
+// A notice keeps its type and what it says beside the message fields (Role as its name: "admin").
+internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body, bool? Recalled = null, IReadOnlyList<string>? Mentions = null,
+    string? Type = null, string? UserId = null, MemberRole? Role = null, string? Title = null);
 
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoredMessage))]
 internal sealed partial class PayloadJson : JsonSerializerContext;

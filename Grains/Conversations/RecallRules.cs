@@ -17,6 +17,7 @@ public static class RecallRules
     /// <summary>The tombstone <paramref name="userId"/> may make of <paramref name="message"/> now, or the refusal.</summary>
     public static ChatMessage Recall(ChatMessage message, string userId, DateTimeOffset now, TimeSpan window)
     {
+        if (message.Type is not null) throw SeqlineException.Forbidden("A notice of a role or title change cannot be recalled.");
         if (message.SenderId != userId) throw SeqlineException.Forbidden("Only the sender may recall a message.");
         if (!message.Recalled && now - message.SentAt > window)
             throw SeqlineException.Forbidden($"Messages can be recalled for {window.TotalHours:0.#} hours after sending.");

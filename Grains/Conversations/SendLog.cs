@@ -27,8 +27,16 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
 
     public void Start(long head) => Head = head;
 
-    /// <summary>A stored message, remembered so that its retry is recognised.</summary>
-    public void RememberStored(ChatMessage message) =>
+    /// <summary>A stored message, remembered so that its retry is recognised (a notice is nobody's send).</summary>
+    public void RememberStored(ChatMessage message)
+    {
+        if (message.Type is null) RememberReceipt(message);
+    }
+
+    /// <summary>Notices the conversation appended itself took the seqs through <paramref name="seq"/>; nobody waits for them.</summary>
+    public void Wrote(long seq) => Head = seq;
+
+    private void RememberReceipt(ChatMessage message) =>
         _receipts.Remember(message.SenderId, message.ClientMsgId, new SendReceipt(message.ConversationId, message.Seq, message.SentAt, Duplicate: false));
 
     /// <summary>

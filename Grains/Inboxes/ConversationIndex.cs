@@ -169,6 +169,13 @@ public sealed class ConversationIndex(string userId)
                 if (e.SenderId == userId) ReadUpTo(entry, e.Seq);
                 else if (e.Mentions?.Contains(userId) == true) Mention(entry, e.Seq);
                 break;
+            case SyncEventTypes.Role or SyncEventTypes.Title:
+                // A notice takes a seq like a message, without becoming the preview; its author has read it.
+                entry.LastSeq = Math.Max(entry.LastSeq, e.Seq);
+                entry.LastActivity = e.SentAt ?? entry.LastActivity;
+                if (e.Type == SyncEventTypes.Title) entry.Title = e.Title;
+                if (e.SenderId == userId) ReadUpTo(entry, e.Seq);
+                break;
             case SyncEventTypes.Read:
                 ReadUpTo(entry, e.Seq);
                 break;
@@ -212,7 +219,7 @@ public sealed class ConversationIndex(string userId)
     {
         var (lastSeq, lastMessage) = (e.LastSeq, e.LastMessage);
         if (newest is not null && newest.Seq > lastSeq)
-            (lastSeq, lastMessage) = (newest.Seq, new MessagePreview(newest.Seq, newest.SenderId, newest.SentAt, Preview(newest.Body)));
+            (lastSeq, lastMessage) = (newest.Seq, newest.Type is null ? new MessagePreview(newest.Seq, newest.SenderId, newest.SentAt, Preview(newest.Body)) : lastMessage);
         if (lastMessage is not null && (lastMessage.Seq <= e.ClearedThrough || e.Hidden.Contains(lastMessage.Seq))) lastMessage = null;
         return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq), lastMessage,
             e.MentionSeqs.Count(s => s > e.ReadSeq), e.ClearedThrough);

@@ -4,8 +4,8 @@ namespace Seqline.Inboxes;
 
 /// <summary>
 /// What conversations call: deliveries of messages, recalls and fan-out switches, joins and
-/// leaves, what read fan-out tells instead of copies (mentions, the user's own sends), and the
-/// batches a read-fan-out conversation's relay hands on for live push.
+/// leaves, what read fan-out tells instead of copies (mentions, the user's own sends, a new title),
+/// and the batches a read-fan-out conversation's relay hands on for live push.
 /// </summary>
 public sealed partial class InboxGrain
 {
@@ -45,6 +45,14 @@ public sealed partial class InboxGrain
     {
         if (!_index.Contains(conversationId)) return;
         await Append([new SyncEvent(SyncEventTypes.Left, conversationId, lastSeq)]);
+    }
+
+    public async Task Renamed(ConversationRef conversation)
+    {
+        RequireUsable();
+        if (!_index.TryGet(conversation.ConversationId, out var entry) || entry.Title == conversation.Title) return;
+        _index.Track(conversation, clock.GetUtcNow());
+        await Checkpoint();
     }
 
     public async Task Mentioned(string conversationId, IReadOnlyList<long> seqs)

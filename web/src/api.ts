@@ -45,6 +45,23 @@ export class Api {
     return this.call('POST', '/api/conversations', { members, title: title || undefined, kind: 'group' });
   }
 
+  conversation(conversationId: string): Promise<ConversationView> {
+    return this.call('GET', `/api/conversations/${enc(conversationId)}`);
+  }
+
+  changeMembers(conversationId: string, add: string[], remove: string[]): Promise<ConversationView> {
+    return this.call('POST', `/api/conversations/${enc(conversationId)}/members`, { add, remove });
+  }
+
+  /** The owner gives a member a role; `owner` hands ownership over. */
+  setRole(conversationId: string, userId: string, role: string): Promise<ConversationView> {
+    return this.call('PUT', `/api/conversations/${enc(conversationId)}/members/${enc(userId)}/role`, { role });
+  }
+
+  setTitle(conversationId: string, title: string | null): Promise<ConversationView> {
+    return this.call('PUT', `/api/conversations/${enc(conversationId)}/title`, { title });
+  }
+
   send(conversationId: string, clientMsgId: string, body: string): Promise<SendReceipt> {
     return this.call('POST', `/api/conversations/${enc(conversationId)}/messages`, { clientMsgId, body });
   }

@@ -1,7 +1,7 @@
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { Api, ApiError } from './api';
 import { LocalStore, newRow, type Change } from './store';
-import type { ConversationRow, Message, OutboxItem, PushBatch, SyncEvent, SyncPage } from './types';
+import type { ConversationRow, ConversationView, Message, OutboxItem, PushBatch, Role, SyncEvent, SyncPage } from './types';
 
 /**
  * The device's sync engine. The cursor and everything it covers live in IndexedDB; the rules are
@@ -217,6 +217,26 @@ export class ChatClient {
     this.notifyTabs();
     this.emit({ list: true });
     return stored;
+  }
+
+  // ---- members and roles ---------------------------------------------------------------------
+  // Straight to the server: the members see the outcome as role and title notices, by sync.
+
+  /** A conversation's members, owner and admins, as the server has them now. */
+  members(conversationId: string): Promise<ConversationView> {
+    return this.api.conversation(conversationId);
+  }
+
+  changeMembers(conversationId: string, add: string[], remove: string[]): Promise<ConversationView> {
+    return this.api.changeMembers(conversationId, add, remove);
+  }
+
+  setRole(conversationId: string, userId: string, role: Role): Promise<ConversationView> {
+    return this.api.setRole(conversationId, userId, role);
+  }
+
+  setTitle(conversationId: string, title: string | null): Promise<ConversationView> {
+    return this.api.setTitle(conversationId, title);
   }
 
   // ---- sync ----------------------------------------------------------------------------------

@@ -266,13 +266,16 @@ export class LocalStore {
     for (const e of events) {
       const id = e.conversationId;
       switch (e.type) {
-        case 'message': {
+        // Notices of role and title changes take seqs like messages, so they are cached with them.
+        case 'message':
+        case 'role':
+        case 'title': {
           const m = toMessage(e);
           if (!m) break;
           const row = await rowOf(id);
           noteMessage(row, m, this.me);
           if (m.senderId !== this.me && (e.mentions?.includes(this.me) ?? false)) addMention(row, m.seq);
-          if (m.senderId === this.me && (await outbox.get(m.clientMsgId))) {
+          if (m.senderId === this.me && !m.type && (await outbox.get(m.clientMsgId))) {
             await outbox.delete(m.clientMsgId);
             change.delivered.push(m.clientMsgId);
           }
@@ -445,9 +448,17 @@ function clearThrough(row: ConversationRow, seq: number): void {
   }
 }
 
-/** The list row's view of a message: last seq, preview, own messages count as read. */
+/**
+ * The list row's view of a message: last seq, preview, own messages count as read. A notice is no
+ * preview; a title notice renames the row.
+ */
 function noteMessage(row: ConversationRow, m: Message, me: string): void {
+  if (m.type === 'title' && m.seq > row.lastSeq) row.title = m.title ?? null;
   row.lastSeq = Math.max(row.lastSeq, m.seq);
+  if (m.type) {
+    if (m.senderId === me) row.readSeq = Math.max(row.readSeq, m.seq);
+    return;
+  }
   if (!row.lastMessage || m.seq >= row.lastMessage.seq) {
     row.lastMessage = preview(m);
     if (m.sentAt > row.lastActivity) row.lastActivity = m.sentAt;
@@ -461,6 +472,13 @@ function preview(m: Message): MessagePreview {
 }
 
 function toMessage(e: SyncEvent): Message | null {
+  if (e.type === 'role' || e.type === 'title') {
+    if (e.senderId === undefined || e.sentAt === undefined) return null;
+    return {
+      conversationId: e.conversationId, seq: e.seq, senderId: e.senderId, clientMsgId: '', sentAt: e.sentAt, body: '',
+      type: e.type, userId: e.userId, role: e.role, title: e.title ?? null,
+    };
+  }
   if (e.senderId === undefined || e.clientMsgId === undefined || e.sentAt === undefined || e.body === undefined) return null;
   return {
     conversationId: e.conversationId,

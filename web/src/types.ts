@@ -11,7 +11,20 @@ export interface Message {
   recalled?: boolean;
   /** Hidden by this user ("delete for me", from another device): kept in the cache, not shown. */
   hidden?: boolean;
+  /**
+   * A notice the group wrote itself, not a message: `role` (`senderId` gave `userId` the role
+   * `role`) or `title` (`senderId` renamed the group to `title`). It takes a seq like a message.
+   */
+  type?: NoticeType;
+  userId?: string;
+  role?: Role;
+  title?: string | null;
 }
+
+export type NoticeType = 'role' | 'title';
+
+/** A member's role in a group (docs/api.md); direct conversations have none. */
+export type Role = 'owner' | 'admin' | 'member';
 
 export interface MessagePreview {
   seq: number;
@@ -42,6 +55,10 @@ export interface ConversationView {
   members: string[];
   fanout: string;
   lastSeq: number;
+  /** A group's owner; absent for a direct conversation. */
+  owner?: string | null;
+  /** A group's admins, the owner not among them. */
+  admins?: string[];
 }
 
 export interface SendReceipt {
@@ -58,7 +75,7 @@ export interface MessagePage {
 
 /**
  * One entry of the user's sync timeline: `message`, `read`, `joined`, `left`, `recall`, `hidden`,
- * `cleared`, `mention` or `fanout` (docs/api.md). Other types are skipped.
+ * `cleared`, `mention`, `fanout`, or the notices `role` and `title` (docs/api.md). Other types are skipped.
  */
 export interface SyncEvent {
   type: string;
@@ -71,6 +88,9 @@ export interface SyncEvent {
   recalled?: boolean;
   mentions?: string[];
   fanout?: string;
+  userId?: string;
+  role?: Role;
+  title?: string | null;
 }
 
 export interface SyncPage {

@@ -48,4 +48,24 @@ public sealed class MemberRowTests
         Assert.Equal(row.Untold, back.Untold);
         Assert.Equal(row.Recalls, back.Recalls);
     }
+
+    [Fact]
+    public void A_join_keeps_its_seq_for_seniority_and_the_stored_form_keeps_it()
+    {
+        var row = new MemberRow("ann", false, []).Change(joins: true, since: 7);
+        Assert.Equal(7, row.JoinedAt);
+        Assert.Equal(7, row.Change(joins: false, since: 9).JoinedAt);
+        Assert.Equal(12, row.Change(joins: false, since: 9).Change(joins: true, since: 12).JoinedAt);
+        Assert.Equal(row, MemberRow.From(row.ToRow()));
+    }
+
+    [Fact]
+    public void A_row_stored_before_joins_were_kept_reads_as_the_longest_standing()
+    {
+        // Format 2: flags, behind, the untold changes (one join at 4) and no recalls.
+        byte[] stored = [2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+        var row = MemberRow.From(new Seqline.Storage.Rows.Row("ann", stored));
+        Assert.Equal(new MemberRow("ann", true, [new MembershipTransition(true, 4)]), row);
+        Assert.Equal(0, row.JoinedAt);
+    }
 }

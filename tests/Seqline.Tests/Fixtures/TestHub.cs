@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -13,6 +15,17 @@ public static class TestHub
             .Build();
         await hub.StartAsync();
         return hub;
+    }
+
+    /// <summary>Every event pushed to the connection from now on, as the wire has it.</summary>
+    public static ConcurrentQueue<JsonElement> RecordEvents(HubConnection hub)
+    {
+        var pushed = new ConcurrentQueue<JsonElement>();
+        hub.On<JsonElement>("events", push =>
+        {
+            foreach (var e in push.GetProperty("events").EnumerateArray()) pushed.Enqueue(e.Clone());
+        });
+        return pushed;
     }
 
     /// <summary>

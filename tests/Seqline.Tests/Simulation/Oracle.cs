@@ -9,7 +9,7 @@ namespace Seqline.Tests.Simulation;
 /// acknowledged, once the node has finished the work the run left it:
 /// every acknowledged message is stored once at its seq and the seqs are contiguous; every device
 /// (from its first cursor, and again from every cursor it saved) receives exactly the messages sent
-/// while its user was a member, each once, in order, and never a reset; the joins and removals a
+/// (and the notices written) while its user was a member, each once, in order, and never a reset; the joins and removals a
 /// device sees fall where the clients' calls allow; no push carries a message outside the user's
 /// membership; read positions never move back; recalls leave no body behind.
 /// </summary>
@@ -99,7 +99,9 @@ public sealed class Oracle(SimulationNode node, SimulationRun run)
             if (entries[i].Seq != i + 1) Fail($"{id} holds seq {entries[i].Seq} at position {i + 1}: seqs are not contiguous.");
         }
         var stored = entries.Select(e => (e.Seq, Message: JsonDocument.Parse(e.Payload).RootElement)).ToList();
-        foreach (var copies in stored.GroupBy(e => (Sender: e.Message.GetProperty("senderId").GetString(), Id: e.Message.GetProperty("clientMsgId").GetString())).Where(g => g.Count() > 1))
+        // Notices (role changes the owner's leaving made) are nobody's send: their client id is empty.
+        foreach (var copies in stored.Where(e => !e.Message.TryGetProperty("type", out _))
+            .GroupBy(e => (Sender: e.Message.GetProperty("senderId").GetString(), Id: e.Message.GetProperty("clientMsgId").GetString())).Where(g => g.Count() > 1))
             Fail($"{id} stored {copies.Key.Sender}'s {copies.Key.Id} {copies.Count()} times, at seqs {string.Join(",", copies.Select(c => c.Seq))}.");
         foreach (var sent in conversation.Sent.Where(s => s.Seq is not null))
         {
@@ -172,7 +174,7 @@ public sealed class Oracle(SimulationNode node, SimulationRun run)
         {
             var id = conversation.Id;
             var events = stream.Where(e => e.ConversationId == id).ToList();
-            var messages = events.Where(e => e.Type == SyncEventTypes.Message).Select(e => e.Seq).ToList();
+            var messages = events.Where(IsEntry).Select(e => e.Seq).ToList();
             var intervals = Intervals(stream, id);
             var expected = intervals.SelectMany(i => LongRange(i.From, i.Through)).ToList();
             if (!messages.SequenceEqual(expected))
@@ -227,7 +229,7 @@ public sealed class Oracle(SimulationNode node, SimulationRun run)
         {
             var intervals = Intervals(stream, conversation.Id);
             var pushed = run.Edges[user].Pushes.SelectMany(p => p.Events)
-                .Where(e => e.ConversationId == conversation.Id && e.Type == SyncEventTypes.Message).Select(e => e.Seq);
+                .Where(e => e.ConversationId == conversation.Id && IsEntry(e)).Select(e => e.Seq);
             var outside = pushed.Where(seq => !intervals.Any(i => seq >= i.From && seq <= i.Through)).Distinct().ToList();
             if (outside.Count > 0)
                 Fail($"{user} was pushed {conversation.Id} messages [{Compact(outside)}] outside their membership [{string.Join(", ", intervals.Select(i => $"{i.From}-{i.Through}"))}].");
@@ -277,10 +279,14 @@ public sealed class Oracle(SimulationNode node, SimulationRun run)
         }
     }
 
+    // An entry of the conversation's timeline: a message, or a notice of a role or title change, each at its own seq.
+    private static bool IsEntry(SyncEvent e) => e.Type is SyncEventTypes.Message or SyncEventTypes.Role or SyncEventTypes.Title;
+
     // joined@1 m1 m2 fanout:read@3 m3 … : what a device saw of one conversation, to tell a failure apart.
     private static string Trace(IEnumerable<SyncEvent> events) => string.Join(" ", events.Select(e => e.Type switch
     {
         SyncEventTypes.Message => $"m{e.Seq}",
+        SyncEventTypes.Role => $"role:{e.UserId}={e.Role}@{e.Seq}",
         SyncEventTypes.Fanout => $"fanout:{e.Fanout}@{e.Seq}",
         _ => $"{e.Type}@{e.Seq}",
     }));

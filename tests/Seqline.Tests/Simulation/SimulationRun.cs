@@ -241,6 +241,15 @@ public sealed class SimulationRun
                 // only if it could have, i.e. the actor was a member and it took them out (the retry
                 // is then refused as coming from a non-member). Any other refusal says nothing changed.
                 if (attempt > 0 && e.Code == ErrorCode.Forbidden && RemovesItsActor(conversation, change)) break;
+                // A member whose role does not allow the change asks the owner to make it, so that
+                // schedules change members as often as before roles; the owner's leaving hands the
+                // group on with a notice, which the oracle counts among the conversation's entries.
+                if (e.Code == ErrorCode.Forbidden && await OwnerActingFor(conversation, change.ActorId) is { } owner)
+                {
+                    change = change with { ActorId = owner };
+                    attempt = -1;
+                    continue;
+                }
                 return;
             }
             catch (Exception error) when (attempt < Attempts)
@@ -255,6 +264,28 @@ public sealed class SimulationRun
         }
         var returned = Tick();
         conversation.Changed(add, remove, lo, started, returned);
+    }
+
+    /// <summary>The owner, when <paramref name="actorId"/> is a member who is not: their refusal was their role's.</summary>
+    private async Task<string?> OwnerActingFor(ConversationModel conversation, string actorId)
+    {
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            try
+            {
+                var view = await Grains.GetGrain<IConversationGrain>(conversation.Id).Get(actorId);
+                return view.Owner is { } owner && owner != actorId ? owner : null;
+            }
+            catch (SeqlineException e) when (e.Code is ErrorCode.Forbidden or ErrorCode.NotFound)
+            {
+                return null;
+            }
+            catch (Exception)
+            {
+                // The conversation restarts under a fault: ask again.
+            }
+        }
+        return null;
     }
 
     private static bool RemovesItsActor(ConversationModel conversation, MembershipChange change) =>

@@ -75,6 +75,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
     [Fact]
     public Task A_large_group_on_read_fan_out_looks_no_different() => Scenario("large-group");
 
+    [Fact]
+    public Task The_members_panel_shows_roles_offers_only_allowed_actions_and_changes_reach_both_screens() => Scenario("roles");
+
     private async Task Scenario(string name)
     {
         var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);

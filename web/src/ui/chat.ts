@@ -4,9 +4,8 @@ import type { ConversationRow } from '../types';
 import { ConversationPane } from './conversation';
 import { h, icon, Icons } from './dom';
 import { avatar } from './avatar';
-import { listTime, titleOf } from './format';
+import { listTime, titleOf, userIds } from './format';
 
-const IdPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
 
 /** The signed-in screen: the conversation list beside the open conversation. */
 export class ChatScreen {
@@ -195,8 +194,8 @@ export class ChatScreen {
     form.addEventListener('submit', async (e) => {
       e.preventDefault();
       error.textContent = '';
-      const ids = [...new Set(members.value.split(/[\s,;]+/).filter(Boolean))].filter((m) => m !== this.client.me);
-      const bad = ids.find((m) => !IdPattern.test(m));
+      const { bad, ids: typed } = userIds(members.value);
+      const ids = typed.filter((m) => m !== this.client.me);
       if (ids.length === 0 || bad) {
         error.textContent = bad ? `"${bad}" is not a valid user id.` : 'Add at least one member.';
         members.focus();

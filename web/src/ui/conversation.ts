@@ -3,6 +3,7 @@ import type { ConversationRow, Message, OutboxItem } from '../types';
 import { avatar } from './avatar';
 import { h, icon, Icons } from './dom';
 import { clock, colorFor, dayKey, dayLabel, titleOf } from './format';
+import { MembersDialog } from './members';
 
 const InitialCount = 50;
 const PageCount = 50;
@@ -28,6 +29,11 @@ interface Bubble {
   state: ItemState;
   recalled?: boolean;
   error?: string;
+  /** A notice of a role or title change, shown as a line of its own. */
+  type?: Message['type'];
+  userId?: string;
+  role?: Message['role'];
+  title?: string | null;
 }
 
 /**
@@ -40,6 +46,10 @@ export class ConversationPane {
   private readonly title = h('h2', { class: 'pane-title', 'data-testid': 'conversation-title' });
   private readonly subtitle = h('span', { class: 'pane-subtitle' });
   private readonly headerAvatar = h('div', { class: 'pane-avatar' });
+  private readonly membersButton = h('button', {
+    class: 'icon-button members-button', 'aria-label': 'Members', title: 'Members and roles', 'data-testid': 'members-button', onclick: () => this.showMembers(),
+  }, icon(Icons.users));
+  private members: MembersDialog | null = null;
   private readonly scroller = h('div', { class: 'messages', 'data-testid': 'messages' });
   private readonly inner = h('div', { class: 'messages-inner' });
   private readonly input = h('textarea', {
@@ -84,6 +94,7 @@ export class ConversationPane {
         h('button', { class: 'icon-button back', 'aria-label': 'Back to conversations', title: 'Back', 'data-testid': 'back', onclick: () => this.close() }, icon(Icons.back)),
         this.headerAvatar,
         h('div', { class: 'pane-heading' }, this.title, this.subtitle),
+        this.membersButton,
       ),
       h('div', { class: 'offline-banner', 'data-testid': 'offline-banner' }, "You're offline. Messages will be sent when the connection is back."),
       this.scroller,
@@ -100,6 +111,7 @@ export class ConversationPane {
 
   destroy(): void {
     this.destroyed = true;
+    this.members?.close();
     document.removeEventListener('visibilitychange', this.onVisible);
   }
 
@@ -158,6 +170,13 @@ export class ConversationPane {
       this.headerAvatar.replaceChildren(avatar(name));
     }
     this.subtitle.textContent = row.kind === 'direct' ? 'Direct message' : 'Group';
+    // Direct conversations have no roles and no members to change.
+    this.membersButton.hidden = row.kind === 'direct';
+  }
+
+  private showMembers(): void {
+    this.members?.close();
+    this.members = new MembersDialog(this.client, this.conversationId);
   }
 
   /** What the pane shows, in order: history state, days, messages, the unread divider, the outbox. */
@@ -194,7 +213,13 @@ export class ConversationPane {
         dividerShown = true;
         items.push({ key: 'unread', sig: '', build: () => h('div', { class: 'unread-divider', 'data-testid': 'unread-divider' }, h('span', null, 'New messages')) });
       }
-      const first = !previous || previous.senderId !== b.senderId || dayKey(previous.sentAt) !== day
+      if (b.type) {
+        const notice = b;
+        items.push({ key: `n:${b.seq}`, sig: `${b.type}|${b.userId}|${b.role}|${b.title}`, build: () => this.notice(notice) });
+        previous = b;
+        continue;
+      }
+      const first = !previous || previous.type !== undefined || previous.senderId !== b.senderId || dayKey(previous.sentAt) !== day
         || Date.parse(b.sentAt) - Date.parse(previous.sentAt) > RunGapMs;
       const group = row.kind !== 'direct';
       const shown = b;
@@ -220,6 +245,19 @@ export class ConversationPane {
       };
     }
     return { key: 'top', sig: 'more', build: () => h('div', { class: 'history-more', 'data-testid': 'history-loading' }, h('span', { class: 'spinner' })) };
+  }
+
+  /** A role or title change, in the words of the one reading it. */
+  private notice(b: Bubble): HTMLElement {
+    const me = this.client.me;
+    const actor = b.senderId === me ? 'You' : b.senderId;
+    const user = b.userId === me ? 'you' : b.userId;
+    const role = b.role === 'owner' ? 'the owner' : b.role === 'admin' ? 'an admin' : 'a regular member';
+    const text = b.type === 'title'
+      ? b.title ? `${actor} renamed the group to “${b.title}”` : `${actor} removed the group's name`
+      : b.userId === b.senderId ? `${actor} ${actor === 'You' ? 'are' : 'is'} now ${role}` // the old owner, after handing over
+      : `${actor} made ${user} ${role}`;
+    return h('div', { class: 'notice', 'data-testid': 'notice', 'data-seq': b.seq, 'data-type': b.type }, h('span', null, text));
   }
 
   private bubble(b: Bubble, first: boolean, group: boolean): HTMLElement {

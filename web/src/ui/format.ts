@@ -2,6 +2,15 @@ import type { ConversationRow } from '../types';
 
 const Palette = ['#6366f1', '#0ea5e9', '#10b981', '#f59e0b', '#ef4444', '#8b5cf6', '#ec4899', '#14b8a6', '#f97316', '#64748b'];
 
+/** A valid user id (docs/api.md). */
+export const IdPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
+
+/** User ids typed into a field, separated by commas or spaces, each once; `bad` is the first invalid one. */
+export function userIds(text: string): { ids: string[]; bad: string | undefined } {
+  const ids = [...new Set(text.split(/[\s,;]+/).filter(Boolean))];
+  return { ids, bad: ids.find((id) => !IdPattern.test(id)) };
+}
+
 export function colorFor(text: string): string {
   let hash = 0;
   for (let i = 0; i < text.length; i++) hash = (hash * 31 + text.charCodeAt(i)) | 0;

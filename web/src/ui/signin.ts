@@ -1,8 +1,7 @@
 import { Api, ApiError } from '../api';
 import type { Session } from '../client';
 import { h } from './dom';
-
-const IdPattern = /^[A-Za-z0-9._:@-]{1,128}$/;
+import { IdPattern } from './format';
 
 /**
  * Sign in with a user id: the node's development token endpoint issues a token for it. A node
