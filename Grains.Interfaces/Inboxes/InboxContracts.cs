@@ -28,6 +28,12 @@ public static class SyncEventTypes
 
     /// <summary>The user is mentioned in the message at <c>seq</c> of a read-fan-out conversation.</summary>
     public const string Mention = "mention";
+
+    /// <summary>The user muted the conversation on all their devices: no offline pushes for it.</summary>
+    public const string Muted = "muted";
+
+    /// <summary>The user unmuted the conversation on all their devices.</summary>
+    public const string Unmuted = "unmuted";
 }
 
 /// <summary>
@@ -72,7 +78,8 @@ public sealed record ConversationSummary(
     [property: Id(6)] long Unread,
     [property: Id(7)] MessagePreview? LastMessage,
     [property: Id(8)] long Mentions = 0,
-    [property: Id(9)] long ClearedThrough = 0);
+    [property: Id(9)] long ClearedThrough = 0,
+    [property: Id(10)] bool Muted = false);
 
 /// <summary>
 /// The answer to a sync pull. With <paramref name="Reset"/> the events are empty and
