@@ -36,4 +36,10 @@ public static class SyncEventTypes
     /// <see cref="Message"/> event's <see cref="SyncEvent.Mentions"/> says it instead.
     /// </summary>
     public const string Mention = "mention";
+
+    /// <summary>The user muted the conversation, maybe on another device: it sends them no offline pushes.</summary>
+    public const string Muted = "muted";
+
+    /// <summary>The user unmuted the conversation, maybe on another device.</summary>
+    public const string Unmuted = "unmuted";
 }

@@ -18,5 +18,6 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(ChangeMembersRequest))]
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(SeqRequest))]
+[JsonSerializable(typeof(MuteRequest))]
 [JsonSerializable(typeof(ProblemDetailsBody))]
 internal sealed partial class SeqlineJsonContext : JsonSerializerContext;

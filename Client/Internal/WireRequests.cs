@@ -11,5 +11,8 @@ internal sealed record SendMessageRequest(string ClientMsgId, string Body, IRead
 // A body naming one seq: read markers, hiding, clearing.
 internal sealed record SeqRequest(long Seq);
 
+// A mute: whether the conversation is muted from now on.
+internal sealed record MuteRequest(bool Muted);
+
 // RFC 7807 problem details plus the server's machine-readable code.
 internal sealed record ProblemDetailsBody(string? Title, string? Detail, int? Status, string? Code);

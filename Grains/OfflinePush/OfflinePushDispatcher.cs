@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -17,7 +18,7 @@ namespace Seqline.OfflinePush;
 public sealed class OfflinePushDispatcher(
     IOptions<OfflinePushOptions> options,
     IHttpClientFactory httpClients,
-    TimeProvider clock,
+    [FromKeyedServices(OfflinePushOptions.Clock)] TimeProvider clock,
     ILogger<OfflinePushDispatcher> logger) : IDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> the webhook is called with.</summary>

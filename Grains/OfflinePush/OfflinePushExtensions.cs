@@ -10,7 +10,7 @@ public static class OfflinePushExtensions
     public static IServiceCollection AddOfflinePush(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddValidatedOptions<OfflinePushOptions, OfflinePushOptionsValidator>(configuration, OfflinePushOptions.Section);
-        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddKeyedSingleton(OfflinePushOptions.Clock, TimeProvider.System);
         services.AddHttpClient(OfflinePushDispatcher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<OfflinePushDispatcher>();
         return services;

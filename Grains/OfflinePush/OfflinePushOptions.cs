@@ -9,6 +9,9 @@ public sealed class OfflinePushOptions
 {
     public const string Section = "Seqline:OfflinePush";
 
+    /// <summary>The key of the clock batch windows and retry backoff wait on (tests replace it).</summary>
+    public const string Clock = "seqline-offline-push-clock";
+
     /// <summary>The webhook notices are POSTed to (http or https); empty turns the hook off.</summary>
     public string? Url { get; set; }
 
