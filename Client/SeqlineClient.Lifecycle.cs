@@ -44,4 +44,17 @@ public sealed partial class SeqlineClient
         ArgumentException.ThrowIfNullOrEmpty(conversationId);
         return _retry.ExecuteAsync(ct => _api.ClearAsync(conversationId, throughSeq, ct), cancellationToken);
     }
+
+    /// <summary>Mutes or unmutes a conversation for the user, on all their devices: a muted one sends them no offline pushes.</summary>
+    /// <param name="conversationId">The conversation.</param>
+    /// <param name="muted">True to mute, false to unmute.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The conversation's row of the list, with its new <see cref="ConversationSummary.Muted"/>.</returns>
+    /// <remarks>The user's devices get a <see cref="SyncEventTypes.Muted"/> or <see cref="SyncEventTypes.Unmuted"/> event; setting what is so already changes nothing.</remarks>
+    /// <exception cref="SeqlineApiException">404 when the user is not a member.</exception>
+    public Task<ConversationSummary> MuteAsync(string conversationId, bool muted, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.MuteAsync(conversationId, muted, ct), cancellationToken);
+    }
 }

@@ -58,6 +58,7 @@ public static class SeqlineEdgeExtensions
         app.MapConversationEndpoints();
         app.MapMessageEndpoints();
         app.MapInboxEndpoints();
+        app.MapMuteEndpoint();
         app.MapSyncEndpoints();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");

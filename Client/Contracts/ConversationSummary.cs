@@ -11,6 +11,7 @@ namespace Seqline.Client;
 /// <param name="LastMessage">The newest message, to show in a conversation list; absent when there is none.</param>
 /// <param name="Mentions">How many unread messages mention the caller.</param>
 /// <param name="ClearedThrough">The caller cleared the conversation up to this seq on all their devices; 0 when never cleared.</param>
+/// <param name="Muted">The caller muted the conversation: it sends them no offline pushes.</param>
 public sealed record ConversationSummary(
     string ConversationId,
     string? Title,
@@ -21,4 +22,5 @@ public sealed record ConversationSummary(
     long Unread,
     MessagePreview? LastMessage,
     long Mentions = 0,
-    long ClearedThrough = 0);
+    long ClearedThrough = 0,
+    bool Muted = false);

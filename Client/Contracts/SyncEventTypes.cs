@@ -45,4 +45,10 @@ public static class SyncEventTypes
 
     /// <summary>A notice at <see cref="SyncEvent.Seq"/> of a group: <see cref="SyncEvent.SenderId"/> renamed it to <see cref="SyncEvent.Title"/>.</summary>
     public const string Title = "title";
+
+    /// <summary>The user muted the conversation, maybe on another device: it sends them no offline pushes.</summary>
+    public const string Muted = "muted";
+
+    /// <summary>The user unmuted the conversation, maybe on another device.</summary>
+    public const string Unmuted = "unmuted";
 }

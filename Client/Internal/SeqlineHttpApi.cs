@@ -53,6 +53,12 @@ internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
     public Task<ConversationSummary> ClearAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
         PostSeqAsync(conversationId, "clear", seq, cancellationToken);
 
+    public async Task<ConversationSummary> MuteAsync(string conversationId, bool muted, CancellationToken cancellationToken)
+    {
+        using var response = await http.PutAsJsonAsync($"{Conversation(conversationId)}/mute", new MuteRequest(muted), Json.MuteRequest, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, Json.ConversationSummary, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<SyncPage> SyncAsync(string? cursor, int limit, CancellationToken cancellationToken) =>
         GetAsync(
             cursor is null ? $"api/sync?limit={limit}" : $"api/sync?cursor={Uri.EscapeDataString(cursor)}&limit={limit}",

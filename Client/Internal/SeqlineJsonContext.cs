@@ -20,5 +20,6 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(SeqRequest))]
 [JsonSerializable(typeof(SetRoleRequest))]
 [JsonSerializable(typeof(SetTitleRequest))]
+[JsonSerializable(typeof(MuteRequest))]
 [JsonSerializable(typeof(ProblemDetailsBody))]
 internal sealed partial class SeqlineJsonContext : JsonSerializerContext;

@@ -16,5 +16,8 @@ internal sealed record SetTitleRequest([property: System.Text.Json.Serialization
 // A body naming one seq: read markers, hiding, clearing.
 internal sealed record SeqRequest(long Seq);
 
+// A mute: whether the conversation is muted from now on.
+internal sealed record MuteRequest(bool Muted);
+
 // RFC 7807 problem details plus the server's machine-readable code.
 internal sealed record ProblemDetailsBody(string? Title, string? Detail, int? Status, string? Code);

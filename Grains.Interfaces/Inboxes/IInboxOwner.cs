@@ -32,6 +32,13 @@ public interface IInboxOwner : IGrainWithStringKey
     [Alias("Clear")]
     Task<ConversationSummary> Clear(string conversationId, long throughSeq);
 
+    /// <summary>
+    /// Mutes or unmutes the conversation for all the user's devices: a muted one sends no offline
+    /// pushes. Their devices get a <c>muted</c> or <c>unmuted</c> event; a change to what is so already is none.
+    /// </summary>
+    [Alias("Mute")]
+    Task<ConversationSummary> Mute(string conversationId, bool muted);
+
     /// <summary>What the user hid of a conversation, so history can leave it out.</summary>
     [Alias("GetHidden")]
     Task<HiddenMessages> GetHidden(string conversationId);

@@ -37,6 +37,12 @@ public static class SyncEventTypes
 
     /// <summary>A notice at <c>seq</c> of a group's timeline: <c>senderId</c> renamed it to <c>title</c> (none when absent).</summary>
     public const string Title = "title";
+
+    /// <summary>The user muted the conversation on all their devices: no offline pushes for it.</summary>
+    public const string Muted = "muted";
+
+    /// <summary>The user unmuted the conversation on all their devices.</summary>
+    public const string Unmuted = "unmuted";
 }
 
 /// <summary>
@@ -88,7 +94,8 @@ public sealed record ConversationSummary(
     [property: Id(6)] long Unread,
     [property: Id(7)] MessagePreview? LastMessage,
     [property: Id(8)] long Mentions = 0,
-    [property: Id(9)] long ClearedThrough = 0);
+    [property: Id(9)] long ClearedThrough = 0,
+    [property: Id(10)] bool Muted = false);
 
 /// <summary>
 /// The answer to a sync pull. With <paramref name="Reset"/> the events are empty and

@@ -10,6 +10,7 @@ using Orleans.Storage;
 using Seqline.Conversations;
 using Seqline.Diagnostics;
 using Seqline.Inboxes;
+using Seqline.OfflinePush;
 using Seqline.Storage.Rows;
 using Seqline.Storage.Rows.AzureTables;
 using Seqline.Storage.Rows.Sqlite;
@@ -53,6 +54,7 @@ public static class SeqlineSiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddSeqlineOptionsValidation(configuration);
+        services.AddOfflinePush(configuration);
         services.TryAddKeyedSingleton(RetentionOptions.Clock, TimeProvider.System);
         services.TryAddSingleton<IFanoutGate, OpenFanoutGate>();
         services.TryAddSingleton<SyncCursorCodec>();

@@ -143,6 +143,11 @@ public sealed class ConversationIndex(string userId)
         return target > entry.ClearedThrough ? new SyncEvent(SyncEventTypes.Cleared, conversationId, target) : null;
     }
 
+    /// <summary>The conversation muted or unmuted; none when it is so already.</summary>
+    public SyncEvent? Mute(string conversationId, bool muted, long lastSeq) => Member(conversationId).Muted == muted
+        ? null
+        : new SyncEvent(muted ? SyncEventTypes.Muted : SyncEventTypes.Unmuted, conversationId, lastSeq);
+
     /// <summary>What the user hid; a conversation the index does not know hid nothing.</summary>
     public HiddenMessages HiddenOf(string conversationId) => _entries.TryGetValue(conversationId, out var entry)
         ? new HiddenMessages(entry.ClearedThrough, entry.Hidden.ToList())
@@ -192,6 +197,9 @@ public sealed class ConversationIndex(string userId)
                 entry.Hidden.RemoveAll(seq => seq <= entry.ClearedThrough);
                 ReadUpTo(entry, e.Seq);
                 break;
+            case SyncEventTypes.Muted or SyncEventTypes.Unmuted:
+                entry.Muted = e.Type == SyncEventTypes.Muted;
+                break;
             case SyncEventTypes.Recall:
                 // Replayed after its message's event, a recall must blank the preview again even if
                 // the row already lists it.
@@ -222,7 +230,7 @@ public sealed class ConversationIndex(string userId)
             (lastSeq, lastMessage) = (newest.Seq, newest.Type is null ? new MessagePreview(newest.Seq, newest.SenderId, newest.SentAt, Preview(newest.Body)) : lastMessage);
         if (lastMessage is not null && (lastMessage.Seq <= e.ClearedThrough || e.Hidden.Contains(lastMessage.Seq))) lastMessage = null;
         return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq), lastMessage,
-            e.MentionSeqs.Count(s => s > e.ReadSeq), e.ClearedThrough);
+            e.MentionSeqs.Count(s => s > e.ReadSeq), e.ClearedThrough, e.Muted);
     }
 
     /// <summary>Rows in list order: most recently active first, ties by id.</summary>

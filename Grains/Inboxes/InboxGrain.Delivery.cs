@@ -14,7 +14,11 @@ public sealed partial class InboxGrain
         RequireUsable();
         var conversation = delivery.Conversation;
         var events = _index.EventsOf(delivery);
-        if (events.Count > 0) await Append(events, () => _index.Track(conversation, clock.GetUtcNow()));
+        if (events.Count > 0)
+        {
+            await Append(events, () => _index.Track(conversation, clock.GetUtcNow()));
+            PushOfflineMessages(events);
+        }
         // Also when the recall event was appended before (a redelivery): the copy may not be blank yet.
         // And when the user has left since: the copies from before are still here.
         if (delivery.Recalls is { Count: > 0 } recalls)
@@ -58,7 +62,9 @@ public sealed partial class InboxGrain
     public async Task Mentioned(string conversationId, IReadOnlyList<long> seqs)
     {
         var fresh = _index.MentionsOf(conversationId, seqs);
-        if (fresh.Count > 0) await Append(fresh);
+        if (fresh.Count == 0) return;
+        await Append(fresh);
+        await PushOfflineMentions(conversationId, fresh);
     }
 
     public async Task Wrote(string conversationId, long seq)

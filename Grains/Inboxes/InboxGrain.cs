@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Utilities;
 using Seqline.Diagnostics;
 using Seqline.Hosting;
+using Seqline.OfflinePush;
 using Seqline.Push;
 using Seqline.Storage.Rows;
 using Seqline.Timelines;
@@ -19,7 +20,7 @@ namespace Seqline.Inboxes;
 /// same events from their own cursors, so the server keeps nothing per device. Not reentrant:
 /// deliveries, read markers and pulls take turns. One file per role: this one (activation,
 /// checkpoints, appends), <c>.Owner.cs</c> (<see cref="IInboxOwner"/>), <c>.Delivery.cs</c>
-/// (<see cref="IInboxDelivery"/>), <c>.Push.cs</c> (<see cref="IInboxPush"/>). The fields are all here.
+/// (<see cref="IInboxDelivery"/>), <c>.Push.cs</c> (<see cref="IInboxPush"/>), <c>.Offline.cs</c> (offline push, mute). The fields are all here.
 /// </summary>
 public sealed partial class InboxGrain(
     [PersistentState("inbox", SeqlineStorage.GrainStateName)] IPersistentState<InboxState> state,
@@ -34,6 +35,7 @@ public sealed partial class InboxGrain(
     IOptions<RetentionOptions> retention,
     IOptions<SyncOptions> sync,
     SeqlineMetrics metrics,
+    OfflinePushDispatcher offlinePush,
     [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
     ILogger<InboxGrain> logger) : Grain, IInboxGrain, IIncomingGrainCallFilter
 {

@@ -51,4 +51,7 @@ public sealed class ConversationIndexEntry
 
     /// <summary>Single messages above <see cref="ClearedThrough"/> hidden for all the user's devices.</summary>
     [Id(11)] public List<long> Hidden { get; set; } = [];
+
+    /// <summary>The user muted the conversation: it sends no offline pushes.</summary>
+    [Id(12)] public bool Muted { get; set; }
 }

@@ -178,6 +178,9 @@ public sealed class RetentionTests : IDisposable
         clock.Advance(TimeSpan.FromDays(8));
         for (var i = 4; i <= 5; i++) await bob.Client.SendAsync(id, $"message {i}");
         await Eventually.True(async () => (await inboxes.GetHeadAsync("alice")).TrimmedThrough >= expiring, TimeSpan.FromSeconds(60), "alice's inbox to expire");
+        // A send is acknowledged once stored; its copy reaches alice's inbox a moment later.
+        await Eventually.True(async () => (await alice.GetConversations()).Single(c => c.ConversationId == id).LastSeq == 5,
+            TimeSpan.FromSeconds(60), "message 5 in alice's inbox");
 
         // The laptop comes back with its week-old cursor; the app reopens what it shows.
         var seenByApp = new List<string>();
