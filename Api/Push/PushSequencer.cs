@@ -9,7 +9,9 @@ namespace Seqline.Api.Push;
 /// order: a push that arrives early waits, at most <c>maxWait</c>, for the one it follows. When
 /// the wait gives up, the pushes waiting go out in their order, and the node stands at the newest.
 /// A push older than one already sent (one that was given up on and came late, or a duplicate) is
-/// dropped: it could only set the node back, and make every later push wait again.
+/// dropped: it could only set the node back, and make every later push wait again. A skip notice
+/// (see <see cref="InboxPush"/>) follows no push, so it never waits: it goes out at once, and the
+/// pushes it passes are dropped, since the pull it makes devices do brings what they carry.
 /// </summary>
 internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait, TimeProvider clock, Action<InboxPush>? dropped = null)
 {
@@ -18,19 +20,20 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
     public async Task Accept(InboxPush push)
     {
         UserPushes user;
-        bool held, stale;
+        bool held;
+        IReadOnlyList<InboxPush> stale = [];
         lock (_users)
         {
             if (!_users.TryGetValue(push.UserId, out user!)) _users[push.UserId] = user = new UserPushes();
             // Another epoch: the inbox started over (its devices reset), so what came before says nothing.
             if (user.Last is { } last && last.Epoch != push.Order.Epoch) user.Reset();
-            stale = user.Last is { } newest && !push.Order.IsAfter(newest) && push.PrevCursor != user.LastCursor;
-            if (stale) { }
+            if (user.Last is { } newest && !push.Order.IsAfter(newest) && push.PrevCursor != user.LastCursor) stale = [push];
             else if (user.LastCursor is null || user.LastCursor == push.PrevCursor) Release(user, push);
+            else if (IsSkip(push)) stale = Skip(user, push);
             else user.Early[push.PrevCursor] = push;
             held = user.Early.Count > 0;
         }
-        if (stale) dropped?.Invoke(push);
+        foreach (var old in stale) dropped?.Invoke(old);
         if (held) _ = GiveUpWaiting(push.UserId);
         await Drain(user);
     }
@@ -50,6 +53,20 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
             user.LastCursor = next.Cursor;
             if (user.Last is not { } last || next.Order.IsAfter(last) || next.Order.Epoch != last.Epoch) user.Last = next.Order;
         }
+    }
+
+    // What an inbox pushes when it skipped something: no events, and devices not at its head pull.
+    private static bool IsSkip(InboxPush push) => push.Events.Count == 0 && push.PrevCursor == push.Cursor;
+
+    // A skip notice names its own cursor as the one it follows, and no push ends there (what led
+    // there was skipped): held for it, the notice would wait the full window, and so would every
+    // push after it, since they follow the notice. Called under the lock; returns what it passes.
+    private static List<InboxPush> Skip(UserPushes user, InboxPush notice)
+    {
+        var passed = user.Early.Values.Where(early => !early.Order.IsAfter(notice.Order)).ToList();
+        foreach (var early in passed) user.Early.Remove(early.PrevCursor);
+        Release(user, notice);
+        return passed;
     }
 
     // The predecessor may never come (lost, or sent before this node subscribed): send what waits

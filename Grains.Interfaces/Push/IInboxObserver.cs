@@ -6,7 +6,11 @@ namespace Seqline.Push;
 /// <summary>
 /// New events of a user's sync timeline, with the cursors before and after them: a device whose
 /// cursor is <paramref name="PrevCursor"/> applies the events and moves to <paramref name="Cursor"/>;
-/// any other device pulls instead.
+/// any other device pulls instead. A push with no events whose <paramref name="PrevCursor"/> is its
+/// <paramref name="Cursor"/> is a skip notice: the inbox skipped something (an item lost on a
+/// conversation's stream, or what a conversation owed that could not be read) and tells devices
+/// where its head is, so that every device not there pulls. No earlier push ends at that cursor,
+/// so the notice follows none.
 /// </summary>
 /// <param name="Order">
 /// Where <paramref name="Cursor"/> stands, comparable across pushes of one user: a later push has a

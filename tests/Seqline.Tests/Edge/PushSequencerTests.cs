@@ -8,13 +8,14 @@ namespace Seqline.Tests.Edge;
 public sealed class PushSequencerTests
 {
     private readonly List<string> _sent = [];
+    private readonly List<string> _dropped = [];
     private readonly FakeTimeProvider _clock = new();
 
     private PushSequencer Sequencer() => new(p =>
     {
         lock (_sent) _sent.Add(p.Cursor);
         return Task.CompletedTask;
-    }, TimeSpan.FromMilliseconds(250), _clock);
+    }, TimeSpan.FromMilliseconds(250), _clock, p => { lock (_dropped) _dropped.Add(p.Cursor); });
 
     private static InboxPush Push(string user, int from, int to) => new(user, [], $"c{from}", $"c{to}", new PushOrder(1, to, 0));
 
@@ -70,12 +71,7 @@ public sealed class PushSequencerTests
     [Fact]
     public async Task After_an_overload_a_late_or_repeated_push_does_not_set_the_node_back()
     {
-        var dropped = new List<string>();
-        var sequencer = new PushSequencer(p =>
-        {
-            lock (_sent) _sent.Add(p.Cursor);
-            return Task.CompletedTask;
-        }, TimeSpan.FromMilliseconds(250), _clock, p => { lock (dropped) dropped.Add(p.Cursor); });
+        var sequencer = Sequencer();
         await sequencer.Accept(Push("bob", 0, 1));
         // Overload: 1→2 is late, so 2→3 waits, then goes out without it.
         await sequencer.Accept(Push("bob", 2, 3));
@@ -85,7 +81,7 @@ public sealed class PushSequencerTests
         // The late push, and a second copy of one already sent, come after all.
         await sequencer.Accept(Push("bob", 1, 2));
         await sequencer.Accept(Push("bob", 2, 3));
-        Assert.Equal(["c2", "c3"], dropped);
+        Assert.Equal(["c2", "c3"], _dropped);
 
         // Every later push goes straight out: none waits for the reorder window.
         for (var i = 3; i < 13; i++)
@@ -94,6 +90,46 @@ public sealed class PushSequencerTests
             Assert.Equal($"c{i + 1}", _sent[^1]);
         }
         Assert.Equal(["c1", "c3", .. Enumerable.Range(4, 10).Select(i => $"c{i}")], _sent);
+    }
+
+    // What an inbox pushes when it skipped something (a lost stream item): no events, at its head.
+    private static InboxPush Skip(string user, int head) => new(user, [], $"c{head}", $"c{head}", new PushOrder(1, head, 0));
+
+    [Fact]
+    public async Task After_the_inbox_skips_ahead_its_notice_and_the_pushes_after_it_go_out_without_waiting()
+    {
+        var sequencer = Sequencer();
+        await sequencer.Accept(Push("bob", 0, 1));
+        // Overload lost what lay between 1 and 5: the inbox tells devices its head is at 5, then goes on from there.
+        await sequencer.Accept(Skip("bob", 5));
+        await sequencer.Accept(Push("bob", 5, 6));
+        await sequencer.Accept(Push("bob", 6, 7));
+
+        // No clock moved: nothing waited for a push ending at 5, which no push ever does.
+        Assert.Equal(["c1", "c5", "c6", "c7"], _sent);
+    }
+
+    [Fact]
+    public async Task A_skip_notice_drops_the_pushes_it_passes_whether_they_wait_or_come_late()
+    {
+        var sequencer = Sequencer();
+        await sequencer.Accept(Push("bob", 0, 1));
+        await sequencer.Accept(Push("bob", 2, 3)); // waits for 1→2
+        await sequencer.Accept(Push("bob", 6, 7)); // overtook the notice: waits for it
+
+        await sequencer.Accept(Skip("bob", 6));
+        // Devices pull to the head at 6, which holds what 2→3 carried; 6→7 follows the notice.
+        Assert.Equal(["c1", "c6", "c7"], _sent);
+        Assert.Equal(["c3"], _dropped);
+
+        await sequencer.Accept(Push("bob", 1, 2)); // late, and passed by the notice
+        await sequencer.Accept(Skip("bob", 4));    // an older notice, late
+        Assert.Equal(["c3", "c2", "c4"], _dropped);
+
+        // Nothing is left waiting: the wait running out sends nothing more.
+        _clock.Advance(TimeSpan.FromMilliseconds(300));
+        await sequencer.Accept(Push("bob", 7, 8));
+        Assert.Equal(["c1", "c6", "c7", "c8"], _sent);
     }
 
     [Fact]
