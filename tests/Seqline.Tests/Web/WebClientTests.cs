@@ -75,6 +75,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
     [Fact]
     public Task A_large_group_on_read_fan_out_looks_no_different() => Scenario("large-group");
 
+    [Fact]
+    public Task Typing_shows_and_goes_out_by_itself_and_the_peer_shows_online_then_last_seen() => Scenario("presence");
+
     private async Task Scenario(string name)
     {
         var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);
