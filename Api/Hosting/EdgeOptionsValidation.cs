@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Seqline.Api.Operations;
+using Seqline.Api.Presence;
 using Seqline.Diagnostics;
 using Seqline.Push;
 
@@ -19,6 +20,7 @@ internal static class EdgeOptionsValidation
         services.AddValidatedOptions<SeqlineLimits, SeqlineLimitsValidator>(configuration, SeqlineLimits.Section);
         services.AddValidatedOptions<PushOptions, PushOptionsValidator>(configuration, PushOptions.Section);
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.Section);
+        services.AddValidatedOptions<PresenceOptions, PresenceOptionsValidator>(configuration, PresenceOptions.Section);
         services.AddBoundOptions<WebClientOptions>(configuration, WebClientOptions.Section);
         services.AddBoundOptions<ApiDescriptionOptions>(configuration, ApiDescriptionOptions.Section);
         services.AddBoundOptions<TelemetryOptions>(configuration, TelemetryOptions.Section);

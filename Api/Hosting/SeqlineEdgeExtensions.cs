@@ -12,6 +12,7 @@ using Seqline.Api.Endpoints;
 using Seqline.Api.Errors;
 using Seqline.Api.Hubs;
 using Seqline.Api.Operations;
+using Seqline.Api.Presence;
 using Seqline.Api.Push;
 using Seqline.Push;
 
@@ -41,6 +42,7 @@ public static class SeqlineEdgeExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<SendRateLimiter>();
         services.AddSingleton<PushBridge>();
+        services.AddSingleton<TypingRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<PushBridge>());
         // Both limits follow Seqline:Limits as the node starts, not as it is built.
         services.AddOptions<HubOptions>().Configure<IOptions<SeqlineLimits>>((o, limits) => o.MaximumReceiveMessageSize = MaxRequestBytes(limits.Value));
@@ -60,6 +62,7 @@ public static class SeqlineEdgeExtensions
         app.MapInboxEndpoints();
         app.MapMuteEndpoint();
         app.MapSyncEndpoints();
+        app.MapPresenceEndpoints();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
         app.MapSeqlineOperations();

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using Seqline.Api.Auth;
 using Seqline.Api.Hosting;
 using Seqline.Api.Operations;
+using Seqline.Api.Presence;
 using Seqline.Api.Push;
 using Seqline.Conversations;
 using Seqline.Inboxes;
@@ -16,7 +17,7 @@ namespace Seqline.Api.Hubs;
 /// whose message starts with the error code (see <see cref="HubErrorFilter"/>).
 /// </summary>
 [Authorize]
-public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits, EdgeMetrics metrics) : Hub
+public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits, EdgeMetrics metrics, TypingRelay typing) : Hub
 {
     private string Me => Context.User!.UserId();
 
@@ -44,6 +45,10 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
 
     public async Task<SyncPage> Sync(string? cursor, int? limit) =>
         metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxOwner>(Me).Sync(cursor, limits.Value.RequirePageSize(limit ?? limits.Value.DefaultPageSize)));
+
+    /// <summary>The caller is typing: forwarded to members online now, or dropped (false) when too soon.</summary>
+    public Task<bool> Typing(string conversationId) =>
+        typing.Typing(Me, conversationId, (TypingThrottle)(Context.Items[nameof(TypingThrottle)] ??= typing.NewThrottle()));
 
     public Task<ConversationSummary> MarkRead(string conversationId, long seq) =>
         grains.InInbox(Me, conversationId, (inbox, conversation) => inbox.MarkRead(conversation, seq));

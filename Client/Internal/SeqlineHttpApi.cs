@@ -5,7 +5,7 @@ using System.Text.Json.Serialization.Metadata;
 namespace Seqline.Client.Internal;
 
 // The protocol's HTTP routes, one method each. Retrying is the caller's decision: only it knows what is safe to repeat.
-internal sealed class SeqlineHttpApi(HttpClient http, TimeProvider time)
+internal sealed partial class SeqlineHttpApi(HttpClient http, TimeProvider time)
 {
     private static SeqlineJsonContext Json => SeqlineJsonContext.Default;
 

@@ -1,5 +1,6 @@
 using Orleans.Concurrency;
 using Seqline.Inboxes;
+using Seqline.Presence;
 
 namespace Seqline.Push;
 
@@ -56,4 +57,8 @@ public interface IInboxObserver : IGrainObserver
 {
     [OneWay, Alias("OnPush")]
     Task OnPush(InboxPush push);
+
+    /// <summary>Someone is typing in a conversation of <paramref name="userId"/>: ephemeral, for the user's devices here.</summary>
+    [OneWay, Alias("OnTyping")]
+    Task OnTyping(string userId, TypingNotice notice);
 }

@@ -17,6 +17,7 @@ public sealed partial class InboxGrain
     public async Task<string> Subscribe(IInboxObserver observer)
     {
         _observers.Subscribe(observer, observer);
+        _presence.Renewed(clock.GetUtcNow());
         if (!_live.IsLive)
         {
             var heads = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -32,7 +33,10 @@ public sealed partial class InboxGrain
     public async Task Unsubscribe(IInboxObserver observer)
     {
         _observers.Unsubscribe(observer);
-        if (_observers.Count == 0) await StopFollowing();
+        _observers.ClearExpired();
+        if (_observers.Count > 0) return;
+        _presence.WentOffline(clock.GetUtcNow());
+        await StopFollowing();
     }
 
     public Task<int> CountObservers()

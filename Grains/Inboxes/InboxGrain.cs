@@ -60,6 +60,7 @@ public sealed partial class InboxGrain(
         _reads = new InboxReads(timeline, conversations, memberRows, UserId, _index);
         _live = new LiveFollower(UserId);
         _relays = new InboxRelays(GrainFactory, UserId, metrics, logger);
+        LoadPresence();
         var head = await timeline.GetHeadAsync(UserId, cancellationToken);
         _trimmedThrough = head.TrimmedThrough;
         foreach (var row in await indexRows.ReadAsync(UserId, cancellationToken))
@@ -105,7 +106,9 @@ public sealed partial class InboxGrain(
     {
         try
         {
-            await CheckpointIfBehind(cancellationToken);
+            // Last seen is saved with checkpoints only; going, the inbox saves it once more.
+            if (_presence.Unsaved) await Checkpoint(cancellationToken);
+            else await CheckpointIfBehind(cancellationToken);
         }
         catch (Exception error)
         {
@@ -127,7 +130,9 @@ public sealed partial class InboxGrain(
         var (changed, write, delete) = _index.Changes();
         await indexRows.ChangeAsync(UserId, write.Select(e => new Row(e.Key, serializer.SerializeToArray(e.Value))).ToList(), delete, cancellationToken);
         _index.Checkpointed(changed);
+        SavingPresence();
         await state.WriteStateAsync(cancellationToken);
+        _presence.Saved();
         _pastCheckpoint = 0;
     }
 

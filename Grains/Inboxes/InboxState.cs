@@ -17,6 +17,12 @@ public sealed class InboxState
 
     /// <summary>The last sync-timeline seq the index rows are known to reflect.</summary>
     [Id(1)] public long Head { get; set; }
+
+    /// <summary>When the user was last seen online, as of the last checkpoint (never written just for it).</summary>
+    [Id(2)] public DateTimeOffset? LastSeen { get; set; }
+
+    /// <summary>The user's setting: others see neither online nor last seen.</summary>
+    [Id(3)] public bool HidePresence { get; set; }
 }
 
 /// <summary>One conversation as this user's inbox knows it.</summary>

@@ -1,3 +1,4 @@
+import type { Presence } from './presence';
 import type { ConversationSummary, ConversationView, MessagePage, SendReceipt, SyncPage } from './types';
 
 /**
@@ -79,6 +80,11 @@ export class Api {
   sync(cursor: string | null, limit: number): Promise<SyncPage> {
     const query = cursor === null ? `limit=${limit}` : `cursor=${enc(cursor)}&limit=${limit}`;
     return this.call('GET', `/api/sync?${query}`);
+  }
+
+  /** A user's presence; 404 unless the caller shares a conversation with them. */
+  presence(userId: string): Promise<Presence> {
+    return this.call('GET', `/api/users/${enc(userId)}/presence`);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -1,6 +1,7 @@
 import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from '@microsoft/signalr';
 import { Api, ApiError } from './api';
 import { LocalStore, newRow, type Change } from './store';
+import { TypingBoard, TypingEveryMs, type Presence, type TypingNotice } from './presence';
 import type { ConversationRow, ConversationView, Message, OutboxItem, PushBatch, Role, SyncEvent, SyncPage } from './types';
 
 /**
@@ -29,6 +30,8 @@ export interface Changed {
   messages?: Set<string>;
   outbox?: boolean;
   status?: boolean;
+  /** Conversations whose typing indicators changed. */
+  typing?: Set<string>;
   /** Everything may have changed (another tab wrote, or a reload). */
   all?: boolean;
 }
@@ -40,6 +43,8 @@ export class ChatClient {
   readonly conversations = new Map<string, ConversationRow>();
   readonly outbox = new Map<string, OutboxItem>();
   status: ConnectionStatus = 'connecting';
+  readonly typing = new TypingBoard();
+  private readonly typingSent = new Map<string, number>();
   /**
    * Counters for the curious and for the end-to-end tests; `pushedMessages` and `pulledMessages`
    * count `message` events by the way they came in.
@@ -82,7 +87,16 @@ export class ChatClient {
       })
       .configureLogging(LogLevel.None)
       .build();
-    this.hub.on('events', (push: PushBatch) => this.onPush(push));
+    this.hub.on('events', (push: PushBatch) => {
+      // A member's message ends their typing indicator at once.
+      const stopped = push.events.filter((e) => e.type === 'message' && e.senderId && this.typing.sent(e.conversationId, e.senderId));
+      if (stopped.length) this.emit({ typing: new Set(stopped.map((e) => e.conversationId)) });
+      this.onPush(push);
+    });
+    this.hub.on('typing', (notice: TypingNotice) => {
+      this.typing.seen(notice);
+      this.emit({ typing: new Set([notice.conversationId]) });
+    });
     this.hub.onreconnecting(() => this.setStatus('connecting'));
     this.hub.onreconnected(() => {
       this.stats.reconnects++;
@@ -115,6 +129,19 @@ export class ChatClient {
 
   get me(): string {
     return this.session.userId;
+  }
+
+  /** The user types: tells the members online now, at most once per conversation every couple of seconds. */
+  sendTyping(conversationId: string): void {
+    const last = this.typingSent.get(conversationId) ?? 0;
+    if (Date.now() - last < TypingEveryMs || this.hub.state !== HubConnectionState.Connected) return;
+    this.typingSent.set(conversationId, Date.now());
+    // Best effort: a lost notice only means no indicator for a moment.
+    this.hub.invoke<boolean>('Typing', conversationId).catch(() => undefined);
+  }
+
+  presenceOf(userId: string): Promise<Presence> {
+    return this.api.presence(userId);
   }
 
   async stop(): Promise<void> {

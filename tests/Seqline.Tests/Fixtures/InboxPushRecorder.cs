@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Seqline.Inboxes;
+using Seqline.Presence;
 using Seqline.Push;
 
 namespace Seqline.Tests.Fixtures;
@@ -8,12 +9,22 @@ namespace Seqline.Tests.Fixtures;
 public sealed class InboxPushRecorder : IInboxObserver
 {
     private readonly ConcurrentQueue<SyncEvent> _events = new();
+    private readonly ConcurrentQueue<(string UserId, TypingNotice Notice)> _typing = new();
 
     public Task OnPush(InboxPush push)
     {
         foreach (var e in push.Events) _events.Enqueue(e);
         return Task.CompletedTask;
     }
+
+    public Task OnTyping(string userId, TypingNotice notice)
+    {
+        _typing.Enqueue((userId, notice));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every typing notice handed over so far, with the user it was for, in arrival order.</summary>
+    public IReadOnlyList<(string UserId, TypingNotice Notice)> Typing => _typing.ToList();
 
     /// <summary>Every event pushed so far, in arrival order.</summary>
     public IReadOnlyList<SyncEvent> Events => _events.ToList();

@@ -105,4 +105,7 @@ public sealed class SimEdge(IReadOnlyList<SimDevice> devices) : IInboxObserver
         foreach (var device in devices) device.OnPush(push);
         return Task.CompletedTask;
     }
+
+    // The simulation is about sync; typing is not part of it.
+    public Task OnTyping(string userId, Seqline.Presence.TypingNotice notice) => Task.CompletedTask;
 }

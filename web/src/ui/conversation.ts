@@ -4,6 +4,7 @@ import { avatar } from './avatar';
 import { h, icon, Icons } from './dom';
 import { clock, colorFor, dayKey, dayLabel, titleOf } from './format';
 import { MembersDialog } from './members';
+import { presenceLine, typingLine } from '../presence';
 
 const InitialCount = 50;
 const PageCount = 50;
@@ -41,6 +42,9 @@ interface Bubble {
  * shows older cached messages, then pages older history in from the server down to the first
  * message. The device's own unsent messages show from the outbox until sync brings them back.
  */
+/** How often an open direct conversation asks for the peer's presence (docs/api.md: no presence pushes). */
+const PresenceEveryMs = 30_000;
+
 export class ConversationPane {
   readonly element: HTMLElement;
   private readonly title = h('h2', { class: 'pane-title', 'data-testid': 'conversation-title' });
@@ -57,6 +61,11 @@ export class ConversationPane {
   });
   private readonly sendButton = h('button', { class: 'send', type: 'submit', 'aria-label': 'Send', title: 'Send', 'data-testid': 'send', disabled: true }, icon(Icons.send));
   private readonly composerError = h('p', { class: 'composer-error', role: 'alert' });
+  private readonly typingLine = h('div', { class: 'typing-line', 'data-testid': 'typing', 'aria-live': 'polite' });
+  private readonly presence = h('span', { class: 'pane-presence', 'data-testid': 'presence' });
+  private typingTimer: number | undefined;
+  private presenceTimer: number | undefined;
+  private presenceOf: string | null = null;
   private nodes = new Map<string, { sig: string; el: HTMLElement }>();
   private viewFrom = 0;
   private renderToken = 0;
@@ -88,16 +97,20 @@ export class ConversationPane {
         void this.send();
       }
     });
-    this.input.addEventListener('input', () => this.resizeInput());
+    this.input.addEventListener('input', () => {
+      this.resizeInput();
+      if (this.input.value.trim() !== '') this.client.sendTyping(this.conversationId);
+    });
     this.element = h('div', { class: 'pane', 'data-testid': 'conversation-view', 'data-conversation-id': conversationId },
       h('header', { class: 'pane-header' },
         h('button', { class: 'icon-button back', 'aria-label': 'Back to conversations', title: 'Back', 'data-testid': 'back', onclick: () => this.close() }, icon(Icons.back)),
         this.headerAvatar,
-        h('div', { class: 'pane-heading' }, this.title, this.subtitle),
+        h('div', { class: 'pane-heading' }, this.title, h('span', { class: 'pane-subline' }, this.subtitle, this.presence)),
         this.membersButton,
       ),
       h('div', { class: 'offline-banner', 'data-testid': 'offline-banner' }, "You're offline. Messages will be sent when the connection is back."),
       this.scroller,
+      this.typingLine,
       this.composerError,
       form,
     );
@@ -107,16 +120,50 @@ export class ConversationPane {
   start(): void {
     void this.render();
     this.input.focus();
+    this.renderTyping();
+    if (this.presenceOf === null) void this.refreshPresence();
   }
 
   destroy(): void {
     this.destroyed = true;
     this.members?.close();
+    window.clearTimeout(this.typingTimer);
+    window.clearTimeout(this.presenceTimer);
     document.removeEventListener('visibilitychange', this.onVisible);
   }
 
   update(changed: Changed): void {
     if (changed.all || changed.list || changed.outbox || changed.messages?.has(this.conversationId)) this.scheduleRender();
+    if (changed.typing?.has(this.conversationId)) this.renderTyping();
+  }
+
+  /** Who types now; rendered again when the next indicator expires. */
+  private renderTyping(): void {
+    window.clearTimeout(this.typingTimer);
+    this.typingLine.textContent = typingLine(this.client.typing.typingIn(this.conversationId));
+    const next = this.client.typing.nextExpiry(this.conversationId);
+    if (next !== null && !this.destroyed) this.typingTimer = window.setTimeout(() => this.renderTyping(), next + 50);
+  }
+
+  /** The peer's presence in a direct conversation: asked on opening and every half minute while open. */
+  private async refreshPresence(): Promise<void> {
+    // The device learns the peer from their first message; until then there is nobody to ask about.
+    const peer = this.client.conversations.get(this.conversationId)?.peer ?? null;
+    if (this.destroyed) return;
+    window.clearTimeout(this.presenceTimer);
+    this.presenceOf = peer;
+    if (peer) {
+      try {
+        const p = await this.client.presenceOf(peer);
+        this.presence.textContent = presenceLine(p);
+        this.presence.dataset.online = String(p.online);
+      } catch {
+        // Unknown for now (offline, or not shared yet): show nothing rather than a guess.
+        this.presence.textContent = '';
+        delete this.presence.dataset.online;
+      }
+    }
+    if (!this.destroyed) this.presenceTimer = window.setTimeout(() => void this.refreshPresence(), PresenceEveryMs);
   }
 
   private scheduleRender(): void {
@@ -170,6 +217,8 @@ export class ConversationPane {
       this.headerAvatar.replaceChildren(avatar(name));
     }
     this.subtitle.textContent = row.kind === 'direct' ? 'Direct message' : 'Group';
+    // The peer may become known only now (from their first message): ask at once.
+    if (row.peer && row.peer !== this.presenceOf) void this.refreshPresence();
     // Direct conversations have no roles and no members to change.
     this.membersButton.hidden = row.kind === 'direct';
   }
