@@ -127,7 +127,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Large_group_pushes_each_message_once_to_every_online_device_and_connects_write_nothing()
     {
-        var options = LargeGroupOptions.Smoke with { Members = 300, Online = 50, Messages = 3 };
+        var options = LargeGroupOptions.Smoke with { Members = 300, Online = 50, Messages = 3, CheckpointInterval = TimeSpan.FromSeconds(1) };
 
         var result = await LargeGroupScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "large-group"));
 

@@ -24,8 +24,14 @@ internal sealed class GroupSends(IConversationGrain conversation, GroupDevices d
             await Task.Delay(10);
         }
         var latency = new Latency();
+        var first = double.MaxValue;
         for (var d = 0; d < devices.Count; d++)
-            if (devices.ArrivalOf(d, message) is var at and not 0) latency.RecordMicroseconds(Clock.Microseconds(start, at));
-        return (new MessageRun(message, receipt.Seq, ack, devices.Reached(message), latency.Summary()), latency);
+        {
+            if (devices.ArrivalOf(d, message) is not (var at and not 0)) continue;
+            var microseconds = Clock.Microseconds(start, at);
+            latency.RecordMicroseconds(microseconds);
+            first = Math.Min(first, microseconds / 1000);
+        }
+        return (new MessageRun(message, receipt.Seq, ack, devices.Reached(message), first == double.MaxValue ? 0 : first, latency.Summary()), latency);
     }
 }

@@ -19,8 +19,9 @@ public static class LargeGroupReport
             "as an edge node registers its own: not SignalR connections, so no WebSocket or JSON cost is in these figures. The creator sends the messages " +
             "with grain calls from inside the node, one at a time (the next once every online device has the last), after one warm-up message; " +
             "send→push runs from the send call to an observer receiving the push. Store writes are counted in the node's SQLite writer " +
-            "(every grain-state, timeline and row write it committed), in grain-state row versions and in timeline rows, after the store had been quiet " +
-            $"for {o.Quiet.TotalSeconds:0.#} s (the members' joins and their inbox checkpoints done). Load average before the run: {result.LoadBefore}.");
+            "(every grain-state, timeline and row write it committed), in grain-state row versions and in timeline rows, from a quiet store (nothing " +
+            "committed for longer than the inboxes' checkpoint interval, so the joins' checkpoints are done) to the store quiet again after the phase " +
+            $"(so writes the phase caused later are counted). Load average before the run: {result.LoadBefore}.");
         report.Table(["", "value"],
         [
             ["create the group / every inbox knows it", $"{result.CreateSeconds:0.0} s / {result.JoinSeconds:0.0} s"],
@@ -36,15 +37,17 @@ public static class LargeGroupReport
             ["every online device got each message once (warm-up included)", result.EveryDeviceOnce ? "yes" : "**NO**"],
             ["duplicates / strays / pull hints", $"{result.Duplicates:N0} / {result.Strays:N0} / {result.PullHints:N0}"],
             ["store writes per message sent: all / grain state / timeline rows", PerDevice(result.SendWrites, o.Messages + 1)],
+            ["… grain-state writes by grain type", ByType(result.SendWrites)],
             [$"{m:N0} devices disconnect", $"{result.DisconnectSeconds:0.00} s"],
             ["store writes per disconnect: all / grain state / timeline rows", PerDevice(result.DisconnectWrites, m)],
+            ["… grain-state writes by grain type", ByType(result.DisconnectWrites)],
             ["node CPU while sending (% of one core) / machine busy", $"{result.DuringSends.CpuPercentOfCore:0}% / {result.DuringSends.MachineBusyPercent:0}%"],
             ["peak RSS of the process (node and devices)", Format.Bytes(result.DuringSends.PeakRssBytes)],
         ]);
-        report.Table(["message", "seq", "ack ms", "devices reached", "push ms p50", "p99", "max (last device)"],
+        report.Table(["message", "seq", "ack ms", "devices reached", "push ms: first device", "p50", "p99", "max (last device)"],
             result.Messages.Prepend(result.Warmup).Select(r => (IReadOnlyList<string>)[
                 r.Number == 0 ? "warm-up" : r.Number.ToString(CultureInfo.InvariantCulture), r.Seq.ToString(CultureInfo.InvariantCulture),
-                Format.Ms(r.AckMilliseconds), $"{r.Reached:N0}", Format.Ms(r.Push.P50), Format.Ms(r.Push.P99), Format.Ms(r.Push.Max)]));
+                Format.Ms(r.AckMilliseconds), $"{r.Reached:N0}", Format.Ms(r.FirstMilliseconds), Format.Ms(r.Push.P50), Format.Ms(r.Push.P99), Format.Ms(r.Push.Max)]));
     }
 
     private static string Row(LargestRow r) => r.Bytes < 1024 ? $"{r.Bytes} B: {r.Owner}" : $"{Format.Bytes(r.Bytes)} ({r.Bytes:N0} B): {r.Owner}";
@@ -52,8 +55,11 @@ public static class LargeGroupReport
     private static string Percentiles(LatencySummary s) => $"{Format.Ms(s.P50)} / {Format.Ms(s.P99)} / {Format.Ms(s.P999)} / {Format.Ms(s.Max)}";
 
     private static string PerDevice(StoreWrites w, int count) =>
-        $"{(double)w.Writes / count:0.###} / {(double)w.GrainStateWrites / count:0.###} / {(double)w.TimelineRows / count:0.###} " +
+        $"{Ratio(w.Writes, count)} / {Ratio(w.GrainStateWrites, count)} / {Ratio(w.TimelineRows, count)} " +
         $"({w.Writes:N0} / {w.GrainStateWrites:N0} / {w.TimelineRows:N0} over {count:N0})";
+
+    // Small ratios keep their digits: 2 writes over 10,000 disconnects is not 0.
+    private static string Ratio(long part, int whole) => (double)part / whole is var r && r is > 0 and < 0.01 ? r.ToString("0.######", CultureInfo.InvariantCulture) : r.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string ByType(StoreWrites w) =>
         w.GrainStateByType.Count == 0 ? "none" : string.Join(", ", w.GrainStateByType.Select(t => $"{t.Key}: {t.Value:N0}"));

@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Conversations;
+using Seqline.Hosting;
 using Seqline.Inboxes;
 using Seqline.Push;
 using Seqline.Storage.Sqlite;
@@ -33,9 +35,11 @@ public static class LargeGroupScenario
         {
             ["Seqline:Limits:MaxMembers"] = Math.Max(options.Members, new SeqlineLimits().MaxMembers).ToString(CultureInfo.InvariantCulture),
         };
+        if (options.CheckpointInterval is { } interval) extra["Seqline:Sync:CheckpointInterval"] = interval.ToString("c", CultureInfo.InvariantCulture);
         await using var node = (InProcessNode)await ui.PhaseAsync("large-group: start node (in process, SQLite)", 1,
             _ => Nodes.StartSqliteAsync(NodeMode.InProcess, Path.Combine(workDirectory, "node"), extra));
         var grains = node.Services.GetRequiredService<IGrainFactory>();
+        var settle = node.Services.GetRequiredService<IOptions<SyncOptions>>().Value.CheckpointInterval + options.Quiet;
         var store = new StoreMeter(node.Services.GetRequiredService<SqliteDatabase>());
         var id = "lg-" + Guid.NewGuid().ToString("N")[..12];
         var conversation = grains.GetGrain<IConversationGrain>(id);
@@ -60,7 +64,7 @@ public static class LargeGroupScenario
                     throw new TimeoutException($"{known:N0} of {options.Members:N0} inboxes know the group after {options.JoinTimeout.TotalSeconds:0} s.");
                 await Task.Delay(500);
             }
-            await Quiet(store, options, ui, "the joins");
+            await Quiet(store, settle, ui, "the joins");
         });
         var joinSeconds = clock.Elapsed.TotalSeconds;
 
@@ -80,7 +84,7 @@ public static class LargeGroupScenario
             }, () => phase.Set(Interlocked.Increment(ref done)));
         });
         var connectSeconds = clock.Elapsed.TotalSeconds;
-        await Quiet(store, options, ui, "the connects");
+        await Quiet(store, settle, ui, "the connects");
         var connectWrites = store.Since(before);
         var followersOnline = await relay.CountFollowers();
 
@@ -102,6 +106,7 @@ public static class LargeGroupScenario
             await Task.Delay(options.Quiet); // copies arriving late are counted too
         });
         var duringSends = meter.Stop();
+        await Quiet(store, settle, ui, "the messages");
         var sendWrites = store.Since(before);
         var largest = store.Rows.LargestGrainState();
         LargestRow?[] largestRows = [store.Rows.LargestRowOf("members"), store.Rows.LargestRowOf("index")];
@@ -115,7 +120,7 @@ public static class LargeGroupScenario
                 d => grains.GetGrain<IInboxGrain>(Member(d)).Unsubscribe(observers[d]), () => phase.Set(Interlocked.Increment(ref done)));
         });
         var disconnectSeconds = clock.Elapsed.TotalSeconds;
-        await Quiet(store, options, ui, "the disconnects");
+        await Quiet(store, settle, ui, "the disconnects");
         var disconnectWrites = store.Since(before);
         foreach (var observer in observers) grains.DeleteObjectReference<IInboxObserver>(observer);
 
@@ -145,9 +150,10 @@ public static class LargeGroupScenario
         };
     }
 
-    private static async Task Quiet(StoreMeter store, LargeGroupOptions options, IBenchUi ui, string after)
+    // Nothing committed for longer than an inbox waits to checkpoint: what was under way is done.
+    private static async Task Quiet(StoreMeter store, TimeSpan settle, IBenchUi ui, string after)
     {
-        if (!await store.Quiet(options.Quiet, TimeSpan.FromSeconds(120)))
+        if (!await store.Quiet(settle, settle + TimeSpan.FromSeconds(120)))
             ui.Info($"WARNING: the store did not go quiet after {after}; the writes counted next include background work.");
     }
 }
