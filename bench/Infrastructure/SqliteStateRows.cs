@@ -49,6 +49,14 @@ public sealed class SqliteStateRows(string path)
     public LargestRow? LargestRowOf(string store) =>
         Largest($"{store}_rows", $"SELECT owner || ' ' || key, length(value) FROM {Sqlite(store)}_rows ORDER BY length(value) DESC LIMIT 1");
 
+    /// <summary>Reminders registered (conversations with fan-out work left register one, and remove it once idle).</summary>
+    public long Reminders()
+    {
+        long count = 0;
+        Query("SELECT COUNT(*) FROM reminders", reader => count = reader.GetInt64(0));
+        return count;
+    }
+
     /// <summary>How many inboxes have written <paramref name="conversationId"/> into their index (their checkpoint of the join).</summary>
     public long IndexRowsOf(string conversationId)
     {

@@ -52,8 +52,9 @@ public sealed record LargeGroupOptions
 /// <param name="Writes">Writes committed by the node's single SQLite writer (every grain-state, timeline and row write).</param>
 /// <param name="GrainStateWrites">Grain-state row writes, from the rows' versions.</param>
 /// <param name="TimelineRows">Conversation and inbox timeline rows added.</param>
+/// <param name="Reminders">Reminders registered less those removed (each is a write too).</param>
 /// <param name="GrainStateByType">Grain-state writes per grain type.</param>
-public sealed record StoreWrites(long Writes, long GrainStateWrites, long TimelineRows, IReadOnlyDictionary<string, long> GrainStateByType);
+public sealed record StoreWrites(long Writes, long GrainStateWrites, long TimelineRows, long Reminders, IReadOnlyDictionary<string, long> GrainStateByType);
 
 /// <summary>One message to the group: its acknowledgement and its pushes to every online device.</summary>
 /// <param name="Reached">Online devices that got it.</param>

@@ -27,7 +27,7 @@ public static class LargeGroupReport
             ["create the group / every inbox knows it", $"{result.CreateSeconds:0.0} s / {result.JoinSeconds:0.0} s"],
             [$"{m:N0} devices connect", $"{result.ConnectSeconds:0.00} s ({Format.Rate(m / Math.Max(result.ConnectSeconds, 1e-9))}/s), Subscribe ms p50 / p99 {Format.Ms(result.Connect.P50)} / {Format.Ms(result.Connect.P99)}"],
             ["**store writes per connect**: all / grain state / timeline rows", PerDevice(result.ConnectWrites, m)],
-            ["… grain-state writes by grain type", ByType(result.ConnectWrites)],
+            ["… grain-state writes by grain type; reminders registered (+) or removed (−)", ByType(result.ConnectWrites)],
             ["relay followers with everyone online / after the disconnects", $"{result.FollowersOnline:N0} / {result.FollowersAfter:N0}"],
             ["**largest grain-state row**", result.LargestGrainState is { } g ? Row(g) : "none"],
             .. result.LargestRows.Select(r => (IReadOnlyList<string>)[$"largest row of {r.Table}", Row(r)]),
@@ -37,10 +37,10 @@ public static class LargeGroupReport
             ["every online device got each message once (warm-up included)", result.EveryDeviceOnce ? "yes" : "**NO**"],
             ["duplicates / strays / pull hints", $"{result.Duplicates:N0} / {result.Strays:N0} / {result.PullHints:N0}"],
             ["store writes per message sent: all / grain state / timeline rows", PerDevice(result.SendWrites, o.Messages + 1)],
-            ["… grain-state writes by grain type", ByType(result.SendWrites)],
+            ["… grain-state writes by grain type; reminders registered (+) or removed (−)", ByType(result.SendWrites)],
             [$"{m:N0} devices disconnect", $"{result.DisconnectSeconds:0.00} s"],
             ["store writes per disconnect: all / grain state / timeline rows", PerDevice(result.DisconnectWrites, m)],
-            ["… grain-state writes by grain type", ByType(result.DisconnectWrites)],
+            ["… grain-state writes by grain type; reminders registered (+) or removed (−)", ByType(result.DisconnectWrites)],
             ["node CPU while sending (% of one core) / machine busy", $"{result.DuringSends.CpuPercentOfCore:0}% / {result.DuringSends.MachineBusyPercent:0}%"],
             ["peak RSS of the process (node and devices)", Format.Bytes(result.DuringSends.PeakRssBytes)],
         ]);
@@ -62,5 +62,6 @@ public static class LargeGroupReport
     private static string Ratio(long part, int whole) => (double)part / whole is var r && r is > 0 and < 0.01 ? r.ToString("0.######", CultureInfo.InvariantCulture) : r.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string ByType(StoreWrites w) =>
-        w.GrainStateByType.Count == 0 ? "none" : string.Join(", ", w.GrainStateByType.Select(t => $"{t.Key}: {t.Value:N0}"));
+        (w.GrainStateByType.Count == 0 ? "none" : string.Join(", ", w.GrainStateByType.Select(t => $"{t.Key}: {t.Value:N0}")))
+        + (w.Reminders == 0 ? "" : $"; reminders {w.Reminders:+#;-#}");
 }

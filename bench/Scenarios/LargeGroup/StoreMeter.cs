@@ -12,19 +12,19 @@ namespace Seqline.Bench.Scenarios.LargeGroup;
 /// </summary>
 internal sealed class StoreMeter(SqliteDatabase database)
 {
-    public readonly record struct Snapshot(long Writes, GrainStateWrites GrainState, long TimelineRows);
+    public readonly record struct Snapshot(long Writes, GrainStateWrites GrainState, long TimelineRows, long Reminders);
 
     public SqliteStateRows Rows { get; } = new(database.FilePath);
 
     private readonly StoreRows _timelines = new(Path.GetDirectoryName(database.FilePath)!, Path.GetFileName(database.FilePath));
 
-    public Snapshot Take() => new(database.WritesCommitted, Rows.GrainStateWrites(), _timelines.Total());
+    public Snapshot Take() => new(database.WritesCommitted, Rows.GrainStateWrites(), _timelines.Total(), Rows.Reminders());
 
     public StoreWrites Since(Snapshot before)
     {
         var now = Take();
         return new StoreWrites(now.Writes - before.Writes, now.GrainState.Writes - before.GrainState.Writes,
-            now.TimelineRows - before.TimelineRows, now.GrainState.ByTypeSince(before.GrainState));
+            now.TimelineRows - before.TimelineRows, now.Reminders - before.Reminders, now.GrainState.ByTypeSince(before.GrainState));
     }
 
     /// <summary>
