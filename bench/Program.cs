@@ -10,6 +10,7 @@ app.Configure(config =>
     config.AddCommand<CatchUpCommand>("catch-up");
     config.AddCommand<ConnectionsCommand>("connections");
     config.AddCommand<ChaosCommand>("chaos");
+    config.AddCommand<LargeGroupCommand>("large-group");
     config.AddBranch("agent", agent =>
     {
         agent.SetDescription("Internal: the bench's own child processes.");

@@ -114,6 +114,9 @@ public sealed class InProcessNode : INode
     public int Pid => Environment.ProcessId;
     public bool InProcess => true;
 
+    /// <summary>The node's services: its silo's grain factory and stores, for scenarios that work inside the node.</summary>
+    public IServiceProvider Services => _app.Services;
+
     public static async Task<InProcessNode> StartAsync(IReadOnlyDictionary<string, string> settings)
     {
         // Settings go in as command-line configuration, read before the node registers anything.

@@ -19,6 +19,10 @@ public sealed record MachineInfo(string CpuModel, int Cores, long MemoryBytes, s
     public string Describe() =>
         $"{Cores} cores ({CpuModel}), {Format.Bytes(MemoryBytes)} RAM, {Os} (kernel {Kernel}), {Runtime}, bench GC: {(ServerGc ? "Server" : "Workstation")}, run at {At:yyyy-MM-dd HH:mm} UTC";
 
+    /// <summary>The load averages over 1, 5 and 15 minutes (/proc/loadavg), or empty where there is none.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "";
+
     private static string? ReadFirst(string file, string key)
     {
         if (!File.Exists(file)) return null;

@@ -4,6 +4,7 @@ using Seqline.Bench.Scenarios.CatchUp;
 using Seqline.Bench.Scenarios.Chaos;
 using Seqline.Bench.Scenarios.Connections;
 using Seqline.Bench.Scenarios.E2e;
+using Seqline.Bench.Scenarios.LargeGroup;
 using Seqline.Bench.Scenarios.Limits;
 using Xunit.Abstractions;
 
@@ -121,6 +122,31 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.True(result.Settled, "fan-out did not finish");
         Assert.Equal(0, result.Check.InboxMissing + result.Check.InboxDuplicated + result.Check.InboxOutOfOrder + result.Check.InboxSeqGaps);
         Assert.True(result.Passed);
+    }
+
+    [Fact]
+    public async Task Large_group_pushes_each_message_once_to_every_online_device_and_connects_write_nothing()
+    {
+        var options = LargeGroupOptions.Smoke with { Members = 300, Online = 50, Messages = 3, CheckpointInterval = TimeSpan.FromSeconds(1) };
+
+        var result = await LargeGroupScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "large-group"));
+
+        Assert.All(result.Messages.Prepend(result.Warmup), m => Assert.Equal(50, m.Reached));
+        Assert.Equal(150, result.Push.Count);
+        Assert.Equal(0, result.Duplicates);
+        Assert.Equal(0, result.Strays);
+        Assert.True(result.EveryDeviceOnce);
+        Assert.Equal(50, result.FollowersOnline);
+        Assert.Equal(0, result.FollowersAfter);
+        // Followers live in the relay's memory: connecting and disconnecting write nothing at all.
+        Assert.Equal(0, result.ConnectWrites.Writes);
+        Assert.Equal(0, result.DisconnectWrites.Writes);
+        // The counting sees writes where there are some: each message is stored.
+        Assert.True(result.SendWrites.TimelineRows >= 4);
+        Assert.NotNull(result.LargestGrainState);
+        var report = new ReportWriter(Path.Combine(_work.Path, "report"), "large-group", MachineInfo.Current());
+        LargeGroupReport.Write(result, report);
+        Assert.Contains("in-process grain observers", File.ReadAllText(report.Save()));
     }
 
     public void Dispose() => _work.Dispose();
