@@ -1,6 +1,7 @@
 using System.Globalization;
 using Seqline.Bench.Infrastructure;
 using Seqline.Inboxes;
+using Seqline.Presence;
 using Seqline.Push;
 
 namespace Seqline.Bench.Scenarios.LargeGroup;
@@ -94,5 +95,8 @@ public sealed class GroupDevices
             devices.Received(index, push, Clock.Now);
             return Task.CompletedTask;
         }
+
+        // Typing is not what this scenario measures.
+        public Task OnTyping(string userId, TypingNotice notice) => Task.CompletedTask;
     }
 }
