@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Npgsql;
 
 namespace Seqline.Storage.Postgres;
@@ -28,18 +29,37 @@ public static class PostgresSchema
         ("Seqline.sql", null),
     ];
 
+    // One schema step per database, shared by its stores: a silo's four stores apply (or check)
+    // the scripts once, not four times. A step that failed is tried afresh by the next caller.
+    private static readonly ConditionalWeakTable<NpgsqlDataSource, Task> Ensured = new();
+
     /// <summary>
     /// What a PostgreSQL store's <c>EnsureCreatedAsync</c> does: applies the scripts not applied yet
-    /// or, when the deployment manages the schema itself, refuses to go on without them.
+    /// or, when the deployment manages the schema itself, refuses to go on without them. Done once
+    /// per data source for all its stores; no one caller's token cancels the shared step.
     /// </summary>
-    public static async Task EnsureAsync(NpgsqlDataSource database, bool create, CancellationToken cancellationToken = default)
+    public static Task EnsureAsync(NpgsqlDataSource database, bool create, CancellationToken cancellationToken = default)
+    {
+        Task step;
+        lock (Ensured)
+        {
+            if (!Ensured.TryGetValue(database, out step!) || step.IsFaulted || step.IsCanceled)
+            {
+                step = EnsureOnceAsync(database, create);
+                Ensured.AddOrUpdate(database, step);
+            }
+        }
+        return step.WaitAsync(cancellationToken);
+    }
+
+    private static async Task EnsureOnceAsync(NpgsqlDataSource database, bool create)
     {
         if (create)
         {
-            await ApplyAsync(database, cancellationToken);
+            await ApplyAsync(database);
             return;
         }
-        var missing = await MissingAsync(database, cancellationToken);
+        var missing = await MissingAsync(database);
         if (missing.Count > 0)
         {
             throw new InvalidOperationException(
