@@ -1,4 +1,5 @@
 using Seqline.Conversations;
+using Seqline.Hosting;
 
 namespace Seqline.Tests.Conversations;
 
@@ -98,5 +99,17 @@ public sealed class ContentRulesTests
         Assert.Equal("image", ContentRules.Normalize(Send("b", "image", Png), Png.Length).ContentType);
         var longName = $$"""{ "url": "https://h/a", "size": 1, "mediaType": "text/plain", "name": "{{new string('n', ContentRules.MaxNameLength + 1)}}" }""";
         Assert.Equal(ErrorCode.Invalid, Refusal(Send("b", "file", longName)));
+    }
+
+    [Theory]
+    [InlineData(1, true)]
+    [InlineData(65_537, true)]
+    [InlineData(2, false)]
+    [InlineData(65_536, false)]
+    public void The_content_limit_is_checked_at_start_up(int maxContentBytes, bool refused)
+    {
+        var result = new ConversationOptionsValidator().Validate(null, new ConversationOptions { MaxContentBytes = maxContentBytes });
+        Assert.Equal(refused, result.Failed);
+        if (refused) Assert.Contains("Seqline:Conversations:MaxContentBytes", result.FailureMessage);
     }
 }

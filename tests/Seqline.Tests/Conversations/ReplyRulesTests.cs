@@ -1,5 +1,6 @@
 using System.Text;
 using Seqline.Conversations;
+using Seqline.Inboxes;
 using Seqline.Timelines;
 
 namespace Seqline.Tests.Conversations;
@@ -87,5 +88,22 @@ public sealed class ReplyRulesTests
         var plain = Encoding.UTF8.GetString(MessageCodec.ToEntry(message).Payload);
         Assert.DoesNotContain("replyTo", plain); // text messages store nothing more than before
         Assert.DoesNotContain("content", plain);
+    }
+
+    [Fact]
+    public void Inbox_events_keep_reply_and_content_drop_them_when_recalled_and_older_events_still_read()
+    {
+        var reply = new ChatMessage("c", 5, "ann", "m5", At, "see", ReplyTo: 2, Quote: new MessageQuote("bob", "lunch?"),
+            ContentType: "file", Content: """{"url":"https://h/a.pdf","size":1,"mediaType":"application/pdf"}""");
+        var entry = InboxEventCodec.ToEntry(9, At, SyncEvent.For(reply));
+        Assert.Contains("\"content\":{\"url\"", Encoding.UTF8.GetString(entry.Payload));
+        var read = InboxEventCodec.ToEvent(entry);
+        Assert.Equal((2L, reply.Quote, "file", reply.Content), (read.ReplyTo, read.Quote, read.ContentType, read.Content));
+
+        var recalled = InboxEventCodec.ToEvent(InboxEventCodec.Recalled(entry));
+        Assert.Equal(("", true, (MessageQuote?)null, (string?)null), (recalled.Body, recalled.Recalled, recalled.Quote, recalled.Content));
+
+        var old = InboxEventCodec.ToEvent(new TimelineEntry(3, At, """{"type":"message","conversationId":"c","seq":3,"senderId":"ann","clientMsgId":"m3","body":"hi"}"""u8.ToArray()));
+        Assert.Equal(("hi", (long?)null, (MessageQuote?)null, (string?)null), (old.Body, old.ReplyTo, old.Quote, old.Content));
     }
 }
