@@ -161,6 +161,9 @@ public sealed class ReplyAndContentApiTests(SeqlineNodeFixture node) : IAsyncLif
         foreach (var field in new[] { "replyTo", "contentType", "content" }) Assert.True(send.TryGetProperty(field, out _), $"SendMessageRequest.{field}");
         var message = schemas.GetProperty("ChatMessage").GetProperty("properties");
         foreach (var field in new[] { "replyTo", "quote", "contentType", "content" }) Assert.True(message.TryGetProperty(field, out _), $"ChatMessage.{field}");
+        // The content is any JSON object, not a string, on both sides.
+        foreach (var content in new[] { message.GetProperty("content"), send.GetProperty("content") })
+            Assert.Contains("object", content.GetProperty("type").ToString());
         Assert.Contains("replyTo", document.RootElement.GetProperty("paths").GetProperty("/api/conversations/{id}/messages").GetProperty("post").GetProperty("description").GetString());
     }
 }
