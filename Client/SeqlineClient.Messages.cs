@@ -33,6 +33,26 @@ public sealed partial class SeqlineClient
         return _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken);
     }
 
+    /// <summary>Sends a reply, a typed message (an image, a file, an <c>x-</c> type) or both, and returns once it is stored durably.</summary>
+    /// <param name="conversationId">A conversation the user is a member of.</param>
+    /// <param name="body">The text; for a typed message the fallback shown where its type is not rendered (may be empty for an image or a file).</param>
+    /// <param name="options">The reply target, content type and content, mentions and idempotency key.</param>
+    /// <param name="cancellationToken">Stops retrying. The message may still have been stored.</param>
+    /// <remarks>Retried as <see cref="SendAsync(string, string, string?, IEnumerable{string}?, CancellationToken)"/> is.</remarks>
+    /// <exception cref="SeqlineApiException">
+    /// The server refused the message: <c>not_found</c> for a <see cref="SendOptions.ReplyTo"/> the conversation holds no message at,
+    /// <c>invalid</c> for a notice or a bad content, <c>too_large</c> for content over the server's limit.
+    /// </exception>
+    public Task<SendReceipt> SendAsync(string conversationId, string body, SendOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(options);
+        var request = new SendMessageRequest(options.ClientMsgId ?? Guid.NewGuid().ToString("N"), body, options.Mentions,
+            options.ReplyTo, options.ContentType, options.Content);
+        return _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken);
+    }
+
     /// <summary>Pages a conversation's history backward, e.g. when the user scrolls up.</summary>
     /// <param name="conversationId">A conversation the user is a member of.</param>
     /// <param name="before">Returns messages with a seq below this; null for the newest messages.</param>

@@ -7,7 +7,7 @@ public sealed partial class SeqlineClient
     /// Pulls every event after the device's cursor, page by page, delivers them to the handlers and saves the
     /// cursor after each page. Returns when the device is up to date.
     /// </summary>
-    /// <remarks>Waits for any push or pull in progress. Transient failures are retried like <see cref="SendAsync"/>.</remarks>
+    /// <remarks>Waits for any push or pull in progress. Transient failures are retried like <see cref="SendAsync(string, string, string?, IEnumerable{string}?, CancellationToken)"/>.</remarks>
     public async Task SyncAsync(CancellationToken cancellationToken = default)
     {
         await _syncGate.WaitAsync(cancellationToken).ConfigureAwait(false);

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Seqline.Conversations;
 
 namespace Seqline.Api.Endpoints;
@@ -16,7 +17,18 @@ public sealed record SetRoleRequest(string? Role);
 /// <summary>A group's new title; null or empty for none.</summary>
 public sealed record SetTitleRequest(string? Title = null);
 
-public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions = null);
+/// <summary>A message to send, over HTTP and the hub's <c>Send</c>.</summary>
+/// <param name="Body">The text; for a typed message the fallback text shown by clients that do not render its type (optional for image and file).</param>
+/// <param name="ReplyTo">The seq of a message of the conversation this one replies to.</param>
+/// <param name="ContentType"><c>text</c> (the default), <c>image</c>, <c>file</c>, or <c>x-</c> and a lowercase name.</param>
+/// <param name="Content">For image and file: <c>{ url, size, mediaType, name?, width?, height? }</c>; for an <c>x-</c> type any JSON object.</param>
+public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions = null,
+    long? ReplyTo = null, string? ContentType = null, JsonElement? Content = null)
+{
+    public OutgoingMessage ToMessage(string senderId) => new(senderId, RequestParsing.Required(ClientMsgId, "clientMsgId"),
+        ContentType is null or "text" ? RequestParsing.Required(Body, "body") : Body ?? "", Mentions,
+        ReplyTo, ContentType, Content is { ValueKind: not JsonValueKind.Null } c ? c.GetRawText() : null);
+}
 
 /// <summary>A body naming one seq: read markers, hiding, clearing.</summary>
 public sealed record SeqRequest(long? Seq);

@@ -22,7 +22,9 @@ internal static class MessageEndpoints
         api.MapPost("", SendMessage)
             .WithName(nameof(SendMessage))
             .WithSummary("Send a message")
-            .WithDescription("Answers once the message is durable: 201 with its seq, or 200 with the original seq and duplicate=true for a retry with the same clientMsgId.")
+            .WithDescription("Answers once the message is durable: 201 with its seq, or 200 with the original seq and duplicate=true for a retry with the same clientMsgId. "
+                + "replyTo names a message of the conversation (404 when it holds none at that seq, 400 for a notice); the reply stores a quote of it. "
+                + "contentType and content make a typed message (image, file, x-…), the body its fallback text.")
             .Refuses(Status400BadRequest, Status404NotFound, Status413PayloadTooLarge, Status429TooManyRequests);
         api.MapGet("", ReadHistory)
             .WithName(nameof(ReadHistory))
@@ -42,7 +44,7 @@ internal static class MessageEndpoints
     {
         var receipt = await metrics.Send(EdgeMetrics.Http, () =>
         {
-            var message = new OutgoingMessage(caller.Id, RequestParsing.Required(request.ClientMsgId, "clientMsgId"), RequestParsing.Required(request.Body, "body"), request.Mentions);
+            var message = request.ToMessage(caller.Id);
             ConversationAccess.RequireId(id);
             limiter.Acquire(caller.Id);
             return caller.Grains.AsMember(caller.Id, id, c => c.Send(message));

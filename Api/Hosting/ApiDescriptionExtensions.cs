@@ -72,6 +72,12 @@ public static class ApiDescriptionExtensions
                         Description = "The error code: invalid, unauthorized, forbidden, not_found, method_not_allowed, conflict, too_large, unsupported_media_type, rate_limited, unavailable, server_error.",
                     };
                 }
+                // A message's typed content is a JSON object of its type's shape, whatever C# holds it as.
+                if (context.JsonPropertyInfo is { Name: "content" } && context.JsonPropertyInfo.DeclaringType.Namespace?.StartsWith("Seqline", StringComparison.Ordinal) == true)
+                {
+                    schema.Type = JsonSchemaType.Object;
+                    schema.Description = "Typed content, for a contentType other than text: for image and file { url, size, mediaType, name?, width?, height? }; for an x- type any object.";
+                }
                 return Task.CompletedTask;
             });
         });

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using Seqline.Api.Auth;
+using Seqline.Api.Endpoints;
 using Seqline.Api.Hosting;
 using Seqline.Api.Operations;
 using Seqline.Api.Presence;
@@ -35,6 +36,15 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     public Task<SendReceipt> SendMessage(string conversationId, string clientMsgId, string body) => metrics.Send(EdgeMetrics.Hub, () =>
     {
         var message = new OutgoingMessage(Me, clientMsgId, body);
+        ConversationAccess.RequireId(conversationId);
+        limiter.Acquire(Me);
+        return grains.AsMember(Me, conversationId, c => c.Send(message));
+    });
+
+    /// <summary><see cref="SendMessage"/> with every field of the HTTP send: a reply, typed content, mentions.</summary>
+    public Task<SendReceipt> Send(string conversationId, SendMessageRequest request) => metrics.Send(EdgeMetrics.Hub, () =>
+    {
+        var message = (request ?? throw SeqlineException.Invalid("request is required.")).ToMessage(Me);
         ConversationAccess.RequireId(conversationId);
         limiter.Acquire(Me);
         return grains.AsMember(Me, conversationId, c => c.Send(message));

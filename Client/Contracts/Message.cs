@@ -16,6 +16,10 @@ namespace Seqline.Client;
 /// <param name="UserId">For a role notice: the member whose role changed.</param>
 /// <param name="Role">For a role notice: their role from this seq on (<see cref="MemberRoles"/>).</param>
 /// <param name="Title">For a title notice: the new title; null when it was removed.</param>
+/// <param name="ReplyTo">The seq of the message this one replies to, if it is a reply.</param>
+/// <param name="Quote">For a reply: what it quotes of <paramref name="ReplyTo"/>, as it was when the reply was sent.</param>
+/// <param name="ContentType">Null for text; else <see cref="ContentTypes.Image"/>, <see cref="ContentTypes.File"/> or an <c>x-</c> type. <paramref name="Body"/> is always the fallback text to show for a type the app does not render.</param>
+/// <param name="Content">The typed content, a JSON object (for an image or a file <c>{ url, size, mediaType, name?, width?, height? }</c>).</param>
 public sealed record Message(
     string ConversationId,
     long Seq,
@@ -28,4 +32,8 @@ public sealed record Message(
     string? Type = null,
     string? UserId = null,
     string? Role = null,
-    string? Title = null);
+    string? Title = null,
+    long? ReplyTo = null,
+    MessageQuote? Quote = null,
+    string? ContentType = null,
+    System.Text.Json.JsonElement? Content = null);

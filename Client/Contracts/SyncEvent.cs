@@ -17,6 +17,10 @@ namespace Seqline.Client;
 /// <param name="UserId">For a <c>role</c> event: the member whose role changed (<paramref name="SenderId"/> changed it).</param>
 /// <param name="Role">For a <c>role</c> event: their role from <paramref name="Seq"/> on (<see cref="MemberRoles"/>).</param>
 /// <param name="Title">For a <c>title</c> event: the group's new title; null when <paramref name="SenderId"/> removed it.</param>
+/// <param name="ReplyTo">For a reply: the seq it replies to (see <see cref="Message.ReplyTo"/>).</param>
+/// <param name="Quote">For a reply: what it quotes of the original.</param>
+/// <param name="ContentType">For a typed message: its type; null for text.</param>
+/// <param name="Content">For a typed message: its JSON object.</param>
 public sealed record SyncEvent(
     string Type,
     string ConversationId,
@@ -30,7 +34,11 @@ public sealed record SyncEvent(
     IReadOnlyList<string>? Mentions = null,
     string? UserId = null,
     string? Role = null,
-    string? Title = null)
+    string? Title = null,
+    long? ReplyTo = null,
+    MessageQuote? Quote = null,
+    string? ContentType = null,
+    JsonElement? Content = null)
 {
     /// <summary>Fields this version of the client has no property for, so that handlers of newer event types can still read them.</summary>
     // Not init: System.Text.Json fills extension data after construction and rejects init-only members for it.
@@ -38,11 +46,12 @@ public sealed record SyncEvent(
     [JsonInclude]
     public Dictionary<string, JsonElement>? AdditionalFields { get; internal set; }
 
-    /// <summary>Value equality over the known fields, <see cref="Mentions"/> by content; <see cref="AdditionalFields"/> is a bag, not part of the identity.</summary>
+    /// <summary>Value equality over the known fields, <see cref="Mentions"/> by content, <see cref="Content"/> by its JSON text; <see cref="AdditionalFields"/> is a bag, not part of the identity.</summary>
     public bool Equals(SyncEvent? other) =>
         other is not null && (Type, ConversationId, Seq, SenderId, ClientMsgId, SentAt, Body, Fanout, Recalled, UserId, Role, Title) ==
         (other.Type, other.ConversationId, other.Seq, other.SenderId, other.ClientMsgId, other.SentAt, other.Body, other.Fanout, other.Recalled,
             other.UserId, other.Role, other.Title) &&
+        (ReplyTo, Quote, ContentType, Content?.GetRawText()) == (other.ReplyTo, other.Quote, other.ContentType, other.Content?.GetRawText()) &&
         (Mentions ?? []).SequenceEqual(other.Mentions ?? []);
 
     /// <inheritdoc />
@@ -50,7 +59,8 @@ public sealed record SyncEvent(
 
     /// <summary>The event as a <see cref="Message"/>, or null when it is not a message event.</summary>
     public Message? ToMessage() => Type == SyncEventTypes.Message
-        ? new Message(ConversationId, Seq, SenderId ?? "", ClientMsgId ?? "", SentAt ?? default, Body ?? "", Recalled, Mentions)
+        ? new Message(ConversationId, Seq, SenderId ?? "", ClientMsgId ?? "", SentAt ?? default, Body ?? "", Recalled, Mentions,
+            ReplyTo: ReplyTo, Quote: Quote, ContentType: ContentType, Content: Content)
         : null;
 
     /// <summary>Whether the event is an entry of the conversation's timeline (a message or a notice), which takes a seq there.</summary>
@@ -60,5 +70,6 @@ public sealed record SyncEvent(
     internal static SyncEvent For(Message message) => message.Type is { } notice
         ? new(notice, message.ConversationId, message.Seq, message.SenderId, SentAt: message.SentAt, UserId: message.UserId, Role: message.Role, Title: message.Title)
         : new(SyncEventTypes.Message, message.ConversationId, message.Seq, message.SenderId, message.ClientMsgId, message.SentAt, message.Body,
-            Recalled: message.Recalled, Mentions: message.Mentions);
+            Recalled: message.Recalled, Mentions: message.Mentions,
+            ReplyTo: message.ReplyTo, Quote: message.Quote, ContentType: message.ContentType, Content: message.Content);
 }

@@ -22,4 +22,5 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(SetTitleRequest))]
 [JsonSerializable(typeof(MuteRequest))]
 [JsonSerializable(typeof(ProblemDetailsBody))]
+[JsonSerializable(typeof(JsonElement))]
 internal sealed partial class SeqlineJsonContext : JsonSerializerContext;

@@ -6,7 +6,8 @@ internal sealed record CreateConversationRequest(IReadOnlyList<string> Members, 
 
 internal sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
 
-internal sealed record SendMessageRequest(string ClientMsgId, string Body, IReadOnlyList<string>? Mentions);
+internal sealed record SendMessageRequest(string ClientMsgId, string Body, IReadOnlyList<string>? Mentions,
+    long? ReplyTo = null, string? ContentType = null, System.Text.Json.JsonElement? Content = null);
 
 internal sealed record SetRoleRequest(string Role);
 

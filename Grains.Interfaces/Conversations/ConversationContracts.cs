@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Seqline.Conversations;
 
 /// <summary>Group conversations change membership; direct ones are a fixed pair.</summary>
@@ -72,12 +74,29 @@ public sealed record RoleChange(
 /// <summary>A message a member wants to send.</summary>
 /// <param name="ClientMsgId">The sender's idempotency key: a retry with the same key is not sent twice.</param>
 /// <param name="Mentions">Members to mention, besides those named as <c>@userId</c> in the body.</param>
+/// <param name="ReplyTo">The seq of a message of this conversation this one replies to; the reply stores a quote of it.</param>
+/// <param name="ContentType">Null or <c>text</c> for plain text; <c>image</c>, <c>file</c> or an <c>x-</c> type (see <c>ContentRules</c>).</param>
+/// <param name="Content">The typed content as a JSON object's text; none for text. The body stays the fallback text.</param>
 [GenerateSerializer, Immutable, Alias("Seqline.OutgoingMessage")]
 public sealed record OutgoingMessage(
     [property: Id(0)] string SenderId,
     [property: Id(1)] string ClientMsgId,
     [property: Id(2)] string Body,
-    [property: Id(3)] IReadOnlyList<string>? Mentions = null);
+    [property: Id(3)] IReadOnlyList<string>? Mentions = null,
+    [property: Id(30)] long? ReplyTo = null,
+    [property: Id(31)] string? ContentType = null,
+    [property: Id(32)] string? Content = null);
+
+/// <summary>What a reply shows of the message it answers, copied when the reply is sent.</summary>
+/// <param name="Snippet">The start of its body (at most <c>ReplyRules.QuoteLength</c> characters, "…" when cut); empty when it was recalled.</param>
+/// <param name="ContentType">Its content type, when not text.</param>
+/// <param name="Recalled">True when it had been recalled before the reply was sent.</param>
+[GenerateSerializer, Immutable, Alias("Seqline.MessageQuote")]
+public sealed record MessageQuote(
+    [property: Id(0)] string SenderId,
+    [property: Id(1)] string Snippet,
+    [property: Id(2)] string? ContentType = null,
+    [property: Id(3)] bool? Recalled = null);
 
 /// <summary>The acknowledgement of a send: the message is durable at <paramref name="Seq"/>.</summary>
 /// <param name="Duplicate">True when this was a retry of a message already stored.</param>
@@ -99,6 +118,8 @@ public sealed record SendReceipt(
 /// <c>role</c> (<paramref name="UserId"/> has <paramref name="Role"/> from this seq on) or
 /// <c>title</c> (the conversation is called <paramref name="Title"/>, none when null).
 /// </param>
+/// <param name="ReplyTo">The seq this message replies to, with <paramref name="Quote"/> of it as it was then.</param>
+/// <param name="ContentType">Null for text; else <c>image</c>, <c>file</c> or an <c>x-</c> type, <paramref name="Content"/> its JSON object.</param>
 [GenerateSerializer, Immutable, Alias("Seqline.ChatMessage")]
 public sealed record ChatMessage(
     [property: Id(0)] string ConversationId,
@@ -112,7 +133,11 @@ public sealed record ChatMessage(
     [property: Id(8)] string? Type = null,
     [property: Id(9)] string? UserId = null,
     [property: Id(10)] MemberRole? Role = null,
-    [property: Id(11)] string? Title = null);
+    [property: Id(11)] string? Title = null,
+    [property: Id(30)] long? ReplyTo = null,
+    [property: Id(31)] MessageQuote? Quote = null,
+    [property: Id(32)] string? ContentType = null,
+    [property: Id(33), JsonConverter(typeof(RawJsonText))] string? Content = null);
 
 /// <summary>A page of history in ascending seq order.</summary>
 /// <param name="HasMore">More messages lie beyond the page in the direction that was read.</param>

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Seqline.Conversations;
 
 namespace Seqline.Inboxes;
@@ -50,7 +51,8 @@ public static class SyncEventTypes
 /// for <c>read</c> events <paramref name="Seq"/> is the user's new read position; <c>joined</c>
 /// and <c>fanout</c> events carry the conversation's fan-out mode from <paramref name="Seq"/> on;
 /// <c>role</c> and <c>title</c> notices carry <paramref name="UserId"/> and <paramref name="Role"/>,
-/// or <paramref name="Title"/>, with their seq, sender and time.
+/// or <paramref name="Title"/>, with their seq, sender and time. A message's reply and typed
+/// content fields are those of <see cref="ChatMessage"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Seqline.SyncEvent")]
 public sealed record SyncEvent(
@@ -66,12 +68,17 @@ public sealed record SyncEvent(
     [property: Id(9)] IReadOnlyList<string>? Mentions = null,
     [property: Id(10)] string? UserId = null,
     [property: Id(11)] MemberRole? Role = null,
-    [property: Id(12)] string? Title = null)
+    [property: Id(12)] string? Title = null,
+    [property: Id(30)] long? ReplyTo = null,
+    [property: Id(31)] MessageQuote? Quote = null,
+    [property: Id(32)] string? ContentType = null,
+    [property: Id(33), JsonConverter(typeof(RawJsonText))] string? Content = null)
 {
     /// <summary>The event of a stored entry: a <c>message</c>, or a notice under its own type.</summary>
     public static SyncEvent For(ChatMessage m) => m.Type is { } notice
         ? new(notice, m.ConversationId, m.Seq, m.SenderId, SentAt: m.SentAt, UserId: m.UserId, Role: m.Role, Title: m.Title)
-        : new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null, Mentions: m.Mentions);
+        : new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null, Mentions: m.Mentions,
+            ReplyTo: m.ReplyTo, Quote: m.Quote, ContentType: m.ContentType, Content: m.Content);
 }
 
 /// <summary>The newest message of a conversation, for conversation lists.</summary>

@@ -47,17 +47,43 @@ internal sealed partial class ConversationSends(
         Identifiers.RequireId(message.SenderId, "senderId");
         if (!Identifiers.IsValidClientMsgId(message.ClientMsgId))
             throw SeqlineException.Invalid("clientMsgId must be 1-64 characters of [A-Za-z0-9_-].");
-        if (string.IsNullOrWhiteSpace(message.Body)) throw SeqlineException.Invalid("body must not be empty.");
+        if (message.Body is null) throw SeqlineException.Invalid("body must not be empty.");
         if (Encoding.UTF8.GetByteCount(message.Body) > limits.MaxBodyBytes)
             throw SeqlineException.TooLarge($"body must be at most {limits.MaxBodyBytes} bytes of UTF-8.");
+        message = ContentRules.Normalize(message, options.MaxContentBytes);
         store.RequireMember(message.SenderId);
         store.RequireUsable();
         await LoadRecentSends();
         store.RequireUsable();
+        // Only a reply reads the store, and not when it is a retry: the original keeps its seq and quote.
+        var quote = message.ReplyTo is { } replyTo && !_log.Knows(message) ? await QuoteOf(replyTo) : null;
 
-        var receipt = _log.Admit(message, Activity.Current?.Context ?? default);
+        var receipt = _log.Admit(message, Activity.Current?.Context ?? default, quote);
         if (_committing is null or { IsCompleted: true }) _committing = CommitQueued();
         return await receipt;
+    }
+
+    // The original a reply names, read back for its quote; it must be durable already (at most the head).
+    private async Task<MessageQuote> QuoteOf(long replyTo)
+    {
+        ReplyRules.RequireHeld(store.Id, replyTo, history.TrimmedThrough, _log.Head);
+        IReadOnlyList<TimelineEntry> entries;
+        try
+        {
+            entries = await timeline.ReadAfterAsync(store.Id, replyTo - 1, 1);
+        }
+        catch (TimelineTrimmedException)
+        {
+            entries = []; // trimmed by retention while this send waited
+        }
+        catch (Exception error) when (error is not SeqlineException)
+        {
+            LogQuoteReadFailed(error, store.Id);
+            throw ConversationStore.Unavailable("The message replied to could not be read; retry with the same clientMsgId.");
+        }
+        if (entries.Count == 0 || entries[0].Seq != replyTo) throw SeqlineException.NotFound($"'{store.Id}' has no message {replyTo} to reply to.");
+        store.RequireUsable();
+        return ReplyRules.Quote(MessageCodec.ToMessage(store.Id, entries[0]));
     }
 
     /// <summary>
@@ -177,6 +203,9 @@ internal sealed partial class ConversationSends(
             loaded += entries.Count;
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the message a reply quotes in conversation {ConversationId} failed; the reply is refused")]
+    private partial void LogQuoteReadFailed(Exception error, string conversationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Registering the recovery reminder of conversation {ConversationId} failed; its sends are refused for now")]
     private partial void LogReminderFailed(Exception error, string conversationId);

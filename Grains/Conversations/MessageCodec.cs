@@ -15,7 +15,8 @@ internal static class MessageCodec
         message.Seq,
         message.SentAt,
         JsonSerializer.SerializeToUtf8Bytes(new StoredMessage(message.SenderId, message.ClientMsgId, message.Body, message.Recalled ? true : null,
-            message.Mentions is { Count: > 0 } m ? m : null, message.Type, message.UserId, message.Role, message.Title), PayloadJson.Default.StoredMessage));
+            message.Mentions is { Count: > 0 } m ? m : null, message.Type, message.UserId, message.Role, message.Title,
+            message.ReplyTo, message.Quote, message.ContentType, message.Content), PayloadJson.Default.StoredMessage));
 
     /// <summary>The time as stores keep it (milliseconds), so that what a call answers matches what history shows.</summary>
     public static DateTimeOffset StoredTime(DateTimeOffset now) => now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
@@ -25,13 +26,15 @@ internal static class MessageCodec
         var stored = JsonSerializer.Deserialize(entry.Payload, PayloadJson.Default.StoredMessage)
             ?? throw new InvalidDataException($"Entry {entry.Seq} of '{conversationId}' is empty.");
         return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body, stored.Recalled == true, stored.Mentions,
-            stored.Type, stored.UserId, stored.Role, stored.Title);
+            stored.Type, stored.UserId, stored.Role, stored.Title, stored.ReplyTo, stored.Quote, stored.ContentType, stored.Content);
     }
 }
 
 // A notice keeps its type and what it says beside the message fields (Role as its name: "admin").
+// A reply keeps its quote, typed content its JSON object as an object; all absent from older entries.
 internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body, bool? Recalled = null, IReadOnlyList<string>? Mentions = null,
-    string? Type = null, string? UserId = null, MemberRole? Role = null, string? Title = null);
+    string? Type = null, string? UserId = null, MemberRole? Role = null, string? Title = null,
+    long? ReplyTo = null, MessageQuote? Quote = null, string? ContentType = null, [property: JsonConverter(typeof(RawJsonText))] string? Content = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoredMessage))]

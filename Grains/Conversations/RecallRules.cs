@@ -4,7 +4,7 @@ namespace Seqline.Conversations;
 /// Which recalls a member may make, decided from the stored message alone (no I/O): of a message
 /// that is stored and not trimmed, by its sender, within the recall window; recalling a tombstone
 /// again is allowed at any time (it makes sure the recall went out). A recalled message is a
-/// tombstone: same seq, same time, no body.
+/// tombstone: same seq, same time, no body, no content, no quote.
 /// </summary>
 public static class RecallRules
 {
@@ -24,5 +24,6 @@ public static class RecallRules
         return Tombstone(message);
     }
 
-    public static ChatMessage Tombstone(ChatMessage message) => message with { Body = "", Recalled = true };
+    // Whatever the message said goes: its body, its content (an image's URL) and what it quoted.
+    public static ChatMessage Tombstone(ChatMessage message) => message with { Body = "", Recalled = true, Quote = null, Content = null };
 }

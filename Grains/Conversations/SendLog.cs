@@ -41,18 +41,22 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
 
     /// <summary>
     /// Takes a send in: its earlier receipt if it was stored, the waiting original if it is still
-    /// queued, or a new pending send at the end of the queue.
+    /// queued, or a new pending send at the end of the queue (a reply with the quote it stores).
     /// </summary>
-    public Task<SendReceipt> Admit(OutgoingMessage message, ActivityContext trace = default)
+    public Task<SendReceipt> Admit(OutgoingMessage message, ActivityContext trace = default, MessageQuote? quote = null)
     {
         if (_receipts.TryGet(message.SenderId, message.ClientMsgId, out var earlier)) return Task.FromResult(earlier with { Duplicate = true });
         var key = (message.SenderId, message.ClientMsgId);
         if (_pending.TryGetValue(key, out var inFlight)) return AsDuplicate(inFlight.Completion.Task);
-        var pending = new PendingSend(message, trace);
+        var pending = new PendingSend(message, trace, quote);
         _pending[key] = pending;
         _queue.Add(pending);
         return pending.Completion.Task;
     }
+
+    /// <summary>The send is a retry of one stored or queued: admitting it answers with the original.</summary>
+    public bool Knows(OutgoingMessage message) =>
+        _receipts.TryGet(message.SenderId, message.ClientMsgId, out _) || _pending.ContainsKey(Key(message));
 
     private static async Task<SendReceipt> AsDuplicate(Task<SendReceipt> original) => (await original) with { Duplicate = true };
 
@@ -93,7 +97,8 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
                 continue;
             }
             traces.Add(pending.Trace);
-            batch.Add(new ChatMessage(conversationId, Head + 1 + batch.Count, m.SenderId, m.ClientMsgId, sentAt, m.Body, Mentions: mentioned));
+            batch.Add(new ChatMessage(conversationId, Head + 1 + batch.Count, m.SenderId, m.ClientMsgId, sentAt, m.Body, Mentions: mentioned,
+                ReplyTo: m.ReplyTo, Quote: pending.Quote, ContentType: m.ContentType, Content: m.Content));
         }
         Appending = batch.Count > 0;
         return batch;
@@ -136,10 +141,11 @@ public sealed class SendLog(int dedupeWindow, int maxBatch)
 
     private static (string, string) Key(OutgoingMessage message) => (message.SenderId, message.ClientMsgId);
 
-    private sealed class PendingSend(OutgoingMessage message, ActivityContext trace)
+    private sealed class PendingSend(OutgoingMessage message, ActivityContext trace, MessageQuote? quote)
     {
         public OutgoingMessage Message { get; } = message;
         public ActivityContext Trace { get; } = trace;
+        public MessageQuote? Quote { get; } = quote;
         public TaskCompletionSource<SendReceipt> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

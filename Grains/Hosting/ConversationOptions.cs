@@ -46,4 +46,10 @@ public sealed class ConversationOptions
 
     /// <summary>How long after sending a sender may recall a message.</summary>
     public TimeSpan RecallWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// Largest typed content of a message (an image's or a file's JSON reference), in UTF-8 bytes;
+    /// stored inline with the message, besides its body. At most 64 KiB.
+    /// </summary>
+    public int MaxContentBytes { get; set; } = 4096;
 }

@@ -16,19 +16,20 @@ internal static class InboxEventCodec
     public static TimelineEntry ToEntry(long position, DateTimeOffset at, SyncEvent e) => new(position, at,
         JsonSerializer.SerializeToUtf8Bytes(
             new StoredInboxEvent(e.Type, e.ConversationId, e.Seq, e.SenderId, e.ClientMsgId, e.SentAt, e.Body, e.Fanout, e.Recalled, e.Mentions is { Count: > 0 } m ? m : null,
-                e.UserId, e.Role, e.Title),
+                e.UserId, e.Role, e.Title, e.ReplyTo, e.Quote, e.ContentType, e.Content),
             InboxJson.Default.StoredInboxEvent));
 
     public static SyncEvent ToEvent(TimelineEntry entry)
     {
         var s = JsonSerializer.Deserialize(entry.Payload, InboxJson.Default.StoredInboxEvent)
             ?? throw new InvalidDataException($"Inbox entry {entry.Seq} is empty.");
-        return new SyncEvent(s.Type, s.ConversationId, s.Seq, s.SenderId, s.ClientMsgId, s.SentAt, s.Body, s.Fanout, s.Recalled, s.Mentions, s.UserId, s.Role, s.Title);
+        return new SyncEvent(s.Type, s.ConversationId, s.Seq, s.SenderId, s.ClientMsgId, s.SentAt, s.Body, s.Fanout, s.Recalled, s.Mentions, s.UserId, s.Role, s.Title,
+            s.ReplyTo, s.Quote, s.ContentType, s.Content);
     }
 
     /// <summary>The stored copy of a message event with its body blanked: what stays once it is recalled.</summary>
     public static TimelineEntry Recalled(TimelineEntry entry) =>
-        ToEntry(entry.Seq, entry.Timestamp, ToEvent(entry) with { Body = "", Recalled = true });
+        ToEntry(entry.Seq, entry.Timestamp, ToEvent(entry) with { Body = "", Recalled = true, Quote = null, Content = null });
 }
 
 /// <summary>One entry of a sync timeline as stored.</summary>
@@ -45,7 +46,11 @@ internal sealed record StoredInboxEvent(
     IReadOnlyList<string>? Mentions = null,
     string? UserId = null,
     MemberRole? Role = null,
-    string? Title = null);
+    string? Title = null,
+    long? ReplyTo = null,
+    MessageQuote? Quote = null,
+    string? ContentType = null,
+    [property: JsonConverter(typeof(RawJsonText))] string? Content = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredInboxEvent))]

@@ -1,5 +1,5 @@
 import type { Presence } from './presence';
-import type { ConversationSummary, ConversationView, MessagePage, SendReceipt, SyncPage } from './types';
+import type { ConversationSummary, ConversationView, MessagePage, SendExtras, SendReceipt, SyncPage } from './types';
 
 /**
  * A failed call. `status` 0 means the request got no answer (offline, connection cut, timeout):
@@ -63,8 +63,9 @@ export class Api {
     return this.call('PUT', `/api/conversations/${enc(conversationId)}/title`, { title });
   }
 
-  send(conversationId: string, clientMsgId: string, body: string): Promise<SendReceipt> {
-    return this.call('POST', `/api/conversations/${enc(conversationId)}/messages`, { clientMsgId, body });
+  send(conversationId: string, clientMsgId: string, body: string, extras?: SendExtras): Promise<SendReceipt> {
+    const { replyTo, contentType, content } = extras ?? {};
+    return this.call('POST', `/api/conversations/${enc(conversationId)}/messages`, { clientMsgId, body, replyTo, contentType, content });
   }
 
   /** Up to `limit` messages below `before` (the newest without it), ascending. */

@@ -192,8 +192,8 @@ export class ChatClient {
   // ---- writing -------------------------------------------------------------------------------
 
   /** Queues a message: it shows at once as pending, is acknowledged by the server, then synced. */
-  async send(conversationId: string, body: string): Promise<void> {
-    const item: OutboxItem = { clientMsgId: newClientMsgId(), conversationId, body, createdAt: Date.now(), state: 'pending' };
+  async send(conversationId: string, body: string, extras?: OutboxItem['extras']): Promise<void> {
+    const item: OutboxItem = { clientMsgId: newClientMsgId(), conversationId, body, extras, createdAt: Date.now(), state: 'pending' };
     await this.store.addOutbox(item);
     this.outbox.set(item.clientMsgId, item);
     this.notifyTabs();
@@ -404,7 +404,7 @@ export class ChatClient {
   /** False when sending must pause (no connection): the item stays pending with its id. */
   private async sendOne(item: OutboxItem): Promise<boolean> {
     try {
-      const receipt = await this.api.send(item.conversationId, item.clientMsgId, item.body);
+      const receipt = await this.api.send(item.conversationId, item.clientMsgId, item.body, item.extras);
       this.sendFailures = 0;
       this.stats.sends++;
       if (receipt.duplicate) this.stats.duplicates++;

@@ -321,6 +321,8 @@ export class LocalStore {
           if (m) {
             m.body = '';
             m.recalled = true;
+            delete m.content;
+            delete m.quote;
             await messages.put(m);
             change.messages.add(id);
           }
@@ -488,6 +490,10 @@ function toMessage(e: SyncEvent): Message | null {
     sentAt: e.sentAt,
     body: e.body,
     recalled: e.recalled || undefined,
+    replyTo: e.replyTo,
+    quote: e.quote,
+    contentType: e.contentType,
+    content: e.content,
   };
 }
 

@@ -19,6 +19,38 @@ export interface Message {
   userId?: string;
   role?: Role;
   title?: string | null;
+  /** A reply: the seq it answers, and the quote the server stored of it then. */
+  replyTo?: number;
+  quote?: MessageQuote;
+  /** Absent for text; `image`, `file` or an `x-` type with its JSON `content`. `body` is the fallback. */
+  contentType?: string;
+  content?: MessageContent;
+}
+
+/** What a reply shows of the message it answers (docs/api.md). */
+export interface MessageQuote {
+  senderId: string;
+  snippet: string;
+  contentType?: string;
+  recalled?: boolean;
+}
+
+/** An image's or a file's reference; other types carry objects of their own. */
+export interface MessageContent {
+  url?: string;
+  size?: number;
+  mediaType?: string;
+  name?: string;
+  width?: number;
+  height?: number;
+  [other: string]: unknown;
+}
+
+/** What a send may carry besides its body. */
+export interface SendExtras {
+  replyTo?: number;
+  contentType?: string;
+  content?: MessageContent;
 }
 
 export type NoticeType = 'role' | 'title';
@@ -91,6 +123,10 @@ export interface SyncEvent {
   userId?: string;
   role?: Role;
   title?: string | null;
+  replyTo?: number;
+  quote?: MessageQuote;
+  contentType?: string;
+  content?: MessageContent;
 }
 
 export interface SyncPage {
@@ -141,6 +177,8 @@ export interface OutboxItem {
   clientMsgId: string;
   conversationId: string;
   body: string;
+  /** A reply's target and quote (shown while pending), or typed content. */
+  extras?: SendExtras & { quote?: MessageQuote };
   createdAt: number;
   state: OutboxState;
   seq?: number;

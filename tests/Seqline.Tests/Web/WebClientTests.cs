@@ -81,6 +81,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
     [Fact]
     public Task Typing_shows_and_goes_out_by_itself_and_the_peer_shows_online_then_last_seen() => Scenario("presence");
 
+    [Fact]
+    public Task A_reply_from_the_message_menu_shows_its_quote_and_images_files_and_unknown_types_render_with_a_fallback() => Scenario("replies");
+
     private async Task Scenario(string name)
     {
         var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);

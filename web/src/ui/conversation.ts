@@ -5,6 +5,7 @@ import { h, icon, Icons } from './dom';
 import { clock, colorFor, dayKey, dayLabel, titleOf } from './format';
 import { MembersDialog } from './members';
 import { presenceLine, typingLine } from '../presence';
+import { contentView, isDerivedFallback, localQuote, messageMenu, quoteBlock } from './rich';
 
 const InitialCount = 50;
 const PageCount = 50;
@@ -35,6 +36,10 @@ interface Bubble {
   userId?: string;
   role?: Message['role'];
   title?: string | null;
+  replyTo?: number;
+  quote?: Message['quote'];
+  contentType?: string;
+  content?: Message['content'];
 }
 
 /**
@@ -61,6 +66,9 @@ export class ConversationPane {
   });
   private readonly sendButton = h('button', { class: 'send', type: 'submit', 'aria-label': 'Send', title: 'Send', 'data-testid': 'send', disabled: true }, icon(Icons.send));
   private readonly composerError = h('p', { class: 'composer-error', role: 'alert' });
+  /** The message the next send replies to, shown above the composer. */
+  private replyingTo: Bubble | null = null;
+  private readonly replyBar = h('div', { class: 'reply-bar', 'data-testid': 'reply-bar', hidden: true });
   private readonly typingLine = h('div', { class: 'typing-line', 'data-testid': 'typing', 'aria-live': 'polite' });
   private readonly presence = h('span', { class: 'pane-presence', 'data-testid': 'presence' });
   private typingTimer: number | undefined;
@@ -112,6 +120,7 @@ export class ConversationPane {
       this.scroller,
       this.typingLine,
       this.composerError,
+      this.replyBar,
       form,
     );
     document.addEventListener('visibilitychange', this.onVisible);
@@ -252,6 +261,7 @@ export class ConversationPane {
 
     let previous: Bubble | null = null;
     let dividerShown = false;
+    const recalled = new Set(messages.filter((m) => m.recalled).map((m) => m.seq));
     for (const b of bubbles) {
       const day = dayKey(b.sentAt);
       if (!previous || dayKey(previous.sentAt) !== day) {
@@ -274,8 +284,8 @@ export class ConversationPane {
       const shown = b;
       items.push({
         key: `m:${b.senderId}:${b.clientMsgId}`,
-        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.recalled ?? ''}|${b.error ?? ''}`,
-        build: () => this.bubble(shown, first, group),
+        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.recalled ?? ''}|${b.error ?? ''}|${b.replyTo !== undefined && recalled.has(b.replyTo)}`,
+        build: () => this.bubble(shown, first, group, b.replyTo !== undefined && recalled.has(b.replyTo)),
       });
       previous = b;
     }
@@ -309,7 +319,7 @@ export class ConversationPane {
     return h('div', { class: 'notice', 'data-testid': 'notice', 'data-seq': b.seq, 'data-type': b.type }, h('span', null, text));
   }
 
-  private bubble(b: Bubble, first: boolean, group: boolean): HTMLElement {
+  private bubble(b: Bubble, first: boolean, group: boolean, quotedRecalled = false): HTMLElement {
     const mine = b.senderId === this.client.me;
     const status = !mine ? null
       : b.state === 'pending' ? h('span', { class: 'tick', title: 'Sending…' }, icon(Icons.clock))
@@ -327,12 +337,17 @@ export class ConversationPane {
       theirsInGroup ? (first ? avatar(b.senderId, 'small') : h('div', { class: 'avatar-gap' })) : null,
       h('div', { class: 'msg-column' },
         theirsInGroup && first ? h('div', { class: 'sender', style: `color:${colorFor(b.senderId)}` }, b.senderId) : null,
-        h('div', { class: `bubble${b.recalled ? ' recalled' : ''}` },
+        h('div', { class: `bubble${b.recalled ? ' recalled' : ''}`, 'data-content-type': b.contentType },
+          !b.recalled && b.quote ? quoteBlock(b.quote, this.client.me, quotedRecalled) : null,
+          b.recalled ? null : contentView(b.contentType, b.content),
           b.recalled
             ? h('span', { class: 'body', 'data-testid': 'message-body', 'data-recalled': '' }, mine ? 'You recalled this message' : 'This message was recalled')
-            : h('span', { class: 'body', 'data-testid': 'message-body' }, b.body),
+            // A type shown above needs no derived caption; any other type shows its body, the fallback.
+            : h('span', { class: 'body', 'data-testid': 'message-body', 'data-fallback': b.contentType && !contentView(b.contentType, b.content) ? '' : undefined },
+                contentView(b.contentType, b.content) && isDerivedFallback(b.body) ? '' : b.body),
           h('span', { class: 'meta' }, h('time', { datetime: b.sentAt }, clock(b.sentAt)), status),
         ),
+        b.state === 'synced' && !b.recalled ? messageMenu([{ label: 'Reply', testid: 'menu-reply', run: () => this.replyTo(b) }]) : null,
         b.state === 'failed'
           ? h('div', { class: 'failed-note' }, `Not sent: ${b.error ?? 'refused'} `,
               h('button', { class: 'link', onclick: () => void this.client.retry(b.clientMsgId) }, 'Retry'), ' · ',
@@ -417,6 +432,17 @@ export class ConversationPane {
     void this.client.markRead(this.conversationId, row.cacheTo);
   }
 
+  /** Shows whom the next send replies to, above the composer, with a way to cancel. */
+  private replyTo(b: Bubble | null): void {
+    this.replyingTo = b;
+    this.replyBar.hidden = b === null;
+    this.replyBar.replaceChildren(...(b === null ? [] : [
+      quoteBlock(localQuote(b.senderId, b.body, b.contentType), this.client.me, false),
+      h('button', { class: 'icon-button', type: 'button', 'aria-label': 'Cancel reply', title: 'Cancel reply', 'data-testid': 'cancel-reply', onclick: () => this.replyTo(null) }, icon(Icons.close)),
+    ]));
+    this.input.focus();
+  }
+
   private async send(): Promise<void> {
     const body = this.input.value.trim();
     if (!body) return;
@@ -428,7 +454,10 @@ export class ConversationPane {
     this.input.value = '';
     this.resizeInput();
     this.forceBottom = true;
-    await this.client.send(this.conversationId, body);
+    const target = this.replyingTo;
+    this.replyTo(null);
+    await this.client.send(this.conversationId, body,
+      target?.seq === undefined ? undefined : { replyTo: target.seq, quote: localQuote(target.senderId, target.body, target.contentType) });
     this.input.focus();
   }
 
@@ -448,6 +477,10 @@ function fromOutbox(o: OutboxItem, me: string): Bubble {
     sentAt: o.sentAt ?? new Date(o.createdAt).toISOString(),
     state: o.state,
     error: o.error,
+    replyTo: o.extras?.replyTo,
+    quote: o.extras?.quote,
+    contentType: o.extras?.contentType,
+    content: o.extras?.content,
   };
 }
 
