@@ -129,9 +129,9 @@ public sealed partial class PushBridge(
     {
         try
         {
-            // On the thread pool, so that users' sends run side by side on every core rather than on
-            // the observer's turn; the sequencer holds the user's next push until this one is written.
-            await Task.Run(() => hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", Wire(push.Events, push.PrevCursor, push.Cursor)));
+            // Written at once, as before; only a send that has to wait (a connection's buffers are
+            // full) lets the observer go on to the next push, and the user's next push waits for it.
+            await hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", Wire(push.Events, push.PrevCursor, push.Cursor));
         }
         catch
         {
