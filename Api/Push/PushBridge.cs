@@ -99,17 +99,38 @@ public sealed partial class PushBridge(
     // the node after a device arriving at the same moment has subscribed it. Striped: bounded memory.
     private SemaphoreSlim TurnOf(string userId) => _turns[(StringComparer.Ordinal.GetHashCode(userId) & int.MaxValue) % _turns.Length];
 
+    /// <remarks>
+    /// Orleans hands this node's observer its calls one at a time and awaits each, so this returns
+    /// once the push has its place in the user's order, not once it is sent: awaiting the send would
+    /// make every user on the node wait behind one slow connection (or one large group's burst).
+    /// The sequencer sends each user's pushes one after another, in cursor order.
+    /// </remarks>
     public Task OnPush(InboxPush push)
     {
-        if (_interceptors.All(i => i.ShouldDeliver(push))) return Sequencer.Accept(push);
-        metrics.PushDropped("intercepted");
+        if (_interceptors.All(i => i.ShouldDeliver(push))) _ = Deliver(push);
+        else metrics.PushDropped("intercepted");
         return Task.CompletedTask;
+    }
+
+    private async Task Deliver(InboxPush push)
+    {
+        try
+        {
+            await Sequencer.Accept(push);
+        }
+        catch (Exception error)
+        {
+            // Counted as dropped in SendToDevices; the devices pull what the push carried on their next push or connect.
+            LogPushFailed(error, push.UserId);
+        }
     }
 
     private async Task SendToDevices(InboxPush push)
     {
         try
         {
+            // Written at once, as before; only a send that has to wait (a connection's buffers are
+            // full) lets the observer go on to the next push, and the user's next push waits for it.
             await hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", Wire(push.Events, push.PrevCursor, push.Cursor));
         }
         catch
@@ -141,6 +162,9 @@ public sealed partial class PushBridge(
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A push to the devices of {UserId} on this node failed; they pull what it carried")]
+    private partial void LogPushFailed(Exception error, string userId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Renewing the push registration of {UserId} failed; retrying next period")]
     private partial void LogRenewFailed(Exception error, string userId);

@@ -14,7 +14,8 @@ namespace Seqline.Diagnostics;
 public static class SiloDiagnosticsExtensions
 {
     /// <summary>
-    /// The stores' and the SQLite writer's instruments, activity propagation across grain calls, a
+    /// The stores' and the SQLite writer's instruments, activity propagation across grain calls
+    /// (when <see cref="GrainCallTraceOptions"/> says so), a
     /// measuring wrapper around each timeline store and the silo's readiness check. Call it after the storage
     /// is added (<c>AddSeqline</c>), so that there are stores to wrap. Exporting is the host's
     /// business (OpenTelemetry in the Silo process).
@@ -25,7 +26,7 @@ public static class SiloDiagnosticsExtensions
         services.AddMetrics();
         services.TryAddSingleton<TimelineMetrics>();
         services.TryAddSingleton<SqliteMetrics>();
-        silo.AddActivityPropagation();
+        if (GrainCallTraceOptions.On(configuration)) silo.AddActivityPropagation();
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes }) MeasureTimelineStore(services, name);
         services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SeqlineDiagnostics.ReadinessTag]);
         return silo;

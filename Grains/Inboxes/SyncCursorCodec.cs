@@ -41,7 +41,15 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
     /// The hash a cursor keeps a conversation under. XxHash64: every push encodes two cursors, each
     /// hashing all of the user's read-fan-out conversations. The MAC, not this hash, stops forgery.
     /// </summary>
-    public static ulong HashOf(string conversationId) => XxHash64.HashToUInt64(Encoding.UTF8.GetBytes(conversationId));
+    public static ulong HashOf(string conversationId)
+    {
+        var length = Encoding.UTF8.GetMaxByteCount(conversationId.Length);
+        Span<byte> utf8 = length <= StackLimit ? stackalloc byte[length] : new byte[length];
+        return XxHash64.HashToUInt64(utf8[..Encoding.UTF8.GetBytes(conversationId, utf8)]);
+    }
+
+    // Bytes a cursor is built in on the stack; a larger one (a user in very many read-fan-out conversations) is rented.
+    private const int StackLimit = 1024;
 
     /// <summary>The key <see cref="Decode"/> gives a position whose conversation the caller did not know.</summary>
     public static string UnknownKeyOf(string conversationId) => UnknownKey(HashOf(conversationId));
@@ -52,26 +60,55 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
         ? ulong.Parse(key.AsSpan(1), NumberStyles.AllowHexSpecifier, CultureInfo.InvariantCulture)
         : HashOf(key);
 
+    /// <remarks>
+    /// Every push encodes two cursors, so this writes straight into one buffer (on the stack when it
+    /// fits): the string is its only allocation. The bytes are those <see cref="Decode"/> reads.
+    /// </remarks>
     public string Encode(SyncCursor cursor)
     {
-        using var body = new MemoryStream();
-        using (var writer = new BinaryWriter(body, Encoding.UTF8, leaveOpen: true))
+        var count = cursor.ReadPositions.Count;
+        Span<(ulong Hash, long Seq)> positions = count <= StackLimit / 16 ? stackalloc (ulong, long)[count] : new (ulong, long)[count];
+        var i = 0;
+        foreach (var (key, seq) in cursor.ReadPositions) positions[i++] = (KeyHash(key), seq);
+        // Canonical: the same place always gives the same string.
+        positions.Sort(static (a, b) => a.Hash != b.Hash ? a.Hash.CompareTo(b.Hash) : a.Seq.CompareTo(b.Seq));
+
+        var userBytes = Encoding.UTF8.GetByteCount(cursor.UserId);
+        if (userBytes > byte.MaxValue) throw new OverflowException("A user id of a cursor takes at most 255 bytes.");
+        var length = 1 + 8 + 8 + 1 + userBytes + 5 + count * (8 + 10) + MacLength;
+        byte[]? rented = length <= StackLimit ? null : System.Buffers.ArrayPool<byte>.Shared.Rent(length);
+        try
         {
-            writer.Write(Version);
-            WriteInt64(writer, cursor.Epoch);
-            WriteInt64(writer, cursor.Position);
-            WriteString(writer, cursor.UserId);
-            var positions = cursor.ReadPositions.Select(p => (Hash: KeyHash(p.Key), Seq: p.Value)).OrderBy(p => p.Hash).ToList();
-            writer.Write7BitEncodedInt(positions.Count);
+            var buffer = rented is null ? stackalloc byte[length] : rented.AsSpan(0, length);
+            buffer[0] = Version;
+            BinaryPrimitives.WriteInt64BigEndian(buffer[1..], cursor.Epoch);
+            BinaryPrimitives.WriteInt64BigEndian(buffer[9..], cursor.Position);
+            buffer[17] = (byte)userBytes;
+            var at = 18 + Encoding.UTF8.GetBytes(cursor.UserId, buffer[18..]);
+            at += Write7BitEncoded(buffer[at..], (uint)count);
             foreach (var (hash, seq) in positions)
             {
-                WriteInt64(writer, unchecked((long)hash));
-                writer.Write7BitEncodedInt64(seq);
+                BinaryPrimitives.WriteUInt64BigEndian(buffer[at..], hash);
+                at += 8 + Write7BitEncoded(buffer[(at + 8)..], unchecked((ulong)seq));
             }
+            Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+            HMACSHA256.HashData(_key, buffer[..at], mac);
+            mac[..MacLength].CopyTo(buffer[at..]);
+            return Base64Url.EncodeToString(buffer[..(at + MacLength)]);
         }
-        var signed = body.ToArray();
-        var mac = HMACSHA256.HashData(_key, signed).AsSpan(0, MacLength);
-        return Base64Url.EncodeToString([.. signed, .. mac]);
+        finally
+        {
+            if (rented is not null) System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    // The varint BinaryWriter.Write7BitEncodedInt(64) writes (and BinaryReader reads): 7 bits a byte, low first.
+    private static int Write7BitEncoded(Span<byte> destination, ulong value)
+    {
+        var i = 0;
+        for (; value >= 0x80; value >>= 7) destination[i++] = (byte)(value | 0x80);
+        destination[i++] = (byte)value;
+        return i;
     }
 
     /// <summary>
@@ -113,21 +150,7 @@ public sealed class SyncCursorCodec(IOptions<SyncOptions> options)
     private static bool SignedWith(byte[] key, ReadOnlySpan<byte> signed, ReadOnlySpan<byte> mac) =>
         CryptographicOperations.FixedTimeEquals(HMACSHA256.HashData(key, signed).AsSpan(0, MacLength), mac);
 
-    private static void WriteInt64(BinaryWriter writer, long value)
-    {
-        Span<byte> bytes = stackalloc byte[8];
-        BinaryPrimitives.WriteInt64BigEndian(bytes, value);
-        writer.Write(bytes);
-    }
-
     private static long ReadInt64(BinaryReader reader) => BinaryPrimitives.ReadInt64BigEndian(reader.ReadBytes(8) is { Length: 8 } b ? b : throw new EndOfStreamException());
-
-    private static void WriteString(BinaryWriter writer, string value)
-    {
-        var bytes = Encoding.UTF8.GetBytes(value);
-        writer.Write(checked((byte)bytes.Length));
-        writer.Write(bytes);
-    }
 
     private static string ReadString(BinaryReader reader)
     {

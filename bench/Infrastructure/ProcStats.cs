@@ -108,7 +108,10 @@ public sealed class ProcessMeter(int pid)
     public ProcessUse Stop()
     {
         var end = Poll();
-        return new ProcessUse(ProcStats.CpuPercentOfCore(_start, end), ProcStats.MachineBusyPercent(_machineStart, ProcStats.Machine()), _maxRss, end.PeakRssBytes);
+        return new ProcessUse(ProcStats.CpuPercentOfCore(_start, end), ProcStats.MachineBusyPercent(_machineStart, ProcStats.Machine()), _maxRss, end.PeakRssBytes)
+        {
+            CpuSeconds = (end.CpuTime - _start.CpuTime).TotalSeconds,
+        };
     }
 }
 
@@ -117,7 +120,11 @@ public sealed class ProcessMeter(int pid)
 /// <param name="MachineBusyPercent">How busy all cores of the machine were, whoever used them.</param>
 /// <param name="MaxRssBytes">The largest resident set seen while sampling during the phase.</param>
 /// <param name="PeakRssBytes">The kernel's high-water mark of the resident set since the process started (VmHWM).</param>
-public sealed record ProcessUse(double CpuPercentOfCore, double MachineBusyPercent, long MaxRssBytes, long PeakRssBytes);
+public sealed record ProcessUse(double CpuPercentOfCore, double MachineBusyPercent, long MaxRssBytes, long PeakRssBytes)
+{
+    /// <summary>CPU time (user + system) the process used over the phase, in seconds.</summary>
+    public double CpuSeconds { get; init; }
+}
 
 public static class Clock
 {

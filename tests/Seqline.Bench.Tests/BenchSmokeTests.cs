@@ -65,10 +65,15 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(phase.Delivered, phase.Delivery.Count);
             Assert.True(phase.StoreRows > phase.Acked, "every acked send stores a row and fans out to inboxes");
             Assert.True(phase.PushesPerSecond > 0);
+            Assert.True(phase.AllocatedBytesPerAckedSend > 0, $"{phase.Name}: allocated bytes per send {phase.AllocatedBytesPerAckedSend}");
+            Assert.True(phase.NodeCpuMicrosecondsPerDelivered > 0, $"{phase.Name}: CPU per delivered message {phase.NodeCpuMicrosecondsPerDelivered}");
         }
         var report = new ReportWriter(Path.Combine(_work.Path, "report"), "e2e", MachineInfo.Current());
         E2eReport.Write(result, report);
-        Assert.Contains("End to end", File.ReadAllText(report.Save()));
+        var text = File.ReadAllText(report.Save());
+        Assert.Contains("End to end", text);
+        Assert.Contains("allocated per acked send", text);
+        Assert.Contains("node CPU per delivered message", text);
         Assert.True(File.Exists(report.PathOf("e2e-latency.png")));
     }
 

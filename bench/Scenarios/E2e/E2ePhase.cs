@@ -44,6 +44,21 @@ public sealed record E2ePhaseResult
     public required LatencySummary Big { get; init; }
     public required LatencySummary Ack { get; init; }
     public required ProcessUse Node { get; init; }
+
+    /// <summary>Bytes the node's process allocated in the window (its runtime's counter at /metrics); null when unknown.</summary>
+    public long? NodeAllocatedBytes { get; init; }
+
+    /// <summary>The node's allocated bytes per send acknowledged in the window.</summary>
+    public double? AllocatedBytesPerAckedSend => NodeAllocatedBytes is { } bytes && AckedInWindow > 0 ? bytes / (double)AckedInWindow : null;
+
+    /// <summary>The node's CPU time in the window per message delivered to a device in it, in microseconds.</summary>
+    public double? NodeCpuMicrosecondsPerDelivered => DeliveredInWindow > 0 ? 1e6 * Node.CpuSeconds / DeliveredInWindow : null;
+
+    /// <summary>Sends acknowledged within the window (what the window's rates count).</summary>
+    public required long AckedInWindow { get; init; }
+
+    /// <summary>Messages delivered to devices within the window.</summary>
+    public required long DeliveredInWindow { get; init; }
     public ProcessUse? Bench { get; init; }
 
     /// <summary>CPU that neither the node nor the bench used, in percent of the whole machine: other people's work.</summary>

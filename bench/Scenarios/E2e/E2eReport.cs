@@ -25,7 +25,7 @@ public static class E2eReport
             $"Latency is from the moment a send was due (the client's send call, or its slot in the fixed-rate schedule) to a device's client library handing the message to the app, " +
             $"for every device of every member; phases last {o.Duration.TotalSeconds:0} s after a {o.Warmup.TotalSeconds:0} s warm-up.");
 
-        report.Table(["", "saturation", "fixed rate"], Rows(result.Saturation, result.Fixed));
+        report.Table(["", "saturation", "fixed rate"], Rows(result.Saturation, result.Fixed, o.Node == NodeMode.InProcess));
 
         if (result.Limits is not null)
         {
@@ -58,10 +58,17 @@ public static class E2eReport
         report.Image("e2e-latency.png", "e2e latency");
     }
 
+    /// <summary>The node's allocated bytes per acknowledged send in the window, or "-" when /metrics did not say.</summary>
+    public static string PerSend(E2ePhaseResult phase) => phase.AllocatedBytesPerAckedSend is { } bytes ? Format.Bytes(bytes) : "-";
+
+    /// <summary>The node's CPU time per message delivered to a device in the window.</summary>
+    public static string PerDelivered(E2ePhaseResult phase) => phase.NodeCpuMicrosecondsPerDelivered is { } us ? $"{us:0.0} µs" : "-";
+
     private static double[] Xs(E2ePhaseResult phase) => phase.Series.Select(p => p.Seconds).ToArray();
 
-    private static IEnumerable<IReadOnlyList<string>> Rows(E2ePhaseResult a, E2ePhaseResult b)
+    private static IEnumerable<IReadOnlyList<string>> Rows(E2ePhaseResult a, E2ePhaseResult b, bool inProcess)
     {
+        var allocatedLabel = inProcess ? "allocated per acked send (node and clients: one process)" : "node allocated per acked send";
         IReadOnlyList<string> Row(string name, Func<E2ePhaseResult, string> value) => [name, value(a), value(b)];
         static string Lat(LatencySummary l) => l.Count == 0 ? "-" : $"{Format.Ms(l.P50)} / {Format.Ms(l.P99)} / {Format.Ms(l.P999)} (n={l.Count:N0})";
         yield return Row("load", p => p.OfferedRate is { } r ? $"{Format.Rate(r)} sends/s offered" : $"{p.Concurrency} sends in flight");
@@ -80,6 +87,8 @@ public static class E2eReport
         yield return Row("node CPU (% of one core)", p => $"{p.Node.CpuPercentOfCore:0}%");
         yield return Row("bench (clients) CPU (% of one core)", p => p.Bench is { } bench ? $"{bench.CpuPercentOfCore:0}%" : "(same process)");
         yield return Row("machine CPU busy / of it, other processes", p => $"{p.Node.MachineBusyPercent:0}% / {p.ForeignCpuPercentOfMachine:0}%");
+        yield return Row(allocatedLabel, PerSend);
+        yield return Row("node CPU per delivered message", PerDelivered);
         yield return Row("node RSS, max in window / peak since start", p => $"{Format.Bytes(p.Node.MaxRssBytes)} / {Format.Bytes(p.Node.PeakRssBytes)}");
     }
 }

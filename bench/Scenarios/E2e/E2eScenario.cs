@@ -47,7 +47,7 @@ public static class E2eScenario
             : Nodes.StartPostgresAsync(options.Node, data, database));
         using var http = Devices.SharedHandler();
         var counters = new PhaseCounters?[4];
-        var run = new Run(options, node, database is null ? new StoreRows(data) : StoreRows.Postgres(database), counters);
+        var run = new Run(options, node, database is null ? new StoreRows(data) : StoreRows.Postgres(database), new NodeMetrics(node.BaseAddress, http), counters);
         await using var world = await E2eWorld.CreateAsync(options, node.BaseAddress, http, ui, run.Wire);
         run.World = world;
         var setupSeconds = setupClock.Elapsed.TotalSeconds;
@@ -75,12 +75,13 @@ public static class E2eScenario
         {
             ui.Info($"e2e {phase.Name}: {Format.Rate(phase.AckedPerSecond)} acked sends/s, {Format.Rate(phase.DeliveredPerSecond)} delivered messages/s, " +
                     $"{Format.Rate(phase.PushesPerSecond)} pushes/s, {Format.Rate(phase.StoreRowsPerSecond)} store rows/s; send->push p50 {Format.Ms(phase.Delivery.P50)} ms, " +
-                    $"p99 {Format.Ms(phase.Delivery.P99)} ms, p99.9 {Format.Ms(phase.Delivery.P999)} ms; node CPU {phase.Node.CpuPercentOfCore:0}% of a core, peak RSS {Format.Bytes(phase.Node.PeakRssBytes)}");
+                    $"p99 {Format.Ms(phase.Delivery.P99)} ms, p99.9 {Format.Ms(phase.Delivery.P999)} ms; node CPU {phase.Node.CpuPercentOfCore:0}% of a core, peak RSS {Format.Bytes(phase.Node.PeakRssBytes)}; " +
+                    $"node allocated {E2eReport.PerSend(phase)} per acked send, node CPU {E2eReport.PerDelivered(phase)} per delivered message");
         }
         return result;
     }
 
-    private sealed class Run(E2eOptions options, INode node, StoreRows rows, PhaseCounters?[] counters)
+    private sealed class Run(E2eOptions options, INode node, StoreRows rows, NodeMetrics metrics, PhaseCounters?[] counters)
     {
         private int _outstanding;
 
@@ -117,6 +118,7 @@ public static class E2eScenario
                 var rows0 = rows.Total();
                 var pushes0 = Pushes();
                 var pulls0 = Pulls();
+                var allocated0 = await metrics.AllocatedBytesAsync();
                 nodeMeter.Restart();
                 benchMeter?.Restart();
                 var clock = Stopwatch.StartNew();
@@ -144,6 +146,7 @@ public static class E2eScenario
                 var pullsInWindow = Pulls() - pulls0;
                 var nodeUse = nodeMeter.Stop();
                 var benchUse = benchMeter?.Stop();
+                var allocated1 = await metrics.AllocatedBytesAsync();
                 var storeRows = rows.Total() - rows0;
 
                 await stop.CancelAsync();
@@ -180,6 +183,9 @@ public static class E2eScenario
                     Big = phase.ByKind[2].Summary(),
                     Ack = phase.Ack.Summary(),
                     Node = nodeUse,
+                    NodeAllocatedBytes = allocated1 - allocated0,
+                    AckedInWindow = ackedInWindow,
+                    DeliveredInWindow = deliveredInWindow,
                     Bench = benchUse,
                     ForeignCpuPercentOfMachine = Math.Max(0, nodeUse.MachineBusyPercent - (nodeUse.CpuPercentOfCore + (benchUse?.CpuPercentOfCore ?? 0)) / Environment.ProcessorCount),
                     ExpectedDeliveries = Interlocked.Read(ref phase.ExpectedDeliveries),

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Seqline.Diagnostics;
 using Seqline.Tests.Fixtures;
 using Seqline.Timelines;
@@ -15,7 +16,8 @@ public sealed class TraceTests
     public async Task A_send_is_one_trace_from_the_http_request_through_the_grain_call_to_the_append()
     {
         using var data = new TempDirectory();
-        await using var node = await SeqlineServer.StartNode(data.Path);
+        // This process listens to spans itself, so it turns on what OTLP export would.
+        await using var node = await SeqlineServer.StartNode(data.Path, settings: new Dictionary<string, string?> { ["Seqline:Telemetry:GrainCallTraces"] = "true" });
         using var alice = await ApiUser.SignIn(node, Ids.User("alice"));
         var conversation = await alice.CreateGroup(Ids.User("bob"));
 
@@ -33,6 +35,20 @@ public sealed class TraceTests
         Assert.Contains(chain, s => s.Source.Name == "Microsoft.AspNetCore" && s.Kind == ActivityKind.Server);
         Assert.Equal(conversation, append!.GetTagItem("seqline.timeline"));
         Assert.Equal(1, append.GetTagItem("seqline.entries"));
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("false", false)]
+    [InlineData("true", true)]
+    public async Task Grain_calls_carry_trace_context_only_when_traces_are_exported_or_asked_for(string? setting, bool filtered)
+    {
+        // Every filter costs each grain call, and each push to the edge, an invoker: none unless someone reads the traces.
+        using var data = new TempDirectory();
+        await using var node = await SeqlineServer.StartNode(data.Path, settings: new Dictionary<string, string?> { ["Seqline:Telemetry:GrainCallTraces"] = setting });
+
+        Assert.Equal(filtered, node.Services.GetServices<IIncomingGrainCallFilter>().Any());
+        Assert.Equal(filtered, node.Services.GetServices<IOutgoingGrainCallFilter>().Any());
     }
 
     [Fact]

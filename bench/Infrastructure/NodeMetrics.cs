@@ -1,0 +1,45 @@
+using System.Globalization;
+
+namespace Seqline.Bench.Infrastructure;
+
+/// <summary>
+/// Reads the node's own counters from its Prometheus endpoint (<c>/metrics</c>, on by default): the
+/// runtime's <c>dotnet.gc.heap.total_allocated</c> (GC.GetTotalAllocatedBytes of the node's process), so that
+/// a node in its own process reports its allocations, not the bench's. A node inside the bench's process
+/// shares the runtime with the clients, so there the figure includes theirs.
+/// </summary>
+public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
+{
+    /// <summary>The Prometheus name of the runtime's allocation counter (unit suffix and <c>_total</c> follow it).</summary>
+    public const string AllocatedBytesMetric = "dotnet_gc_heap_total_allocated";
+
+    private readonly HttpClient _http = new(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+
+    /// <summary>Bytes the node's process has allocated since it started; null when the endpoint does not say.</summary>
+    public async Task<long?> AllocatedBytesAsync()
+    {
+        try
+        {
+            return Parse(await _http.GetStringAsync("/metrics"), AllocatedBytesMetric);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>The sum of every sample of <paramref name="metric"/> in Prometheus text (any labels, any unit suffix).</summary>
+    public static long? Parse(string text, string metric)
+    {
+        long? total = null;
+        foreach (var line in text.Split('\n'))
+        {
+            if (!line.StartsWith(metric, StringComparison.Ordinal)) continue;
+            // A sample line is "name{labels} value [timestamp]"; labels hold no spaces in the runtime's metrics.
+            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            if (parts.Length >= 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var sample))
+                total = (total ?? 0) + (long)sample;
+        }
+        return total;
+    }
+}
