@@ -26,7 +26,7 @@ public sealed class PeerBenchSmokeTests(ITestOutputHelper output) : IDisposable
             WarmupRate = 20,
             Duration = TimeSpan.FromSeconds(1),
             Concurrency = 4,
-            CommonRate = 30,
+            CommonRate = 10,
         };
 
         var result = await PeerScenario.RunAsync(options, new SilentUi(output.WriteLine), Path.Combine(_work.Path, "peer"));
@@ -53,7 +53,7 @@ public sealed class PeerBenchSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.Equal(0, run.Result.Strays);
             Assert.True(run.DeliveredEverything);
             Assert.Equal(run.Saturation.AckedPerSecond / 2, run.Half.OfferedRate!.Value, 3);
-            Assert.Equal(30, run.Common.OfferedRate);
+            Assert.Equal(10, run.Common.OfferedRate);
         }
         Assert.Matches("^ejabberd [0-9.]+$", result.Of(PeerTarget.Ejabberd)!.Server);
 

@@ -177,13 +177,20 @@ public sealed class EjabberdServer : IAsyncDisposable
     private async Task RegisterAsync(IReadOnlyList<string> users, string password)
     {
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{HttpPort.ToString(CultureInfo.InvariantCulture)}/"), Timeout = TimeSpan.FromSeconds(60) };
-        await Infrastructure.Devices.ForEachAsync(users, 8, async user =>
+        await Infrastructure.Devices.ForEachAsync(users, 4, async user =>
         {
-            // A body with a length: ejabberd's HTTP listener answers a chunked request with 400.
-            using var body = new StringContent(JsonSerializer.Serialize(new { user, host = Domain, password }), Encoding.UTF8, "application/json");
-            using var response = await http.PostAsync("api/register", body);
-            if (!response.IsSuccessStatusCode)
-                throw _process.Failure($"registering {user}@{Domain} failed: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            // Right after start the SQLite file may still be busy (ejabberd creates its schema, and the
+            // one connection serves one statement at a time): an internal error is worth a few retries.
+            for (var attempt = 1; ; attempt++)
+            {
+                // A body with a length: ejabberd's HTTP listener answers a chunked request with 400.
+                using var body = new StringContent(JsonSerializer.Serialize(new { user, host = Domain, password }), Encoding.UTF8, "application/json");
+                using var response = await http.PostAsync("api/register", body);
+                if (response.IsSuccessStatusCode) return;
+                if ((int)response.StatusCode < 500 || attempt == 5)
+                    throw _process.Failure($"registering {user}@{Domain} failed: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                await Task.Delay(200 * attempt);
+            }
         });
     }
 

@@ -179,6 +179,9 @@ public sealed record GeneratorPhaseResult
     public required long Skipped { get; init; }
     public required long Delivered { get; init; }
     public required bool Drained { get; init; }
+
+    /// <summary>Sends still waiting for their acknowledgement when the drain ended (0 when drained).</summary>
+    public long Unacked { get; init; }
     public required double DrainSeconds { get; init; }
 
     /// <summary>Due → the recipient's client got it, in µs, one value a delivered message.</summary>
