@@ -11,6 +11,7 @@ app.Configure(config =>
     config.AddCommand<ConnectionsCommand>("connections");
     config.AddCommand<ChaosCommand>("chaos");
     config.AddCommand<LargeGroupCommand>("large-group");
+    config.AddCommand<PeerCommand>("peer");
     config.AddBranch("agent", agent =>
     {
         agent.SetDescription("Internal: the bench's own child processes.");

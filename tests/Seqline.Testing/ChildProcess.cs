@@ -180,6 +180,27 @@ public sealed class ChildProcess : IAsyncDisposable
     public InvalidOperationException Failure(string message) =>
         new($"{message}{Environment.NewLine}--- last output of {Name} (pid {SafePid()}) ---{Environment.NewLine}{Tail}");
 
+    /// <summary>
+    /// Asks the child to stop with <paramref name="signal"/> (a server's clean shutdown: SIGINT, SIGTERM) and
+    /// waits for it at most <paramref name="within"/>; whatever still runs then is for <see cref="DisposeAsync"/> to kill.
+    /// </summary>
+    public async Task StopAsync(int signal, TimeSpan within)
+    {
+        if (_process.HasExited) return;
+        _ = SendSignal(_process.Id, signal);
+        try
+        {
+            await _process.WaitForExitAsync().WaitAsync(within);
+        }
+        catch (TimeoutException)
+        {
+            // Disposing kills it outright.
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
+
     /// <summary>Kills the child and what it started, if it still runs, and waits (bounded) for it to go.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Npgsql;
 
 namespace Seqline.Testing;
@@ -104,18 +103,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         try
         {
-            if (!_process.HasExited)
-            {
-                _ = Kill(_process.Pid, SigInt);
-                try
-                {
-                    await _process.WaitForExitAsync(StopTimeout);
-                }
-                catch (TimeoutException)
-                {
-                    // Disposing the child below kills it outright.
-                }
-            }
+            await _process.StopAsync(SigInt, StopTimeout);
         }
         finally
         {
@@ -203,7 +191,4 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static bool UserExists(string user) =>
         File.Exists("/etc/passwd") && File.ReadLines("/etc/passwd").Any(line => line.StartsWith(user + ":", StringComparison.Ordinal));
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
