@@ -16,6 +16,11 @@ namespace Seqline.Client;
 /// <param name="UserId">For a role notice: the member whose role changed.</param>
 /// <param name="Role">For a role notice: their role from this seq on (<see cref="MemberRoles"/>).</param>
 /// <param name="Title">For a title notice: the new title; null when it was removed.</param>
+/// <param name="TargetSeq">For an edit or reaction notice: the message it changed (already applied to that message in history).</param>
+/// <param name="EditedAt">For a message: when its sender last edited it; null when never.</param>
+/// <param name="Reactions">For a message: its reactions, in the order first given; null when none.</param>
+/// <param name="Emoji">For a reaction notice: the emoji.</param>
+/// <param name="Removed">For a reaction notice: true when the reaction was taken back.</param>
 public sealed record Message(
     string ConversationId,
     long Seq,
@@ -28,4 +33,15 @@ public sealed record Message(
     string? Type = null,
     string? UserId = null,
     string? Role = null,
-    string? Title = null);
+    string? Title = null,
+    long? TargetSeq = null,
+    DateTimeOffset? EditedAt = null,
+    IReadOnlyList<Reaction>? Reactions = null,
+    string? Emoji = null,
+    bool Removed = false);
+
+/// <summary>One emoji's reactions to a message.</summary>
+/// <param name="Emoji">The emoji.</param>
+/// <param name="Count">How many members gave it.</param>
+/// <param name="Users">Who gave it, in the order they did.</param>
+public sealed record Reaction(string Emoji, int Count, IReadOnlyList<string> Users);

@@ -17,6 +17,11 @@ namespace Seqline.Client;
 /// <param name="UserId">For a <c>role</c> event: the member whose role changed (<paramref name="SenderId"/> changed it).</param>
 /// <param name="Role">For a <c>role</c> event: their role from <paramref name="Seq"/> on (<see cref="MemberRoles"/>).</param>
 /// <param name="Title">For a <c>title</c> event: the group's new title; null when <paramref name="SenderId"/> removed it.</param>
+/// <param name="TargetSeq">For <c>edited</c> and <c>reaction</c> events: the message changed (<paramref name="Body"/> is an edit's new text).</param>
+/// <param name="EditedAt">For a message: when it was last edited, if it was before this device got it.</param>
+/// <param name="Reactions">For a message: its reactions when this device got it, if any.</param>
+/// <param name="Emoji">For a <c>reaction</c> event: the emoji.</param>
+/// <param name="Removed">For a <c>reaction</c> event: the reaction was taken back.</param>
 public sealed record SyncEvent(
     string Type,
     string ConversationId,
@@ -30,7 +35,12 @@ public sealed record SyncEvent(
     IReadOnlyList<string>? Mentions = null,
     string? UserId = null,
     string? Role = null,
-    string? Title = null)
+    string? Title = null,
+    long? TargetSeq = null,
+    DateTimeOffset? EditedAt = null,
+    IReadOnlyList<Reaction>? Reactions = null,
+    string? Emoji = null,
+    bool Removed = false)
 {
     /// <summary>Fields this version of the client has no property for, so that handlers of newer event types can still read them.</summary>
     // Not init: System.Text.Json fills extension data after construction and rejects init-only members for it.
@@ -43,6 +53,7 @@ public sealed record SyncEvent(
         other is not null && (Type, ConversationId, Seq, SenderId, ClientMsgId, SentAt, Body, Fanout, Recalled, UserId, Role, Title) ==
         (other.Type, other.ConversationId, other.Seq, other.SenderId, other.ClientMsgId, other.SentAt, other.Body, other.Fanout, other.Recalled,
             other.UserId, other.Role, other.Title) &&
+        (TargetSeq, EditedAt, Emoji, Removed) == (other.TargetSeq, other.EditedAt, other.Emoji, other.Removed) &&
         (Mentions ?? []).SequenceEqual(other.Mentions ?? []);
 
     /// <inheritdoc />
@@ -50,15 +61,16 @@ public sealed record SyncEvent(
 
     /// <summary>The event as a <see cref="Message"/>, or null when it is not a message event.</summary>
     public Message? ToMessage() => Type == SyncEventTypes.Message
-        ? new Message(ConversationId, Seq, SenderId ?? "", ClientMsgId ?? "", SentAt ?? default, Body ?? "", Recalled, Mentions)
+        ? new Message(ConversationId, Seq, SenderId ?? "", ClientMsgId ?? "", SentAt ?? default, Body ?? "", Recalled, Mentions, EditedAt: EditedAt, Reactions: Reactions)
         : null;
 
     /// <summary>Whether the event is an entry of the conversation's timeline (a message or a notice), which takes a seq there.</summary>
-    public bool IsTimelineEntry => Type is SyncEventTypes.Message or SyncEventTypes.Role or SyncEventTypes.Title;
+    public bool IsTimelineEntry => Type is SyncEventTypes.Message or SyncEventTypes.Role or SyncEventTypes.Title or SyncEventTypes.Edited or SyncEventTypes.Reaction;
 
     // The event sync would have carried for an entry read from history instead, e.g. after a reset.
     internal static SyncEvent For(Message message) => message.Type is { } notice
-        ? new(notice, message.ConversationId, message.Seq, message.SenderId, SentAt: message.SentAt, UserId: message.UserId, Role: message.Role, Title: message.Title)
+        ? new(notice, message.ConversationId, message.Seq, message.SenderId, SentAt: message.SentAt, UserId: message.UserId, Role: message.Role, Title: message.Title,
+            Body: notice == SyncEventTypes.Edited ? message.Body : null, TargetSeq: message.TargetSeq, Emoji: message.Emoji, Removed: message.Removed)
         : new(SyncEventTypes.Message, message.ConversationId, message.Seq, message.SenderId, message.ClientMsgId, message.SentAt, message.Body,
-            Recalled: message.Recalled, Mentions: message.Mentions);
+            Recalled: message.Recalled, Mentions: message.Mentions, EditedAt: message.EditedAt, Reactions: message.Reactions);
 }

@@ -8,6 +8,9 @@ internal sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnl
 
 internal sealed record SendMessageRequest(string ClientMsgId, string Body, IReadOnlyList<string>? Mentions);
 
+// An edit: the message's new body.
+internal sealed record EditMessageRequest(string Body);
+
 internal sealed record SetRoleRequest(string Role);
 
 // Null removes the title; the field is sent as null, not left out, so the request says so.
