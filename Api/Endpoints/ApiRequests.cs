@@ -18,6 +18,9 @@ public sealed record SetTitleRequest(string? Title = null);
 
 public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions = null);
 
+/// <summary>An edit: the message's new body.</summary>
+public sealed record EditMessageRequest(string? Body);
+
 /// <summary>A body naming one seq: read markers, hiding, clearing.</summary>
 public sealed record SeqRequest(long? Seq);
 

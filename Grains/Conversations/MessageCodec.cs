@@ -15,7 +15,9 @@ internal static class MessageCodec
         message.Seq,
         message.SentAt,
         JsonSerializer.SerializeToUtf8Bytes(new StoredMessage(message.SenderId, message.ClientMsgId, message.Body, message.Recalled ? true : null,
-            message.Mentions is { Count: > 0 } m ? m : null, message.Type, message.UserId, message.Role, message.Title), PayloadJson.Default.StoredMessage));
+            message.Mentions is { Count: > 0 } m ? m : null, message.Type, message.UserId, message.Role, message.Title,
+            message.TargetSeq, message.EditedAt, message.Reactions is { Count: > 0 } r ? r.Select(x => new StoredReaction(x.Emoji, x.Users)).ToList() : null,
+            message.Emoji, message.Removed), PayloadJson.Default.StoredMessage));
 
     /// <summary>The time as stores keep it (milliseconds), so that what a call answers matches what history shows.</summary>
     public static DateTimeOffset StoredTime(DateTimeOffset now) => now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMillisecond));
@@ -25,13 +27,18 @@ internal static class MessageCodec
         var stored = JsonSerializer.Deserialize(entry.Payload, PayloadJson.Default.StoredMessage)
             ?? throw new InvalidDataException($"Entry {entry.Seq} of '{conversationId}' is empty.");
         return new ChatMessage(conversationId, entry.Seq, stored.SenderId, stored.ClientMsgId, entry.Timestamp, stored.Body, stored.Recalled == true, stored.Mentions,
-            stored.Type, stored.UserId, stored.Role, stored.Title);
+            stored.Type, stored.UserId, stored.Role, stored.Title,
+            stored.TargetSeq, stored.EditedAt, stored.Reactions?.Select(r => new Reaction(r.Emoji, r.Users)).ToList(), stored.Emoji, stored.Removed);
     }
 }
 
 // A notice keeps its type and what it says beside the message fields (Role as its name: "admin").
+// An edited message keeps when; reactions are listed with who gave them, not counted (the count is their length).
 internal sealed record StoredMessage(string SenderId, string ClientMsgId, string Body, bool? Recalled = null, IReadOnlyList<string>? Mentions = null,
-    string? Type = null, string? UserId = null, MemberRole? Role = null, string? Title = null);
+    string? Type = null, string? UserId = null, MemberRole? Role = null, string? Title = null,
+    long? TargetSeq = null, DateTimeOffset? EditedAt = null, IReadOnlyList<StoredReaction>? Reactions = null, string? Emoji = null, bool? Removed = null);
+
+internal sealed record StoredReaction(string Emoji, IReadOnlyList<string> Users);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(StoredMessage))]

@@ -46,4 +46,7 @@ public sealed class ConversationOptions
 
     /// <summary>How long after sending a sender may recall a message.</summary>
     public TimeSpan RecallWindow { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>How long after sending a sender may edit a message.</summary>
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromHours(24);
 }

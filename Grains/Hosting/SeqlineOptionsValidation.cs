@@ -75,6 +75,7 @@ internal sealed class ConversationOptionsValidator : IValidateOptions<Conversati
         if (o.FanoutBatch < 1) result.AddError($"{S}:FanoutBatch must be at least 1; it is {o.FanoutBatch}.");
         if (o.FanoutRecoveryPeriod <= TimeSpan.Zero) result.AddError($"{S}:FanoutRecoveryPeriod must be positive; it is {o.FanoutRecoveryPeriod}.");
         if (o.RecallWindow < TimeSpan.Zero) result.AddError($"{S}:RecallWindow must not be negative; it is {o.RecallWindow}.");
+        if (o.EditWindow < TimeSpan.Zero) result.AddError($"{S}:EditWindow must not be negative; it is {o.EditWindow}.");
         return result.Build();
     }
 }

@@ -16,14 +16,15 @@ internal static class InboxEventCodec
     public static TimelineEntry ToEntry(long position, DateTimeOffset at, SyncEvent e) => new(position, at,
         JsonSerializer.SerializeToUtf8Bytes(
             new StoredInboxEvent(e.Type, e.ConversationId, e.Seq, e.SenderId, e.ClientMsgId, e.SentAt, e.Body, e.Fanout, e.Recalled, e.Mentions is { Count: > 0 } m ? m : null,
-                e.UserId, e.Role, e.Title),
+                e.UserId, e.Role, e.Title, e.TargetSeq, e.EditedAt, e.Reactions, e.Emoji, e.Removed),
             InboxJson.Default.StoredInboxEvent));
 
     public static SyncEvent ToEvent(TimelineEntry entry)
     {
         var s = JsonSerializer.Deserialize(entry.Payload, InboxJson.Default.StoredInboxEvent)
             ?? throw new InvalidDataException($"Inbox entry {entry.Seq} is empty.");
-        return new SyncEvent(s.Type, s.ConversationId, s.Seq, s.SenderId, s.ClientMsgId, s.SentAt, s.Body, s.Fanout, s.Recalled, s.Mentions, s.UserId, s.Role, s.Title);
+        return new SyncEvent(s.Type, s.ConversationId, s.Seq, s.SenderId, s.ClientMsgId, s.SentAt, s.Body, s.Fanout, s.Recalled, s.Mentions, s.UserId, s.Role, s.Title,
+            s.TargetSeq, s.EditedAt, s.Reactions, s.Emoji, s.Removed);
     }
 
     /// <summary>The stored copy of a message event with its body blanked: what stays once it is recalled.</summary>
@@ -45,7 +46,12 @@ internal sealed record StoredInboxEvent(
     IReadOnlyList<string>? Mentions = null,
     string? UserId = null,
     MemberRole? Role = null,
-    string? Title = null);
+    string? Title = null,
+    long? TargetSeq = null,
+    DateTimeOffset? EditedAt = null,
+    IReadOnlyList<Reaction>? Reactions = null,
+    string? Emoji = null,
+    bool? Removed = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredInboxEvent))]
