@@ -19,9 +19,25 @@ export interface Message {
   userId?: string;
   role?: Role;
   title?: string | null;
+  /** When its sender last edited it. */
+  editedAt?: string;
+  /** Its reactions, in the order first given. */
+  reactions?: Reaction[];
+  /** An `edited` or `reaction` notice: the message it changed (history's messages already show it). */
+  targetSeq?: number;
+  emoji?: string;
+  removed?: boolean;
 }
 
-export type NoticeType = 'role' | 'title';
+/** One emoji's reactions to a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  users: string[];
+}
+
+/** `edited` and `reaction` change an earlier message: cached for a whole seq range, never shown, never unread. */
+export type NoticeType = 'role' | 'title' | 'edited' | 'reaction';
 
 /** A member's role in a group (docs/api.md); direct conversations have none. */
 export type Role = 'owner' | 'admin' | 'member';
@@ -91,6 +107,11 @@ export interface SyncEvent {
   userId?: string;
   role?: Role;
   title?: string | null;
+  editedAt?: string;
+  reactions?: Reaction[];
+  targetSeq?: number;
+  emoji?: string;
+  removed?: boolean;
 }
 
 export interface SyncPage {
