@@ -44,6 +44,20 @@ public sealed partial class SeqlineClient
     /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
     public event Func<SyncEvent, Task>? TitleChanged;
 
+    /// <summary>
+    /// The sender edited the message at <see cref="SyncEvent.TargetSeq"/> (<see cref="SyncEventTypes.Edited"/>): show
+    /// <see cref="SyncEvent.Body"/> marked as edited. The event takes a seq of its own, like a message.
+    /// </summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? MessageEdited;
+
+    /// <summary>
+    /// <see cref="SyncEvent.SenderId"/> reacted with <see cref="SyncEvent.Emoji"/> to the message at <see cref="SyncEvent.TargetSeq"/>,
+    /// or took it back when <see cref="SyncEvent.Removed"/> (<see cref="SyncEventTypes.Reaction"/>).
+    /// </summary>
+    /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
+    public event Func<SyncEvent, Task>? ReactionChanged;
+
     /// <summary>Any sync event, known types and types newer than this client alike, after the type-specific event.</summary>
     /// <remarks>Runs on the sync loop, like <see cref="MessageReceived"/>.</remarks>
     public event Func<SyncEvent, Task>? EventReceived;
@@ -73,6 +87,8 @@ public sealed partial class SeqlineClient
                 SyncEventTypes.Mention => MentionReceived,
                 SyncEventTypes.Role => RoleChanged,
                 SyncEventTypes.Title => TitleChanged,
+                SyncEventTypes.Edited => MessageEdited,
+                SyncEventTypes.Reaction => ReactionChanged,
                 _ => null,
             };
             await RaiseAsync(specific, syncEvent).ConfigureAwait(false);

@@ -26,6 +26,18 @@ public sealed class SeqlineLimits
     /// <summary>Most admins one group may have (the owner aside): they are kept in the conversation's state.</summary>
     public int MaxAdmins { get; set; } = 100;
 
+    /// <summary>Most different emoji one message may carry as reactions.</summary>
+    public int MaxReactionKinds { get; set; } = 20;
+
+    /// <summary>Most reactions (different emoji) one member may give one message.</summary>
+    public int MaxReactionsPerUser { get; set; } = 3;
+
+    /// <summary>
+    /// Most reactions one message may carry in all: the message lists who gave each, so this bounds
+    /// its stored size (about 70 bytes a reaction at worst) however large the group.
+    /// </summary>
+    public int MaxReactionsPerMessage { get; set; } = 5000;
+
     /// <summary>Throws <see cref="ErrorCode.Invalid"/> unless 1 ≤ <paramref name="limit"/> ≤ <see cref="MaxPageSize"/>.</summary>
     public int RequirePageSize(int limit) => limit >= 1 && limit <= MaxPageSize
         ? limit

@@ -17,6 +17,11 @@ public sealed class SeqlineLimitsValidator : IValidateOptions<SeqlineLimits>
             result.AddError($"{S}:DefaultPageSize must be between 1 and {S}:MaxPageSize ({o.MaxPageSize}); it is {o.DefaultPageSize}.");
         if (o.MaxTitleLength < 0) result.AddError($"{S}:MaxTitleLength must not be negative; it is {o.MaxTitleLength}.");
         if (o.MaxAdmins < 1) result.AddError($"{S}:MaxAdmins must be at least 1; it is {o.MaxAdmins}.");
+        if (o.MaxReactionKinds < 1) result.AddError($"{S}:MaxReactionKinds must be at least 1; it is {o.MaxReactionKinds}.");
+        if (o.MaxReactionsPerUser < 1 || o.MaxReactionsPerUser > o.MaxReactionKinds)
+            result.AddError($"{S}:MaxReactionsPerUser must be between 1 and {S}:MaxReactionKinds ({o.MaxReactionKinds}); it is {o.MaxReactionsPerUser}.");
+        if (o.MaxReactionsPerMessage < o.MaxReactionsPerUser)
+            result.AddError($"{S}:MaxReactionsPerMessage must be at least {S}:MaxReactionsPerUser ({o.MaxReactionsPerUser}); it is {o.MaxReactionsPerMessage}.");
         return result.Build();
     }
 }

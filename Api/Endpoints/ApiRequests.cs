@@ -30,6 +30,9 @@ public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IRead
         ReplyTo, ContentType, Content is { ValueKind: not JsonValueKind.Null } c ? c.GetRawText() : null);
 }
 
+/// <summary>An edit: the message's new body.</summary>
+public sealed record EditMessageRequest(string? Body);
+
 /// <summary>A body naming one seq: read markers, hiding, clearing.</summary>
 public sealed record SeqRequest(long? Seq);
 

@@ -12,7 +12,7 @@ using Seqline.Api.Operations;
 
 namespace Seqline.Api.Endpoints;
 
-/// <summary>A conversation's messages: sending, paging history, recalling.</summary>
+/// <summary>A conversation's messages: sending, paging history, recalling, editing, reacting.</summary>
 internal static class MessageEndpoints
 {
     public static RouteGroupBuilder MapMessageEndpoints(this IEndpointRouteBuilder routes)
@@ -36,6 +36,21 @@ internal static class MessageEndpoints
             .WithSummary("Recall a message")
             .WithDescription("The sender only, within the recall window: the message becomes a tombstone with the same seq on every device.")
             .Refuses(Status403Forbidden, Status404NotFound);
+        api.MapPut("/{seq:long}", EditMessage)
+            .WithName(nameof(EditMessage))
+            .WithSummary("Edit a message")
+            .WithDescription("The sender only, within the edit window: the message gets the new body and editedAt, and every member an edited event. The body it has already: 200, nothing changes. A notice: 403; a recalled message: 409.")
+            .Refuses(Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict, Status413PayloadTooLarge);
+        api.MapPut("/{seq:long}/reactions/{emoji}", AddReaction)
+            .WithName(nameof(AddReaction))
+            .WithSummary("React to a message")
+            .WithDescription("Any member, with one emoji (URL-encoded): the message lists the reaction, and every member gets a reaction event. A reaction the caller gave already: 200, nothing changes. Over a reaction limit: 413; a notice: 403; a recalled message: 409.")
+            .Refuses(Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict, Status413PayloadTooLarge);
+        api.MapDelete("/{seq:long}/reactions/{emoji}", RemoveReaction)
+            .WithName(nameof(RemoveReaction))
+            .WithSummary("Take a reaction back")
+            .WithDescription("The caller's own reaction only: every member gets a reaction event with removed=true. A reaction the caller never gave: 200, nothing changes.")
+            .Refuses(Status400BadRequest, Status403Forbidden, Status404NotFound, Status409Conflict);
         return api;
     }
 
@@ -70,4 +85,16 @@ internal static class MessageEndpoints
 
     public static async Task<Ok<ChatMessage>> RecallMessage(string id, long seq, [AsParameters] Caller caller) =>
         TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.Recall(caller.Id, seq)));
+
+    public static async Task<Ok<ChatMessage>> EditMessage(string id, long seq, EditMessageRequest request, [AsParameters] Caller caller)
+    {
+        var body = RequestParsing.Required(request.Body, "body");
+        return TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.Edit(caller.Id, seq, body)));
+    }
+
+    public static async Task<Ok<ChatMessage>> AddReaction(string id, long seq, string emoji, [AsParameters] Caller caller) =>
+        TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.AddReaction(caller.Id, seq, emoji)));
+
+    public static async Task<Ok<ChatMessage>> RemoveReaction(string id, long seq, string emoji, [AsParameters] Caller caller) =>
+        TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.RemoveReaction(caller.Id, seq, emoji)));
 }

@@ -53,6 +53,15 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     public Task<ChatMessage> Recall(string conversationId, long seq) =>
         grains.AsMember(Me, conversationId, c => c.Recall(Me, seq));
 
+    public Task<ChatMessage> EditMessage(string conversationId, long seq, string body) =>
+        grains.AsMember(Me, conversationId, c => c.Edit(Me, seq, body));
+
+    public Task<ChatMessage> AddReaction(string conversationId, long seq, string emoji) =>
+        grains.AsMember(Me, conversationId, c => c.AddReaction(Me, seq, emoji));
+
+    public Task<ChatMessage> RemoveReaction(string conversationId, long seq, string emoji) =>
+        grains.AsMember(Me, conversationId, c => c.RemoveReaction(Me, seq, emoji));
+
     public async Task<SyncPage> Sync(string? cursor, int? limit) =>
         metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxOwner>(Me).Sync(cursor, limits.Value.RequirePageSize(limit ?? limits.Value.DefaultPageSize)));
 

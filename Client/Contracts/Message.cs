@@ -20,6 +20,11 @@ namespace Seqline.Client;
 /// <param name="Quote">For a reply: what it quotes of <paramref name="ReplyTo"/>, as it was when the reply was sent.</param>
 /// <param name="ContentType">Null for text; else <see cref="ContentTypes.Image"/>, <see cref="ContentTypes.File"/> or an <c>x-</c> type. <paramref name="Body"/> is always the fallback text to show for a type the app does not render.</param>
 /// <param name="Content">The typed content, a JSON object (for an image or a file <c>{ url, size, mediaType, name?, width?, height? }</c>).</param>
+/// <param name="TargetSeq">For an edit or reaction notice: the message it changed (already applied to that message in history).</param>
+/// <param name="EditedAt">For a message: when its sender last edited it; null when never.</param>
+/// <param name="Reactions">For a message: its reactions, in the order first given; null when none.</param>
+/// <param name="Emoji">For a reaction notice: the emoji.</param>
+/// <param name="Removed">For a reaction notice: true when the reaction was taken back.</param>
 public sealed record Message(
     string ConversationId,
     long Seq,
@@ -36,4 +41,15 @@ public sealed record Message(
     long? ReplyTo = null,
     MessageQuote? Quote = null,
     string? ContentType = null,
-    System.Text.Json.JsonElement? Content = null);
+    System.Text.Json.JsonElement? Content = null,
+    long? TargetSeq = null,
+    DateTimeOffset? EditedAt = null,
+    IReadOnlyList<Reaction>? Reactions = null,
+    string? Emoji = null,
+    bool Removed = false);
+
+/// <summary>One emoji's reactions to a message.</summary>
+/// <param name="Emoji">The emoji.</param>
+/// <param name="Count">How many members gave it.</param>
+/// <param name="Users">Who gave it, in the order they did.</param>
+public sealed record Reaction(string Emoji, int Count, IReadOnlyList<string> Users);

@@ -21,6 +21,11 @@ namespace Seqline.Client;
 /// <param name="Quote">For a reply: what it quotes of the original.</param>
 /// <param name="ContentType">For a typed message: its type; null for text.</param>
 /// <param name="Content">For a typed message: its JSON object.</param>
+/// <param name="TargetSeq">For <c>edited</c> and <c>reaction</c> events: the message changed (<paramref name="Body"/> is an edit's new text).</param>
+/// <param name="EditedAt">For a message: when it was last edited, if it was before this device got it.</param>
+/// <param name="Reactions">For a message: its reactions when this device got it, if any.</param>
+/// <param name="Emoji">For a <c>reaction</c> event: the emoji.</param>
+/// <param name="Removed">For a <c>reaction</c> event: the reaction was taken back.</param>
 public sealed record SyncEvent(
     string Type,
     string ConversationId,
@@ -38,7 +43,12 @@ public sealed record SyncEvent(
     long? ReplyTo = null,
     MessageQuote? Quote = null,
     string? ContentType = null,
-    JsonElement? Content = null)
+    JsonElement? Content = null,
+    long? TargetSeq = null,
+    DateTimeOffset? EditedAt = null,
+    IReadOnlyList<Reaction>? Reactions = null,
+    string? Emoji = null,
+    bool Removed = false)
 {
     /// <summary>Fields this version of the client has no property for, so that handlers of newer event types can still read them.</summary>
     // Not init: System.Text.Json fills extension data after construction and rejects init-only members for it.
@@ -52,6 +62,7 @@ public sealed record SyncEvent(
         (other.Type, other.ConversationId, other.Seq, other.SenderId, other.ClientMsgId, other.SentAt, other.Body, other.Fanout, other.Recalled,
             other.UserId, other.Role, other.Title) &&
         (ReplyTo, Quote, ContentType, Content?.GetRawText()) == (other.ReplyTo, other.Quote, other.ContentType, other.Content?.GetRawText()) &&
+        (TargetSeq, EditedAt, Emoji, Removed) == (other.TargetSeq, other.EditedAt, other.Emoji, other.Removed) &&
         (Mentions ?? []).SequenceEqual(other.Mentions ?? []);
 
     /// <inheritdoc />
@@ -60,16 +71,18 @@ public sealed record SyncEvent(
     /// <summary>The event as a <see cref="Message"/>, or null when it is not a message event.</summary>
     public Message? ToMessage() => Type == SyncEventTypes.Message
         ? new Message(ConversationId, Seq, SenderId ?? "", ClientMsgId ?? "", SentAt ?? default, Body ?? "", Recalled, Mentions,
-            ReplyTo: ReplyTo, Quote: Quote, ContentType: ContentType, Content: Content)
+            ReplyTo: ReplyTo, Quote: Quote, ContentType: ContentType, Content: Content, EditedAt: EditedAt, Reactions: Reactions)
         : null;
 
     /// <summary>Whether the event is an entry of the conversation's timeline (a message or a notice), which takes a seq there.</summary>
-    public bool IsTimelineEntry => Type is SyncEventTypes.Message or SyncEventTypes.Role or SyncEventTypes.Title;
+    public bool IsTimelineEntry => Type is SyncEventTypes.Message or SyncEventTypes.Role or SyncEventTypes.Title or SyncEventTypes.Edited or SyncEventTypes.Reaction;
 
     // The event sync would have carried for an entry read from history instead, e.g. after a reset.
     internal static SyncEvent For(Message message) => message.Type is { } notice
-        ? new(notice, message.ConversationId, message.Seq, message.SenderId, SentAt: message.SentAt, UserId: message.UserId, Role: message.Role, Title: message.Title)
+        ? new(notice, message.ConversationId, message.Seq, message.SenderId, SentAt: message.SentAt, UserId: message.UserId, Role: message.Role, Title: message.Title,
+            Body: notice == SyncEventTypes.Edited ? message.Body : null, TargetSeq: message.TargetSeq, Emoji: message.Emoji, Removed: message.Removed)
         : new(SyncEventTypes.Message, message.ConversationId, message.Seq, message.SenderId, message.ClientMsgId, message.SentAt, message.Body,
             Recalled: message.Recalled, Mentions: message.Mentions,
-            ReplyTo: message.ReplyTo, Quote: message.Quote, ContentType: message.ContentType, Content: message.Content);
+            ReplyTo: message.ReplyTo, Quote: message.Quote, ContentType: message.ContentType, Content: message.Content,
+            EditedAt: message.EditedAt, Reactions: message.Reactions);
 }

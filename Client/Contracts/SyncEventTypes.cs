@@ -51,4 +51,16 @@ public static class SyncEventTypes
 
     /// <summary>The user unmuted the conversation, maybe on another device.</summary>
     public const string Unmuted = "unmuted";
+
+    /// <summary>
+    /// A notice at <see cref="SyncEvent.Seq"/>: the sender edited the message at <see cref="SyncEvent.TargetSeq"/>, whose text is
+    /// now <see cref="SyncEvent.Body"/>. It takes a seq like a message, but is never unread.
+    /// </summary>
+    public const string Edited = "edited";
+
+    /// <summary>
+    /// A notice at <see cref="SyncEvent.Seq"/>: <see cref="SyncEvent.SenderId"/> reacted with <see cref="SyncEvent.Emoji"/> to the
+    /// message at <see cref="SyncEvent.TargetSeq"/>, or took it back when <see cref="SyncEvent.Removed"/>. Never unread.
+    /// </summary>
+    public const string Reaction = "reaction";
 }

@@ -44,6 +44,17 @@ internal sealed partial class SeqlineHttpApi(HttpClient http, TimeProvider time)
     public Task<Message> RecallAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
         PostAsync($"{Conversation(conversationId)}/messages/{seq}/recall", Json.Message, cancellationToken);
 
+    public Task<Message> EditAsync(string conversationId, long seq, EditMessageRequest request, CancellationToken cancellationToken) =>
+        PutAsync($"{Conversation(conversationId)}/messages/{seq}", request, Json.EditMessageRequest, Json.Message, cancellationToken);
+
+    public async Task<Message> ReactAsync(string conversationId, long seq, string emoji, bool add, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(add ? HttpMethod.Put : HttpMethod.Delete,
+            $"{Conversation(conversationId)}/messages/{seq}/reactions/{Uri.EscapeDataString(emoji)}");
+        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(response, Json.Message, cancellationToken).ConfigureAwait(false);
+    }
+
     public Task<ConversationSummary> MarkReadAsync(string conversationId, long seq, CancellationToken cancellationToken) =>
         PostSeqAsync(conversationId, "read", seq, cancellationToken);
 

@@ -17,6 +17,7 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(CreateConversationRequest))]
 [JsonSerializable(typeof(ChangeMembersRequest))]
 [JsonSerializable(typeof(SendMessageRequest))]
+[JsonSerializable(typeof(EditMessageRequest))]
 [JsonSerializable(typeof(SeqRequest))]
 [JsonSerializable(typeof(SetRoleRequest))]
 [JsonSerializable(typeof(SetTitleRequest))]

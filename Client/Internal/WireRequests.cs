@@ -9,6 +9,9 @@ internal sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnl
 internal sealed record SendMessageRequest(string ClientMsgId, string Body, IReadOnlyList<string>? Mentions,
     long? ReplyTo = null, string? ContentType = null, System.Text.Json.JsonElement? Content = null);
 
+// An edit: the message's new body.
+internal sealed record EditMessageRequest(string Body);
+
 internal sealed record SetRoleRequest(string Role);
 
 // Null removes the title; the field is sent as null, not left out, so the request says so.

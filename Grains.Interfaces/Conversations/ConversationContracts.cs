@@ -116,10 +116,14 @@ public sealed record SendReceipt(
 /// <param name="Type">
 /// Null for a message. For a notice its kind, the same word as its sync event's type:
 /// <c>role</c> (<paramref name="UserId"/> has <paramref name="Role"/> from this seq on) or
-/// <c>title</c> (the conversation is called <paramref name="Title"/>, none when null).
+/// <c>title</c> (the conversation is called <paramref name="Title"/>, none when null); or a change of
+/// the message at <paramref name="TargetSeq"/>: <c>edited</c> (its new <paramref name="Body"/>) or
+/// <c>reaction</c> (<paramref name="SenderId"/> added <paramref name="Emoji"/>, or removed it when <paramref name="Removed"/>).
 /// </param>
 /// <param name="ReplyTo">The seq this message replies to, with <paramref name="Quote"/> of it as it was then.</param>
 /// <param name="ContentType">Null for text; else <c>image</c>, <c>file</c> or an <c>x-</c> type, <paramref name="Content"/> its JSON object.</param>
+/// <param name="EditedAt">A message's last edit, if any: its body is the edited one.</param>
+/// <param name="Reactions">A message's reactions, in the order they were first given; null when none.</param>
 [GenerateSerializer, Immutable, Alias("Seqline.ChatMessage")]
 public sealed record ChatMessage(
     [property: Id(0)] string ConversationId,
@@ -137,7 +141,22 @@ public sealed record ChatMessage(
     [property: Id(30)] long? ReplyTo = null,
     [property: Id(31)] MessageQuote? Quote = null,
     [property: Id(32)] string? ContentType = null,
-    [property: Id(33), JsonConverter(typeof(RawJsonText))] string? Content = null);
+    [property: Id(33), JsonConverter(typeof(RawJsonText))] string? Content = null,
+    [property: Id(20)] long? TargetSeq = null,
+    [property: Id(21)] DateTimeOffset? EditedAt = null,
+    [property: Id(22)] IReadOnlyList<Reaction>? Reactions = null,
+    [property: Id(23)] string? Emoji = null,
+    [property: Id(24)] bool? Removed = null);
+
+/// <summary>One emoji's reactions to a message: who gave it, in the order they did.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.Reaction")]
+public sealed record Reaction(
+    [property: Id(0)] string Emoji,
+    [property: Id(1)] IReadOnlyList<string> Users)
+{
+    /// <summary>How many members gave it.</summary>
+    public int Count => Users.Count;
+}
 
 /// <summary>A page of history in ascending seq order.</summary>
 /// <param name="HasMore">More messages lie beyond the page in the direction that was read.</param>

@@ -55,6 +55,27 @@ public interface IConversationGrain : IGrainWithStringKey
     [Alias("Recall")]
     Task<ChatMessage> Recall(string userId, long seq);
 
+    /// <summary>
+    /// <paramref name="userId"/> edits their own message within the edit window: an <c>edited</c>
+    /// notice goes to every member and the stored message gets the new body and <c>EditedAt</c>.
+    /// Returns the message as stored; an edit to the body it has changes nothing. A notice cannot be
+    /// edited, nor a recalled message (conflict).
+    /// </summary>
+    [Alias("Edit")]
+    Task<ChatMessage> Edit(string userId, long seq, string body);
+
+    /// <summary>
+    /// <paramref name="userId"/> reacts to the message at <paramref name="seq"/> with
+    /// <paramref name="emoji"/>: a <c>reaction</c> notice goes to every member and the stored message
+    /// lists the reaction. Returns the message as stored; a reaction given already changes nothing.
+    /// </summary>
+    [Alias("AddReaction")]
+    Task<ChatMessage> AddReaction(string userId, long seq, string emoji);
+
+    /// <summary>Takes back <paramref name="userId"/>'s reaction, as <see cref="AddReaction"/> gives it; one not given changes nothing.</summary>
+    [Alias("RemoveReaction")]
+    Task<ChatMessage> RemoveReaction(string userId, long seq, string emoji);
+
     /// <summary>Up to <paramref name="limit"/> messages with seq below <paramref name="before"/> (null: the newest).</summary>
     [Alias("ReadBefore"), AlwaysInterleave]
     Task<MessagePage> ReadBefore(string userId, long? before, int limit);

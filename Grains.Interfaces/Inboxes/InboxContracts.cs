@@ -44,6 +44,18 @@ public static class SyncEventTypes
 
     /// <summary>The user unmuted the conversation on all their devices.</summary>
     public const string Unmuted = "unmuted";
+
+    /// <summary>A notice at <c>seq</c>: <c>senderId</c> edited the message at <c>targetSeq</c>; <c>body</c> is its new text.</summary>
+    public const string Edited = "edited";
+
+    /// <summary>A notice at <c>seq</c>: <c>senderId</c> reacted with <c>emoji</c> to the message at <c>targetSeq</c> (took it back when <c>removed</c>).</summary>
+    public const string Reaction = "reaction";
+
+    /// <summary>
+    /// A notice that changes an earlier message (an edit, a reaction): it takes a seq and reaches
+    /// every member like a message, but is never unread, never a list's preview, never an offline push.
+    /// </summary>
+    public static bool IsChange(string? type) => type is Edited or Reaction;
 }
 
 /// <summary>
@@ -51,8 +63,9 @@ public static class SyncEventTypes
 /// for <c>read</c> events <paramref name="Seq"/> is the user's new read position; <c>joined</c>
 /// and <c>fanout</c> events carry the conversation's fan-out mode from <paramref name="Seq"/> on;
 /// <c>role</c> and <c>title</c> notices carry <paramref name="UserId"/> and <paramref name="Role"/>,
-/// or <paramref name="Title"/>, with their seq, sender and time. A message's reply and typed
-/// content fields are those of <see cref="ChatMessage"/>.
+/// or <paramref name="Title"/>, with their seq, sender and time; <c>edited</c> and <c>reaction</c>
+/// notices carry <paramref name="TargetSeq"/> and the new <paramref name="Body"/>, or <paramref name="Emoji"/>
+/// and <paramref name="Removed"/>. A message's reply and typed content fields are those of <see cref="ChatMessage"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Seqline.SyncEvent")]
 public sealed record SyncEvent(
@@ -69,6 +82,11 @@ public sealed record SyncEvent(
     [property: Id(10)] string? UserId = null,
     [property: Id(11)] MemberRole? Role = null,
     [property: Id(12)] string? Title = null,
+    [property: Id(20)] long? TargetSeq = null,
+    [property: Id(21)] DateTimeOffset? EditedAt = null,
+    [property: Id(22)] IReadOnlyList<Reaction>? Reactions = null,
+    [property: Id(23)] string? Emoji = null,
+    [property: Id(24)] bool? Removed = null,
     [property: Id(30)] long? ReplyTo = null,
     [property: Id(31)] MessageQuote? Quote = null,
     [property: Id(32)] string? ContentType = null,
@@ -76,9 +94,10 @@ public sealed record SyncEvent(
 {
     /// <summary>The event of a stored entry: a <c>message</c>, or a notice under its own type.</summary>
     public static SyncEvent For(ChatMessage m) => m.Type is { } notice
-        ? new(notice, m.ConversationId, m.Seq, m.SenderId, SentAt: m.SentAt, UserId: m.UserId, Role: m.Role, Title: m.Title)
+        ? new(notice, m.ConversationId, m.Seq, m.SenderId, SentAt: m.SentAt, UserId: m.UserId, Role: m.Role, Title: m.Title,
+            Body: notice == SyncEventTypes.Edited ? m.Body : null, TargetSeq: m.TargetSeq, Emoji: m.Emoji, Removed: m.Removed)
         : new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null, Mentions: m.Mentions,
-            ReplyTo: m.ReplyTo, Quote: m.Quote, ContentType: m.ContentType, Content: m.Content);
+            EditedAt: m.EditedAt, Reactions: m.Reactions, ReplyTo: m.ReplyTo, Quote: m.Quote, ContentType: m.ContentType, Content: m.Content);
 }
 
 /// <summary>The newest message of a conversation, for conversation lists.</summary>

@@ -22,6 +22,7 @@ namespace Seqline.Conversations;
 /// <item><term><see cref="MembershipChanges"/></term><description>create and change members</description></item>
 /// <item><term><see cref="RoleChanges"/></term><description>roles and the title, with the notices they write (<see cref="ConversationNotices"/>)</description></item>
 /// <item><term><see cref="ConversationRecalls"/></term><description>recalls, recorded and delivered</description></item>
+/// <item><term><see cref="MessageChanges"/></term><description>edits and reactions, notices that rewrite the message they name</description></item>
 /// <item><term><see cref="ConversationHistory"/></term><description>history pages and retention</description></item>
 /// <item><term><see cref="ConversationFanout"/></term><description>the fan-out loops (its only background work)</description></item>
 /// </list>
@@ -43,6 +44,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
     private readonly ConversationNotices _notices;
     private readonly RoleChanges _roles;
     private readonly ConversationRecalls _recalls;
+    private readonly MessageChanges _changes;
     private readonly ConversationFanout _fanout;
 
     public ConversationGrain(
@@ -73,9 +75,10 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
         _recalls = new ConversationRecalls(_store, _history, this, timeline, calls, _reminder, o, clock, logger);
         _fanout = new ConversationFanout(_store, this, calls, _recalls, timeline, o, metrics, clock, logger);
         _sends = new ConversationSends(_store, _history, timeline, _reminder, _fanout, limits.Value, o, clock, logger);
-        _notices = new ConversationNotices(_store, _sends, clock);
+        _notices = new ConversationNotices(_store, _sends, _reminder, clock);
         _members = new MembershipChanges(_store, _sends, _notices, _fanout, _reminder, limits.Value, _fanoutOptions, clock);
-        _roles = new RoleChanges(_store, _sends, _notices, _reminder, limits.Value);
+        _roles = new RoleChanges(_store, _notices, limits.Value);
+        _changes = new MessageChanges(_store, _history, this, timeline, _notices, limits.Value, o, clock);
     }
 
     public long Head => _sends.Head;
@@ -91,6 +94,7 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
         await _store.LoadMembers(cancellationToken);
         await _members.Mend(head.LastSeq + 1, cancellationToken);
         await _notices.Mend();
+        await _changes.Mend();
         await _roles.Mend();
         if (_retention.StorageTimeline is not null)
             this.RegisterGrainTimer(_history.TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, _retention.TrimInterval) { Interleave = true });
@@ -159,6 +163,12 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
         _fanout.Recalled(tombstone);
         return tombstone;
     }
+
+    public Task<ChatMessage> Edit(string userId, long seq, string body) => _changes.Edit(userId, seq, body);
+
+    public Task<ChatMessage> AddReaction(string userId, long seq, string emoji) => _changes.React(userId, seq, emoji, add: true);
+
+    public Task<ChatMessage> RemoveReaction(string userId, long seq, string emoji) => _changes.React(userId, seq, emoji, add: false);
 
     public Task<MessagePage> ReadBefore(string userId, long? before, int limit)
     {

@@ -73,7 +73,8 @@ internal sealed class FanoutCalls(
                 .Where(x => reached.Contains(x.User)).GroupBy(x => x.User);
             failed.AddRange(await Failures(mentioned.Select(g => g.Key).ToList(), user =>
                 Inbox(user).Mentioned(store.Id, mentioned.Single(g => g.Key == user).Select(x => x.Seq).ToList())));
-            var writers = messages.Where(m => reached.Contains(m.SenderId)).GroupBy(m => m.SenderId).ToDictionary(g => g.Key, g => g.Max(m => m.Seq));
+            // An edit or a reaction reads nothing: it leaves its author's read position where it was.
+            var writers = messages.Where(m => reached.Contains(m.SenderId) && !SyncEventTypes.IsChange(m.Type)).GroupBy(m => m.SenderId).ToDictionary(g => g.Key, g => g.Max(m => m.Seq));
             failed.AddRange(await Failures(writers.Keys.ToList(), user => Inbox(user).Wrote(store.Id, writers[user])));
             // A title notice renames the conversation in the lists, which read fan-out does not copy it into.
             if (messages.Any(m => m.Type == SyncEventTypes.Title))

@@ -8,9 +8,7 @@ namespace Seqline.Conversations;
 /// </summary>
 internal sealed class RoleChanges(
     ConversationStore store,
-    ConversationSends sends,
     ConversationNotices notices,
-    RecoveryReminder reminder,
     SeqlineLimits limits)
 {
     public async Task SetRole(RoleChange change)
@@ -18,7 +16,7 @@ internal sealed class RoleChanges(
         store.RequireMember(change.ActorId);
         var changes = RoleRules.Assign(store.State.Kind, store.Roles, change, store.Membership.Contains, limits.MaxAdmins);
         if (changes.Count == 0) return;
-        await Held(() => store.Roles = store.Roles.With(changes), changes.Select(c => notices.Role(change.ActorId, c)));
+        await notices.Write(() => store.Roles = store.Roles.With(changes), changes.Select(c => notices.Role(change.ActorId, c)));
     }
 
     public async Task SetTitle(string actorId, string? title)
@@ -28,7 +26,7 @@ internal sealed class RoleChanges(
         if (store.State.Kind == ConversationKind.Group) MembershipChangePlan.RequireTitle(title, limits);
         RoleRules.RequireMayRetitle(store.State.Kind, store.Roles, actorId);
         if (title == store.State.Title) return;
-        await Held(() => store.State.Title = title, [notices.Title(actorId, title)]);
+        await notices.Write(() => store.State.Title = title, [notices.Title(actorId, title)]);
     }
 
     /// <summary>
@@ -46,24 +44,5 @@ internal sealed class RoleChanges(
         store.Roles = roles;
         await store.WriteState();
         await notices.Append(staged);
-    }
-
-    private async Task Held(Action change, IEnumerable<ChatMessage> drafts)
-    {
-        store.RequireUsable();
-        try
-        {
-            await sends.Hold();
-            store.RequireUsable();
-            await reminder.Ensure();
-            change();
-            var staged = notices.Stage(drafts);
-            await store.WriteState();
-            await notices.Append(staged);
-        }
-        finally
-        {
-            sends.Release();
-        }
     }
 }

@@ -52,4 +52,6 @@ public sealed class ConversationOptions
     /// stored inline with the message, besides its body. At most 64 KiB.
     /// </summary>
     public int MaxContentBytes { get; set; } = 4096;
+    /// <summary>How long after sending a sender may edit a message.</summary>
+    public TimeSpan EditWindow { get; set; } = TimeSpan.FromHours(24);
 }

@@ -76,6 +76,7 @@ internal sealed class ConversationOptionsValidator : IValidateOptions<Conversati
         if (o.FanoutRecoveryPeriod <= TimeSpan.Zero) result.AddError($"{S}:FanoutRecoveryPeriod must be positive; it is {o.FanoutRecoveryPeriod}.");
         if (o.RecallWindow < TimeSpan.Zero) result.AddError($"{S}:RecallWindow must not be negative; it is {o.RecallWindow}.");
         if (o.MaxContentBytes is < 2 or > 65536) result.AddError($"{S}:MaxContentBytes must be between 2 and 65536; it is {o.MaxContentBytes}.");
+        if (o.EditWindow < TimeSpan.Zero) result.AddError($"{S}:EditWindow must not be negative; it is {o.EditWindow}.");
         return result.Build();
     }
 }

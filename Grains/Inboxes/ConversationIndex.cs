@@ -15,6 +15,7 @@ public sealed class ConversationIndex(string userId)
     public const int MaxRecentRecalls = 100;
     public const int MaxHidden = 1000;
     public const int MaxMentions = 1000;
+    public const int MaxChanges = 1000;
 
     private readonly Dictionary<string, ConversationIndexEntry> _entries = new(StringComparer.Ordinal);
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
@@ -181,6 +182,18 @@ public sealed class ConversationIndex(string userId)
                 if (e.Type == SyncEventTypes.Title) entry.Title = e.Title;
                 if (e.SenderId == userId) ReadUpTo(entry, e.Seq);
                 break;
+            case SyncEventTypes.Edited or SyncEventTypes.Reaction:
+                // A change of an earlier message takes a seq but is no news: not unread, not the
+                // preview (unless it edits the preview's message), not a read position.
+                entry.LastSeq = Math.Max(entry.LastSeq, e.Seq);
+                if (e.Seq > entry.ReadSeq && !entry.ChangeSeqs.Contains(e.Seq))
+                {
+                    entry.ChangeSeqs.Add(e.Seq);
+                    if (entry.ChangeSeqs.Count > MaxChanges) entry.ChangeSeqs.RemoveAt(0);
+                }
+                if (e.Type == SyncEventTypes.Edited && entry.LastMessage is { } last && last.Seq == e.TargetSeq)
+                    entry.LastMessage = last with { Body = Preview(e.Body ?? "") };
+                break;
             case SyncEventTypes.Read:
                 ReadUpTo(entry, e.Seq);
                 break;
@@ -229,7 +242,7 @@ public sealed class ConversationIndex(string userId)
         if (newest is not null && newest.Seq > lastSeq)
             (lastSeq, lastMessage) = (newest.Seq, newest.Type is null ? new MessagePreview(newest.Seq, newest.SenderId, newest.SentAt, Preview(newest.Body)) : lastMessage);
         if (lastMessage is not null && (lastMessage.Seq <= e.ClearedThrough || e.Hidden.Contains(lastMessage.Seq))) lastMessage = null;
-        return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq), lastMessage,
+        return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq - e.ChangeSeqs.Count(s => s > e.ReadSeq)), lastMessage,
             e.MentionSeqs.Count(s => s > e.ReadSeq), e.ClearedThrough, e.Muted);
     }
 
@@ -250,6 +263,7 @@ public sealed class ConversationIndex(string userId)
     {
         entry.ReadSeq = Math.Max(entry.ReadSeq, seq);
         entry.MentionSeqs.RemoveAll(s => s <= entry.ReadSeq);
+        entry.ChangeSeqs.RemoveAll(s => s <= entry.ReadSeq);
     }
 
     private static string Preview(string body) => body.Length <= PreviewLength ? body : body[..PreviewLength];

@@ -16,7 +16,8 @@ internal static class InboxEventCodec
     public static TimelineEntry ToEntry(long position, DateTimeOffset at, SyncEvent e) => new(position, at,
         JsonSerializer.SerializeToUtf8Bytes(
             new StoredInboxEvent(e.Type, e.ConversationId, e.Seq, e.SenderId, e.ClientMsgId, e.SentAt, e.Body, e.Fanout, e.Recalled, e.Mentions is { Count: > 0 } m ? m : null,
-                e.UserId, e.Role, e.Title, e.ReplyTo, e.Quote, e.ContentType, e.Content),
+                e.UserId, e.Role, e.Title, e.ReplyTo, e.Quote, e.ContentType, e.Content,
+                e.TargetSeq, e.EditedAt, e.Reactions, e.Emoji, e.Removed),
             InboxJson.Default.StoredInboxEvent));
 
     public static SyncEvent ToEvent(TimelineEntry entry)
@@ -24,7 +25,8 @@ internal static class InboxEventCodec
         var s = JsonSerializer.Deserialize(entry.Payload, InboxJson.Default.StoredInboxEvent)
             ?? throw new InvalidDataException($"Inbox entry {entry.Seq} is empty.");
         return new SyncEvent(s.Type, s.ConversationId, s.Seq, s.SenderId, s.ClientMsgId, s.SentAt, s.Body, s.Fanout, s.Recalled, s.Mentions, s.UserId, s.Role, s.Title,
-            s.ReplyTo, s.Quote, s.ContentType, s.Content);
+            ReplyTo: s.ReplyTo, Quote: s.Quote, ContentType: s.ContentType, Content: s.Content,
+            TargetSeq: s.TargetSeq, EditedAt: s.EditedAt, Reactions: s.Reactions, Emoji: s.Emoji, Removed: s.Removed);
     }
 
     /// <summary>The stored copy of a message event with its body blanked: what stays once it is recalled.</summary>
@@ -50,7 +52,12 @@ internal sealed record StoredInboxEvent(
     long? ReplyTo = null,
     MessageQuote? Quote = null,
     string? ContentType = null,
-    [property: JsonConverter(typeof(RawJsonText))] string? Content = null);
+    [property: JsonConverter(typeof(RawJsonText))] string? Content = null,
+    long? TargetSeq = null,
+    DateTimeOffset? EditedAt = null,
+    IReadOnlyList<Reaction>? Reactions = null,
+    string? Emoji = null,
+    bool? Removed = null);
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase, DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(StoredInboxEvent))]

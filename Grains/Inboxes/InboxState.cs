@@ -60,4 +60,10 @@ public sealed class ConversationIndexEntry
 
     /// <summary>The user muted the conversation: it sends no offline pushes.</summary>
     [Id(12)] public bool Muted { get; set; }
+
+    /// <summary>
+    /// Seqs above <see cref="ReadSeq"/> of notices that change a message (edits, reactions), which
+    /// are not unread (pruned as the read position passes them).
+    /// </summary>
+    [Id(20)] public List<long> ChangeSeqs { get; set; } = [];
 }

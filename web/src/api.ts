@@ -1,5 +1,5 @@
 import type { Presence } from './presence';
-import type { ConversationSummary, ConversationView, MessagePage, SendExtras, SendReceipt, SyncPage } from './types';
+import type { ConversationSummary, ConversationView, Message, MessagePage, SendExtras, SendReceipt, SyncPage } from './types';
 
 /**
  * A failed call. `status` 0 means the request got no answer (offline, connection cut, timeout):
@@ -66,6 +66,16 @@ export class Api {
   send(conversationId: string, clientMsgId: string, body: string, extras?: SendExtras): Promise<SendReceipt> {
     const { replyTo, contentType, content } = extras ?? {};
     return this.call('POST', `/api/conversations/${enc(conversationId)}/messages`, { clientMsgId, body, replyTo, contentType, content });
+  }
+
+  /** The sender edits their message: the message as stored now. */
+  edit(conversationId: string, seq: number, body: string): Promise<Message> {
+    return this.call('PUT', `/api/conversations/${enc(conversationId)}/messages/${seq}`, { body });
+  }
+
+  /** Gives (or with `add` false takes back) a reaction: the message as stored now. */
+  react(conversationId: string, seq: number, emoji: string, add: boolean): Promise<Message> {
+    return this.call(add ? 'PUT' : 'DELETE', `/api/conversations/${enc(conversationId)}/messages/${seq}/reactions/${enc(emoji)}`);
   }
 
   /** Up to `limit` messages below `before` (the newest without it), ascending. */

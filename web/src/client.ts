@@ -266,6 +266,16 @@ export class ChatClient {
     return this.api.setTitle(conversationId, title);
   }
 
+  // Edits and reactions go straight to the server too: every device, this one included, applies them from their events.
+
+  edit(conversationId: string, seq: number, body: string): Promise<Message> {
+    return this.api.edit(conversationId, seq, body);
+  }
+
+  react(conversationId: string, seq: number, emoji: string, add: boolean): Promise<Message> {
+    return this.api.react(conversationId, seq, emoji, add);
+  }
+
   // ---- sync ----------------------------------------------------------------------------------
 
   private onPush(push: PushBatch): void {

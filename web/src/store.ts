@@ -269,10 +269,21 @@ export class LocalStore {
         // Notices of role and title changes take seqs like messages, so they are cached with them.
         case 'message':
         case 'role':
-        case 'title': {
+        case 'title':
+        case 'edited':
+        case 'reaction': {
           const m = toMessage(e);
           if (!m) break;
           const row = await rowOf(id);
+          // An edit or a reaction changes the message it names, if cached, and its preview.
+          if (m.targetSeq !== undefined && m.seq > row.lastSeq) {
+            const target = await messages.get([id, m.targetSeq]);
+            if (target) {
+              await messages.put(applyChange(target, m));
+              change.messages.add(id);
+            }
+            if (m.type === 'edited' && row.lastMessage?.seq === m.targetSeq) row.lastMessage = { ...row.lastMessage, body: m.body.slice(0, PreviewLength) };
+          }
           noteMessage(row, m, this.me);
           if (m.senderId !== this.me && (e.mentions?.includes(this.me) ?? false)) addMention(row, m.seq);
           if (m.senderId === this.me && !m.type && (await outbox.get(m.clientMsgId))) {
@@ -456,9 +467,11 @@ function clearThrough(row: ConversationRow, seq: number): void {
  */
 function noteMessage(row: ConversationRow, m: Message, me: string): void {
   if (m.type === 'title' && m.seq > row.lastSeq) row.title = m.title ?? null;
+  // A change of an earlier message is no news: read along with it while nothing else is unread.
+  if ((m.type === 'edited' || m.type === 'reaction') && row.readSeq >= row.lastSeq) row.readSeq = Math.max(row.readSeq, m.seq);
   row.lastSeq = Math.max(row.lastSeq, m.seq);
   if (m.type) {
-    if (m.senderId === me) row.readSeq = Math.max(row.readSeq, m.seq);
+    if (m.senderId === me && m.type !== 'edited' && m.type !== 'reaction') row.readSeq = Math.max(row.readSeq, m.seq);
     return;
   }
   if (!row.lastMessage || m.seq >= row.lastMessage.seq) {
@@ -473,12 +486,27 @@ function preview(m: Message): MessagePreview {
   return { seq: m.seq, senderId: m.senderId, sentAt: m.sentAt, body: m.body.slice(0, PreviewLength) };
 }
 
+/** The message after an `edited` or `reaction` notice (docs/api.md); applying one twice changes nothing. */
+export function applyChange(target: Message, change: Message): Message {
+  if (target.recalled || target.type) return target;
+  if (change.type === 'edited') return { ...target, body: change.body, editedAt: change.sentAt };
+  if (change.type !== 'reaction' || !change.emoji) return target;
+  const reactions = (target.reactions ?? []).map((r) => ({ ...r, users: [...r.users] }));
+  let r = reactions.find((x) => x.emoji === change.emoji);
+  if (!r) reactions.push((r = { emoji: change.emoji, count: 0, users: [] }));
+  r.users = change.removed ? r.users.filter((u) => u !== change.senderId) : r.users.includes(change.senderId) ? r.users : [...r.users, change.senderId];
+  r.count = r.users.length;
+  const left = reactions.filter((x) => x.count > 0);
+  return { ...target, reactions: left.length > 0 ? left : undefined };
+}
+
 function toMessage(e: SyncEvent): Message | null {
-  if (e.type === 'role' || e.type === 'title') {
+  if (e.type === 'role' || e.type === 'title' || e.type === 'edited' || e.type === 'reaction') {
     if (e.senderId === undefined || e.sentAt === undefined) return null;
     return {
-      conversationId: e.conversationId, seq: e.seq, senderId: e.senderId, clientMsgId: '', sentAt: e.sentAt, body: '',
+      conversationId: e.conversationId, seq: e.seq, senderId: e.senderId, clientMsgId: '', sentAt: e.sentAt, body: e.body ?? '',
       type: e.type, userId: e.userId, role: e.role, title: e.title ?? null,
+      targetSeq: e.targetSeq, emoji: e.emoji, removed: e.removed || undefined,
     };
   }
   if (e.senderId === undefined || e.clientMsgId === undefined || e.sentAt === undefined || e.body === undefined) return null;
@@ -494,6 +522,8 @@ function toMessage(e: SyncEvent): Message | null {
     quote: e.quote,
     contentType: e.contentType,
     content: e.content,
+    editedAt: e.editedAt,
+    reactions: e.reactions,
   };
 }
 

@@ -25,6 +25,14 @@ export interface Message {
   /** Absent for text; `image`, `file` or an `x-` type with its JSON `content`. `body` is the fallback. */
   contentType?: string;
   content?: MessageContent;
+  /** When its sender last edited it. */
+  editedAt?: string;
+  /** Its reactions, in the order first given. */
+  reactions?: Reaction[];
+  /** An `edited` or `reaction` notice: the message it changed (history's messages already show it). */
+  targetSeq?: number;
+  emoji?: string;
+  removed?: boolean;
 }
 
 /** What a reply shows of the message it answers (docs/api.md). */
@@ -53,7 +61,15 @@ export interface SendExtras {
   content?: MessageContent;
 }
 
-export type NoticeType = 'role' | 'title';
+/** One emoji's reactions to a message. */
+export interface Reaction {
+  emoji: string;
+  count: number;
+  users: string[];
+}
+
+/** `edited` and `reaction` change an earlier message: cached for a whole seq range, never shown, never unread. */
+export type NoticeType = 'role' | 'title' | 'edited' | 'reaction';
 
 /** A member's role in a group (docs/api.md); direct conversations have none. */
 export type Role = 'owner' | 'admin' | 'member';
@@ -127,6 +143,11 @@ export interface SyncEvent {
   quote?: MessageQuote;
   contentType?: string;
   content?: MessageContent;
+  editedAt?: string;
+  reactions?: Reaction[];
+  targetSeq?: number;
+  emoji?: string;
+  removed?: boolean;
 }
 
 export interface SyncPage {

@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Storage;
+using Seqline.Conversations;
 using Seqline.Hosting;
 using Seqline.Storage.Sqlite;
 using Seqline.Timelines;
@@ -24,6 +26,15 @@ public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection
 
     public SqliteTimelineStore ConversationTimelines =>
         (SqliteTimelineStore)_host!.Services.GetRequiredKeyedService<ITimelineStore>(TimelineStoreNames.Conversations);
+
+    /// <summary>A conversation's grain state as stored (not as its activation holds it in memory).</summary>
+    public async Task<ConversationState> StoredState(string conversationId)
+    {
+        var state = new GrainState<ConversationState>(new ConversationState());
+        await Services.GetRequiredKeyedService<IGrainStorage>(SeqlineStorage.GrainStateName)
+            .ReadStateAsync("conversation", Grains.GetGrain<IConversationGrain>(conversationId).GetGrainId(), state);
+        return state.State ?? new ConversationState();
+    }
 
     public async Task<EmbeddedNode> Start()
     {

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Core.Internal;
-using Orleans.Storage;
 using Seqline.Conversations;
 using Seqline.Hosting;
 using Seqline.Inboxes;
@@ -25,7 +24,7 @@ public sealed class RecallCrashTests : IDisposable
         await conversation.Create(new NewConversation(ann, [bob], null, ConversationKind.Group));
         await conversation.Send(new OutgoingMessage(ann, "a1", "take this back"));
         await Eventually.True(async () => { await bobs.PullAll(); return bobs.MessageSeqs(id).Count == 1; }, TimeSpan.FromSeconds(30), "bob's copy");
-        await Eventually.True(async () => (await StoredState(node, id)).FannedOutThrough == 1, TimeSpan.FromSeconds(30), "the fan-out to be recorded");
+        await Eventually.True(async () => (await node.StoredState(id)).FannedOutThrough == 1, TimeSpan.FromSeconds(30), "the fan-out to be recorded");
 
         // The conversation's next state write (the one that records the recall) fails.
         FaultPlan.FailNext("state.write", id, FaultKind.Before);
@@ -48,14 +47,6 @@ public sealed class RecallCrashTests : IDisposable
         var copies = await node.InboxTimelines.ReadAfterAsync(bob, 0, 100);
         var copy = copies.Select(MessageCodecForTests.Event).Single(e => e.Type == SyncEventTypes.Message && e.Seq == 1);
         Assert.Equal(("", true), (copy.Body, copy.Recalled == true));
-    }
-
-    private static async Task<ConversationState> StoredState(EmbeddedNode node, string id)
-    {
-        var state = new GrainState<ConversationState>(new ConversationState());
-        await node.Services.GetRequiredKeyedService<IGrainStorage>(SeqlineStorage.GrainStateName)
-            .ReadStateAsync("conversation", node.Grains.GetGrain<IConversationGrain>(id).GetGrainId(), state);
-        return state.State ?? new ConversationState();
     }
 
     public void Dispose() => _data.Dispose();

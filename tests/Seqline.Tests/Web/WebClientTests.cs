@@ -79,6 +79,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
     public Task The_members_panel_shows_roles_offers_only_allowed_actions_and_changes_reach_both_screens() => Scenario("roles");
 
     [Fact]
+    public Task Edits_and_reactions_from_the_message_menu_reach_both_screens_and_are_never_unread() => Scenario("edits");
+
+    [Fact]
     public Task Typing_shows_and_goes_out_by_itself_and_the_peer_shows_online_then_last_seen() => Scenario("presence");
 
     [Fact]

@@ -40,7 +40,12 @@ interface Bubble {
   quote?: Message['quote'];
   contentType?: string;
   content?: Message['content'];
+  editedAt?: string;
+  reactions?: Message['reactions'];
 }
+
+/** The reactions the message menu offers. */
+const QuickReactions = ['👍', '❤️', '😂', '🎉'];
 
 /**
  * One open conversation: its messages from the local cache, newest at the bottom; scrolling up
@@ -72,6 +77,8 @@ export class ConversationPane {
   private readonly typingLine = h('div', { class: 'typing-line', 'data-testid': 'typing', 'aria-live': 'polite' });
   private readonly presence = h('span', { class: 'pane-presence', 'data-testid': 'presence' });
   private typingTimer: number | undefined;
+  /** The seq of the message being edited in the composer, if any. */
+  private editing: number | null = null;
   private presenceTimer: number | undefined;
   private presenceOf: string | null = null;
   private nodes = new Map<string, { sig: string; el: HTMLElement }>();
@@ -107,7 +114,8 @@ export class ConversationPane {
     });
     this.input.addEventListener('input', () => {
       this.resizeInput();
-      if (this.input.value.trim() !== '') this.client.sendTyping(this.conversationId);
+      // Editing is not typing a new message: the others are not told.
+      if (this.input.value.trim() !== '' && this.editing === null) this.client.sendTyping(this.conversationId);
     });
     this.element = h('div', { class: 'pane', 'data-testid': 'conversation-view', 'data-conversation-id': conversationId },
       h('header', { class: 'pane-header' },
@@ -247,7 +255,8 @@ export class ConversationPane {
       .sort(outboxOrder);
 
     // Messages hidden by the user on another device stay cached (the range stays whole), unseen.
-    const bubbles: Bubble[] = messages.filter((m) => !m.hidden).map((m) => ({ ...m, state: 'synced' }));
+    // Edits and reactions are cached for a whole seq range but show through the message they changed.
+    const bubbles: Bubble[] = messages.filter((m) => !m.hidden && m.type !== 'edited' && m.type !== 'reaction').map((m) => ({ ...m, state: 'synced' }));
     // Acknowledged sends have a seq: between the synced messages they belong among; the rest last.
     for (const o of outbox) {
       const bubble = fromOutbox(o, me);
@@ -284,7 +293,7 @@ export class ConversationPane {
       const shown = b;
       items.push({
         key: `m:${b.senderId}:${b.clientMsgId}`,
-        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.recalled ?? ''}|${b.error ?? ''}|${b.replyTo !== undefined && recalled.has(b.replyTo)}`,
+        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.recalled ?? ''}|${b.error ?? ''}|${b.replyTo !== undefined && recalled.has(b.replyTo)}|${b.body}|${b.editedAt ?? ''}|${JSON.stringify(b.reactions ?? [])}`,
         build: () => this.bubble(shown, first, group, b.replyTo !== undefined && recalled.has(b.replyTo)),
       });
       previous = b;
@@ -345,9 +354,17 @@ export class ConversationPane {
             // A type shown above needs no derived caption; any other type shows its body, the fallback.
             : h('span', { class: 'body', 'data-testid': 'message-body', 'data-fallback': b.contentType && !contentView(b.contentType, b.content) ? '' : undefined },
                 contentView(b.contentType, b.content) && isDerivedFallback(b.body) ? '' : b.body),
-          h('span', { class: 'meta' }, h('time', { datetime: b.sentAt }, clock(b.sentAt)), status),
+          h('span', { class: 'meta' },
+            b.editedAt && !b.recalled ? h('span', { class: 'edited', 'data-testid': 'edited', title: `Edited ${clock(b.editedAt)}` }, 'edited') : null,
+            h('time', { datetime: b.sentAt }, clock(b.sentAt)), status),
         ),
-        b.state === 'synced' && !b.recalled ? messageMenu([{ label: 'Reply', testid: 'menu-reply', run: () => this.replyTo(b) }]) : null,
+        b.reactions?.length && !b.recalled
+          ? h('div', { class: 'reactions', 'data-testid': 'reactions' }, ...b.reactions.map((r) => h('button', {
+              class: `reaction${r.users.includes(this.client.me) ? ' own' : ''}`, 'data-testid': 'reaction', 'data-emoji': r.emoji,
+              title: r.users.join(', '), onclick: () => void this.react(b, r.emoji),
+            }, `${r.emoji} ${r.count}`)))
+          : null,
+        b.state === 'synced' && !b.recalled ? this.menu(b, mine) : null,
         b.state === 'failed'
           ? h('div', { class: 'failed-note' }, `Not sent: ${b.error ?? 'refused'} `,
               h('button', { class: 'link', onclick: () => void this.client.retry(b.clientMsgId) }, 'Retry'), ' · ',
@@ -355,6 +372,40 @@ export class ConversationPane {
           : null,
       ),
     );
+  }
+
+  /** The message's actions: quick reactions for anyone, editing for the sender, and a menu with reply. */
+  private menu(b: Bubble, mine: boolean): HTMLElement {
+    return h('div', { class: 'msg-actions', 'data-testid': 'message-actions' },
+      ...QuickReactions.map((emoji) => h('button', {
+        class: 'icon-button', 'aria-label': `React ${emoji}`, title: `React ${emoji}`, 'data-testid': 'react', 'data-emoji': emoji,
+        onclick: () => void this.react(b, emoji),
+      }, emoji)),
+      mine ? h('button', { class: 'link', 'data-testid': 'edit', onclick: () => this.startEdit(b) }, 'Edit') : null,
+      messageMenu([{ label: 'Reply', testid: 'menu-reply', run: () => this.replyTo(b) }]),
+    );
+  }
+
+  /** Gives the reaction, or takes it back if the user gave it already. */
+  private async react(b: Bubble, emoji: string): Promise<void> {
+    if (b.seq === undefined) return;
+    const given = b.reactions?.find((r) => r.emoji === emoji)?.users.includes(this.client.me) ?? false;
+    try {
+      await this.client.react(this.conversationId, b.seq, emoji, !given);
+      this.composerError.textContent = '';
+    } catch (error) {
+      this.composerError.textContent = `Could not react: ${(error as Error).message}`;
+    }
+  }
+
+  /** Edits in the composer: it holds the text until sent (Enter) or left empty. */
+  private startEdit(b: Bubble): void {
+    if (b.seq === undefined) return;
+    this.editing = b.seq;
+    this.input.value = b.body;
+    this.input.dataset.editing = String(b.seq);
+    this.resizeInput();
+    this.input.focus();
   }
 
   /** Puts the items' elements in order, keeping every element whose item did not change. */
@@ -445,6 +496,21 @@ export class ConversationPane {
 
   private async send(): Promise<void> {
     const body = this.input.value.trim();
+    if (this.editing !== null) {
+      const seq = this.editing;
+      this.editing = null;
+      delete this.input.dataset.editing;
+      this.input.value = '';
+      this.resizeInput();
+      if (!body) return;
+      try {
+        await this.client.edit(this.conversationId, seq, body);
+        this.composerError.textContent = '';
+      } catch (error) {
+        this.composerError.textContent = `Could not edit: ${(error as Error).message}`;
+      }
+      return;
+    }
     if (!body) return;
     if (new TextEncoder().encode(body).length > MaxBodyBytes) {
       this.composerError.textContent = 'This message is too long (at most 16 KiB).';
