@@ -47,6 +47,12 @@ public sealed class SeqlineClientOptions
     /// <summary>The clock for retry waits; replace it in tests to skip them.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// After applying a push with messages, tell the server this device has them (one hub message per
+    /// conversation in the push, not awaited), so senders see them delivered. Pulls count by themselves.
+    /// </summary>
+    public bool AcknowledgeDeliveries { get; set; } = true;
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(BaseAddress);

@@ -20,7 +20,7 @@ public sealed partial class InboxGrain
     {
         if (seq < 0) throw SeqlineException.Invalid("seq must not be negative.");
         var entry = _index.Member(conversationId);
-        TellReceipts(conversationId, entry, Math.Min(seq, entry.LastSeq));
+        TellReceipts(conversationId, entry, Math.Min(seq, entry.LastSeq), readMoved: false);
         return Task.CompletedTask;
     }
 
@@ -42,18 +42,21 @@ public sealed partial class InboxGrain
                 (newest ??= new(StringComparer.Ordinal))[e.ConversationId] = Math.Max(newest.GetValueOrDefault(e.ConversationId), e.Seq);
         if (newest is null) return;
         foreach (var (id, seq) in newest)
-            if (_index.TryGet(id, out var entry)) TellReceipts(id, entry, seq);
+            if (_index.TryGet(id, out var entry)) TellReceipts(id, entry, seq, readMoved: false);
     }
 
     // One one-way call, none when the conversation knows it already or shows no receipts (read fan-out).
-    private void TellReceipts(string conversationId, ConversationIndexEntry entry, long delivered, bool settingChanged = false)
+    // Delivered alone is told only past the read position: at or below it (the user's own messages,
+    // which move the read position as they are sent, or what they read already) it says nothing new,
+    // so a device acknowledging its own user's message costs no call.
+    private void TellReceipts(string conversationId, ConversationIndexEntry entry, long delivered, bool readMoved = true)
     {
-        if (entry.Fanout == FanoutMode.Read) return;
+        if (entry.Fanout == FanoutMode.Read || (!readMoved && delivered <= entry.ReadSeq)) return;
         var now = (Read: entry.ReadSeq, Delivered: Math.Max(delivered, entry.ReadSeq));
         if (_toldReceipts.TryGetValue(conversationId, out var told))
         {
             now = (Math.Max(now.Read, told.Read), Math.Max(now.Delivered, told.Delivered));
-            if (!settingChanged && now == told) return;
+            if (now == told) return;
         }
         _toldReceipts[conversationId] = now;
         GrainFactory.GetGrain<IConversationReceipts>(conversationId).Moved(new ReceiptMove(UserId, now.Read, now.Delivered, _hideReadReceipts)).Ignore();
@@ -63,6 +66,7 @@ public sealed partial class InboxGrain
     private void HideReadReceipts(bool hide)
     {
         _hideReadReceipts = hide;
-        foreach (var (id, entry) in _index.Entries.ToList()) TellReceipts(id, entry, 0, settingChanged: true);
+        _toldReceipts.Clear();
+        foreach (var (id, entry) in _index.Entries.ToList()) TellReceipts(id, entry, 0);
     }
 }

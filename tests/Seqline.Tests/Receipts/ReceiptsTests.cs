@@ -37,7 +37,7 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
     }
 
     [Fact]
-    public async Task A_device_acknowledging_a_push_over_the_hub_moves_delivered_up_to_the_last_message_only()
+    public async Task A_device_acknowledging_a_push_over_the_hub_moves_delivered_up_to_the_last_message_and_its_own_messages_move_nothing()
     {
         var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
         using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
@@ -54,6 +54,14 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
         var bobsView = await bobsPhone.GetReceipts(direct);
         Assert.True(bobsView.GetProperty("available").GetBoolean());
         Assert.Equal(alice, bobsView.GetProperty("members")[0].GetProperty("userId").GetString());
+
+        // Alice's device acknowledging her own message tells bob nothing: his first notice is her reading his reply.
+        await alicesPhone.Delivered(direct, seq);
+        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
+        var reply = await bobsApi.SendOne(direct);
+        await nodes.InInbox(alice, direct, reply);
+        await alicesApi.Read(direct, reply);
+        Assert.Equal([new ReceiptDevice.Receipt(alice, reply, reply)], (await bobsPhone.Next()).Members);
     }
 
     [Fact]
