@@ -81,6 +81,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
     [Fact]
     public Task Typing_shows_and_goes_out_by_itself_and_the_peer_shows_online_then_last_seen() => Scenario("presence");
 
+    [Fact]
+    public Task Ticks_go_from_sent_to_delivered_to_read_a_group_message_says_who_read_it_and_a_conversation_mutes_from_its_menu() => Scenario("receipts");
+
     private async Task Scenario(string name)
     {
         var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);
