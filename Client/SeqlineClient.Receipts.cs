@@ -37,22 +37,31 @@ public sealed partial class SeqlineClient
 
     private Task OnReceiptsAsync(ReceiptsNotice notice) => RaiseAsync(ReceiptsReceived, notice);
 
-    // The newest message seq of each conversation in a push, not awaited: a lost acknowledgement only
-    // leaves the sender's tick at sent until the next one. The server ignores the user's own messages.
-    private async Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
+    private Internal.DeliveryAcks? _acks;
+
+    // The newest message seq of each conversation in a push, coalesced per conversation, not awaited:
+    // a lost acknowledgement only leaves the sender's tick at sent until the next one. The server
+    // ignores the user's own messages.
+    private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
     {
-        if (!_options.AcknowledgeDeliveries || _hub is not { State: HubConnectionState.Connected } hub) return;
+        if (_options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
+        var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.TimeProvider, SendDeliveredAsync));
         foreach (var (conversationId, seq) in events.Where(e => e.Type == SyncEventTypes.Message)
                      .GroupBy(e => e.ConversationId, (id, messages) => (id, messages.Max(m => m.Seq))))
+            acks.Note(conversationId, seq);
+        return Task.CompletedTask;
+    }
+
+    private async Task SendDeliveredAsync(string conversationId, long seq)
+    {
+        if (_hub is not { State: HubConnectionState.Connected } hub) return;
+        try
         {
-            try
-            {
-                await hub.SendAsync("Delivered", conversationId, seq).ConfigureAwait(false);
-            }
-            catch (Exception error) when (error is not OperationCanceledException)
-            {
-                _logger.LogDebug(error, "Acknowledging {ConversationId} up to {Seq} failed; the sender's tick waits for the next one.", conversationId, seq);
-            }
+            await hub.SendAsync("Delivered", conversationId, seq).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            _logger.LogDebug(error, "Acknowledging {ConversationId} up to {Seq} failed; the sender's tick waits for the next one.", conversationId, seq);
         }
     }
 }

@@ -48,10 +48,11 @@ public sealed class SeqlineClientOptions
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
     /// <summary>
-    /// After applying a push with messages, tell the server this device has them (one hub message per
-    /// conversation in the push, not awaited), so senders see them delivered. Pulls count by themselves.
+    /// After applying a push with messages, tell the server this device has them (a hub message, not
+    /// awaited), so senders see them delivered: at most one per conversation this often, the first at
+    /// once. Null: never (pulls still count). Pulls count by themselves.
     /// </summary>
-    public bool AcknowledgeDeliveries { get; set; } = true;
+    public TimeSpan? AcknowledgeDeliveries { get; set; } = TimeSpan.FromSeconds(1);
 
     internal void Validate()
     {

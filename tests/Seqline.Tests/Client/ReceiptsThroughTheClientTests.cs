@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Seqline.Client;
 using Seqline.Tests.Fixtures;
 using Seqline.Tests.Receipts;
@@ -30,6 +31,30 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
         await bobsPhone.Client.MarkReadAsync(direct, seq);
         await Eventually.True(() => notices.Aggregate(receipts, (r, n) => r.With(n)).ReadBy(seq).Contains(bob), TimeSpan.FromSeconds(60), "bob's read to reach alice");
         Assert.Equal([bob], (await alicesPhone.Client.GetReceiptsAsync(direct)).ReadBy(seq));
+    }
+
+    [Fact]
+    public async Task Acknowledgements_within_the_interval_wait_for_its_end_and_go_as_one_with_the_newest_seq()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        var bobsClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var alicesPhone = await ClientDevice.Connect(nodes.Node, await nodes.Node.Token(alice));
+        await using var bobsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(bob), configure: o => o.TimeProvider = bobsClock);
+        var received = new System.Collections.Concurrent.ConcurrentBag<long>();
+        bobsPhone.Client.MessageReceived += e =>
+        {
+            received.Add(e.Seq);
+            return Task.CompletedTask;
+        };
+        var direct = (await alicesPhone.Client.CreateConversationAsync([bob], kind: ConversationKinds.Direct)).ConversationId;
+        var first = (await alicesPhone.Client.SendAsync(direct, "one")).Seq;
+        await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(first).Contains(bob), TimeSpan.FromSeconds(60), "the first acknowledgement, at once");
+
+        await alicesPhone.Client.SendAsync(direct, "two");
+        var third = (await alicesPhone.Client.SendAsync(direct, "three")).Seq;
+        await Eventually.True(() => received.Contains(third), TimeSpan.FromSeconds(60), "bob's device to get the third message");
+        bobsClock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(third).Contains(bob), TimeSpan.FromSeconds(60), "the waiting acknowledgement with the newest seq");
     }
 
     [Fact]
