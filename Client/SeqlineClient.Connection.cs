@@ -65,6 +65,7 @@ public sealed partial class SeqlineClient
         var hub = builder.Build();
         hub.On<PushBatch>("events", push => { _background.Writer.TryWrite(push); });
         hub.On<TypingNotice>("typing", OnTypingAsync);
+        hub.On<ReceiptsNotice>("receipts", OnReceiptsAsync);
 
         // Pushes sent while the connection was down are lost for good; only a pull recovers them.
         hub.Reconnected += _ =>

@@ -53,7 +53,7 @@ public sealed partial class SeqlineClient
     /// <summary>Hides (or shows again) the user's presence from everyone else.</summary>
     /// <remarks>Retried on transient failures: setting the same value twice changes nothing more.</remarks>
     public Task<UserSettings> SetHidePresenceAsync(bool hide, CancellationToken cancellationToken = default) =>
-        _retry.ExecuteAsync(ct => _api.PutSettingsAsync(new UserSettings(hide), ct), cancellationToken);
+        _retry.ExecuteAsync(ct => _api.PutSettingsAsync(new SettingsChange(hide, null), ct), cancellationToken);
 
     private async Task OnTypingAsync(TypingNotice notice)
     {

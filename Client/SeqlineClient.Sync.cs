@@ -66,6 +66,7 @@ public sealed partial class SeqlineClient
         {
             await DeliverAsync(push.Events).ConfigureAwait(false);
             await MoveCursorAsync(push.Cursor, cancellationToken).ConfigureAwait(false);
+            await AcknowledgePushAsync(push.Events).ConfigureAwait(false);
             Interlocked.Increment(ref _pushesApplied);
             return;
         }

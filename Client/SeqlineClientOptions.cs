@@ -47,6 +47,13 @@ public sealed class SeqlineClientOptions
     /// <summary>The clock for retry waits; replace it in tests to skip them.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// After applying a push with messages, tell the server this device has them (a hub message, not
+    /// awaited), so senders see them delivered: at most one per conversation this often, the first at
+    /// once. Null: never (pulls still count). Pulls count by themselves.
+    /// </summary>
+    public TimeSpan? AcknowledgeDeliveries { get; set; } = TimeSpan.FromSeconds(1);
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(BaseAddress);

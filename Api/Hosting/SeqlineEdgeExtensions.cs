@@ -63,6 +63,7 @@ public static class SeqlineEdgeExtensions
         app.MapMuteEndpoint();
         app.MapSyncEndpoints();
         app.MapPresenceEndpoints();
+        app.MapReceiptEndpoints();
         if (app.Services.GetRequiredService<IOptions<AuthOptions>>().Value.DevTokens == true) app.MapDevTokenEndpoint();
         app.MapHub<SyncHub>("/hubs/sync");
         app.MapSeqlineOperations();

@@ -69,6 +69,12 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     public Task<bool> Typing(string conversationId) =>
         typing.Typing(Me, conversationId, (TypingThrottle)(Context.Items[nameof(TypingThrottle)] ??= typing.NewThrottle()));
 
+    /// <summary>A device has the conversation's messages up to <paramref name="seq"/> (an acknowledged push): moves the delivered position.</summary>
+    public Task Delivered(string conversationId, long seq) => ReceiptCalls.Delivered(grains, Me, conversationId, seq);
+
+    /// <summary>The other members' read and delivered positions (<c>GET /api/conversations/{id}/receipts</c>).</summary>
+    public Task<Seqline.Receipts.ReceiptsView> GetReceipts(string conversationId) => ReceiptCalls.Get(grains, Me, conversationId);
+
     public Task<ConversationSummary> MarkRead(string conversationId, long seq) =>
         grains.InInbox(Me, conversationId, (inbox, conversation) => inbox.MarkRead(conversation, seq));
 }

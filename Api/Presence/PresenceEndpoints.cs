@@ -33,7 +33,7 @@ internal static class PresenceEndpoints
         me.MapPut("/settings", ChangeSettings)
             .WithName(nameof(ChangeSettings))
             .WithSummary("Change the caller's settings")
-            .WithDescription("hidePresence: others see neither online nor last seen.")
+            .WithDescription("hidePresence: others see neither online nor last seen. hideReadReceipts: nobody sees the caller's read position, and the caller sees nobody's. A setting left out keeps its value.")
             .Refuses(Status400BadRequest);
         return routes;
     }
@@ -51,10 +51,15 @@ internal static class PresenceEndpoints
     public static async Task<Ok<UserSettings>> GetSettings([AsParameters] Caller caller) =>
         TypedResults.Ok(await caller.Grains.GetGrain<IInboxPresence>(caller.Id).GetSettings());
 
-    public static async Task<Ok<UserSettings>> ChangeSettings(SettingsRequest request, [AsParameters] Caller caller) =>
-        TypedResults.Ok(await caller.Grains.GetGrain<IInboxPresence>(caller.Id)
-            .ChangeSettings(new UserSettings(request.HidePresence ?? throw SeqlineException.Invalid("hidePresence is required."))));
+    // A setting left out keeps its value.
+    public static async Task<Ok<UserSettings>> ChangeSettings(SettingsRequest request, [AsParameters] Caller caller)
+    {
+        if (request is { HidePresence: null, HideReadReceipts: null }) throw SeqlineException.Invalid("hidePresence or hideReadReceipts is required.");
+        var inbox = caller.Grains.GetGrain<IInboxPresence>(caller.Id);
+        var now = await inbox.GetSettings();
+        return TypedResults.Ok(await inbox.ChangeSettings(new UserSettings(request.HidePresence ?? now.HidePresence, request.HideReadReceipts ?? now.HideReadReceipts)));
+    }
 }
 
-/// <summary>The body of <c>PUT /api/me/settings</c>.</summary>
-public sealed record SettingsRequest(bool? HidePresence);
+/// <summary>The body of <c>PUT /api/me/settings</c>: at least one setting; one left out keeps its value.</summary>
+public sealed record SettingsRequest(bool? HidePresence, bool? HideReadReceipts = null);

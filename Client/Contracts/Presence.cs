@@ -15,4 +15,5 @@ public sealed record UserPresence(string UserId, bool Online, DateTimeOffset? La
 
 /// <summary>The user's own settings.</summary>
 /// <param name="HidePresence">Others see neither online nor last seen.</param>
-public sealed record UserSettings(bool HidePresence);
+/// <param name="HideReadReceipts">Nobody sees the user's read position, and the user sees nobody's; delivered still shows.</param>
+public sealed record UserSettings(bool HidePresence, bool HideReadReceipts = false);

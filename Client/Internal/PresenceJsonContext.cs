@@ -8,4 +8,8 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(UserPresence))]
 [JsonSerializable(typeof(UserSettings))]
 [JsonSerializable(typeof(TypingNotice))]
+[JsonSerializable(typeof(SettingsChange))]
+[JsonSerializable(typeof(ConversationReceipts))]
+[JsonSerializable(typeof(ReceiptsNotice))]
+[JsonSerializable(typeof(DeliveredRequest))]
 internal sealed partial class PresenceJsonContext : JsonSerializerContext;

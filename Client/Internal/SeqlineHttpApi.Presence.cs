@@ -13,9 +13,9 @@ internal sealed partial class SeqlineHttpApi
     public Task<UserSettings> GetSettingsAsync(CancellationToken cancellationToken) =>
         GetAsync("api/me/settings", PresenceJson.UserSettings, cancellationToken);
 
-    public async Task<UserSettings> PutSettingsAsync(UserSettings settings, CancellationToken cancellationToken)
+    public async Task<UserSettings> PutSettingsAsync(SettingsChange settings, CancellationToken cancellationToken)
     {
-        using var response = await http.PutAsJsonAsync("api/me/settings", settings, PresenceJson.UserSettings, cancellationToken).ConfigureAwait(false);
+        using var response = await http.PutAsJsonAsync("api/me/settings", settings, PresenceJson.SettingsChange, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(response, PresenceJson.UserSettings, cancellationToken).ConfigureAwait(false);
     }
 }

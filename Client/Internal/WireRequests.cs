@@ -25,3 +25,8 @@ internal sealed record MuteRequest(bool Muted);
 
 // RFC 7807 problem details plus the server's machine-readable code.
 internal sealed record ProblemDetailsBody(string? Title, string? Detail, int? Status, string? Code);
+
+// A settings change: what is left out (null) keeps its value.
+internal sealed record SettingsChange(bool? HidePresence, bool? HideReadReceipts);
+
+internal sealed record DeliveredRequest(long Seq);

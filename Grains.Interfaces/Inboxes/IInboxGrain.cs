@@ -6,8 +6,8 @@ namespace Seqline.Inboxes;
 /// callers ask for the narrowest: <see cref="IInboxOwner"/> (the user's devices, through the edge
 /// or another .NET service on the user's behalf), <see cref="IInboxDelivery"/> (conversations'
 /// fan-out), <see cref="IInboxPush"/> (the push edge) and
-/// <see cref="IInboxPresence"/> (typing and presence). This interface is the grain's whole surface,
+/// <see cref="IInboxPresence"/> (typing and presence), <see cref="IInboxReceipts"/> (receipts others see). This interface is the grain's whole surface,
 /// for tests and tools.
 /// </summary>
 [Alias("Seqline.Inboxes.IInboxGrain")]
-public interface IInboxGrain : IInboxOwner, IInboxDelivery, IInboxPush, IInboxPresence;
+public interface IInboxGrain : IInboxOwner, IInboxDelivery, IInboxPush, IInboxPresence, IInboxReceipts;

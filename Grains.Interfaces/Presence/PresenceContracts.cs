@@ -23,6 +23,11 @@ public sealed record PresenceView(
     [property: Id(2)] DateTimeOffset? LastSeen,
     [property: Id(3)] bool Hidden = false);
 
-/// <summary>The user's own settings; for now whether others may see their presence.</summary>
+/// <summary>
+/// The user's own settings: whether others may see their presence, and whether read positions are
+/// shared (hidden: nobody sees the user's, and the user sees nobody's; delivered still shows).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("Seqline.UserSettings")]
-public sealed record UserSettings([property: Id(0)] bool HidePresence);
+public sealed record UserSettings(
+    [property: Id(0)] bool HidePresence,
+    [property: Id(40)] bool HideReadReceipts = false);

@@ -61,4 +61,8 @@ public interface IInboxObserver : IGrainObserver
     /// <summary>Someone is typing in a conversation of <paramref name="userId"/>: ephemeral, for the user's devices here.</summary>
     [OneWay, Alias("OnTyping")]
     Task OnTyping(string userId, TypingNotice notice);
+
+    /// <summary>Members' read and delivered positions moved in a conversation of <paramref name="userId"/>: ephemeral, for the user's devices here.</summary>
+    [OneWay, Alias("OnReceipts")]
+    Task OnReceipts(string userId, Seqline.Receipts.ReceiptsNotice notice);
 }

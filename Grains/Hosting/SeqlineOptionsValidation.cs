@@ -24,6 +24,7 @@ public static class SeqlineOptionsValidation
         });
         services.AddValidatedOptions<ConversationOptions, ConversationOptionsValidator>(configuration, ConversationOptions.Section);
         services.AddValidatedOptions<FanoutOptions, FanoutOptionsValidator>(configuration, FanoutOptions.Section);
+        services.AddValidatedOptions<ReceiptOptions, ReceiptOptionsValidator>(configuration, ReceiptOptions.Section);
         services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(configuration, RetentionOptions.Section);
         services.AddValidatedOptions<SeqlineStorage, StorageValidator>(configuration, SeqlineStorage.Section);
         services.AddValidatedOptions<ClusterSettings, ClusterSettingsValidator>(configuration, ClusterSettings.Section);

@@ -28,6 +28,7 @@ public sealed partial class InboxGrain
         try
         {
             var page = await new SyncReader(_reads).Pull(from.Position, from.ReadPositions, Checkpointed.Head, limit);
+            DeliveredBy(page.Events);
             return new SyncPage(false, page.Events, cursors.Encode(new SyncCursor(UserId, CursorEpoch, page.Position, page.ReadPositions)), page.HasMore, null);
         }
         catch (TimelineTrimmedException)
@@ -58,7 +59,11 @@ public sealed partial class InboxGrain
     public async Task<ConversationSummary> MarkRead(string conversationId, long seq)
     {
         var entry = _index.Member(conversationId);
-        if (_index.ReadTo(conversationId, seq, await _reads.LastSeqOf(conversationId, entry)) is { } read) await Append([read]);
+        if (_index.ReadTo(conversationId, seq, await _reads.LastSeqOf(conversationId, entry)) is { } read)
+        {
+            await Append([read]);
+            TellReceipts(conversationId, _index.Member(conversationId), 0);
+        }
         return await _reads.Summary(conversationId, entry);
     }
 
@@ -72,7 +77,11 @@ public sealed partial class InboxGrain
     public async Task<ConversationSummary> Clear(string conversationId, long throughSeq)
     {
         var entry = _index.Member(conversationId);
-        if (_index.ClearThrough(conversationId, throughSeq, await _reads.LastSeqOf(conversationId, entry)) is { } cleared) await Append([cleared]);
+        if (_index.ClearThrough(conversationId, throughSeq, await _reads.LastSeqOf(conversationId, entry)) is { } cleared)
+        {
+            await Append([cleared]);
+            TellReceipts(conversationId, _index.Member(conversationId), 0);
+        }
         return await _reads.Summary(conversationId, entry);
     }
 

@@ -31,14 +31,18 @@ public sealed partial class InboxGrain
 
     public Task<PresenceView> GetOwnPresence() => Task.FromResult(_presence.Own(IsOnline()));
 
-    public Task<UserSettings> GetSettings() => Task.FromResult(new UserSettings(_presence.Hidden));
+    public Task<UserSettings> GetSettings() => Task.FromResult(Settings);
 
     public async Task<UserSettings> ChangeSettings(UserSettings settings)
     {
         RequireUsable();
-        if (_presence.Hide(settings.HidePresence)) await Checkpoint();
-        return new UserSettings(_presence.Hidden);
+        var receipts = settings.HideReadReceipts != _hideReadReceipts;
+        if (_presence.Hide(settings.HidePresence) | receipts) await Checkpoint();
+        if (receipts) HideReadReceipts(settings.HideReadReceipts);
+        return Settings;
     }
+
+    private UserSettings Settings => new(_presence.Hidden, _hideReadReceipts);
 
     private bool IsOnline()
     {
@@ -47,11 +51,16 @@ public sealed partial class InboxGrain
     }
 
     // The inbox's state carries presence: taken out on activation, put in before each state write.
-    private void LoadPresence() => _presence = new PresenceClock(UserId, Checkpointed.LastSeen, Checkpointed.HidePresence);
+    private void LoadPresence()
+    {
+        _presence = new PresenceClock(UserId, Checkpointed.LastSeen, Checkpointed.HidePresence);
+        _hideReadReceipts = Checkpointed.HideReadReceipts;
+    }
 
     private void SavingPresence()
     {
         Checkpointed.LastSeen = _presence.LastSeen;
         Checkpointed.HidePresence = _presence.Hidden;
+        Checkpointed.HideReadReceipts = _hideReadReceipts;
     }
 }

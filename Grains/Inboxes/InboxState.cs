@@ -23,6 +23,9 @@ public sealed class InboxState
 
     /// <summary>The user's setting: others see neither online nor last seen.</summary>
     [Id(3)] public bool HidePresence { get; set; }
+
+    /// <summary>The user's setting: nobody sees their read position, and they see nobody's.</summary>
+    [Id(4)] public bool HideReadReceipts { get; set; }
 }
 
 /// <summary>One conversation as this user's inbox knows it.</summary>

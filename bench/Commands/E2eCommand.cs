@@ -44,6 +44,10 @@ public sealed class E2eSettings : LimitsSettings
     [CommandOption("--drain-timeout <SECONDS>")]
     public double? DrainTimeout { get; set; }
 
+    [CommandOption("--mark-read <TRUE|FALSE>")]
+    [Description("Devices mark what they receive read, at most once a second per conversation (default: true).")]
+    public bool? MarkRead { get; set; }
+
     [CommandOption("--skip-limits")]
     [Description("Do not measure the raw limits first (no ratios).")]
     public bool SkipLimits { get; set; }
@@ -68,6 +72,7 @@ public sealed class E2eSettings : LimitsSettings
             Rate = Rate ?? o.Rate,
             DrainTimeout = TimeSpan.FromSeconds(DrainTimeout ?? o.DrainTimeout.TotalSeconds),
             RunLimits = !SkipLimits,
+            MarkRead = MarkRead ?? o.MarkRead,
             Limits = Options(),
         };
     }

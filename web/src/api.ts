@@ -1,4 +1,5 @@
 import type { Presence } from './presence';
+import type { ReceiptsView } from './receipts';
 import type { ConversationSummary, ConversationView, Message, MessagePage, SendExtras, SendReceipt, SyncPage } from './types';
 
 /**
@@ -91,6 +92,15 @@ export class Api {
   sync(cursor: string | null, limit: number): Promise<SyncPage> {
     const query = cursor === null ? `limit=${limit}` : `cursor=${enc(cursor)}&limit=${limit}`;
     return this.call('GET', `/api/sync?${query}`);
+  }
+
+  /** The other members' read and delivered positions (docs/api.md, "Receipts"). */
+  receipts(conversationId: string): Promise<ReceiptsView> {
+    return this.call('GET', `/api/conversations/${enc(conversationId)}/receipts`);
+  }
+
+  mute(conversationId: string, muted: boolean): Promise<ConversationSummary> {
+    return this.call('PUT', `/api/conversations/${enc(conversationId)}/mute`, { muted });
   }
 
   /** A user's presence; 404 unless the caller shares a conversation with them. */

@@ -2,6 +2,7 @@ import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } fro
 import { Api, ApiError } from './api';
 import { LocalStore, newRow, type Change } from './store';
 import { TypingBoard, TypingEveryMs, type Presence, type TypingNotice } from './presence';
+import { ReceiptBoard, type ReceiptsNotice } from './receipts';
 import type { ConversationRow, ConversationView, Message, OutboxItem, PushBatch, Role, SyncEvent, SyncPage } from './types';
 
 /**
@@ -32,6 +33,8 @@ export interface Changed {
   status?: boolean;
   /** Conversations whose typing indicators changed. */
   typing?: Set<string>;
+  /** Conversations whose receipts (others' read and delivered positions) changed. */
+  receipts?: Set<string>;
   /** Everything may have changed (another tab wrote, or a reload). */
   all?: boolean;
 }
@@ -44,6 +47,7 @@ export class ChatClient {
   readonly outbox = new Map<string, OutboxItem>();
   status: ConnectionStatus = 'connecting';
   readonly typing = new TypingBoard();
+  readonly receipts = new ReceiptBoard();
   private readonly typingSent = new Map<string, number>();
   /**
    * Counters for the curious and for the end-to-end tests; `pushedMessages` and `pulledMessages`
@@ -91,7 +95,12 @@ export class ChatClient {
       // A member's message ends their typing indicator at once.
       const stopped = push.events.filter((e) => e.type === 'message' && e.senderId && this.typing.sent(e.conversationId, e.senderId));
       if (stopped.length) this.emit({ typing: new Set(stopped.map((e) => e.conversationId)) });
+      this.acknowledge(push);
       this.onPush(push);
+    });
+    this.hub.on('receipts', (notice: ReceiptsNotice) => {
+      this.receipts.apply(notice);
+      this.emit({ receipts: new Set([notice.conversationId]) });
     });
     this.hub.on('typing', (notice: TypingNotice) => {
       this.typing.seen(notice);
@@ -138,6 +147,33 @@ export class ChatClient {
     this.typingSent.set(conversationId, Date.now());
     // Best effort: a lost notice only means no indicator for a moment.
     this.hub.invoke<boolean>('Typing', conversationId).catch(() => undefined);
+  }
+
+  /** Asks for the other members' positions (on opening a conversation, and again after a reconnect). */
+  async loadReceipts(conversationId: string): Promise<void> {
+    try {
+      this.receipts.set(await this.api.receipts(conversationId));
+      this.emit({ receipts: new Set([conversationId]) });
+    } catch {
+      // Ticks stay at "sent" until the next answer or push.
+    }
+  }
+
+  /** Mutes or unmutes the conversation on all the user's devices (they get a muted or unmuted event). */
+  async mute(conversationId: string, muted: boolean): Promise<void> {
+    const [row] = await this.store.mergeList([await this.api.mute(conversationId, muted)]);
+    if (row) this.conversations.set(conversationId, row);
+    this.notifyTabs();
+    this.emit({ list: true });
+  }
+
+  // Pushes are not acknowledged by the protocol: the device tells the server it has others'
+  // messages, so their senders see them delivered (one hub message per conversation in the push).
+  private acknowledge(push: PushBatch): void {
+    const newest = new Map<string, number>();
+    for (const e of push.events)
+      if (e.type === 'message' && e.senderId !== this.me) newest.set(e.conversationId, Math.max(e.seq, newest.get(e.conversationId) ?? 0));
+    for (const [conversationId, seq] of newest) this.hub.send('Delivered', conversationId, seq).catch(() => undefined);
   }
 
   presenceOf(userId: string): Promise<Presence> {
@@ -520,6 +556,8 @@ export class ChatClient {
     void this.flushOutbox();
     void this.flushReads();
     void this.refreshList();
+    // Receipts pushed while disconnected are lost: ask again.
+    for (const id of this.receipts.known()) void this.loadReceipts(id);
   }
 
   private async renewToken(): Promise<void> {

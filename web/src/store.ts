@@ -326,6 +326,10 @@ export class LocalStore {
         case 'mention':
           addMention(await rowOf(id), e.seq);
           break;
+        case 'muted':
+        case 'unmuted':
+          (await rowOf(id)).muted = e.type === 'muted';
+          break;
         case 'recall': {
           const row = await rowOf(id);
           const m = await messages.get([id, e.seq]);
@@ -423,6 +427,7 @@ function mergeSummary(row: ConversationRow, s: ConversationSummary): void {
   row.fanout = s.fanout;
   row.lastSeq = Math.max(row.lastSeq, s.lastSeq);
   readUpTo(row, s.readSeq);
+  if (s.muted !== undefined) row.muted = s.muted;
   if (s.lastMessage && (!row.lastMessage || s.lastMessage.seq > row.lastMessage.seq)) {
     row.lastMessage = s.lastMessage;
     if (s.lastMessage.sentAt > row.lastActivity) row.lastActivity = s.lastMessage.sentAt;

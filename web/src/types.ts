@@ -94,6 +94,8 @@ export interface ConversationSummary {
   mentions?: number;
   /** Everything up to this seq is cleared for the user. */
   clearedThrough?: number;
+  /** The user muted the conversation: no offline pushes. */
+  muted?: boolean;
 }
 
 export interface ConversationView {
@@ -186,6 +188,8 @@ export interface ConversationRow {
   mentionSeqs: number[];
   /** Messages up to this seq were cleared by the user: not shown, not paged in. */
   clearedThrough: number;
+  /** Muted by the user on any device (`muted` / `unmuted` events). */
+  muted?: boolean;
   cacheFrom: number;
   cacheTo: number;
   cacheStart: boolean;

@@ -36,6 +36,9 @@ public sealed record E2eOptions
     public int MaxOutstanding { get; init; } = 20_000;
 
     public int BodyBytes { get; init; } = 100;
+
+    /// <summary>Devices mark others' messages read, at most once a second per conversation (receipts and their notices on).</summary>
+    public bool MarkRead { get; init; } = true;
     public int SetupConcurrency { get; init; } = 16;
 
     /// <summary>Whether to measure the raw limits first, in the same run, for the ratios.</summary>

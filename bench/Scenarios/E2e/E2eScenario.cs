@@ -90,6 +90,7 @@ public static class E2eScenario
         /// <summary>Every device times each message it receives against the tick the message's body carries.</summary>
         public void Wire(Device device)
         {
+            if (options.MarkRead) device.Client.MessageReceived += new ReadMarker(device, TimeSpan.FromSeconds(1)).Received;
             device.Client.MessageReceived += e =>
             {
                 if (Bodies.TryParse(e.Body, out var index, out var kind, out var ticks) && index > 0 && index < counters.Length && counters[index] is { } phase)

@@ -98,5 +98,7 @@ public sealed class GroupDevices
 
         // Typing is not what this scenario measures.
         public Task OnTyping(string userId, TypingNotice notice) => Task.CompletedTask;
+
+        public Task OnReceipts(string userId, Seqline.Receipts.ReceiptsNotice notice) => Task.CompletedTask;
     }
 }

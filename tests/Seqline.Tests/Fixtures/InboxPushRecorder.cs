@@ -23,6 +23,17 @@ public sealed class InboxPushRecorder : IInboxObserver
         return Task.CompletedTask;
     }
 
+    private readonly ConcurrentQueue<(string UserId, Seqline.Receipts.ReceiptsNotice Notice)> _receipts = new();
+
+    public Task OnReceipts(string userId, Seqline.Receipts.ReceiptsNotice notice)
+    {
+        _receipts.Enqueue((userId, notice));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every receipts notice handed over so far, with the user it was for, in arrival order.</summary>
+    public IReadOnlyList<(string UserId, Seqline.Receipts.ReceiptsNotice Notice)> Receipts => _receipts.ToList();
+
     /// <summary>Every typing notice handed over so far, with the user it was for, in arrival order.</summary>
     public IReadOnlyList<(string UserId, TypingNotice Notice)> Typing => _typing.ToList();
 

@@ -17,6 +17,24 @@ public static class TestHub
         return hub;
     }
 
+    /// <summary>
+    /// Connects as <paramref name="userId"/> with the handlers <paramref name="on"/> sets up, and returns
+    /// once the hub's first push says the node registered with the user's inbox.
+    /// </summary>
+    public static async Task<HubConnection> ConnectRegistered(SeqlineServer server, string userId, Action<HubConnection> on)
+    {
+        var token = await server.Token(userId);
+        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(server.BaseAddress, "hubs/sync"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
+            .Build();
+        on(hub);
+        hub.On<object>("events", _ => registered.TrySetResult());
+        await hub.StartAsync();
+        await registered.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        return hub;
+    }
+
     /// <summary>Every event pushed to the connection from now on, as the wire has it.</summary>
     public static ConcurrentQueue<JsonElement> RecordEvents(HubConnection hub)
     {

@@ -103,24 +103,16 @@ public sealed class TypingDevice : IAsyncDisposable
     public sealed record Notice(string ConversationId, string UserId, int ExpiresInMs);
 
     private readonly HubConnection _hub;
-    private readonly Channel<Notice> _notices = Channel.CreateUnbounded<Notice>();
+    private readonly Channel<Notice> _notices;
 
-    private TypingDevice(HubConnection hub) => _hub = hub;
+    private TypingDevice(HubConnection hub, Channel<Notice> notices) => (_hub, _notices) = (hub, notices);
 
     /// <summary>Connects, and returns once the hub's first push says the node registered with the user's inbox.</summary>
     public static async Task<TypingDevice> Connect(SeqlineServer server, string userId)
     {
-        var token = await server.Token(userId);
-        var registered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(server.BaseAddress, "hubs/sync"), o => o.AccessTokenProvider = () => Task.FromResult<string?>(token))
-            .Build();
-        var device = new TypingDevice(hub);
-        hub.On<Notice>("typing", n => device._notices.Writer.TryWrite(n));
-        hub.On<object>("events", _ => registered.TrySetResult());
-        await hub.StartAsync();
-        await registered.Task.WaitAsync(TimeSpan.FromSeconds(60));
-        return device;
+        var notices = Channel.CreateUnbounded<Notice>();
+        var hub = await TestHub.ConnectRegistered(server, userId, h => h.On<Notice>("typing", n => notices.Writer.TryWrite(n)));
+        return new TypingDevice(hub, notices);
     }
 
     public Task<bool> Typing(string conversationId) => _hub.InvokeAsync<bool>("Typing", conversationId);

@@ -108,4 +108,6 @@ public sealed class SimEdge(IReadOnlyList<SimDevice> devices) : IInboxObserver
 
     // The simulation is about sync; typing is not part of it.
     public Task OnTyping(string userId, Seqline.Presence.TypingNotice notice) => Task.CompletedTask;
+
+    public Task OnReceipts(string userId, Seqline.Receipts.ReceiptsNotice notice) => Task.CompletedTask;
 }

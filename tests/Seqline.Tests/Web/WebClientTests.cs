@@ -87,6 +87,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
     [Fact]
     public Task A_reply_from_the_message_menu_shows_its_quote_and_images_files_and_unknown_types_render_with_a_fallback() => Scenario("replies");
 
+    [Fact]
+    public Task Ticks_go_from_sent_to_delivered_to_read_a_group_message_says_who_read_it_and_a_conversation_mutes_from_its_menu() => Scenario("receipts");
+
     private async Task Scenario(string name)
     {
         var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);

@@ -126,7 +126,7 @@ export class ChatScreen {
     const items = new Map<string, { key: string; el: HTMLElement }>();
     const els = rows.map((row) => {
       const active = row.conversationId === openId;
-      const key = JSON.stringify([titleOf(row), row.lastSeq, row.readSeq, row.lastMessage, row.mentionSeqs.length, active]);
+      const key = JSON.stringify([titleOf(row), row.lastSeq, row.readSeq, row.lastMessage, row.mentionSeqs.length, active, row.muted ?? false]);
       const known = this.items.get(row.conversationId);
       const el = known && known.key === key ? known.el : this.listItem(row, active);
       items.set(row.conversationId, { key, el });
@@ -161,6 +161,7 @@ export class ChatScreen {
       h('div', { class: 'conv-main' },
         h('div', { class: 'conv-top' },
           h('span', { class: 'conv-title' }, title),
+          row.muted ? h('span', { class: 'muted-marker', title: 'Muted', 'data-testid': 'muted-marker' }, icon(Icons.bellOff)) : null,
           last ? h('time', { class: 'conv-time' }, listTime(last.sentAt)) : null,
         ),
         h('div', { class: 'conv-bottom' },

@@ -6,6 +6,7 @@ import { clock, colorFor, dayKey, dayLabel, titleOf } from './format';
 import { MembersDialog } from './members';
 import { presenceLine, typingLine } from '../presence';
 import { contentView, isDerivedFallback, localQuote, messageMenu, quoteBlock } from './rich';
+import type { Tick } from '../receipts';
 
 const InitialCount = 50;
 const PageCount = 50;
@@ -64,6 +65,12 @@ export class ConversationPane {
     class: 'icon-button members-button', 'aria-label': 'Members', title: 'Members and roles', 'data-testid': 'members-button', onclick: () => this.showMembers(),
   }, icon(Icons.users));
   private members: MembersDialog | null = null;
+  private readonly mutedMarker = h('span', { class: 'muted-marker', title: 'Muted', 'data-testid': 'muted-marker' }, icon(Icons.bellOff));
+  private readonly menu = h('div', { class: 'pane-menu', role: 'menu', 'data-testid': 'conversation-menu', hidden: true });
+  private readonly menuButton = h('button', {
+    class: 'icon-button', 'aria-label': 'Conversation menu', title: 'More', 'aria-haspopup': 'menu', 'data-testid': 'conversation-menu-button',
+    onclick: () => this.toggleMenu(),
+  }, icon(Icons.more));
   private readonly scroller = h('div', { class: 'messages', 'data-testid': 'messages' });
   private readonly inner = h('div', { class: 'messages-inner' });
   private readonly input = h('textarea', {
@@ -121,8 +128,9 @@ export class ConversationPane {
       h('header', { class: 'pane-header' },
         h('button', { class: 'icon-button back', 'aria-label': 'Back to conversations', title: 'Back', 'data-testid': 'back', onclick: () => this.close() }, icon(Icons.back)),
         this.headerAvatar,
-        h('div', { class: 'pane-heading' }, this.title, h('span', { class: 'pane-subline' }, this.subtitle, this.presence)),
+        h('div', { class: 'pane-heading' }, h('div', { class: 'pane-title-line' }, this.title, this.mutedMarker), h('span', { class: 'pane-subline' }, this.subtitle, this.presence)),
         this.membersButton,
+        h('div', { class: 'pane-menu-anchor' }, this.menuButton, this.menu),
       ),
       h('div', { class: 'offline-banner', 'data-testid': 'offline-banner' }, "You're offline. Messages will be sent when the connection is back."),
       this.scroller,
@@ -139,6 +147,7 @@ export class ConversationPane {
     this.input.focus();
     this.renderTyping();
     if (this.presenceOf === null) void this.refreshPresence();
+    void this.client.loadReceipts(this.conversationId);
   }
 
   destroy(): void {
@@ -150,7 +159,7 @@ export class ConversationPane {
   }
 
   update(changed: Changed): void {
-    if (changed.all || changed.list || changed.outbox || changed.messages?.has(this.conversationId)) this.scheduleRender();
+    if (changed.all || changed.list || changed.outbox || changed.messages?.has(this.conversationId) || changed.receipts?.has(this.conversationId)) this.scheduleRender();
     if (changed.typing?.has(this.conversationId)) this.renderTyping();
   }
 
@@ -238,6 +247,24 @@ export class ConversationPane {
     if (row.peer && row.peer !== this.presenceOf) void this.refreshPresence();
     // Direct conversations have no roles and no members to change.
     this.membersButton.hidden = row.kind === 'direct';
+    this.mutedMarker.hidden = !row.muted;
+  }
+
+  /** The conversation menu: mute or unmute (no offline pushes to this user's devices). */
+  private toggleMenu(): void {
+    if (!this.menu.hidden) {
+      this.menu.hidden = true;
+      return;
+    }
+    const muted = this.client.conversations.get(this.conversationId)?.muted ?? false;
+    this.menu.replaceChildren(h('button', {
+      class: 'menu-item', role: 'menuitem', 'data-testid': 'mute-toggle',
+      onclick: () => {
+        this.menu.hidden = true;
+        void this.client.mute(this.conversationId, !muted).catch(() => undefined);
+      },
+    }, icon(Icons.bellOff), muted ? 'Unmute' : 'Mute notifications'));
+    this.menu.hidden = false;
   }
 
   private showMembers(): void {
@@ -268,6 +295,9 @@ export class ConversationPane {
       }
     }
 
+    // Each member's newest message here: sending it, they read what came before (docs/api.md, "Receipts").
+    const lastSent = new Map<string, number>();
+    for (const m of messages) if (m.seq > (lastSent.get(m.senderId) ?? 0)) lastSent.set(m.senderId, m.seq);
     let previous: Bubble | null = null;
     let dividerShown = false;
     const recalled = new Set(messages.filter((m) => m.recalled).map((m) => m.seq));
@@ -291,10 +321,13 @@ export class ConversationPane {
         || Date.parse(b.sentAt) - Date.parse(previous.sentAt) > RunGapMs;
       const group = row.kind !== 'direct';
       const shown = b;
+      const receipt = b.senderId === me && b.state === 'synced' && b.seq !== undefined
+        ? { tick: this.client.receipts.tick(this.conversationId, b.seq, lastSent), readBy: group ? this.client.receipts.readBy(this.conversationId, b.seq, lastSent) : [] }
+        : null;
       items.push({
         key: `m:${b.senderId}:${b.clientMsgId}`,
-        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.recalled ?? ''}|${b.error ?? ''}|${b.replyTo !== undefined && recalled.has(b.replyTo)}|${b.body}|${b.editedAt ?? ''}|${JSON.stringify(b.reactions ?? [])}`,
-        build: () => this.bubble(shown, first, group, b.replyTo !== undefined && recalled.has(b.replyTo)),
+        sig: `${b.state}|${b.seq ?? ''}|${first}|${group}|${b.sentAt}|${b.recalled ?? ''}|${b.error ?? ''}|${b.replyTo !== undefined && recalled.has(b.replyTo)}|${b.body}|${b.editedAt ?? ''}|${JSON.stringify(b.reactions ?? [])}|${receipt?.tick ?? ''}|${receipt?.readBy.join(',') ?? ''}`,
+        build: () => this.bubble(shown, first, group, b.replyTo !== undefined && recalled.has(b.replyTo), receipt),
       });
       previous = b;
     }
@@ -328,12 +361,19 @@ export class ConversationPane {
     return h('div', { class: 'notice', 'data-testid': 'notice', 'data-seq': b.seq, 'data-type': b.type }, h('span', null, text));
   }
 
-  private bubble(b: Bubble, first: boolean, group: boolean, quotedRecalled = false): HTMLElement {
+  private bubble(b: Bubble, first: boolean, group: boolean, quotedRecalled: boolean, receipt: { tick: Tick; readBy: string[] } | null): HTMLElement {
     const mine = b.senderId === this.client.me;
+    // ✓ sent (stored), ✓✓ delivered (a device of every other member has it), ✓✓ in colour: read by all.
+    const tick: Tick = receipt?.tick ?? 'sent';
     const status = !mine ? null
       : b.state === 'pending' ? h('span', { class: 'tick', title: 'Sending…' }, icon(Icons.clock))
       : b.state === 'failed' ? h('span', { class: 'tick', title: 'Not sent' }, icon(Icons.alert))
-      : h('span', { class: 'tick', title: b.state === 'acked' ? 'Sent' : 'Delivered' }, icon(Icons.check));
+      : h('span', { class: `tick ${tick}`, title: tick === 'read' ? 'Read' : tick === 'delivered' ? 'Delivered' : 'Sent', 'data-testid': 'tick', 'data-tick': tick },
+          icon(tick === 'sent' ? Icons.check : Icons.checks));
+    const readBy = receipt && receipt.readBy.length > 0
+      ? h('div', { class: 'read-by', 'data-testid': 'read-by', 'data-count': receipt.readBy.length, title: receipt.readBy.join(', ') },
+          `Read by ${receipt.readBy.length} · ${receipt.readBy.join(', ')}`)
+      : null;
     const theirsInGroup = !mine && group;
     return h('div', {
       class: `msg ${mine ? 'mine' : 'theirs'} ${b.state}${first ? ' first' : ''}`,
@@ -365,6 +405,7 @@ export class ConversationPane {
             }, `${r.emoji} ${r.count}`)))
           : null,
         b.state === 'synced' && !b.recalled ? this.menu(b, mine) : null,
+        readBy,
         b.state === 'failed'
           ? h('div', { class: 'failed-note' }, `Not sent: ${b.error ?? 'refused'} `,
               h('button', { class: 'link', onclick: () => void this.client.retry(b.clientMsgId) }, 'Retry'), ' · ',

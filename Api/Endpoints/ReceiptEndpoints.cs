@@ -1,0 +1,64 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
+using Seqline.Api.Auth;
+using Seqline.Inboxes;
+using Seqline.Presence;
+using Seqline.Receipts;
+using static Microsoft.AspNetCore.Http.StatusCodes;
+
+namespace Seqline.Api.Endpoints;
+
+/// <summary>
+/// Receipts others see: the other members' read and delivered positions in a conversation, and a
+/// device's acknowledgement that it has the messages up to a seq (what moves the delivered position
+/// when messages arrive by push rather than by pull). Refusals as for any conversation call.
+/// </summary>
+internal static class ReceiptEndpoints
+{
+    public static RouteGroupBuilder MapReceiptEndpoints(this IEndpointRouteBuilder routes)
+    {
+        var api = routes.MapGroup("/api/conversations/{id}").RequireAuthorization().RefusesAnyCall().WithTags("Receipts");
+        api.MapGet("/receipts", GetReceipts)
+            .WithName(nameof(GetReceipts))
+            .WithSummary("The other members' read and delivered positions")
+            .WithDescription("Direct conversations and groups up to Seqline:Receipts:MaxGroupSize members in write fan-out; otherwise available is false with a reason.")
+            .Refuses(Status400BadRequest, Status404NotFound);
+        api.MapPost("/delivered", AcknowledgeDelivered)
+            .WithName(nameof(AcknowledgeDelivered))
+            .WithSummary("A device has the messages up to seq")
+            .WithDescription("Moves the caller's delivered position (forward only, up to the last seq); the other members' devices get a receipts event.")
+            .Refuses(Status400BadRequest, Status404NotFound);
+        return api;
+    }
+
+    public static async Task<Ok<ReceiptsView>> GetReceipts(string id, [AsParameters] Caller caller) =>
+        TypedResults.Ok(await ReceiptCalls.Get(caller.Grains, caller.Id, id));
+
+    public static async Task<NoContent> AcknowledgeDelivered(string id, SeqRequest request, [AsParameters] Caller caller)
+    {
+        await ReceiptCalls.Delivered(caller.Grains, caller.Id, id, request.Seq ?? throw SeqlineException.Invalid("seq is required."));
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>The receipts calls, the same for HTTP and the hub.</summary>
+public static class ReceiptCalls
+{
+    /// <summary>What <paramref name="userId"/> may see of the others' positions; none of the read ones when the user hides their own.</summary>
+    public static Task<ReceiptsView> Get(IGrainFactory grains, string userId, string? conversationId) =>
+        grains.AsMember(userId, conversationId, async c =>
+        {
+            var settings = await grains.GetGrain<IInboxPresence>(userId).GetSettings();
+            return await grains.GetGrain<IConversationReceipts>(c.GetPrimaryKeyString()).Get(userId, settings.HideReadReceipts);
+        });
+
+    /// <summary>A device of <paramref name="userId"/> has the conversation's messages up to <paramref name="seq"/>.</summary>
+    public static Task Delivered(IGrainFactory grains, string userId, string? conversationId, long seq) =>
+        grains.InInbox(userId, conversationId, async (_, id) =>
+        {
+            await grains.GetGrain<IInboxReceipts>(userId).Delivered(id, seq);
+            return true;
+        });
+}

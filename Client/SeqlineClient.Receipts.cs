@@ -1,0 +1,67 @@
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.Logging;
+
+namespace Seqline.Client;
+
+// Receipts others see: the other members' read and delivered positions. Asked for over HTTP when a
+// conversation opens; moves come over the hub only while connected and are never replayed.
+public sealed partial class SeqlineClient
+{
+    /// <summary>Other members' positions moved in a conversation; apply it with <see cref="ConversationReceipts.With"/>.</summary>
+    /// <remarks>Raised on SignalR's receive loop, not the sync loop: keep handlers short.</remarks>
+    public event Func<ReceiptsNotice, Task>? ReceiptsReceived;
+
+    /// <summary>The other members' read and delivered positions; <c>not_found</c> for a conversation the user is not in.</summary>
+    public Task<ConversationReceipts> GetReceiptsAsync(string conversationId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(ct => _api.GetReceiptsAsync(conversationId, ct), cancellationToken);
+    }
+
+    /// <summary>
+    /// Tells the server this device has the conversation's messages up to <paramref name="seq"/>, for
+    /// messages that came some other way than sync (pushes are acknowledged by themselves, see
+    /// <see cref="SeqlineClientOptions.AcknowledgeDeliveries"/>).
+    /// </summary>
+    /// <remarks>Retried on transient failures: positions only move forward.</remarks>
+    public Task AcknowledgeDeliveredAsync(string conversationId, long seq, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(conversationId);
+        return _retry.ExecuteAsync(async ct => { await _api.PostDeliveredAsync(conversationId, seq, ct).ConfigureAwait(false); return true; }, cancellationToken);
+    }
+
+    /// <summary>Stops (or resumes) sharing read positions: then the user sees nobody's either.</summary>
+    /// <remarks>Retried on transient failures: setting the same value twice changes nothing more.</remarks>
+    public Task<UserSettings> SetHideReadReceiptsAsync(bool hide, CancellationToken cancellationToken = default) =>
+        _retry.ExecuteAsync(ct => _api.PutSettingsAsync(new Internal.SettingsChange(null, hide), ct), cancellationToken);
+
+    private Task OnReceiptsAsync(ReceiptsNotice notice) => RaiseAsync(ReceiptsReceived, notice);
+
+    private Internal.DeliveryAcks? _acks;
+
+    // The newest message seq of each conversation in a push, coalesced per conversation, not awaited:
+    // a lost acknowledgement only leaves the sender's tick at sent until the next one. The server
+    // ignores the user's own messages.
+    private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
+    {
+        if (_options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
+        var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.TimeProvider, SendDeliveredAsync));
+        foreach (var (conversationId, seq) in events.Where(e => e.Type == SyncEventTypes.Message)
+                     .GroupBy(e => e.ConversationId, (id, messages) => (id, messages.Max(m => m.Seq))))
+            acks.Note(conversationId, seq);
+        return Task.CompletedTask;
+    }
+
+    private async Task SendDeliveredAsync(string conversationId, long seq)
+    {
+        if (_hub is not { State: HubConnectionState.Connected } hub) return;
+        try
+        {
+            await hub.SendAsync("Delivered", conversationId, seq).ConfigureAwait(false);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            _logger.LogDebug(error, "Acknowledging {ConversationId} up to {Seq} failed; the sender's tick waits for the next one.", conversationId, seq);
+        }
+    }
+}

@@ -1,0 +1,39 @@
+using Microsoft.Extensions.Options;
+
+namespace Seqline.Hosting;
+
+/// <summary>Receipts others see (configuration section <c>Seqline:Receipts</c>).</summary>
+public sealed class ReceiptOptions
+{
+    public const string Section = "Seqline:Receipts";
+
+    /// <summary>
+    /// Groups of up to this many members share read and delivered positions (direct conversations
+    /// always, read fan-out never): each move costs one call per member, and in large groups "read by"
+    /// says little. At least 2.
+    /// </summary>
+    public int MaxGroupSize { get; set; } = 100;
+
+    /// <summary>A conversation sends at most one receipts notice this often, with the newest positions of every member who moved.</summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>
+    /// A conversation with moved positions saves them at most this often (and on deactivation),
+    /// as inboxes checkpoint; a crash loses at most this much, which members' next moves restore.
+    /// </summary>
+    public TimeSpan SaveInterval { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+internal sealed class ReceiptOptionsValidator : IValidateOptions<ReceiptOptions>
+{
+    private const string S = ReceiptOptions.Section;
+
+    public ValidateOptionsResult Validate(string? name, ReceiptOptions o)
+    {
+        var result = new ValidateOptionsResultBuilder();
+        if (o.MaxGroupSize < 2) result.AddError($"{S}:MaxGroupSize must be at least 2; it is {o.MaxGroupSize}.");
+        if (o.Interval <= TimeSpan.Zero) result.AddError($"{S}:Interval must be positive; it is {o.Interval}.");
+        if (o.SaveInterval <= TimeSpan.Zero) result.AddError($"{S}:SaveInterval must be positive; it is {o.SaveInterval}.");
+        return result.Build();
+    }
+}

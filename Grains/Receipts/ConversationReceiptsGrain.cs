@@ -1,0 +1,125 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Seqline.Conversations;
+using Seqline.Hosting;
+using Seqline.Inboxes;
+
+namespace Seqline.Receipts;
+
+/// <summary>
+/// A conversation's receipts (<see cref="IConversationReceipts"/>): a shell over
+/// <see cref="ReceiptBook"/>. Members' inboxes tell it their moves (one one-way call each); it tells
+/// the other members' inboxes at most once per <see cref="ReceiptOptions.Interval"/> (one one-way
+/// call per member and notice, after one membership read of the conversation, which interleaves and
+/// touches no store), and the inboxes hand the notice only to edge nodes where the member has a
+/// device connected, as typing goes. Positions are saved at most once per
+/// <see cref="ReceiptOptions.SaveInterval"/>, never per move.
+/// </summary>
+public sealed partial class ConversationReceiptsGrain(
+    [PersistentState("receipts", SeqlineStorage.GrainStateName)] IPersistentState<ReceiptsState> state,
+    IOptions<ReceiptOptions> options,
+    [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
+    ILogger<ConversationReceiptsGrain> logger) : Grain, IConversationReceipts
+{
+    private ReceiptBook _book = null!;
+    private IGrainTimer? _notice;
+
+    private string ConversationId => this.GetPrimaryKeyString();
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _book = new ReceiptBook(options.Value.Interval);
+        _book.Load(state.State.Members);
+        var every = options.Value.SaveInterval;
+        this.RegisterGrainTimer(SaveIfChanged, new GrainTimerCreationOptions(every, every));
+        return Task.CompletedTask;
+    }
+
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => SaveIfChanged(cancellationToken);
+
+    public Task Moved(ReceiptMove move)
+    {
+        if (_book.Move(move) && _notice is null) ScheduleNotice();
+        return Task.CompletedTask;
+    }
+
+    // A notice due (at once after a quiet interval) or under way: moves meanwhile join the next one.
+    // The notice goes in a timer's turn, so it never overlaps another, whatever interleaves with Moved.
+    private void ScheduleNotice() =>
+        _notice = this.RegisterGrainTimer(Tell, new GrainTimerCreationOptions(_book.WaitBeforeNotice(clock.GetUtcNow()), Timeout.InfiniteTimeSpan));
+
+    public async Task<ReceiptsView> Get(string viewerId, bool viewerHidesRead)
+    {
+        var conversation = await GrainFactory.GetGrain<IConversationGrain>(ConversationId).Get(viewerId);
+        return Unavailable(conversation) is { } reason
+            ? new ReceiptsView(ConversationId, false, [], reason)
+            : new ReceiptsView(ConversationId, true, _book.View(viewerId, viewerHidesRead, conversation.Members));
+    }
+
+    private string? Unavailable(ConversationView conversation) =>
+        conversation.Fanout == FanoutMode.Read ? ReceiptsUnavailable.ReadFanout
+        : conversation.Kind == ConversationKind.Group && conversation.Members.Count > options.Value.MaxGroupSize ? ReceiptsUnavailable.TooLarge
+        : null;
+
+    // One notice per member with the moves since the last one.
+    private async Task Tell(CancellationToken cancellationToken)
+    {
+        _notice?.Dispose();
+        try
+        {
+            var conversation = await Membership();
+            if (conversation is null || Unavailable(conversation) is not null)
+            {
+                // Nobody is told, and nothing is kept that would grow with a large group.
+                _book.Clear();
+                return;
+            }
+            var moved = _book.TakeMoves(clock.GetUtcNow(), conversation.Members);
+            foreach (var member in conversation.Members)
+                if (_book.NoticeFor(ConversationId, member, moved) is { } notice)
+                    await GrainFactory.GetGrain<IInboxReceipts>(member).Receipts(notice);
+        }
+        finally
+        {
+            _notice = null;
+            if (_book.HasMoves) ScheduleNotice();
+        }
+    }
+
+    // The membership as seen by a member who just moved (a member who left since is refused; the next is asked).
+    private async Task<ConversationView?> Membership()
+    {
+        var conversation = GrainFactory.GetGrain<IConversationGrain>(ConversationId);
+        foreach (var (id, _) in _book.Snapshot())
+        {
+            try
+            {
+                return await conversation.Get(id);
+            }
+            catch (SeqlineException refused) when (refused.Code is ErrorCode.Forbidden or ErrorCode.NotFound)
+            {
+            }
+        }
+        return null;
+    }
+
+    private async Task SaveIfChanged(CancellationToken cancellationToken)
+    {
+        if (!_book.Unsaved) return;
+        try
+        {
+            state.State.Members = _book.Snapshot();
+            await state.WriteStateAsync(cancellationToken);
+            _book.Saved();
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            // Only late: the next period tries again, and members' next moves restore what a crash loses.
+            LogSaveFailed(logger, error, ConversationId);
+        }
+    }
+
+    [LoggerMessage(LogLevel.Warning, "Saving the receipts of {ConversationId} failed; the next period tries again")]
+    private static partial void LogSaveFailed(ILogger logger, Exception error, string conversationId);
+}

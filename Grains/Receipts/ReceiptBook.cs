@@ -1,0 +1,118 @@
+namespace Seqline.Receipts;
+
+/// <summary>
+/// The read and delivered positions of a conversation's members, the changes not yet told and not
+/// yet saved, and the pace of notices. Positions only move forward; delivered is never behind read.
+/// A notice carries each moved member's newest positions, never one entry per message: who has read
+/// seq N follows from the positions (read ≥ N). At most one notice goes per interval: a move after
+/// a quiet interval goes at once, moves within it wait for the interval's end and go together.
+/// </summary>
+public sealed class ReceiptBook(TimeSpan interval)
+{
+    private readonly Dictionary<string, MemberPositions> _members = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _moved = new(StringComparer.Ordinal);
+    private DateTimeOffset _lastNotice = DateTimeOffset.MinValue;
+
+    /// <summary>Positions changed since they were last saved.</summary>
+    public bool Unsaved { get; private set; }
+
+    /// <summary>Members whose positions moved since the last notice.</summary>
+    public bool HasMoves => _moved.Count > 0;
+
+    public int Count => _members.Count;
+
+    /// <summary>Positions as the last save stored them.</summary>
+    public void Load(IReadOnlyDictionary<string, MemberPositions> saved)
+    {
+        foreach (var (id, positions) in saved) _members[id] = positions;
+    }
+
+    /// <summary>What to save.</summary>
+    public Dictionary<string, MemberPositions> Snapshot() => new(_members, StringComparer.Ordinal);
+
+    public void Saved() => Unsaved = false;
+
+    public MemberPositions? Of(string userId) => _members.GetValueOrDefault(userId);
+
+    /// <summary>Applies a member's move; true when anything the others see changed.</summary>
+    public bool Move(ReceiptMove move)
+    {
+        var before = _members.GetValueOrDefault(move.UserId);
+        var read = Math.Max(before?.Read ?? 0, move.Read);
+        var after = new MemberPositions(read, Math.Max(Math.Max(before?.Delivered ?? 0, move.Delivered), read), move.HideRead);
+        if (after == before) return false;
+        _members[move.UserId] = after;
+        _moved.Add(move.UserId);
+        Unsaved = true;
+        return true;
+    }
+
+    /// <summary>How long the next notice must wait from <paramref name="now"/>: zero after a quiet interval.</summary>
+    public TimeSpan WaitBeforeNotice(DateTimeOffset now) =>
+        _lastNotice == DateTimeOffset.MinValue || now - _lastNotice >= interval ? TimeSpan.Zero : interval - (now - _lastNotice);
+
+    /// <summary>
+    /// The moves since the last notice, each member's newest positions, as a notice goes now; the
+    /// next one waits an interval. Only members in <paramref name="members"/> are told and kept.
+    /// </summary>
+    public IReadOnlyList<string> TakeMoves(DateTimeOffset now, IReadOnlyCollection<string> members)
+    {
+        Keep(members);
+        var moved = _moved.Where(_members.ContainsKey).ToList();
+        _moved.Clear();
+        _lastNotice = now;
+        return moved;
+    }
+
+    /// <summary>
+    /// What <paramref name="recipient"/> is told of <paramref name="moved"/>: everyone else's
+    /// positions, read ones only where neither side hides them; null when nothing is left.
+    /// </summary>
+    public ReceiptsNotice? NoticeFor(string conversationId, string recipient, IReadOnlyList<string> moved)
+    {
+        var recipientHides = _members.GetValueOrDefault(recipient)?.HideRead ?? false;
+        List<MemberReceipt>? told = null;
+        foreach (var id in moved)
+            if (id != recipient) (told ??= []).Add(Receipt(id, _members[id], recipientHides));
+        return told is null ? null : new ReceiptsNotice(conversationId, told);
+    }
+
+    /// <summary>Every member but the viewer, as the viewer may see them (members not heard from yet at 0).</summary>
+    public IReadOnlyList<MemberReceipt> View(string viewerId, bool viewerHidesRead, IReadOnlyCollection<string> members) =>
+        members.Where(m => m != viewerId)
+            .Select(m => Receipt(m, _members.GetValueOrDefault(m) ?? new MemberPositions(0, 0, false), viewerHidesRead))
+            .ToList();
+
+    /// <summary>Forgets everything: the conversation shows no receipts (read fan-out, too large).</summary>
+    public void Clear()
+    {
+        if (_members.Count > 0) Unsaved = true;
+        _members.Clear();
+        _moved.Clear();
+    }
+
+    // Who left takes their positions along: a member who comes back starts from their next move.
+    private void Keep(IReadOnlyCollection<string> members)
+    {
+        var gone = _members.Keys.Where(id => !members.Contains(id)).ToList();
+        foreach (var id in gone) _members.Remove(id);
+        if (gone.Count > 0) Unsaved = true;
+    }
+
+    private static MemberReceipt Receipt(string userId, MemberPositions p, bool viewerHidesRead) =>
+        new(userId, p.HideRead || viewerHidesRead ? null : p.Read, p.Delivered);
+}
+
+/// <summary>One member's positions, and whether they hide their read position.</summary>
+[GenerateSerializer, Immutable, Alias("Seqline.MemberPositions")]
+public sealed record MemberPositions(
+    [property: Id(0)] long Read,
+    [property: Id(1)] long Delivered,
+    [property: Id(2)] bool HideRead);
+
+/// <summary>The saved positions of a conversation's receipts (at most <c>Seqline:Receipts:MaxGroupSize</c> members).</summary>
+[GenerateSerializer]
+public sealed class ReceiptsState
+{
+    [Id(0)] public Dictionary<string, MemberPositions> Members { get; set; } = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,84 @@
+using Microsoft.Extensions.Time.Testing;
+using Seqline.Client;
+using Seqline.Tests.Fixtures;
+using Seqline.Tests.Receipts;
+
+namespace Seqline.Tests.Client;
+
+/// <summary>Receipts through the client library, against a full node and an edge-only node.</summary>
+public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFixture<ReceiptNodes>
+{
+    [Fact]
+    public async Task A_pushed_message_is_acknowledged_by_itself_and_the_sender_sees_it_delivered_then_read()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        await using var alicesPhone = await ClientDevice.Connect(nodes.Node, await nodes.Node.Token(alice));
+        await using var bobsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(bob));
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<ReceiptsNotice>();
+        alicesPhone.Client.ReceiptsReceived += n =>
+        {
+            notices.Enqueue(n);
+            return Task.CompletedTask;
+        };
+        var direct = (await alicesPhone.Client.CreateConversationAsync([bob], kind: ConversationKinds.Direct)).ConversationId;
+        var receipts = await alicesPhone.Client.GetReceiptsAsync(direct);
+        Assert.Equal(new MemberReceipt(bob, 0, 0), Assert.Single(receipts.Members));
+
+        var seq = (await alicesPhone.Client.SendAsync(direct, "hello")).Seq;
+        await Eventually.True(() => notices.Aggregate(receipts, (r, n) => r.With(n)).DeliveredTo(seq).Contains(bob), TimeSpan.FromSeconds(60), "bob's device to acknowledge the push");
+        Assert.Empty(notices.Aggregate(receipts, (r, n) => r.With(n)).ReadBy(seq));
+
+        await bobsPhone.Client.MarkReadAsync(direct, seq);
+        await Eventually.True(() => notices.Aggregate(receipts, (r, n) => r.With(n)).ReadBy(seq).Contains(bob), TimeSpan.FromSeconds(60), "bob's read to reach alice");
+        Assert.Equal([bob], (await alicesPhone.Client.GetReceiptsAsync(direct)).ReadBy(seq));
+    }
+
+    [Fact]
+    public async Task Acknowledgements_within_the_interval_wait_for_its_end_and_go_as_one_with_the_newest_seq()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        var bobsClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var alicesPhone = await ClientDevice.Connect(nodes.Node, await nodes.Node.Token(alice));
+        await using var bobsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(bob), configure: o => o.TimeProvider = bobsClock);
+        var received = new System.Collections.Concurrent.ConcurrentBag<long>();
+        bobsPhone.Client.MessageReceived += e =>
+        {
+            received.Add(e.Seq);
+            return Task.CompletedTask;
+        };
+        var direct = (await alicesPhone.Client.CreateConversationAsync([bob], kind: ConversationKinds.Direct)).ConversationId;
+        var first = (await alicesPhone.Client.SendAsync(direct, "one")).Seq;
+        await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(first).Contains(bob), TimeSpan.FromSeconds(60), "the first acknowledgement, at once");
+
+        await alicesPhone.Client.SendAsync(direct, "two");
+        var third = (await alicesPhone.Client.SendAsync(direct, "three")).Seq;
+        await Eventually.True(() => received.Contains(third), TimeSpan.FromSeconds(60), "bob's device to get the third message");
+        bobsClock.Advance(TimeSpan.FromSeconds(1));
+        await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(third).Contains(bob), TimeSpan.FromSeconds(60), "the waiting acknowledgement with the newest seq");
+    }
+
+    [Fact]
+    public async Task The_hide_setting_and_refusals()
+    {
+        var (alice, bob, mallory) = (Ids.User("alice"), Ids.User("bob"), Ids.User("mallory"));
+        await using var alicesPhone = await ClientDevice.Connect(nodes.Node, await nodes.Node.Token(alice));
+        await using var bobsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(bob));
+        await using var mallorysPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(mallory));
+        var direct = (await alicesPhone.Client.CreateConversationAsync([bob], kind: ConversationKinds.Direct)).ConversationId;
+        var seq = (await alicesPhone.Client.SendAsync(direct, "hello")).Seq;
+
+        Assert.Equal(new UserSettings(false, true), await bobsPhone.Client.SetHideReadReceiptsAsync(true));
+        Assert.Equal(new UserSettings(true, true), await bobsPhone.Client.SetHidePresenceAsync(true));
+        Assert.Equal(new UserSettings(true, true), await bobsPhone.Client.GetSettingsAsync());
+        await Eventually.True(async () => (await bobsPhone.Client.GetConversationsAsync()).Any(c => c.LastSeq == seq), TimeSpan.FromSeconds(60), "the message in bob's inbox");
+        await bobsPhone.Client.MarkReadAsync(direct, seq);
+        await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(seq).Contains(bob), TimeSpan.FromSeconds(60), "bob's position");
+        Assert.Null((await alicesPhone.Client.GetReceiptsAsync(direct)).Members.Single().Read);
+        Assert.Null((await bobsPhone.Client.GetReceiptsAsync(direct)).Members.Single().Read);
+
+        var refused = await Assert.ThrowsAsync<SeqlineApiException>(() => mallorysPhone.Client.GetReceiptsAsync(direct));
+        Assert.Equal(("not_found", 404), (refused.Code, refused.Status));
+        var ack = await Assert.ThrowsAsync<SeqlineApiException>(() => mallorysPhone.Client.AcknowledgeDeliveredAsync(direct, seq));
+        Assert.Equal(("not_found", 404), (ack.Code, ack.Status));
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Seqline.Tests.Fixtures;
+
+namespace Seqline.Tests.Receipts;
+
+/// <summary>
+/// A full node on SQLite and an edge-only node beside it. Receipts go in groups of up to
+/// <see cref="MaxGroupSize"/> members; above <see cref="ReadFanoutAbove"/> a group is in read fan-out;
+/// a conversation sends at most one notice per <see cref="Interval"/>.
+/// </summary>
+public sealed class ReceiptNodes : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+
+    public SeqlineServer Node { get; private set; } = null!;
+    public SeqlineServer Edge { get; private set; } = null!;
+    public IGrainFactory Grains => Node.Services.GetRequiredService<IGrainFactory>();
+
+    /// <summary>Waits until the user's inbox has the conversation's messages up to <paramref name="seq"/>: fan-out runs after the send answers.</summary>
+    public Task InInbox(string userId, string conversationId, long seq) =>
+        Eventually.True(async () => (await Grains.GetGrain<Seqline.Inboxes.IInboxGrain>(userId).GetConversations()).Any(c => c.ConversationId == conversationId && c.LastSeq >= seq),
+            TimeSpan.FromSeconds(60), $"message {seq} of {conversationId} in the inbox of {userId}");
+    public int MaxGroupSize => 3;
+    public int ReadFanoutAbove => 4;
+    public TimeSpan Interval => TimeSpan.FromSeconds(3);
+
+    public async Task InitializeAsync()
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["Seqline:Receipts:MaxGroupSize"] = MaxGroupSize.ToString(),
+            ["Seqline:Receipts:Interval"] = Interval.ToString(),
+            ["Seqline:Fanout:ReadFanoutAbove"] = ReadFanoutAbove.ToString(),
+            ["Seqline:Fanout:WriteFanoutAtOrBelow"] = (ReadFanoutAbove - 1).ToString(),
+        };
+        Node = await SeqlineServer.StartNode(_data.Path, settings: settings);
+        Edge = await SeqlineServer.StartEdge(Node.GatewayPort, settings: settings);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Edge.DisposeAsync();
+        await Node.DisposeAsync();
+        _data.Dispose();
+    }
+}
+
+/// <summary>A hub connection that keeps the receipts notices it gets, once its push registration is in place.</summary>
+public sealed class ReceiptDevice : IAsyncDisposable
+{
+    public sealed record Receipt(string UserId, long? Read, long Delivered);
+    public sealed record Notice(string ConversationId, List<Receipt> Members);
+
+    private readonly HubConnection _hub;
+    private readonly Channel<Notice> _notices;
+
+    private ReceiptDevice(HubConnection hub, Channel<Notice> notices) => (_hub, _notices) = (hub, notices);
+
+    public static async Task<ReceiptDevice> Connect(SeqlineServer server, string userId)
+    {
+        var notices = Channel.CreateUnbounded<Notice>();
+        var hub = await TestHub.ConnectRegistered(server, userId, h => h.On<Notice>("receipts", n => notices.Writer.TryWrite(n)));
+        return new ReceiptDevice(hub, notices);
+    }
+
+    public Task Delivered(string conversationId, long seq) => _hub.InvokeAsync("Delivered", conversationId, seq);
+
+    public Task<JsonElement> GetReceipts(string conversationId) => _hub.InvokeAsync<JsonElement>("GetReceipts", conversationId);
+
+    public async Task<Notice> Next() => await _notices.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+
+    /// <summary>Notices until one of <paramref name="conversationId"/> shows <paramref name="userId"/> as <paramref name="expected"/>.</summary>
+    public async Task<Receipt> Until(string conversationId, string userId, Func<Receipt, bool> expected)
+    {
+        while (true)
+        {
+            var notice = await Next();
+            if (notice.ConversationId == conversationId && notice.Members.FirstOrDefault(m => m.UserId == userId) is { } r && expected(r)) return r;
+        }
+    }
+
+    public ValueTask DisposeAsync() => _hub.DisposeAsync();
+}
+
+/// <summary>The HTTP calls of receipts tests.</summary>
+public static class ReceiptApi
+{
+    public static async Task<long> SendOne(this ApiUser user, string conversationId)
+    {
+        var response = await user.Send(conversationId, "hello");
+        response.EnsureSuccessStatusCode();
+        return (await ApiUser.Json(response)).GetProperty("seq").GetInt64();
+    }
+
+    public static async Task Read(this ApiUser user, string conversationId, long seq) =>
+        (await user.Http.PostAsJsonAsync($"api/conversations/{conversationId}/read", new { seq })).EnsureSuccessStatusCode();
+
+    public static async Task<JsonElement> Receipts(this ApiUser user, string conversationId)
+    {
+        var response = await user.Http.GetAsync($"api/conversations/{conversationId}/receipts");
+        response.EnsureSuccessStatusCode();
+        return await ApiUser.Json(response);
+    }
+
+    public static JsonElement Of(this JsonElement receipts, string userId) =>
+        receipts.GetProperty("members").EnumerateArray().Single(m => m.GetProperty("userId").GetString() == userId);
+
+    public static async Task<string> CreateDirect(this ApiUser user, string other)
+    {
+        var response = await user.Http.PostAsJsonAsync("api/conversations", new { members = new[] { other }, kind = "direct" });
+        response.EnsureSuccessStatusCode();
+        return (await ApiUser.Json(response)).GetProperty("conversationId").GetString()!;
+    }
+}

@@ -1,0 +1,208 @@
+using System.Net;
+using System.Net.Http.Json;
+using Seqline.Receipts;
+using Seqline.Tests.Fixtures;
+
+namespace Seqline.Tests.Receipts;
+
+/// <summary>
+/// Receipts others see over HTTP and real hubs on a full node and an edge-only node: delivered when a
+/// device pulls or acknowledges, read when the member reads, coalesced per conversation, hidden both
+/// ways on request, and none in groups over the limit or in read fan-out.
+/// </summary>
+public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNodes>
+{
+    [Fact]
+    public async Task In_a_direct_chat_the_sender_sees_delivered_when_the_recipient_pulls_and_read_when_he_reads()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
+        var direct = await alicesApi.CreateDirect(bob);
+        var bobsCursor = (await ApiUser.Json(await bobsApi.Http.GetAsync("api/sync"))).GetProperty("cursor").GetString()!;
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Edge, alice);
+
+        var seq = await alicesApi.SendOne(direct);
+        await bobsApi.WaitForInbox(bobsCursor, direct, seq);
+        var delivered = await alicesPhone.Until(direct, bob, r => r.Delivered >= seq);
+        Assert.Equal((0L, seq), (delivered.Read, delivered.Delivered));
+
+        await bobsApi.Read(direct, seq);
+        Assert.Equal(seq, (await alicesPhone.Until(direct, bob, r => r.Read >= seq)).Read);
+
+        var receipts = await alicesApi.Receipts(direct);
+        Assert.True(receipts.GetProperty("available").GetBoolean());
+        Assert.Equal((seq, seq), (receipts.Of(bob).GetProperty("read").GetInt64(), receipts.Of(bob).GetProperty("delivered").GetInt64()));
+        Assert.Single(receipts.GetProperty("members").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_device_acknowledging_a_push_over_the_hub_moves_delivered_up_to_the_last_message_and_its_own_messages_move_nothing()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        var direct = await alicesApi.CreateDirect(bob);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alice);
+        await using var bobsPhone = await ReceiptDevice.Connect(nodes.Edge, bob);
+        var seq = await alicesApi.SendOne(direct);
+        await nodes.InInbox(bob, direct, seq);
+
+        await bobsPhone.Delivered(direct, seq + 100);
+
+        var receipt = await alicesPhone.Until(direct, bob, r => r.Delivered > 0);
+        Assert.Equal((0L, seq), (receipt.Read, receipt.Delivered));
+        var bobsView = await bobsPhone.GetReceipts(direct);
+        Assert.True(bobsView.GetProperty("available").GetBoolean());
+        Assert.Equal(alice, bobsView.GetProperty("members")[0].GetProperty("userId").GetString());
+
+        // Alice's device acknowledging her own message tells bob nothing: his first notice is her reading his reply.
+        await alicesPhone.Delivered(direct, seq);
+        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
+        var reply = await bobsApi.SendOne(direct);
+        await nodes.InInbox(alice, direct, reply);
+        await alicesApi.Read(direct, reply);
+        Assert.Equal([new ReceiptDevice.Receipt(alice, reply, reply)], (await bobsPhone.Next()).Members);
+    }
+
+    [Fact]
+    public async Task In_a_group_of_three_the_sender_sees_who_has_read()
+    {
+        var (alice, bob, carol) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
+        using var carolsApi = await ApiUser.SignIn(nodes.Node, carol);
+        var group = await alicesApi.CreateGroup(bob, carol);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alice);
+        var first = await alicesApi.SendOne(group);
+        var second = await alicesApi.SendOne(group);
+        await nodes.InInbox(bob, group, second);
+        await nodes.InInbox(carol, group, second);
+
+        await bobsApi.Read(group, second);
+        await carolsApi.Read(group, first);
+
+        await alicesPhone.Until(group, bob, r => r.Read == second);
+        await Eventually.True(async () => (await alicesApi.Receipts(group)).Of(carol).GetProperty("read").GetInt64() == first, TimeSpan.FromSeconds(60), "carol's read");
+        var receipts = await alicesApi.Receipts(group);
+        long ReadOf(string id) => receipts.Of(id).GetProperty("read").GetInt64();
+        // Who has read a message: members whose read position is at or past it.
+        Assert.Equal([bob, carol], new[] { bob, carol }.Where(id => ReadOf(id) >= first));
+        Assert.Equal([bob], new[] { bob, carol }.Where(id => ReadOf(id) >= second));
+        Assert.Equal(2, receipts.GetProperty("members").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_group_over_the_limit_and_a_read_fan_out_group_show_no_receipts_and_send_none()
+    {
+        var alice = Ids.User("alice");
+        var others = Enumerable.Range(0, nodes.ReadFanoutAbove).Select(i => Ids.User($"member{i}")).ToArray();
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var membersApi = await ApiUser.SignIn(nodes.Edge, others[0]);
+        var tooLarge = await alicesApi.CreateGroup(others[..(nodes.MaxGroupSize)]);
+        var readFanout = await alicesApi.CreateGroup(others);
+        var small = await alicesApi.CreateDirect(others[0]);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alice);
+        var inLarge = await alicesApi.SendOne(tooLarge);
+        var inReadFanout = await alicesApi.SendOne(readFanout);
+        var inSmall = await alicesApi.SendOne(small);
+        await nodes.InInbox(others[0], tooLarge, inLarge);
+        await nodes.InInbox(others[0], readFanout, inReadFanout);
+        await nodes.InInbox(others[0], small, inSmall);
+
+        await membersApi.Read(tooLarge, inLarge);
+        await membersApi.Read(readFanout, inReadFanout);
+        await membersApi.Read(small, inSmall);
+
+        // Nothing came for the two groups: the first notice alice gets is the direct chat's.
+        Assert.Equal(small, (await alicesPhone.Next()).ConversationId);
+        var large = await alicesApi.Receipts(tooLarge);
+        Assert.Equal((false, ReceiptsUnavailable.TooLarge, 0), (large.GetProperty("available").GetBoolean(), large.GetProperty("reason").GetString(), large.GetProperty("members").GetArrayLength()));
+        var read = await alicesApi.Receipts(readFanout);
+        Assert.Equal((false, ReceiptsUnavailable.ReadFanout), (read.GetProperty("available").GetBoolean(), read.GetProperty("reason").GetString()));
+    }
+
+    [Fact]
+    public async Task Who_hides_read_receipts_shows_nobody_their_read_position_and_sees_nobodys_but_delivered_still_shows()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
+        var direct = await alicesApi.CreateDirect(bob);
+        var hidden = await ApiUser.Json(await bobsApi.Http.PutAsJsonAsync("api/me/settings", new { hideReadReceipts = true }));
+        Assert.Equal((false, true), (hidden.GetProperty("hidePresence").GetBoolean(), hidden.GetProperty("hideReadReceipts").GetBoolean()));
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alice);
+        await using var bobsPhone = await ReceiptDevice.Connect(nodes.Edge, bob);
+
+        var fromAlice = await alicesApi.SendOne(direct);
+        await nodes.InInbox(bob, direct, fromAlice);
+        await bobsApi.Read(direct, fromAlice);
+        var seenByAlice = await alicesPhone.Until(direct, bob, r => r.Delivered == fromAlice);
+        Assert.Null(seenByAlice.Read);
+        Assert.False((await alicesApi.Receipts(direct)).Of(bob).TryGetProperty("read", out _));
+
+        var fromBob = await bobsApi.SendOne(direct);
+        await nodes.InInbox(alice, direct, fromBob);
+        await alicesApi.Read(direct, fromBob);
+        var seenByBob = await bobsPhone.Until(direct, alice, r => r.Delivered == fromBob);
+        Assert.Null(seenByBob.Read);
+        Assert.False((await bobsApi.Receipts(direct)).Of(alice).TryGetProperty("read", out _));
+
+        // Shown again, both ways, and alice's devices learn bob's position without him reading again.
+        var shown = await ApiUser.Json(await bobsApi.Http.PutAsJsonAsync("api/me/settings", new { hideReadReceipts = false }));
+        Assert.False(shown.GetProperty("hideReadReceipts").GetBoolean());
+        Assert.Equal(fromBob, (await alicesPhone.Until(direct, bob, r => r.Read is not null)).Read);
+        Assert.Equal(fromBob, (await bobsApi.Receipts(direct)).Of(alice).GetProperty("read").GetInt64());
+    }
+
+    [Fact]
+    public async Task Moves_within_the_interval_reach_members_as_one_notice_with_the_newest_positions()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        var direct = await alicesApi.CreateDirect(bob);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Edge, alice);
+        var receipts = nodes.Grains.GetGrain<IConversationReceipts>(direct);
+
+        await receipts.Moved(new ReceiptMove(bob, 1, 1, false));
+        await receipts.Moved(new ReceiptMove(bob, 2, 2, false));
+        await receipts.Moved(new ReceiptMove(bob, 3, 4, false));
+        Assert.Equal([new ReceiptDevice.Receipt(bob, 3, 4)], (await alicesPhone.Next()).Members);
+
+        // Right after a notice: these wait for the interval's end and go as one.
+        await receipts.Moved(new ReceiptMove(bob, 5, 5, false));
+        await receipts.Moved(new ReceiptMove(bob, 6, 6, false));
+        Assert.Equal([new ReceiptDevice.Receipt(bob, 6, 6)], (await alicesPhone.Next()).Members);
+    }
+
+    [Fact]
+    public async Task Strangers_and_bad_input_are_refused_and_change_nothing()
+    {
+        var (alice, bob, mallory) = (Ids.User("alice"), Ids.User("bob"), Ids.User("mallory"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var bobsApi = await ApiUser.SignIn(nodes.Node, bob);
+        using var mallorysApi = await ApiUser.SignIn(nodes.Edge, mallory);
+        var direct = await alicesApi.CreateDirect(bob);
+        var seq = await alicesApi.SendOne(direct);
+        await using var mallorysPhone = await ReceiptDevice.Connect(nodes.Edge, mallory);
+
+        await ApiUser.AssertProblem(await mallorysApi.Http.GetAsync($"api/conversations/{direct}/receipts"), HttpStatusCode.NotFound, "not_found");
+        await ApiUser.AssertProblem(await mallorysApi.Http.GetAsync($"api/conversations/{Ids.Conversation()}/receipts"), HttpStatusCode.NotFound, "not_found");
+        await ApiUser.AssertProblem(await mallorysApi.Http.GetAsync("api/conversations/not%20an%20id/receipts"), HttpStatusCode.BadRequest, "invalid");
+        await ApiUser.AssertProblem(await mallorysApi.Http.PostAsJsonAsync($"api/conversations/{direct}/delivered", new { seq }), HttpStatusCode.NotFound, "not_found");
+        await TestHub.AssertRefused(() => mallorysPhone.Delivered(direct, seq), "not_found", "a stranger acknowledging");
+        await TestHub.AssertRefused(() => mallorysPhone.GetReceipts(direct), "not_found", "a stranger asking");
+        await ApiUser.AssertProblem(await bobsApi.Http.PostAsJsonAsync($"api/conversations/{direct}/delivered", new { seq = -1 }), HttpStatusCode.BadRequest, "invalid");
+        await ApiUser.AssertProblem(await bobsApi.Http.PostAsJsonAsync($"api/conversations/{direct}/delivered", new { }), HttpStatusCode.BadRequest, "invalid");
+        await ApiUser.AssertProblem(await bobsApi.Http.PutAsJsonAsync("api/me/settings", new { }), HttpStatusCode.BadRequest, "invalid");
+
+        var receipts = await alicesApi.Receipts(direct);
+        Assert.Equal((0L, 0L), (receipts.Of(bob).GetProperty("read").GetInt64(), receipts.Of(bob).GetProperty("delivered").GetInt64()));
+        var settings = await ApiUser.Json(await bobsApi.Http.GetAsync("api/me/settings"));
+        Assert.False(settings.GetProperty("hideReadReceipts").GetBoolean());
+        await Eventually.True(async () =>
+        {
+            Assert.Equal(HttpStatusCode.NoContent, (await bobsApi.Http.PostAsJsonAsync($"api/conversations/{direct}/delivered", new { seq })).StatusCode);
+            return (await alicesApi.Receipts(direct)).Of(bob).GetProperty("delivered").GetInt64() == seq;
+        }, TimeSpan.FromSeconds(60), "bob's delivered position");
+    }
+}

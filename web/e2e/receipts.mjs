@@ -1,0 +1,80 @@
+// Receipts and mute in two browsers side by side: alice's messages to bob show ✓ sent while bob has
+// no device, ✓✓ delivered once his device gets them by push (it acknowledges them), and read
+// once he looks at them. In a group of three, alice's message says who has read it ("Read by").
+// Alice mutes the direct conversation from its menu: a marker shows in the pane and the list.
+// Screenshots: sent, delivered, read (both sides), read by in the group, the muted conversation.
+import { assert, assertEqual, Phone, scenario, WaitMs } from './lib.mjs';
+
+await scenario('receipts', async (t) => {
+  const [aliceId, bobId, carolId] = [t.user('alice'), t.user('bob'), t.user('carol')];
+  const aliceApi = await t.api(aliceId);
+  const direct = (await aliceApi.call('POST', '/api/conversations', { members: [bobId], kind: 'direct' })).conversationId;
+  const alice = await t.device('alice');
+  const bob = await t.device('bob', Phone);
+  const tick = (device, body, state) => device.page.locator('[data-testid="message"]', { hasText: body })
+    .locator(`[data-testid="tick"][data-tick="${state}"]`).waitFor({ timeout: WaitMs });
+
+  t.step('alice writes to bob, who has no device yet: sent');
+  await alice.signIn(aliceId);
+  await alice.open(direct);
+  await alice.send('Hi bob');
+  await alice.waitForBodies(['Hi bob']);
+  await tick(alice, 'Hi bob', 'sent');
+  await t.shot(alice, 'alice-sent');
+
+  t.step('bob signs in; alice writes again, his device gets it by push: delivered');
+  await bob.signIn(bobId);
+  await alice.send('Are you there?');
+  await alice.waitForBodies(['Hi bob', 'Are you there?']);
+  await tick(alice, 'Are you there?', 'delivered');
+  await tick(alice, 'Hi bob', 'delivered');
+  await t.shot(alice, 'alice-delivered');
+
+  t.step('bob opens the conversation and reads: read');
+  await bob.open(direct);
+  await bob.waitForBodies(['Hi bob', 'Are you there?']);
+  await tick(alice, 'Are you there?', 'read');
+  await tick(alice, 'Hi bob', 'read');
+  assertEqual(await alice.page.locator('[data-testid="read-by"]').count(), 0, 'no "read by" line in a direct conversation');
+  await t.shot(alice, 'alice-read');
+  await t.shot(bob, 'bob-read');
+
+  t.step('a group of three: bob reads, then carol: "Read by" grows and the tick turns read');
+  const group = await aliceApi.createGroup('Lunch crew', [bobId, carolId]);
+  // Alice is on a desktop: the list stays beside the pane.
+  await alice.conversation(group).waitFor({ timeout: WaitMs });
+  await alice.open(group);
+  await alice.send('Lunch at noon?');
+  await alice.waitForBodies(['Lunch at noon?']);
+  const readBy = alice.page.locator('[data-testid="message"]', { hasText: 'Lunch at noon?' }).getByTestId('read-by');
+  await bob.page.getByTestId('back').click();
+  await bob.conversation(group).waitFor({ timeout: WaitMs });
+  await bob.open(group);
+  await bob.waitForBodies(['Lunch at noon?']);
+  await readBy.filter({ hasText: `Read by 1 · ${bobId}` }).waitFor({ timeout: WaitMs });
+  // Carol has no device: the message has not reached everyone yet.
+  await tick(alice, 'Lunch at noon?', 'sent');
+  const carolApi = await t.api(carolId);
+  const seq = (await aliceApi.history(group)).at(-1).seq;
+  await carolApi.call('POST', `/api/conversations/${group}/read`, { seq });
+  await readBy.filter({ hasText: `Read by 2 · ${[bobId, carolId].sort().join(', ')}` }).waitFor({ timeout: WaitMs });
+  await tick(alice, 'Lunch at noon?', 'read');
+  await t.shot(alice, 'alice-group-read-by');
+  await t.shot(bob, 'bob-group');
+
+  t.step('alice mutes the direct conversation from its menu: marked in the pane and the list; then unmutes');
+  await alice.open(direct);
+  const pane = alice.page.getByTestId('conversation-view');
+  assert(await pane.getByTestId('muted-marker').isHidden(), 'not muted at first');
+  await alice.page.getByTestId('conversation-menu-button').click();
+  await alice.page.getByTestId('mute-toggle').filter({ hasText: 'Mute' }).click();
+  await pane.getByTestId('muted-marker').waitFor({ state: 'visible', timeout: WaitMs });
+  await alice.conversation(direct).getByTestId('muted-marker').waitFor({ timeout: WaitMs });
+  const row = (await aliceApi.call('GET', '/api/conversations')).find((c) => c.conversationId === direct);
+  assert(row.muted === true, 'the server has it muted');
+  await t.shot(alice, 'alice-muted');
+  await alice.page.getByTestId('conversation-menu-button').click();
+  await alice.page.getByTestId('mute-toggle').filter({ hasText: 'Unmute' }).click();
+  await pane.getByTestId('muted-marker').waitFor({ state: 'hidden', timeout: WaitMs });
+  assertEqual(await alice.conversation(direct).getByTestId('muted-marker').count(), 0, 'no marker in the list once unmuted');
+});
