@@ -404,7 +404,7 @@ export class ConversationPane {
               title: r.users.join(', '), onclick: () => void this.react(b, r.emoji),
             }, `${r.emoji} ${r.count}`)))
           : null,
-        b.state === 'synced' && !b.recalled ? this.menu(b, mine) : null,
+        b.state === 'synced' && !b.recalled ? this.messageActions(b, mine) : null,
         readBy,
         b.state === 'failed'
           ? h('div', { class: 'failed-note' }, `Not sent: ${b.error ?? 'refused'} `,
@@ -416,7 +416,7 @@ export class ConversationPane {
   }
 
   /** The message's actions: quick reactions for anyone, editing for the sender, and a menu with reply. */
-  private menu(b: Bubble, mine: boolean): HTMLElement {
+  private messageActions(b: Bubble, mine: boolean): HTMLElement {
     return h('div', { class: 'msg-actions', 'data-testid': 'message-actions' },
       ...QuickReactions.map((emoji) => h('button', {
         class: 'icon-button', 'aria-label': `React ${emoji}`, title: `React ${emoji}`, 'data-testid': 'react', 'data-emoji': emoji,
