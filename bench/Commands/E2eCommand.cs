@@ -48,6 +48,10 @@ public sealed class E2eSettings : LimitsSettings
     [Description("Devices mark what they receive read, at most once a second per conversation (default: true).")]
     public bool? MarkRead { get; set; }
 
+    [CommandOption("--acknowledge <TRUE|FALSE>")]
+    [Description("Devices acknowledge pushed messages, at most once a second per conversation: the client library's default (default: true).")]
+    public bool? Acknowledge { get; set; }
+
     [CommandOption("--skip-limits")]
     [Description("Do not measure the raw limits first (no ratios).")]
     public bool SkipLimits { get; set; }
@@ -73,6 +77,7 @@ public sealed class E2eSettings : LimitsSettings
             DrainTimeout = TimeSpan.FromSeconds(DrainTimeout ?? o.DrainTimeout.TotalSeconds),
             RunLimits = !SkipLimits,
             MarkRead = MarkRead ?? o.MarkRead,
+            Acknowledge = Acknowledge ?? o.Acknowledge,
             Limits = Options(),
         };
     }

@@ -19,7 +19,8 @@ public static class Devices
     /// A device of <paramref name="userId"/>. The hub goes straight to WebSockets (no negotiate request), which
     /// halves the sockets a device holds; everything else is the library's defaults except the request timeout.
     /// </summary>
-    public static SeqlineClient Create(Uri baseAddress, string userId, HttpMessageHandler handler, int syncPageSize = 200, ICheckpointStore? checkpoints = null)
+    public static SeqlineClient Create(Uri baseAddress, string userId, HttpMessageHandler handler, int syncPageSize = 200, ICheckpointStore? checkpoints = null,
+        bool acknowledgeDeliveries = true)
     {
         var token = Tokens.Bench.For(userId);
         return new SeqlineClient(new SeqlineClientOptions
@@ -29,6 +30,8 @@ public static class Devices
             HttpHandler = handler,
             Checkpoints = checkpoints ?? new InMemoryCheckpointStore(),
             SyncPageSize = syncPageSize,
+            // The library's default (at most once a second per conversation) unless a run turns it off.
+            AcknowledgeDeliveries = acknowledgeDeliveries ? TimeSpan.FromSeconds(1) : null,
             RequestTimeout = TimeSpan.FromSeconds(60),
             RetryBaseDelay = TimeSpan.FromMilliseconds(100),
             ConfigureHub = http =>

@@ -39,6 +39,9 @@ public sealed record E2eOptions
 
     /// <summary>Devices mark others' messages read, at most once a second per conversation (receipts and their notices on).</summary>
     public bool MarkRead { get; init; } = true;
+
+    /// <summary>Devices acknowledge pushed messages (the client library's default), so senders see them delivered.</summary>
+    public bool Acknowledge { get; init; } = true;
     public int SetupConcurrency { get; init; } = 16;
 
     /// <summary>Whether to measure the raw limits first, in the same run, for the ratios.</summary>

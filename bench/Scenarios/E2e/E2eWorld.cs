@@ -44,7 +44,7 @@ public sealed class E2eWorld : IAsyncDisposable
     public static async Task<E2eWorld> CreateAsync(E2eOptions options, Uri node, HttpMessageHandler http, IBenchUi ui, Action<Device> wire)
     {
         var users = Enumerable.Range(0, options.Users).Select(i => $"u{i:D5}").ToArray();
-        var devices = users.SelectMany(u => Enumerable.Range(0, options.DevicesPerUser).Select(_ => new Device(u, Infrastructure.Devices.Create(node, u, http)))).ToList();
+        var devices = users.SelectMany(u => Enumerable.Range(0, options.DevicesPerUser).Select(_ => new Device(u, Infrastructure.Devices.Create(node, u, http, acknowledgeDeliveries: options.Acknowledge)))).ToList();
         var first = devices.GroupBy(d => d.UserId).ToDictionary(g => g.Key, g => g.First().Client);
         var chatsOf = users.ToDictionary(u => u, _ => new List<Chat>());
         var chats = new List<Chat>();
