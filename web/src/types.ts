@@ -1,6 +1,6 @@
 // The wire contract (docs/api.md) and what this device keeps of it in IndexedDB.
 
-export interface Message {
+export interface Message extends MessageExtras {
   conversationId: string;
   seq: number;
   senderId: string;
@@ -19,6 +19,10 @@ export interface Message {
   userId?: string;
   role?: Role;
   title?: string | null;
+}
+
+/** What a message (and its sync event) may carry besides its text: reply, typed content, edits and reactions. */
+export interface MessageExtras {
   /** A reply: the seq it answers, and the quote the server stored of it then. */
   replyTo?: number;
   quote?: MessageQuote;
@@ -127,7 +131,7 @@ export interface MessagePage {
  * One entry of the user's sync timeline: `message`, `read`, `joined`, `left`, `recall`, `hidden`,
  * `cleared`, `mention`, `fanout`, or the notices `role` and `title` (docs/api.md). Other types are skipped.
  */
-export interface SyncEvent {
+export interface SyncEvent extends MessageExtras {
   type: string;
   conversationId: string;
   seq: number;
@@ -141,15 +145,6 @@ export interface SyncEvent {
   userId?: string;
   role?: Role;
   title?: string | null;
-  replyTo?: number;
-  quote?: MessageQuote;
-  contentType?: string;
-  content?: MessageContent;
-  editedAt?: string;
-  reactions?: Reaction[];
-  targetSeq?: number;
-  emoji?: string;
-  removed?: boolean;
 }
 
 export interface SyncPage {
