@@ -39,29 +39,28 @@ public sealed partial class SeqlineClient
 
     private Internal.DeliveryAcks? _acks;
 
-    // The newest message seq of each conversation in a push, coalesced per conversation, not awaited:
-    // a lost acknowledgement only leaves the sender's tick at sent until the next one. The server
-    // ignores the user's own messages.
+    // The newest message seq of each conversation in a push, batched across conversations, not
+    // awaited: a lost acknowledgement only leaves the sender's tick at sent until the next one. The
+    // server ignores the user's own messages.
     private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
     {
         if (_options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
         var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.TimeProvider, SendDeliveredAsync));
-        foreach (var (conversationId, seq) in events.Where(e => e.Type == SyncEventTypes.Message)
-                     .GroupBy(e => e.ConversationId, (id, messages) => (id, messages.Max(m => m.Seq))))
-            acks.Note(conversationId, seq);
+        acks.Note(events.Where(e => e.Type == SyncEventTypes.Message)
+            .GroupBy(e => e.ConversationId, (id, messages) => (id, messages.Max(m => m.Seq))));
         return Task.CompletedTask;
     }
 
-    private async Task SendDeliveredAsync(string conversationId, long seq)
+    private async Task SendDeliveredAsync(Internal.DeliveredPosition[] positions)
     {
         if (_hub is not { State: HubConnectionState.Connected } hub) return;
         try
         {
-            await hub.SendAsync("Delivered", conversationId, seq).ConfigureAwait(false);
+            await hub.SendAsync("DeliveredMany", positions).ConfigureAwait(false);
         }
         catch (Exception error) when (error is not OperationCanceledException)
         {
-            _logger.LogDebug(error, "Acknowledging {ConversationId} up to {Seq} failed; the sender's tick waits for the next one.", conversationId, seq);
+            _logger.LogDebug(error, "Acknowledging {Count} conversations failed; the senders' ticks wait for the next acknowledgement.", positions.Length);
         }
     }
 }

@@ -49,8 +49,8 @@ public sealed class SeqlineClientOptions
 
     /// <summary>
     /// After applying a push with messages, tell the server this device has them (a hub message, not
-    /// awaited), so senders see them delivered: at most one per conversation this often, the first at
-    /// once. Null: never (pulls still count). Pulls count by themselves.
+    /// awaited), so senders see them delivered: one message for all conversations at most this often,
+    /// the first at once. Null: never. Pulls count by themselves.
     /// </summary>
     public TimeSpan? AcknowledgeDeliveries { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -46,6 +46,9 @@ internal static class ReceiptEndpoints
 /// <summary>The receipts calls, the same for HTTP and the hub.</summary>
 public static class ReceiptCalls
 {
+    /// <summary>The most conversations one batched acknowledgement (hub <c>DeliveredMany</c>) may name.</summary>
+    public const int MaxPositionsPerCall = 256;
+
     /// <summary>What <paramref name="userId"/> may see of the others' positions; none of the read ones when the user hides their own.</summary>
     public static Task<ReceiptsView> Get(IGrainFactory grains, string userId, string? conversationId) =>
         grains.AsMember(userId, conversationId, async c =>
@@ -61,4 +64,22 @@ public static class ReceiptCalls
             await grains.GetGrain<IInboxReceipts>(userId).Delivered(id, seq);
             return true;
         });
+
+    /// <summary>
+    /// A batched acknowledgement checked as a whole before anything of it is kept: at least one and at
+    /// most <see cref="MaxPositionsPerCall"/> positions, each a valid conversation id and a seq not negative.
+    /// Membership is left to the inbox, which skips conversations the user is not in.
+    /// </summary>
+    public static IReadOnlyList<DeliveredPosition> CheckPositions(IReadOnlyList<DeliveredPosition>? positions)
+    {
+        if (positions is null || positions.Count == 0) throw SeqlineException.Invalid("positions are required.");
+        if (positions.Count > MaxPositionsPerCall) throw SeqlineException.Invalid($"At most {MaxPositionsPerCall} positions per call; {positions.Count} were given.");
+        foreach (var position in positions)
+        {
+            if (position is null) throw SeqlineException.Invalid("A position is required in each entry.");
+            ConversationAccess.RequireId(position.ConversationId);
+            if (position.Seq < 0) throw SeqlineException.Invalid("seq must not be negative.");
+        }
+        return positions;
+    }
 }

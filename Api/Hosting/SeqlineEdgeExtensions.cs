@@ -44,6 +44,8 @@ public static class SeqlineEdgeExtensions
         services.AddSingleton<PushBridge>();
         services.AddSingleton<TypingRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<PushBridge>());
+        services.AddSingleton<AcknowledgementRelay>();
+        services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementRelay>());
         // Both limits follow Seqline:Limits as the node starts, not as it is built.
         services.AddOptions<HubOptions>().Configure<IOptions<SeqlineLimits>>((o, limits) => o.MaximumReceiveMessageSize = MaxRequestBytes(limits.Value));
         services.AddOptions<KestrelServerOptions>().Configure<IOptions<SeqlineLimits>>((o, limits) => o.Limits.MaxRequestBodySize = MaxRequestBytes(limits.Value));

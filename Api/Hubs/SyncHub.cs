@@ -9,6 +9,7 @@ using Seqline.Api.Presence;
 using Seqline.Api.Push;
 using Seqline.Conversations;
 using Seqline.Inboxes;
+using Seqline.Receipts;
 
 namespace Seqline.Api.Hubs;
 
@@ -18,7 +19,7 @@ namespace Seqline.Api.Hubs;
 /// whose message starts with the error code (see <see cref="HubErrorFilter"/>).
 /// </summary>
 [Authorize]
-public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits, EdgeMetrics metrics, TypingRelay typing) : Hub
+public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits, EdgeMetrics metrics, TypingRelay typing, AcknowledgementRelay acknowledgements) : Hub
 {
     private string Me => Context.User!.UserId();
 
@@ -72,8 +73,17 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     /// <summary>A device has the conversation's messages up to <paramref name="seq"/> (an acknowledged push): moves the delivered position.</summary>
     public Task Delivered(string conversationId, long seq) => ReceiptCalls.Delivered(grains, Me, conversationId, seq);
 
+    /// <summary>
+    /// A device has several conversations' messages up to each seq: what devices send instead of one
+    /// <see cref="Delivered"/> per conversation. Checked at once (<c>invalid</c> names the first bad
+    /// entry, and then nothing is kept); merged with the user's other acknowledgements on this node and
+    /// forwarded per <c>Seqline:Push:AcknowledgementInterval</c>; conversations the caller is not in are skipped.
+    /// </summary>
+    public void DeliveredMany(IReadOnlyList<DeliveredPosition> positions) =>
+        acknowledgements.Acknowledged(Me, ReceiptCalls.CheckPositions(positions));
+
     /// <summary>The other members' read and delivered positions (<c>GET /api/conversations/{id}/receipts</c>).</summary>
-    public Task<Seqline.Receipts.ReceiptsView> GetReceipts(string conversationId) => ReceiptCalls.Get(grains, Me, conversationId);
+    public Task<ReceiptsView> GetReceipts(string conversationId) => ReceiptCalls.Get(grains, Me, conversationId);
 
     public Task<ConversationSummary> MarkRead(string conversationId, long seq) =>
         grains.InInbox(Me, conversationId, (inbox, conversation) => inbox.MarkRead(conversation, seq));

@@ -1,47 +1,50 @@
 namespace Seqline.Client.Internal;
 
 /// <summary>
-/// Acknowledgements of pushed messages, at most one per conversation per interval: the first goes at
-/// once, later ones within the interval wait for its end and go as one with the newest seq. Bounded by
-/// the conversations the user is in.
+/// Acknowledgements of pushed messages, batched across conversations: the newest seq of each
+/// conversation pushed since the last batch goes in one hub message, at most one per interval. The
+/// first after a quiet interval goes at once; what arrives within the interval waits for its end
+/// and goes as one. Bounded by the conversations the user is in.
 /// </summary>
-internal sealed class DeliveryAcks(TimeSpan interval, TimeProvider time, Func<string, long, Task> send)
+internal sealed class DeliveryAcks(TimeSpan interval, TimeProvider time, Func<DeliveredPosition[], Task> send)
 {
-    private readonly Dictionary<string, (DateTimeOffset SentAt, long Waiting)> _state = new(StringComparer.Ordinal);
+    /// <summary>The most positions one hub message carries (the server's limit); more go as several.</summary>
+    public const int MaxPositionsPerMessage = 256;
 
-    public void Note(string conversationId, long seq)
+    private readonly Dictionary<string, long> _waiting = new(StringComparer.Ordinal);
+    private DateTimeOffset _sentAt = DateTimeOffset.MinValue;
+    private bool _scheduled;
+
+    public void Note(IEnumerable<(string ConversationId, long Seq)> newest)
     {
         TimeSpan wait;
-        lock (_state)
+        lock (_waiting)
         {
-            var now = time.GetUtcNow();
-            if (_state.TryGetValue(conversationId, out var s) && now - s.SentAt < interval)
-            {
-                // One is due already: it takes the newest seq along.
-                var scheduled = s.Waiting > 0;
-                _state[conversationId] = s with { Waiting = Math.Max(s.Waiting, seq) };
-                if (scheduled) return;
-                wait = interval - (now - s.SentAt);
-            }
-            else
-            {
-                _state[conversationId] = (now, 0);
-                wait = TimeSpan.Zero;
-            }
+            foreach (var (conversationId, seq) in newest)
+                _waiting[conversationId] = Math.Max(seq, _waiting.GetValueOrDefault(conversationId));
+            // One is due already: it takes these along.
+            if (_scheduled || _waiting.Count == 0) return;
+            _scheduled = true;
+            var since = time.GetUtcNow() - _sentAt;
+            wait = since >= interval ? TimeSpan.Zero : interval - since;
         }
-        if (wait == TimeSpan.Zero) _ = send(conversationId, seq);
-        else _ = LaterAsync(conversationId, wait);
+        _ = SendAsync(wait);
     }
 
-    private async Task LaterAsync(string conversationId, TimeSpan wait)
+    private async Task SendAsync(TimeSpan wait)
     {
-        await Task.Delay(wait, time).ConfigureAwait(false);
-        long seq;
-        lock (_state)
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, time).ConfigureAwait(false);
+        List<DeliveredPosition> batch;
+        lock (_waiting)
         {
-            seq = _state[conversationId].Waiting;
-            _state[conversationId] = (time.GetUtcNow(), 0);
+            batch = _waiting.Select(p => new DeliveredPosition(p.Key, p.Value)).ToList();
+            _waiting.Clear();
+            _sentAt = time.GetUtcNow();
+            _scheduled = false;
         }
-        await send(conversationId, seq).ConfigureAwait(false);
+        foreach (var chunk in batch.Chunk(MaxPositionsPerMessage)) await send(chunk).ConfigureAwait(false);
     }
 }
+
+/// <summary>One entry of a batched acknowledgement (hub method <c>DeliveredMany</c>).</summary>
+internal sealed record DeliveredPosition(string ConversationId, long Seq);

@@ -19,6 +19,7 @@ namespace Seqline.Client.Internal;
 [JsonSerializable(typeof(SendMessageRequest))]
 [JsonSerializable(typeof(EditMessageRequest))]
 [JsonSerializable(typeof(SeqRequest))]
+[JsonSerializable(typeof(DeliveredPosition[]))]
 [JsonSerializable(typeof(SetRoleRequest))]
 [JsonSerializable(typeof(SetTitleRequest))]
 [JsonSerializable(typeof(MuteRequest))]

@@ -17,4 +17,12 @@ public sealed class PushOptions
     /// most this long, then sends it anyway, and devices pull instead.
     /// </summary>
     public TimeSpan ReorderWait { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>
+    /// An edge node forwards its devices' acknowledgements of pushed messages (hub method
+    /// <c>DeliveredMany</c>) once per this interval, merged per user: one call to each inbox whose
+    /// devices acknowledged anything, however many devices and conversations. Longer saves calls under
+    /// load; shorter shows senders "delivered" sooner.
+    /// </summary>
+    public TimeSpan AcknowledgementInterval { get; set; } = TimeSpan.FromMilliseconds(500);
 }

@@ -13,6 +13,7 @@ public sealed class PushOptionsValidator : IValidateOptions<PushOptions>
         if (o.RenewPeriod <= TimeSpan.Zero) result.AddError($"{S}:RenewPeriod must be positive; it is {o.RenewPeriod}.");
         if (o.ObserverExpiry <= TimeSpan.Zero) result.AddError($"{S}:ObserverExpiry must be positive; it is {o.ObserverExpiry}.");
         if (o.ReorderWait < TimeSpan.Zero) result.AddError($"{S}:ReorderWait must not be negative; it is {o.ReorderWait}.");
+        if (o.AcknowledgementInterval <= TimeSpan.Zero) result.AddError($"{S}:AcknowledgementInterval must be positive; it is {o.AcknowledgementInterval}.");
         return result.Build();
     }
 }

@@ -22,6 +22,16 @@ public sealed record ReceiptsNotice(
     [property: Id(0)] string ConversationId,
     [property: Id(1)] IReadOnlyList<MemberReceipt> Members);
 
+/// <summary>
+/// A device has the conversation's messages up to <paramref name="Seq"/>: one entry of a batched
+/// acknowledgement (hub method <c>DeliveredMany</c>), which an edge node merges per user before it
+/// tells the user's inbox.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Seqline.DeliveredPosition")]
+public sealed record DeliveredPosition(
+    [property: Id(0)] string ConversationId,
+    [property: Id(1)] long Seq);
+
 /// <summary>Why a conversation shows no receipts.</summary>
 public static class ReceiptsUnavailable
 {

@@ -24,10 +24,19 @@ public sealed partial class InboxGrain
         return Task.CompletedTask;
     }
 
+    public Task DeliveredMany(IReadOnlyList<DeliveredPosition> positions)
+    {
+        foreach (var (conversationId, seq) in positions)
+            if (seq >= 0 && _index.TryGet(conversationId, out var entry))
+                TellReceipts(conversationId, entry, Math.Min(seq, entry.LastSeq), readMoved: false);
+        return Task.CompletedTask;
+    }
+
     public Task Receipts(ReceiptsNotice notice)
     {
         _observers.ClearExpired();
-        if (_observers.Count == 0) return Task.CompletedTask;
+        // A conversation's receipts may still list a member who left for a while: not told here.
+        if (_observers.Count == 0 || !_index.Contains(notice.ConversationId)) return Task.CompletedTask;
         // The user's own setting holds here too, whatever the conversation last heard of it.
         var shown = _hideReadReceipts ? notice with { Members = notice.Members.Select(m => m with { Read = null }).ToList() } : notice;
         return _observers.Notify(o => o.OnReceipts(UserId, shown));

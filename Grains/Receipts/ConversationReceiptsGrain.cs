@@ -11,8 +11,8 @@ namespace Seqline.Receipts;
 /// A conversation's receipts (<see cref="IConversationReceipts"/>): a shell over
 /// <see cref="ReceiptBook"/>. Members' inboxes tell it their moves (one one-way call each); it tells
 /// the other members' inboxes at most once per <see cref="ReceiptOptions.Interval"/> (one one-way
-/// call per member and notice, after one membership read of the conversation, which interleaves and
-/// touches no store), and the inboxes hand the notice only to edge nodes where the member has a
+/// call per member and notice; the membership is read from the conversation, which interleaves and
+/// touches no store, at most once per <see cref="MembershipKeptFor"/>), and the inboxes hand the notice only to edge nodes where the member has a
 /// device connected, as typing goes. Positions are saved at most once per
 /// <see cref="ReceiptOptions.SaveInterval"/>, never per move.
 /// </summary>
@@ -22,8 +22,12 @@ public sealed partial class ConversationReceiptsGrain(
     [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,
     ILogger<ConversationReceiptsGrain> logger) : Grain, IConversationReceipts
 {
+    /// <summary>How long a notice trusts the membership it last read, unless a member it does not list moves.</summary>
+    public static readonly TimeSpan MembershipKeptFor = TimeSpan.FromSeconds(10);
+
     private ReceiptBook _book = null!;
     private IGrainTimer? _notice;
+    private (ConversationView View, HashSet<string> Members, DateTimeOffset ReadAt)? _membership;
 
     private string ConversationId => this.GetPrimaryKeyString();
 
@@ -68,7 +72,7 @@ public sealed partial class ConversationReceiptsGrain(
         _notice?.Dispose();
         try
         {
-            var conversation = await Membership();
+            var conversation = await KnownMembership();
             if (conversation is null || Unavailable(conversation) is not null)
             {
                 // Nobody is told, and nothing is kept that would grow with a large group.
@@ -85,6 +89,21 @@ public sealed partial class ConversationReceiptsGrain(
             _notice = null;
             if (_book.HasMoves) ScheduleNotice();
         }
+    }
+
+    // A busy conversation sends a notice every interval: reading its membership for each would cost
+    // its conversation grain, the busiest grain there is, a call per notice. The membership read last
+    // serves for a while, and at once no longer when a member it does not list moves (someone who
+    // joined). Someone who left may still be listed for that while: their own inbox drops notices of
+    // conversations they are not in.
+    private async Task<ConversationView?> KnownMembership()
+    {
+        var now = clock.GetUtcNow();
+        if (_membership is { } known && now - known.ReadAt < MembershipKeptFor && _book.MovedAreAmong(known.Members))
+            return known.View;
+        var conversation = await Membership();
+        _membership = conversation is null ? null : (conversation, conversation.Members.ToHashSet(StringComparer.Ordinal), now);
+        return conversation;
     }
 
     // The membership as seen by a member who just moved (a member who left since is refused; the next is asked).

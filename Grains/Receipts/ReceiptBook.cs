@@ -47,6 +47,9 @@ public sealed class ReceiptBook(TimeSpan interval)
         return true;
     }
 
+    /// <summary>Whether every member who moved since the last notice is in <paramref name="members"/>.</summary>
+    public bool MovedAreAmong(IReadOnlySet<string> members) => _moved.All(members.Contains);
+
     /// <summary>How long the next notice must wait from <paramref name="now"/>: zero after a quiet interval.</summary>
     public TimeSpan WaitBeforeNotice(DateTimeOffset now) =>
         _lastNotice == DateTimeOffset.MinValue || now - _lastNotice >= interval ? TimeSpan.Zero : interval - (now - _lastNotice);

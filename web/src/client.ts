@@ -3,6 +3,7 @@ import { Api, ApiError } from './api';
 import { LocalStore, newRow, type Change } from './store';
 import { TypingBoard, TypingEveryMs, type Presence, type TypingNotice } from './presence';
 import { ReceiptBoard, type ReceiptsNotice } from './receipts';
+import { DeliveryAcks } from './acks';
 import type { ConversationRow, ConversationView, Message, OutboxItem, PushBatch, Role, SyncEvent, SyncPage } from './types';
 
 /**
@@ -77,6 +78,9 @@ export class ChatClient {
   private safetyTimer: number | undefined;
   private stopped = false;
   private readonly cleanups: (() => void)[] = [];
+  private readonly acks = new DeliveryAcks((positions) => {
+    if (this.hub.state === HubConnectionState.Connected) this.hub.send('DeliveredMany', positions).catch(() => undefined);
+  });
 
   private constructor(
     readonly session: Session,
@@ -168,12 +172,10 @@ export class ChatClient {
   }
 
   // Pushes are not acknowledged by the protocol: the device tells the server it has others'
-  // messages, so their senders see them delivered (one hub message per conversation in the push).
+  // messages, so their senders see them delivered (one hub message for all conversations, at most
+  // one a second; a lost one only leaves a tick at "sent" until the next).
   private acknowledge(push: PushBatch): void {
-    const newest = new Map<string, number>();
-    for (const e of push.events)
-      if (e.type === 'message' && e.senderId !== this.me) newest.set(e.conversationId, Math.max(e.seq, newest.get(e.conversationId) ?? 0));
-    for (const [conversationId, seq] of newest) this.hub.send('Delivered', conversationId, seq).catch(() => undefined);
+    for (const e of push.events) if (e.type === 'message' && e.senderId !== this.me) this.acks.note(e.conversationId, e.seq);
   }
 
   presenceOf(userId: string): Promise<Presence> {
@@ -187,6 +189,7 @@ export class ChatClient {
     window.clearTimeout(this.connectTimer);
     window.clearTimeout(this.sendTimer);
     window.clearInterval(this.safetyTimer);
+    this.acks.stop();
     this.channel?.close();
     await this.hub.stop();
     this.store.close();

@@ -69,7 +69,13 @@ public sealed class ReceiptDevice : IAsyncDisposable
 
     public Task Delivered(string conversationId, long seq) => _hub.InvokeAsync("Delivered", conversationId, seq);
 
+    /// <summary>A batched acknowledgement, as devices send it (entries as given, bad ones included).</summary>
+    public Task DeliveredMany(params object?[] positions) => _hub.InvokeCoreAsync("DeliveredMany", [positions]);
+
     public Task<JsonElement> GetReceipts(string conversationId) => _hub.InvokeAsync<JsonElement>("GetReceipts", conversationId);
+
+    /// <summary>Whether a notice has arrived that nobody has taken yet.</summary>
+    public bool HasNotice => _notices.Reader.TryPeek(out _);
 
     public async Task<Notice> Next() => await _notices.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
 

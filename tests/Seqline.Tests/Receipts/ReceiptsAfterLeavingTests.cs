@@ -1,0 +1,44 @@
+using System.Net;
+using System.Net.Http.Json;
+using Seqline.Tests.Fixtures;
+
+namespace Seqline.Tests.Receipts;
+
+/// <summary>
+/// A member who leaves a group gets no more of its receipts, although the group's receipts may keep
+/// the membership it read for a while: the leaver's own inbox drops them.
+/// </summary>
+public sealed class ReceiptsAfterLeavingTests(ReceiptNodes nodes) : IClassFixture<ReceiptNodes>
+{
+    [Fact]
+    public async Task A_removed_member_gets_no_receipts_of_the_group_while_the_others_still_do()
+    {
+        var (alice, bob, carol) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
+        var group = await alicesApi.CreateGroup(bob, carol);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alice);
+        await using var carolsPhone = await ReceiptDevice.Connect(nodes.Edge, carol);
+        var first = await alicesApi.SendOne(group);
+        await nodes.InInbox(bob, group, first);
+
+        // While a member, carol is told of bob's move: the group's receipts now know her.
+        await bobsApi.Read(group, first);
+        await carolsPhone.Until(group, bob, r => r.Read == first);
+
+        Assert.Equal(HttpStatusCode.OK, (await alicesApi.Http.PostAsJsonAsync($"api/conversations/{group}/members", new { remove = new[] { carol } })).StatusCode);
+        await Eventually.True(async () => (await nodes.Grains.GetGrain<Seqline.Inboxes.IInboxGrain>(carol).GetConversations()).All(c => c.ConversationId != group),
+            TimeSpan.FromSeconds(60), "carol's inbox to drop the group");
+        var second = await alicesApi.SendOne(group);
+        var third = await alicesApi.SendOne(group);
+        await nodes.InInbox(bob, group, third);
+
+        // Two more moves, each reaching alice: a notice for carol would have gone out with the first.
+        await bobsApi.Read(group, second);
+        await alicesPhone.Until(group, bob, r => r.Read == second);
+        await bobsApi.Read(group, third);
+        await alicesPhone.Until(group, bob, r => r.Read == third);
+
+        Assert.False(carolsPhone.HasNotice, "carol got receipts of a group she was removed from");
+    }
+}
