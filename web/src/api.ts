@@ -1,6 +1,6 @@
 import type { Presence } from './presence';
 import type { ReceiptsView } from './receipts';
-import type { ConversationSummary, ConversationView, Message, MessagePage, SendExtras, SendReceipt, SyncPage } from './types';
+import type { ConversationSummary, ConversationView, Message, MessagePage, SendExtras, SendReceipt, SyncPage, UserSettings } from './types';
 
 /**
  * A failed call. `status` 0 means the request got no answer (offline, connection cut, timeout):
@@ -106,6 +106,16 @@ export class Api {
   /** A user's presence; 404 unless the caller shares a conversation with them. */
   presence(userId: string): Promise<Presence> {
     return this.call('GET', `/api/users/${enc(userId)}/presence`);
+  }
+
+  /** The caller's own settings. */
+  settings(): Promise<UserSettings> {
+    return this.call('GET', '/api/me/settings');
+  }
+
+  /** Changes the settings named; one left out keeps its value. The settings as they are now. */
+  changeSettings(change: Partial<UserSettings>): Promise<UserSettings> {
+    return this.call('PUT', '/api/me/settings', change);
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {

@@ -4,7 +4,7 @@ import { LocalStore, newRow, type Change } from './store';
 import { TypingBoard, TypingEveryMs, type Presence, type TypingNotice } from './presence';
 import { ReceiptBoard, type ReceiptsNotice } from './receipts';
 import { DeliveryAcks } from './acks';
-import type { ConversationRow, ConversationView, Message, OutboxItem, PushBatch, Role, SyncEvent, SyncPage } from './types';
+import type { ConversationRow, ConversationView, Message, OutboxItem, PushBatch, Role, SyncEvent, SyncPage, UserSettings } from './types';
 
 /**
  * The device's sync engine. The cursor and everything it covers live in IndexedDB; the rules are
@@ -313,6 +313,29 @@ export class ChatClient {
 
   react(conversationId: string, seq: number, emoji: string, add: boolean): Promise<Message> {
     return this.api.react(conversationId, seq, emoji, add);
+  }
+
+  // ---- settings ------------------------------------------------------------------------------
+
+  /** The user's own settings, as the server has them now. */
+  settings(): Promise<UserSettings> {
+    return this.api.settings();
+  }
+
+  /**
+   * Changes the settings named. Receipts follow `hideReadReceipts` both ways (the user sees others'
+   * read positions only while sharing their own), and the server tells no device of the user: the
+   * reads held here go at once when hiding, and every conversation's receipts are asked for again.
+   */
+  async changeSettings(change: Partial<UserSettings>): Promise<UserSettings> {
+    const settings = await this.api.changeSettings(change);
+    if (change.hideReadReceipts !== undefined) {
+      if (settings.hideReadReceipts) this.receipts.forgetReads();
+      const known = this.receipts.known();
+      this.emit({ receipts: new Set(known) });
+      for (const id of known) void this.loadReceipts(id);
+    }
+    return settings;
   }
 
   // ---- sync ----------------------------------------------------------------------------------

@@ -44,6 +44,14 @@ export class ReceiptBoard {
     this.views.set(view.conversationId, { available: view.available, members });
   }
 
+  /**
+   * Forgets every read position held: a user who stops sharing theirs sees nobody's, and what was
+   * shown before must not linger until the server's answer replaces it.
+   */
+  forgetReads(): void {
+    for (const view of this.views.values()) for (const p of view.members.values()) p.read = null;
+  }
+
   /** Newer positions from a push; only forward (a push may overtake the answer to a query). */
   apply(notice: ReceiptsNotice): void {
     const view = this.views.get(notice.conversationId);

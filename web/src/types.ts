@@ -205,3 +205,11 @@ export interface OutboxItem {
   sentAt?: string;
   error?: string;
 }
+
+/** The user's own settings (`GET`/`PUT /api/me/settings`, docs/api.md "Settings"). */
+export interface UserSettings {
+  /** Others see neither online nor last seen. */
+  hidePresence: boolean;
+  /** Nobody sees the user's read position, and the user sees nobody's. */
+  hideReadReceipts: boolean;
+}

@@ -90,6 +90,9 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
     [Fact]
     public Task Ticks_go_from_sent_to_delivered_to_read_a_group_message_says_who_read_it_and_a_conversation_mutes_from_its_menu() => Scenario("receipts");
 
+    [Fact]
+    public Task Settings_from_the_users_name_stop_read_receipts_both_ways_and_hide_presence_and_a_failed_save_puts_the_toggle_back() => Scenario("settings");
+
     private async Task Scenario(string name)
     {
         var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);

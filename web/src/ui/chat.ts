@@ -5,6 +5,7 @@ import { ConversationPane } from './conversation';
 import { h, icon, Icons } from './dom';
 import { avatar } from './avatar';
 import { listTime, titleOf, userIds } from './format';
+import { SettingsMenu } from './settings';
 
 
 /** The signed-in screen: the conversation list beside the open conversation. */
@@ -16,6 +17,8 @@ export class ChatScreen {
   private pane: ConversationPane | null = null;
   private items = new Map<string, { key: string; el: HTMLElement }>();
   private readonly unsubscribe: () => void;
+  /** The user's name, which opens their own settings. */
+  private readonly settings: SettingsMenu;
   private readonly onPopState = () => this.route();
   private readonly onKey = (e: KeyboardEvent) => {
     if (e.key === 'Escape' && !document.querySelector('.dialog-backdrop')) this.open(null);
@@ -26,15 +29,14 @@ export class ChatScreen {
     private readonly client: ChatClient,
     private readonly signOut: () => void,
   ) {
-    const me = client.me;
+    this.settings = new SettingsMenu(client);
     const sidebar = h('aside', { class: 'sidebar' },
       h('header', { class: 'sidebar-header' },
         h('div', { class: 'brand' }, h('div', { class: 'brand-mark' }, 'S'), h('span', { class: 'brand-name' }, 'Seqline')),
         this.status,
       ),
       h('div', { class: 'me' },
-        avatar(me, 'small'),
-        h('span', { class: 'me-name', 'data-testid': 'me' }, me),
+        this.settings.element,
         h('button', { class: 'icon-button', title: 'Sign out', 'aria-label': 'Sign out', 'data-testid': 'sign-out', onclick: () => this.signOut() }, icon(Icons.logout)),
         h('button', { class: 'primary small', 'data-testid': 'new-group', onclick: () => this.newGroup() }, icon(Icons.plus), 'New group'),
       ),
@@ -55,6 +57,7 @@ export class ChatScreen {
     window.removeEventListener('popstate', this.onPopState);
     window.removeEventListener('keydown', this.onKey);
     this.pane?.destroy();
+    this.settings.destroy();
   }
 
   private changed(changed: Changed): void {
