@@ -14,8 +14,12 @@ public sealed class ReceiptOptions
     /// </summary>
     public int MaxGroupSize { get; set; } = 100;
 
-    /// <summary>A conversation sends at most one receipts notice this often, with the newest positions of every member who moved.</summary>
-    public TimeSpan Interval { get; set; } = TimeSpan.FromMilliseconds(500);
+    /// <summary>
+    /// A conversation sends at most one receipts notice this often, with the newest positions of every
+    /// member who moved. A move after a quiet interval goes at once, so only busy conversations wait:
+    /// every notice costs a call per member and a push per device, as much as a message.
+    /// </summary>
+    public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
     /// A conversation with moved positions saves them at most this often (and on deactivation),

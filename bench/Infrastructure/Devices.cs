@@ -30,7 +30,7 @@ public static class Devices
             HttpHandler = handler,
             Checkpoints = checkpoints ?? new InMemoryCheckpointStore(),
             SyncPageSize = syncPageSize,
-            // The library's default (at most once a second per conversation) unless a run turns it off.
+            // The library's default (one message for all conversations at most once a second) unless a run turns it off.
             AcknowledgeDeliveries = acknowledgeDeliveries ? TimeSpan.FromSeconds(1) : null,
             RequestTimeout = TimeSpan.FromSeconds(60),
             RetryBaseDelay = TimeSpan.FromMilliseconds(100),
