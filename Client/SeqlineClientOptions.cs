@@ -50,9 +50,13 @@ public sealed class SeqlineClientOptions
     /// <summary>
     /// After applying a push with messages, tell the server this device has them (a hub message, not
     /// awaited), so senders see them delivered: one message for all conversations at most this often,
-    /// the first at once. Null: never. Pulls count by themselves.
+    /// the first at once (the server's receipts move at most every 2 s in a busy conversation anyway).
+    /// Null: never. Pulls count by themselves.
     /// </summary>
-    public TimeSpan? AcknowledgeDeliveries { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan? AcknowledgeDeliveries { get; set; } = DefaultAcknowledgeDeliveries;
+
+    /// <summary>The default of <see cref="AcknowledgeDeliveries"/>.</summary>
+    public static readonly TimeSpan DefaultAcknowledgeDeliveries = TimeSpan.FromSeconds(2);
 
     internal void Validate()
     {

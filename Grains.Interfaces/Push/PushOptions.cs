@@ -25,5 +25,5 @@ public sealed class PushOptions
     /// interval goes within a quarter of it. Longer saves calls under load; shorter shows senders
     /// "delivered" sooner in busy conversations.
     /// </summary>
-    public TimeSpan AcknowledgementInterval { get; set; } = TimeSpan.FromSeconds(1);
+    public TimeSpan AcknowledgementInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

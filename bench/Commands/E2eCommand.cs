@@ -49,7 +49,7 @@ public sealed class E2eSettings : LimitsSettings
     public bool? MarkRead { get; set; }
 
     [CommandOption("--acknowledge <TRUE|FALSE>")]
-    [Description("Devices acknowledge pushed messages, one message for all conversations at most once a second: the client library's default (default: true).")]
+    [Description("Devices acknowledge pushed messages as the client library does by default (one message for all conversations at most every 2 s) (default: true).")]
     public bool? Acknowledge { get; set; }
 
     [CommandOption("--skip-limits")]

@@ -30,8 +30,8 @@ public static class Devices
             HttpHandler = handler,
             Checkpoints = checkpoints ?? new InMemoryCheckpointStore(),
             SyncPageSize = syncPageSize,
-            // The library's default (one message for all conversations at most once a second) unless a run turns it off.
-            AcknowledgeDeliveries = acknowledgeDeliveries ? TimeSpan.FromSeconds(1) : null,
+            // The library's default unless a run turns it off.
+            AcknowledgeDeliveries = acknowledgeDeliveries ? SeqlineClientOptions.DefaultAcknowledgeDeliveries : null,
             RequestTimeout = TimeSpan.FromSeconds(60),
             RetryBaseDelay = TimeSpan.FromMilliseconds(100),
             ConfigureHub = http =>

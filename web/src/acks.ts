@@ -1,7 +1,7 @@
 /**
  * Acknowledgements of pushed messages (docs/api.md, "Receipts"), batched across conversations: the
  * newest seq of each conversation pushed since the last batch goes in one hub message
- * (`DeliveredMany`), at most one per interval. The first after a quiet interval goes at once; what
+ * (`DeliveredMany`), at most one per interval (2 s, the pace of the server's receipts). The first after a quiet interval goes at once; what
  * arrives within the interval waits for its end and goes as one.
  */
 export const MAX_POSITIONS_PER_MESSAGE = 256;
@@ -18,7 +18,7 @@ export class DeliveryAcks {
 
   constructor(
     private readonly send: (positions: DeliveredPosition[]) => void,
-    private readonly intervalMs = 1000,
+    private readonly intervalMs = 2000,
   ) {}
 
   note(conversationId: string, seq: number): void {

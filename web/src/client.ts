@@ -173,7 +173,7 @@ export class ChatClient {
 
   // Pushes are not acknowledged by the protocol: the device tells the server it has others'
   // messages, so their senders see them delivered (one hub message for all conversations, at most
-  // one a second; a lost one only leaves a tick at "sent" until the next).
+  // one every 2 s, as the server's receipts move; a lost one only leaves a tick at "sent" until the next).
   private acknowledge(push: PushBatch): void {
     for (const e of push.events) if (e.type === 'message' && e.senderId !== this.me) this.acks.note(e.conversationId, e.seq);
   }

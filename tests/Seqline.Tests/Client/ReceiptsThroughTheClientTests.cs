@@ -53,7 +53,7 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
         await alicesPhone.Client.SendAsync(direct, "two");
         var third = (await alicesPhone.Client.SendAsync(direct, "three")).Seq;
         await Eventually.True(() => received.Contains(third), TimeSpan.FromSeconds(60), "bob's device to get the third message");
-        bobsClock.Advance(TimeSpan.FromSeconds(1));
+        bobsClock.Advance(SeqlineClientOptions.DefaultAcknowledgeDeliveries);
         await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(third).Contains(bob), TimeSpan.FromSeconds(60), "the waiting acknowledgement with the newest seq");
     }
 
