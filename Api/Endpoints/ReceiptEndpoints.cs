@@ -68,7 +68,7 @@ public static class ReceiptCalls
     /// <summary>
     /// A batched acknowledgement checked as a whole before anything of it is kept: at least one and at
     /// most <see cref="MaxPositionsPerCall"/> positions, each a valid conversation id and a seq not negative.
-    /// Membership is left to the inbox, which skips conversations the user is not in.
+    /// What counts of it is left to the edge node: only what it pushed to the user (<see cref="Push.AcknowledgementBook"/>).
     /// </summary>
     public static IReadOnlyList<DeliveredPosition> CheckPositions(IReadOnlyList<DeliveredPosition>? positions)
     {

@@ -76,8 +76,8 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     /// <summary>
     /// A device has several conversations' messages up to each seq: what devices send instead of one
     /// <see cref="Delivered"/> per conversation. Checked at once (<c>invalid</c> names the first bad
-    /// entry, and then nothing is kept); merged with the user's other acknowledgements on this node and
-    /// forwarded per <c>Seqline:Push:AcknowledgementInterval</c>; conversations the caller is not in are skipped.
+    /// entry, and then nothing is kept). Counts only for what this node pushed to the caller (the rest
+    /// is skipped), merged per conversation and told its receipts per <c>Seqline:Push:AcknowledgementInterval</c>.
     /// </summary>
     public void DeliveredMany(IReadOnlyList<DeliveredPosition> positions) =>
         acknowledgements.Acknowledged(Me, ReceiptCalls.CheckPositions(positions));

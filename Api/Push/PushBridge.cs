@@ -22,6 +22,7 @@ public sealed partial class PushBridge(
     IEnumerable<IPushInterceptor> interceptors,
     TimeProvider clock,
     EdgeMetrics metrics,
+    AcknowledgementBook acknowledgements,
     ILogger<PushBridge> logger) : BackgroundService, IInboxObserver
 {
     private readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
@@ -87,6 +88,7 @@ public sealed partial class PushBridge(
             }
             if (!last) return;
             Sequencer.Forget(userId);
+            acknowledgements.Forget(userId);
             await grains.GetGrain<IInboxPush>(userId).Unsubscribe(Reference);
         }
         finally
@@ -127,6 +129,9 @@ public sealed partial class PushBridge(
 
     private async Task SendToDevices(InboxPush push)
     {
+        // What goes out may be acknowledged, and no more than that. Noted before it goes: a device
+        // may answer before this send's continuation runs.
+        acknowledgements.Pushed(push.UserId, push.Events);
         try
         {
             // Written at once, as before; only a send that has to wait (a connection's buffers are

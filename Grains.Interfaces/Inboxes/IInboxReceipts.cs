@@ -19,14 +19,6 @@ public interface IInboxReceipts : IGrainWithStringKey
     [AlwaysInterleave, Alias("Delivered")]
     Task Delivered(string conversationId, long seq);
 
-    /// <summary>
-    /// <see cref="Delivered"/> for several conversations at once, as an edge node forwards what the
-    /// user's devices acknowledged within an interval. Conversations the user is not in (any more)
-    /// are skipped rather than refused: nobody waits for the answer.
-    /// </summary>
-    [OneWay, AlwaysInterleave, Alias("DeliveredMany")]
-    Task DeliveredMany(IReadOnlyList<DeliveredPosition> positions);
-
     /// <summary>Hands <paramref name="notice"/> to the edge nodes with a device of the user connected; with none, it is dropped.</summary>
     [OneWay, AlwaysInterleave, Alias("Receipts")]
     Task Receipts(ReceiptsNotice notice);

@@ -16,6 +16,14 @@ public interface IConversationReceipts : IGrainWithStringKey
     Task Moved(ReceiptMove move);
 
     /// <summary>
+    /// Members' devices acknowledged pushed messages: each member's delivered position moves up to
+    /// the seq (internal: only edge nodes call it, with what they pushed to that member). Users who
+    /// are not members are skipped.
+    /// </summary>
+    [OneWay, Alias("Delivered")]
+    Task Delivered(IReadOnlyList<MemberDelivered> members);
+
+    /// <summary>
     /// The other members' positions as <paramref name="viewerId"/> may see them; read positions none
     /// when <paramref name="viewerHidesRead"/>. A viewer who is not a member is refused as by the
     /// conversation (<c>not_found</c>, <c>forbidden</c>).

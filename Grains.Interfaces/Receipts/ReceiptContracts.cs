@@ -24,12 +24,21 @@ public sealed record ReceiptsNotice(
 
 /// <summary>
 /// A device has the conversation's messages up to <paramref name="Seq"/>: one entry of a batched
-/// acknowledgement (hub method <c>DeliveredMany</c>), which an edge node merges per user before it
-/// tells the user's inbox.
+/// acknowledgement (hub method <c>DeliveredMany</c>), which an edge node checks against what it
+/// pushed and merges per conversation before it tells the conversation's receipts.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("Seqline.DeliveredPosition")]
 public sealed record DeliveredPosition(
     [property: Id(0)] string ConversationId,
+    [property: Id(1)] long Seq);
+
+/// <summary>
+/// A member's devices have the conversation's messages up to <paramref name="Seq"/>, as an edge node
+/// that pushed them tells the conversation's receipts.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("Seqline.MemberDelivered")]
+public sealed record MemberDelivered(
+    [property: Id(0)] string UserId,
     [property: Id(1)] long Seq);
 
 /// <summary>Why a conversation shows no receipts.</summary>

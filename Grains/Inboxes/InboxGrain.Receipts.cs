@@ -24,14 +24,6 @@ public sealed partial class InboxGrain
         return Task.CompletedTask;
     }
 
-    public Task DeliveredMany(IReadOnlyList<DeliveredPosition> positions)
-    {
-        foreach (var (conversationId, seq) in positions)
-            if (seq >= 0 && _index.TryGet(conversationId, out var entry))
-                TellReceipts(conversationId, entry, Math.Min(seq, entry.LastSeq), readMoved: false);
-        return Task.CompletedTask;
-    }
-
     public Task Receipts(ReceiptsNotice notice)
     {
         _observers.ClearExpired();

@@ -48,6 +48,22 @@ public sealed partial class ConversationReceiptsGrain(
         return Task.CompletedTask;
     }
 
+    public async Task Delivered(IReadOnlyList<MemberDelivered> members)
+    {
+        var conversation = await KnownMembership(members.Select(m => m.UserId));
+        if (conversation is null || Unavailable(conversation) is not null || _membership is not { Members: var current }) return;
+        var moved = false;
+        foreach (var (userId, seq) in members)
+        {
+            if (!current.Contains(userId)) continue;
+            var before = _book.Of(userId);
+            // A member this book has not heard of yet: whether they share read receipts is their inbox's to say.
+            var hideRead = before?.HideRead ?? (await GrainFactory.GetGrain<IInboxPresence>(userId).GetSettings()).HideReadReceipts;
+            moved |= _book.Move(new ReceiptMove(userId, before?.Read ?? 0, seq, hideRead));
+        }
+        if (moved && _notice is null) ScheduleNotice();
+    }
+
     // A notice due (at once after a quiet interval) or under way: moves meanwhile join the next one.
     // The notice goes in a timer's turn, so it never overlaps another, whatever interleaves with Moved.
     private void ScheduleNotice() =>
@@ -72,7 +88,7 @@ public sealed partial class ConversationReceiptsGrain(
         _notice?.Dispose();
         try
         {
-            var conversation = await KnownMembership();
+            var conversation = await KnownMembership([]);
             if (conversation is null || Unavailable(conversation) is not null)
             {
                 // Nobody is told, and nothing is kept that would grow with a large group.
@@ -95,22 +111,23 @@ public sealed partial class ConversationReceiptsGrain(
     // its conversation grain, the busiest grain there is, a call per notice. The membership read last
     // serves for a while, and at once no longer when a member it does not list moves (someone who
     // joined). Someone who left may still be listed for that while: their own inbox drops notices of
-    // conversations they are not in.
-    private async Task<ConversationView?> KnownMembership()
+    // conversations they are not in, and edge nodes stop taking their acknowledgements.
+    private async Task<ConversationView?> KnownMembership(IEnumerable<string> moving)
     {
         var now = clock.GetUtcNow();
-        if (_membership is { } known && now - known.ReadAt < MembershipKeptFor && _book.MovedAreAmong(known.Members))
+        var movers = moving.ToList();
+        if (_membership is { } known && now - known.ReadAt < MembershipKeptFor && _book.MovedAreAmong(known.Members) && movers.All(known.Members.Contains))
             return known.View;
-        var conversation = await Membership();
+        var conversation = await Membership(movers);
         _membership = conversation is null ? null : (conversation, conversation.Members.ToHashSet(StringComparer.Ordinal), now);
         return conversation;
     }
 
     // The membership as seen by a member who just moved (a member who left since is refused; the next is asked).
-    private async Task<ConversationView?> Membership()
+    private async Task<ConversationView?> Membership(IEnumerable<string> movers)
     {
         var conversation = GrainFactory.GetGrain<IConversationGrain>(ConversationId);
-        foreach (var (id, _) in _book.Snapshot())
+        foreach (var id in movers.Concat(_book.Snapshot().Keys).Distinct(StringComparer.Ordinal))
         {
             try
             {

@@ -1,62 +1,89 @@
 using Seqline.Api.Push;
+using Seqline.Inboxes;
 using Seqline.Receipts;
 
 namespace Seqline.Tests.Receipts;
 
-/// <summary>What an edge node keeps of its devices' push acknowledgements, and when it forwards them.</summary>
+/// <summary>
+/// What an edge node keeps of its devices' push acknowledgements: only what it pushed, merged per
+/// conversation, and when it tells the conversations' receipts.
+/// </summary>
 public sealed class AcknowledgementBookTests
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
     private static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
 
+    private static SyncEvent Message(string conversationId, long seq, string senderId) => new(SyncEventTypes.Message, conversationId, seq, senderId);
+
+    private static Dictionary<string, List<MemberDelivered>> ByConversation(IEnumerable<(string ConversationId, List<MemberDelivered> Members)> due) =>
+        due.ToDictionary(c => c.ConversationId, c => c.Members.OrderBy(m => m.UserId, StringComparer.Ordinal).ToList());
+
     [Fact]
-    public void Two_devices_of_a_user_leave_one_position_per_conversation_the_newest()
+    public void Members_devices_leave_one_position_per_member_the_newest_and_a_conversation_is_told_once()
     {
         var book = new AcknowledgementBook(Interval);
+        book.Pushed("bob", [Message("direct", 5, "alice"), Message("group", 9, "alice")]);
+        book.Pushed("alice", [Message("direct", 4, "bob")]);
+
         book.Add("bob", [new("direct", 5), new("group", 9)]);
-        book.Add("bob", [new("direct", 7), new("group", 3)]);
-        book.Add("carol", [new("group", 9)]);
+        book.Add("bob", [new("direct", 3), new("group", 9)]); // bob's other device, behind
+        book.Add("alice", [new("direct", 4)]);
 
-        var due = book.TakeDue(Start).ToDictionary(u => u.UserId, u => u.Positions.OrderBy(p => p.ConversationId, StringComparer.Ordinal).ToList());
-
-        Assert.Equal([new DeliveredPosition("direct", 7), new DeliveredPosition("group", 9)], due["bob"]);
-        Assert.Equal([new DeliveredPosition("group", 9)], due["carol"]);
+        var due = ByConversation(book.TakeDue(Start));
+        Assert.Equal([new MemberDelivered("alice", 4), new MemberDelivered("bob", 5)], due["direct"]);
+        Assert.Equal([new MemberDelivered("bob", 9)], due["group"]);
         Assert.Equal(2, due.Count);
     }
 
     [Fact]
-    public void A_user_is_forwarded_at_once_after_a_quiet_interval_and_at_most_once_per_interval_while_busy()
+    public void Only_what_was_pushed_counts_no_further_than_the_newest_push_and_not_the_users_own_messages()
     {
         var book = new AcknowledgementBook(Interval);
-        book.Add("bob", [new("direct", 1)]);
-        Assert.Equal([new DeliveredPosition("direct", 1)], Assert.Single(book.TakeDue(Start)).Positions);
+        book.Pushed("bob", [Message("direct", 5, "alice"), Message("direct", 6, "bob"), Message("mine", 2, "bob")]);
 
-        // Within the interval: kept, merged, and due at its end.
-        book.Add("bob", [new("direct", 2)]);
-        book.Add("bob", [new("direct", 3), new("group", 4)]);
-        book.Add("carol", [new("group", 4)]);
-        Assert.Equal(["carol"], book.TakeDue(Start.AddMilliseconds(500)).Select(u => u.UserId));
-        var bobs = Assert.Single(book.TakeDue(Start + Interval));
-        Assert.Equal([new DeliveredPosition("direct", 3), new DeliveredPosition("group", 4)], bobs.Positions.OrderBy(p => p.ConversationId, StringComparer.Ordinal));
+        book.Add("bob", [new("direct", 100), new("mine", 2), new("never-pushed", 1)]);
+        book.Add("carol", [new("direct", 5)]); // nothing was pushed to carol here
 
-        // Nothing waits: nothing goes, and a quiet interval later bob's next one goes at once.
-        Assert.Empty(book.TakeDue(Start + 2 * Interval));
-        book.Add("bob", [new("direct", 5)]);
-        Assert.Equal([new DeliveredPosition("direct", 5)], Assert.Single(book.TakeDue(Start + 2 * Interval)).Positions);
+        Assert.Equal([new MemberDelivered("bob", 5)], Assert.Single(book.TakeDue(Start)).Members);
     }
 
     [Fact]
-    public void Stopping_takes_everything_whatever_the_pace_and_an_empty_acknowledgement_forwards_nothing()
+    public void A_conversation_is_told_at_once_after_a_quiet_interval_and_at_most_once_per_interval_while_busy()
     {
         var book = new AcknowledgementBook(Interval);
+        book.Pushed("bob", [Message("direct", 1, "alice")]);
         book.Add("bob", [new("direct", 1)]);
-        book.TakeDue(Start);
-        book.Add("bob", [new("direct", 2)]);
-        book.Add("carol", []);
+        Assert.Equal([new MemberDelivered("bob", 1)], Assert.Single(book.TakeDue(Start)).Members);
 
-        Assert.DoesNotContain(book.TakeDue(Start.AddMilliseconds(10)), u => u.UserId == "bob");
-        Assert.Equal([("bob", 2L)], book.TakeAll().Select(u => (u.UserId, Assert.Single(u.Positions).Seq)));
+        // Within the interval: kept, merged, and due at its end.
+        book.Pushed("bob", [Message("direct", 3, "alice"), Message("group", 4, "alice")]);
+        book.Add("bob", [new("direct", 2)]);
+        book.Add("bob", [new("direct", 3), new("group", 4)]);
+        Assert.Equal(["group"], book.TakeDue(Start + Interval / 2).Select(c => c.ConversationId));
+        Assert.Equal([new MemberDelivered("bob", 3)], Assert.Single(book.TakeDue(Start + Interval)).Members);
+
+        // Nothing waits: nothing goes, and a quiet interval later the next goes at once.
+        Assert.Empty(book.TakeDue(Start + 2 * Interval));
+        book.Pushed("bob", [Message("direct", 5, "alice")]);
+        book.Add("bob", [new("direct", 5)]);
+        Assert.Equal([new MemberDelivered("bob", 5)], Assert.Single(book.TakeDue(Start + 2 * Interval)).Members);
+    }
+
+    [Fact]
+    public void A_user_whose_last_device_left_can_acknowledge_nothing_pushed_before_and_stopping_takes_what_waits()
+    {
+        var book = new AcknowledgementBook(Interval);
+        book.Pushed("bob", [Message("direct", 1, "alice")]);
+        book.Pushed("carol", [Message("group", 7, "alice")]);
+        book.Add("carol", [new("group", 7)]);
+        book.TakeDue(Start);
+        book.Add("carol", [new("group", 7)]);
+
+        book.Forget("bob");
+        book.Add("bob", [new("direct", 1)]);
+
+        Assert.Empty(book.TakeDue(Start.AddMilliseconds(10)));
+        Assert.Equal([("group", "carol")], book.TakeAll().Select(c => (c.ConversationId, Assert.Single(c.Members).UserId)));
         Assert.Empty(book.TakeAll());
-        Assert.Empty(book.TakeDue(Start + 10 * Interval));
     }
 }

@@ -57,15 +57,27 @@ public sealed class ReceiptDevice : IAsyncDisposable
 
     private readonly HubConnection _hub;
     private readonly Channel<Notice> _notices;
+    private System.Collections.Concurrent.ConcurrentQueue<JsonElement> _pushed = null!;
 
     private ReceiptDevice(HubConnection hub, Channel<Notice> notices) => (_hub, _notices) = (hub, notices);
 
     public static async Task<ReceiptDevice> Connect(SeqlineServer server, string userId)
     {
         var notices = Channel.CreateUnbounded<Notice>();
-        var hub = await TestHub.ConnectRegistered(server, userId, h => h.On<Notice>("receipts", n => notices.Writer.TryWrite(n)));
-        return new ReceiptDevice(hub, notices);
+        System.Collections.Concurrent.ConcurrentQueue<JsonElement>? pushed = null;
+        var hub = await TestHub.ConnectRegistered(server, userId, h =>
+        {
+            h.On<Notice>("receipts", n => notices.Writer.TryWrite(n));
+            pushed = TestHub.RecordEvents(h);
+        });
+        return new ReceiptDevice(hub, notices) { _pushed = pushed! };
     }
+
+    /// <summary>Waits until the conversation's message <paramref name="seq"/> has reached this device by push.</summary>
+    public Task Pushed(string conversationId, long seq) =>
+        Eventually.True(() => _pushed.Any(e => e.GetProperty("type").GetString() == "message"
+            && e.GetProperty("conversationId").GetString() == conversationId && e.GetProperty("seq").GetInt64() >= seq),
+            TimeSpan.FromSeconds(60), $"message {seq} of {conversationId} pushed");
 
     public Task Delivered(string conversationId, long seq) => _hub.InvokeAsync("Delivered", conversationId, seq);
 
