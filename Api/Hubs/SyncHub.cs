@@ -19,7 +19,7 @@ namespace Seqline.Api.Hubs;
 /// whose message starts with the error code (see <see cref="HubErrorFilter"/>).
 /// </summary>
 [Authorize]
-public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits, EdgeMetrics metrics, TypingRelay typing, AcknowledgementRelay acknowledgements) : Hub
+public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushBridge push, IOptions<SeqlineLimits> limits, EdgeMetrics metrics, TypingRelay typing, AcknowledgementBook acknowledgements) : Hub
 {
     private string Me => Context.User!.UserId();
 
@@ -80,7 +80,7 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     /// is skipped), merged per conversation and told its receipts per <c>Seqline:Push:AcknowledgementInterval</c>.
     /// </summary>
     public void DeliveredMany(IReadOnlyList<DeliveredPosition> positions) =>
-        acknowledgements.Acknowledged(Me, ReceiptCalls.CheckPositions(positions));
+        acknowledgements.Add(Me, ReceiptCalls.CheckPositions(positions));
 
     /// <summary>The other members' read and delivered positions (<c>GET /api/conversations/{id}/receipts</c>).</summary>
     public Task<ReceiptsView> GetReceipts(string conversationId) => ReceiptCalls.Get(grains, Me, conversationId);

@@ -7,9 +7,9 @@ using Seqline.Receipts;
 namespace Seqline.Api.Push;
 
 /// <summary>
-/// Devices' acknowledgements of pushed messages (hub method <c>DeliveredMany</c>), checked against
-/// what this node pushed and merged per conversation in the <see cref="AcknowledgementBook"/>, then
-/// told straight to each conversation's receipts at most once per
+/// Devices' acknowledgements of pushed messages (hub method <c>DeliveredMany</c>), as the
+/// <see cref="AcknowledgementBook"/> keeps them (checked against what this node pushed, merged per
+/// conversation), told straight to each conversation's receipts at most once per
 /// <see cref="PushOptions.AcknowledgementInterval"/> (the first after a quiet interval within a
 /// quarter of it): one one-way call per conversation with all its members' newest positions, however
 /// many devices acknowledged meanwhile. Every device acknowledges every conversation that receives
@@ -23,9 +23,6 @@ public sealed partial class AcknowledgementRelay(
     TimeProvider clock,
     ILogger<AcknowledgementRelay> logger) : BackgroundService
 {
-    /// <summary>A device of <paramref name="userId"/> has these conversations' messages up to each seq (checked by the caller for form only).</summary>
-    public void Acknowledged(string userId, IReadOnlyList<DeliveredPosition> positions) => book.Add(userId, positions);
-
     /// <summary>Tells what is due: one call per conversation.</summary>
     private void Forward(List<(string ConversationId, List<MemberDelivered> Members)> due)
     {

@@ -5,7 +5,7 @@ namespace Seqline.Inboxes;
 
 /// <summary>
 /// The inbox role for receipts others see (<see cref="IConversationReceipts"/>): the edge reports a
-/// device's acknowledgement of pushed messages, and receipts notices pass through to the user's
+/// device's single acknowledgement (batched ones go to the receipts directly), and receipts notices pass through to the user's
 /// online devices. Nothing here appends to the sync timeline or writes a store.
 /// </summary>
 [Alias("Seqline.Inboxes.IInboxReceipts")]

@@ -6,7 +6,8 @@ namespace Seqline.Inboxes;
 /// <summary>
 /// Receipts others see (<see cref="IInboxReceipts"/>): the inbox tells a conversation's receipts
 /// where the user stands when the read position moves (a read marker, a clear) or the delivered one
-/// does (a pull that returned others' messages, a device acknowledging a push), only in write
+/// does (a pull that returned others' messages, a single acknowledgement over HTTP or the hub's
+/// <c>Delivered</c>; batched ones go from the edge node to the receipts directly), only in write
 /// fan-out, and only what the conversation has not been told yet by this activation. Receipts
 /// notices pass through to the edge nodes with a device of the user connected. No store write.
 /// </summary>

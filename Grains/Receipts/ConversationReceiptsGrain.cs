@@ -27,7 +27,7 @@ public sealed partial class ConversationReceiptsGrain(
 
     private ReceiptBook _book = null!;
     private IGrainTimer? _notice;
-    private (ConversationView View, HashSet<string> Members, DateTimeOffset ReadAt)? _membership;
+    private KnownMembers? _membership;
 
     private string ConversationId => this.GetPrimaryKeyString();
 
@@ -50,12 +50,11 @@ public sealed partial class ConversationReceiptsGrain(
 
     public async Task Delivered(IReadOnlyList<MemberDelivered> members)
     {
-        var conversation = await KnownMembership(members.Select(m => m.UserId));
-        if (conversation is null || Unavailable(conversation) is not null || _membership is not { Members: var current }) return;
+        if (await KnownMembership(members.Select(m => m.UserId)) is not { } known || Unavailable(known.View) is not null) return;
         var moved = false;
         foreach (var (userId, seq) in members)
         {
-            if (!current.Contains(userId)) continue;
+            if (!known.Members.Contains(userId)) continue;
             var before = _book.Of(userId);
             // A member this book has not heard of yet: whether they share read receipts is their inbox's to say.
             var hideRead = before?.HideRead ?? (await GrainFactory.GetGrain<IInboxPresence>(userId).GetSettings()).HideReadReceipts;
@@ -88,7 +87,7 @@ public sealed partial class ConversationReceiptsGrain(
         _notice?.Dispose();
         try
         {
-            var conversation = await KnownMembership([]);
+            var conversation = (await KnownMembership([]))?.View;
             if (conversation is null || Unavailable(conversation) is not null)
             {
                 // Nobody is told, and nothing is kept that would grow with a large group.
@@ -112,22 +111,23 @@ public sealed partial class ConversationReceiptsGrain(
     // serves for a while, and at once no longer when a member it does not list moves (someone who
     // joined). Someone who left may still be listed for that while: their own inbox drops notices of
     // conversations they are not in, and edge nodes stop taking their acknowledgements.
-    private async Task<ConversationView?> KnownMembership(IEnumerable<string> moving)
+    private async Task<KnownMembers?> KnownMembership(IEnumerable<string> moving)
     {
         var now = clock.GetUtcNow();
         var movers = moving.ToList();
         if (_membership is { } known && now - known.ReadAt < MembershipKeptFor && _book.MovedAreAmong(known.Members) && movers.All(known.Members.Contains))
-            return known.View;
+            return known;
         var conversation = await Membership(movers);
-        _membership = conversation is null ? null : (conversation, conversation.Members.ToHashSet(StringComparer.Ordinal), now);
-        return conversation;
+        return _membership = conversation is null ? null : new KnownMembers(conversation, conversation.Members.ToHashSet(StringComparer.Ordinal), now);
     }
+
+    private sealed record KnownMembers(ConversationView View, HashSet<string> Members, DateTimeOffset ReadAt);
 
     // The membership as seen by a member who just moved (a member who left since is refused; the next is asked).
     private async Task<ConversationView?> Membership(IEnumerable<string> movers)
     {
         var conversation = GrainFactory.GetGrain<IConversationGrain>(ConversationId);
-        foreach (var id in movers.Concat(_book.Snapshot().Keys).Distinct(StringComparer.Ordinal))
+        foreach (var id in movers.Concat(_book.Known).Distinct(StringComparer.Ordinal).ToList())
         {
             try
             {

@@ -34,6 +34,9 @@ public sealed class ReceiptBook(TimeSpan interval)
 
     public MemberPositions? Of(string userId) => _members.GetValueOrDefault(userId);
 
+    /// <summary>The members this book has positions of.</summary>
+    public IEnumerable<string> Known => _members.Keys;
+
     /// <summary>Applies a member's move; true when anything the others see changed.</summary>
     public bool Move(ReceiptMove move)
     {
