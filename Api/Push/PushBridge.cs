@@ -60,6 +60,7 @@ public sealed partial class PushBridge(
         try
         {
             var head = await grains.GetGrain<IInboxPush>(userId).Subscribe(Reference);
+            Sequencer.Expect(userId, head);
             lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
             metrics.DeviceConnected();
             return head;

@@ -38,6 +38,19 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
         await Drain(user);
     }
 
+    /// <summary>
+    /// The node has just subscribed to the user's inbox, whose head was <paramref name="head"/>: the
+    /// first push follows it, and one that overtook it waits as any early push does. Without this
+    /// the first push to arrive would go out at once, and the one it overtook, coming second, would
+    /// be dropped as older. Nothing changes once a push for the user has arrived (it may come
+    /// before the subscription's answer).
+    /// </summary>
+    public void Expect(string userId, string head)
+    {
+        lock (_users)
+            if (!_users.ContainsKey(userId)) _users[userId] = new UserPushes { LastCursor = head };
+    }
+
     /// <summary>Forgets a user whose last device here has gone.</summary>
     public void Forget(string userId)
     {

@@ -33,6 +33,31 @@ public sealed class PushSequencerTests
     }
 
     [Fact]
+    public async Task After_subscribing_the_first_push_to_arrive_waits_for_the_one_it_overtook()
+    {
+        var sequencer = Sequencer();
+        sequencer.Expect("bob", "c0");
+        await sequencer.Accept(Push("bob", 1, 2));
+        Assert.Empty(_sent);
+
+        await sequencer.Accept(Push("bob", 0, 1));
+        Assert.Equal(["c1", "c2"], _sent);
+        Assert.Empty(_dropped);
+    }
+
+    [Fact]
+    public async Task A_push_that_arrived_before_the_subscription_answered_keeps_its_place()
+    {
+        var sequencer = Sequencer();
+        await sequencer.Accept(Push("bob", 0, 1));
+        sequencer.Expect("bob", "c0");
+        await sequencer.Accept(Push("bob", 1, 2));
+
+        Assert.Equal(["c1", "c2"], _sent);
+        Assert.Empty(_dropped);
+    }
+
+    [Fact]
     public async Task A_push_whose_predecessor_never_comes_goes_out_after_the_wait()
     {
         var sequencer = Sequencer();
