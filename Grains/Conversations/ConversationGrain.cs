@@ -29,7 +29,7 @@ namespace Seqline.Conversations;
 /// Any write whose outcome is unknown leaves the activation unusable: it refuses everything with
 /// <c>unavailable</c> and deactivates, and the next activation starts again from what is stored.
 /// </summary>
-public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, IConversationFanoutHost, IIncomingGrainCallFilter
+public sealed class ConversationGrain : Grain, IConversationGrain, IConversationSenders, IRemindable, IConversationFanoutHost, IIncomingGrainCallFilter
 {
     private readonly ITimelineStore _timeline;
     private readonly RetentionOptions _retention;
@@ -169,6 +169,8 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IRemindable, 
     public Task<ChatMessage> AddReaction(string userId, long seq, string emoji) => _changes.React(userId, seq, emoji, add: true);
 
     public Task<ChatMessage> RemoveReaction(string userId, long seq, string emoji) => _changes.React(userId, seq, emoji, add: false);
+
+    public Task<IReadOnlyList<SentBy>?> SentBetween(long after, long upTo) => Task.FromResult(_sends.SentBetween(after, upTo));
 
     public Task<MessagePage> ReadBefore(string userId, long? before, int limit)
     {

@@ -26,6 +26,7 @@ internal sealed partial class ConversationSends(
     ILogger logger)
 {
     private readonly SendLog _log = new(options.DedupeWindow, options.MaxCommitBatch);
+    private readonly RecentSenders _senders = new();
     private Task? _committing;
     private Task? _append;
     private TaskCompletionSource? _held;
@@ -40,7 +41,14 @@ internal sealed partial class ConversationSends(
     /// <summary>A membership change is being stored: new seqs wait for it.</summary>
     public bool Held => _held is not null;
 
-    public void Start(long head) => _log.Start(head);
+    public void Start(long head)
+    {
+        _log.Start(head);
+        _senders.Start(head);
+    }
+
+    /// <summary>Who sent (after, upTo], from memory; null when not all are known.</summary>
+    public IReadOnlyList<SentBy>? SentBetween(long after, long upTo) => _senders.Between(after, upTo);
 
     public async Task<SendReceipt> Send(OutgoingMessage message)
     {
@@ -118,6 +126,7 @@ internal sealed partial class ConversationSends(
             _append = null;
         }
         _log.Wrote(notices[^1].Seq);
+        _senders.Stored(notices);
         fanout.Appended(notices, notices.Select(_ => default(ActivityContext)).ToList());
     }
 
@@ -171,6 +180,7 @@ internal sealed partial class ConversationSends(
                 _append = null;
             }
             _log.Appended(batch);
+            _senders.Stored(batch);
             fanout.Appended(batch, traces);
         }
     }

@@ -9,12 +9,13 @@ namespace Seqline.Receipts;
 
 /// <summary>
 /// A conversation's receipts (<see cref="IConversationReceipts"/>): a shell over
-/// <see cref="ReceiptBook"/>. Members' inboxes tell it their moves (one one-way call each); it tells
-/// the other members' inboxes at most once per <see cref="ReceiptOptions.Interval"/> (one one-way
-/// call per member and notice; the membership is read from the conversation, which interleaves and
-/// touches no store, at most once per <see cref="MembershipKeptFor"/>), and the inboxes hand the notice only to edge nodes where the member has a
-/// device connected, as typing goes. Positions are saved at most once per
-/// <see cref="ReceiptOptions.SaveInterval"/>, never per move.
+/// <see cref="ReceiptBook"/>. Members' inboxes and edge nodes tell it their moves (one one-way call
+/// each). It tells the other members' inboxes at most once per <see cref="ReceiptOptions.Interval"/>,
+/// one one-way call per member told; in a group only members whose messages the moves passed, as
+/// the conversation says from memory. The membership is read from the conversation, which
+/// interleaves and touches no store, at most once per <see cref="MembershipKeptFor"/>. The inboxes
+/// hand the notice only to edge nodes where the member has a device connected, as typing goes.
+/// Positions are saved at most once per <see cref="ReceiptOptions.SaveInterval"/>, never per move.
 /// </summary>
 public sealed partial class ConversationReceiptsGrain(
     [PersistentState("receipts", SeqlineStorage.GrainStateName)] IPersistentState<ReceiptsState> state,
@@ -95,14 +96,33 @@ public sealed partial class ConversationReceiptsGrain(
                 return;
             }
             var moved = _book.TakeMoves(clock.GetUtcNow(), conversation.Members);
+            if (moved.Count == 0) return;
+            var sent = conversation.Kind == ConversationKind.Group ? await SentOver(moved) : null;
             foreach (var member in conversation.Members)
-                if (_book.NoticeFor(ConversationId, member, moved) is { } notice)
+                if (_book.NoticeFor(ConversationId, member, moved, sent) is { } notice)
                     await GrainFactory.GetGrain<IInboxReceipts>(member).Receipts(notice);
         }
         finally
         {
             _notice = null;
             if (_book.HasMoves) ScheduleNotice();
+        }
+    }
+
+    // Whose messages the moves passed, so that in a group only their senders are told (in a direct
+    // conversation the one other member is the only one there is to tell). Not known: everyone is.
+    private async Task<ILookup<string, long>?> SentOver(IReadOnlyList<MemberMoved> moved)
+    {
+        var (after, upTo) = ReceiptBook.Span(moved);
+        try
+        {
+            var sent = await GrainFactory.GetGrain<IConversationSenders>(ConversationId).SentBetween(after, upTo);
+            return sent?.ToLookup(s => s.SenderId, s => s.Seq, StringComparer.Ordinal);
+        }
+        catch (Exception error) when (error is not OperationCanceledException)
+        {
+            LogSendersUnknown(logger, error, ConversationId);
+            return null;
         }
     }
 
@@ -155,6 +175,9 @@ public sealed partial class ConversationReceiptsGrain(
             LogSaveFailed(logger, error, ConversationId);
         }
     }
+
+    [LoggerMessage(LogLevel.Debug, "Asking who sent the messages of {ConversationId} failed; its receipts notice goes to every member")]
+    private static partial void LogSendersUnknown(ILogger logger, Exception error, string conversationId);
 
     [LoggerMessage(LogLevel.Warning, "Saving the receipts of {ConversationId} failed; the next period tries again")]
     private static partial void LogSaveFailed(ILogger logger, Exception error, string conversationId);

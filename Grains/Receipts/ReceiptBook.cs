@@ -6,11 +6,14 @@ namespace Seqline.Receipts;
 /// A notice carries each moved member's newest positions, never one entry per message: who has read
 /// seq N follows from the positions (read ≥ N). At most one notice goes per interval: a move after
 /// a quiet interval goes at once, moves within it wait for the interval's end and go together.
+/// A member is told of a move only where it passed a message of theirs, when who sent what is known:
+/// ticks and "read by" are shown on one's own messages, and in a group most moves pass none of them.
 /// </summary>
 public sealed class ReceiptBook(TimeSpan interval)
 {
     private readonly Dictionary<string, MemberPositions> _members = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _moved = new(StringComparer.Ordinal);
+    // Each member moved since the last notice, with their positions as that notice left them.
+    private readonly Dictionary<string, MemberPositions?> _moved = new(StringComparer.Ordinal);
     private DateTimeOffset _lastNotice = DateTimeOffset.MinValue;
 
     /// <summary>Positions changed since they were last saved.</summary>
@@ -45,13 +48,13 @@ public sealed class ReceiptBook(TimeSpan interval)
         var after = new MemberPositions(read, Math.Max(Math.Max(before?.Delivered ?? 0, move.Delivered), read), move.HideRead);
         if (after == before) return false;
         _members[move.UserId] = after;
-        _moved.Add(move.UserId);
+        _moved.TryAdd(move.UserId, before);
         Unsaved = true;
         return true;
     }
 
     /// <summary>Whether every member who moved since the last notice is in <paramref name="members"/>.</summary>
-    public bool MovedAreAmong(IReadOnlySet<string> members) => _moved.All(members.Contains);
+    public bool MovedAreAmong(IReadOnlySet<string> members) => _moved.Keys.All(members.Contains);
 
     /// <summary>How long the next notice must wait from <paramref name="now"/>: zero after a quiet interval.</summary>
     public TimeSpan WaitBeforeNotice(DateTimeOffset now) =>
@@ -61,25 +64,36 @@ public sealed class ReceiptBook(TimeSpan interval)
     /// The moves since the last notice, each member's newest positions, as a notice goes now; the
     /// next one waits an interval. Only members in <paramref name="members"/> are told and kept.
     /// </summary>
-    public IReadOnlyList<string> TakeMoves(DateTimeOffset now, IReadOnlyCollection<string> members)
+    public IReadOnlyList<MemberMoved> TakeMoves(DateTimeOffset now, IReadOnlyCollection<string> members)
     {
         Keep(members);
-        var moved = _moved.Where(_members.ContainsKey).ToList();
+        var moved = _moved.Where(m => _members.ContainsKey(m.Key))
+            .Select(m => new MemberMoved(m.Key, m.Value ?? new MemberPositions(0, 0, false), _members[m.Key]))
+            .ToList();
         _moved.Clear();
         _lastNotice = now;
         return moved;
     }
 
+    /// <summary>The seqs <paramref name="moved"/> passed lie in (After, UpTo]: whose they are decides who is told.</summary>
+    public static (long After, long UpTo) Span(IReadOnlyList<MemberMoved> moved) =>
+        (moved.Min(m => m.After.Read > m.Before.Read ? m.Before.Read : m.Before.Delivered), moved.Max(m => m.After.Delivered));
+
     /// <summary>
     /// What <paramref name="recipient"/> is told of <paramref name="moved"/>: everyone else's
-    /// positions, read ones only where neither side hides them; null when nothing is left.
+    /// positions, read ones only where neither side hides them; with <paramref name="sent"/> (each
+    /// member's seqs in the <see cref="Span"/>) only the moves that passed a message of the
+    /// recipient's, and those that start or stop hiding a read position (every message's ticks
+    /// change); null when nothing is left.
     /// </summary>
-    public ReceiptsNotice? NoticeFor(string conversationId, string recipient, IReadOnlyList<string> moved)
+    public ReceiptsNotice? NoticeFor(string conversationId, string recipient, IReadOnlyList<MemberMoved> moved, ILookup<string, long>? sent = null)
     {
         var recipientHides = _members.GetValueOrDefault(recipient)?.HideRead ?? false;
+        var theirs = sent?[recipient].ToList();
         List<MemberReceipt>? told = null;
-        foreach (var id in moved)
-            if (id != recipient) (told ??= []).Add(Receipt(id, _members[id], recipientHides));
+        foreach (var move in moved)
+            if (move.UserId != recipient && (theirs is null || move.Hiding != null || theirs.Exists(move.Passed)))
+                (told ??= []).Add(Receipt(move.UserId, move.After, recipientHides));
         return told is null ? null : new ReceiptsNotice(conversationId, told);
     }
 
@@ -107,6 +121,17 @@ public sealed class ReceiptBook(TimeSpan interval)
 
     private static MemberReceipt Receipt(string userId, MemberPositions p, bool viewerHidesRead) =>
         new(userId, p.HideRead || viewerHidesRead ? null : p.Read, p.Delivered);
+}
+
+/// <summary>A member's positions when the last notice went and now.</summary>
+public sealed record MemberMoved(string UserId, MemberPositions Before, MemberPositions After)
+{
+    /// <summary>The member started (true) or stopped (false) hiding their read position; null when neither.</summary>
+    public bool? Hiding => Before.HideRead == After.HideRead ? null : After.HideRead;
+
+    /// <summary>Whether the read or the delivered position went past <paramref name="seq"/>.</summary>
+    public bool Passed(long seq) =>
+        (Before.Read < seq && seq <= After.Read) || (Before.Delivered < seq && seq <= After.Delivered);
 }
 
 /// <summary>One member's positions, and whether they hide their read position.</summary>

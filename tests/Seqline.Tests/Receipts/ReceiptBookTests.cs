@@ -27,7 +27,7 @@ public sealed class ReceiptBookTests
         var book = new ReceiptBook(Interval);
         Assert.Equal(TimeSpan.Zero, book.WaitBeforeNotice(T0));
         book.Move(new ReceiptMove("bob", 1, 1, false));
-        Assert.Equal(["bob"], book.TakeMoves(T0, Members));
+        Assert.Equal(["bob"], book.TakeMoves(T0, Members).Select(m => m.UserId));
 
         book.Move(new ReceiptMove("bob", 2, 2, false));
         book.Move(new ReceiptMove("carol", 1, 2, false));
@@ -36,7 +36,7 @@ public sealed class ReceiptBookTests
 
         // One notice with each member's newest positions, not one per move.
         var moved = book.TakeMoves(T0.AddSeconds(1), Members);
-        Assert.Equal(["bob", "carol"], moved.Order());
+        Assert.Equal(["bob", "carol"], moved.Select(m => m.UserId).Order());
         var notice = book.NoticeFor("c", "alice", moved)!;
         Assert.Equal([new MemberReceipt("bob", 3, 3), new MemberReceipt("carol", 1, 2)], notice.Members.OrderBy(m => m.UserId));
         Assert.False(book.HasMoves);
@@ -75,7 +75,7 @@ public sealed class ReceiptBookTests
         book.Move(new ReceiptMove("carol", 3, 3, false));
         book.Saved();
 
-        Assert.Equal(["carol"], book.TakeMoves(T0, ["alice", "carol"]));
+        Assert.Equal(["carol"], book.TakeMoves(T0, ["alice", "carol"]).Select(m => m.UserId));
         Assert.Null(book.Of("bob"));
         Assert.True(book.Unsaved, "dropping a member is saved too");
 
@@ -96,5 +96,42 @@ public sealed class ReceiptBookTests
         Assert.False(again.Unsaved);
         Assert.False(again.HasMoves);
         Assert.Equal(new MemberPositions(2, 5, true), again.Of("bob"));
+    }
+
+    [Fact]
+    public void Where_the_senders_are_known_a_move_is_told_only_to_members_whose_messages_it_passed()
+    {
+        var book = new ReceiptBook(Interval);
+        book.Move(new ReceiptMove("bob", 2, 2, false));
+        book.Move(new ReceiptMove("carol", 0, 1, false));
+        book.TakeMoves(T0, Members);
+
+        // Since that notice bob read 3 (alice's) and got 4 (carol's); carol got 2 (bob's).
+        book.Move(new ReceiptMove("bob", 3, 4, false));
+        book.Move(new ReceiptMove("carol", 0, 2, false));
+        var moved = book.TakeMoves(T0.AddSeconds(1), Members);
+        Assert.Equal((1L, 4L), ReceiptBook.Span(moved));
+        var sent = new[] { (2L, "bob"), (3L, "alice"), (4L, "carol") }.ToLookup(s => s.Item2, s => s.Item1);
+
+        Assert.Equal([new MemberReceipt("bob", 3, 4)], book.NoticeFor("c", "alice", moved, sent)!.Members);
+        Assert.Equal([new MemberReceipt("bob", 3, 4)], book.NoticeFor("c", "carol", moved, sent)!.Members);
+        Assert.Equal([new MemberReceipt("carol", 0, 2)], book.NoticeFor("c", "bob", moved, sent)!.Members);
+        Assert.Null(book.NoticeFor("c", "dave", moved, sent));
+        // Not known who sent them: everyone hears of every other member's move.
+        Assert.Equal(2, book.NoticeFor("c", "alice", moved)!.Members.Count);
+
+        // Starting to hide a read position changes the ticks of everyone's messages: all are told.
+        book.Move(new ReceiptMove("bob", 3, 4, HideRead: true));
+        moved = book.TakeMoves(T0.AddSeconds(2), Members);
+        var none = Array.Empty<(long, string)>().ToLookup(s => s.Item2, s => s.Item1);
+        Assert.Equal([new MemberReceipt("bob", null, 4)], book.NoticeFor("c", "alice", moved, none)!.Members);
+    }
+
+    [Fact]
+    public void A_move_passes_only_the_seqs_between_where_a_position_was_and_where_it_is()
+    {
+        var move = new MemberMoved("bob", new MemberPositions(Read: 2, Delivered: 6, false), new MemberPositions(Read: 4, Delivered: 9, false));
+
+        Assert.Equal([3L, 4L, 7L, 8L, 9L], Enumerable.Range(0, 12).Select(i => (long)i).Where(move.Passed));
     }
 }

@@ -134,3 +134,22 @@ public static class ReceiptApi
         return (await ApiUser.Json(response)).GetProperty("conversationId").GetString()!;
     }
 }
+
+/// <summary>Alice (on the full node) made a group with bob (on the edge node) and carol (on the full node); each signed in over HTTP.</summary>
+public sealed record GroupOfThree(string Group, ApiUser Alice, ApiUser Bob, ApiUser Carol) : IDisposable
+{
+    public static async Task<GroupOfThree> Create(ReceiptNodes nodes)
+    {
+        var alice = await ApiUser.SignIn(nodes.Node, Ids.User("alice"));
+        var bob = await ApiUser.SignIn(nodes.Edge, Ids.User("bob"));
+        var carol = await ApiUser.SignIn(nodes.Node, Ids.User("carol"));
+        return new GroupOfThree(await alice.CreateGroup(bob.Id, carol.Id), alice, bob, carol);
+    }
+
+    public void Dispose()
+    {
+        Alice.Dispose();
+        Bob.Dispose();
+        Carol.Dispose();
+    }
+}

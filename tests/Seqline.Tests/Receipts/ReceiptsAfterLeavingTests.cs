@@ -13,18 +13,19 @@ public sealed class ReceiptsAfterLeavingTests(ReceiptNodes nodes) : IClassFixtur
     [Fact]
     public async Task A_removed_member_gets_no_receipts_of_the_group_while_the_others_still_do()
     {
-        var (alice, bob, carol) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"));
-        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
-        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
-        var group = await alicesApi.CreateGroup(bob, carol);
-        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alice);
+        using var three = await GroupOfThree.Create(nodes);
+        var (group, alicesApi, bobsApi, carolsApi) = three;
+        var (bob, carol) = (bobsApi.Id, carolsApi.Id);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alicesApi.Id);
         await using var carolsPhone = await ReceiptDevice.Connect(nodes.Edge, carol);
-        var first = await alicesApi.SendOne(group);
+        var first = await carolsApi.SendOne(group);
         await nodes.InInbox(bob, group, first);
 
-        // While a member, carol is told of bob's move: the group's receipts now know her.
+        // While a member, carol is told of bob's move over her message: the group's receipts now know her.
         await bobsApi.Read(group, first);
         await carolsPhone.Until(group, bob, r => r.Read == first);
+        // Her last message, which bob reads only once she is gone.
+        var unread = await carolsApi.SendOne(group);
 
         Assert.Equal(HttpStatusCode.OK, (await alicesApi.Http.PostAsJsonAsync($"api/conversations/{group}/members", new { remove = new[] { carol } })).StatusCode);
         await Eventually.True(async () => (await nodes.Grains.GetGrain<Seqline.Inboxes.IInboxGrain>(carol).GetConversations()).All(c => c.ConversationId != group),
@@ -32,8 +33,9 @@ public sealed class ReceiptsAfterLeavingTests(ReceiptNodes nodes) : IClassFixtur
         var second = await alicesApi.SendOne(group);
         var third = await alicesApi.SendOne(group);
         await nodes.InInbox(bob, group, third);
+        Assert.True(unread < second);
 
-        // Two more moves, each reaching alice: a notice for carol would have gone out with the first.
+        // Two more moves, each reaching alice: a notice for carol, whose message the first passes, would have gone out with it.
         await bobsApi.Read(group, second);
         await alicesPhone.Until(group, bob, r => r.Read == second);
         await bobsApi.Read(group, third);

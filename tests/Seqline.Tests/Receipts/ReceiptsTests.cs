@@ -67,12 +67,10 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
     [Fact]
     public async Task In_a_group_of_three_the_sender_sees_who_has_read()
     {
-        var (alice, bob, carol) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"));
-        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
-        using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
-        using var carolsApi = await ApiUser.SignIn(nodes.Node, carol);
-        var group = await alicesApi.CreateGroup(bob, carol);
-        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alice);
+        using var three = await GroupOfThree.Create(nodes);
+        var (group, alicesApi, bobsApi, carolsApi) = three;
+        var (bob, carol) = (bobsApi.Id, carolsApi.Id);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alicesApi.Id);
         var first = await alicesApi.SendOne(group);
         var second = await alicesApi.SendOne(group);
         await nodes.InInbox(bob, group, second);
@@ -89,6 +87,39 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
         Assert.Equal([bob, carol], new[] { bob, carol }.Where(id => ReadOf(id) >= first));
         Assert.Equal([bob], new[] { bob, carol }.Where(id => ReadOf(id) >= second));
         Assert.Equal(2, receipts.GetProperty("members").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task In_a_group_a_move_is_told_only_to_the_members_whose_messages_it_passed()
+    {
+        using var three = await GroupOfThree.Create(nodes);
+        var (group, alicesApi, bobsApi, carolsApi) = three;
+        var bob = bobsApi.Id;
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alicesApi.Id);
+        await using var carolsPhone = await ReceiptDevice.Connect(nodes.Edge, carolsApi.Id);
+
+        var fromAlice = await alicesApi.SendOne(group);
+        await nodes.InInbox(bob, group, fromAlice);
+        await bobsApi.Read(group, fromAlice);
+        await alicesPhone.Until(group, bob, r => r.Read == fromAlice);
+
+        var fromCarol = await carolsApi.SendOne(group);
+        await nodes.InInbox(bob, group, fromCarol);
+        await bobsApi.Read(group, fromCarol);
+        // Carol's first notice is bob passing her message: his move over alice's went to alice alone.
+        var carols = await carolsPhone.Next();
+        Assert.Equal(group, carols.ConversationId);
+        Assert.Equal([new ReceiptDevice.Receipt(bob, fromCarol, fromCarol)], carols.Members);
+
+        var again = await alicesApi.SendOne(group);
+        await nodes.InInbox(bob, group, again);
+        await bobsApi.Read(group, again);
+        // And alice's next is bob passing her next message, not his move over carol's.
+        var alices = await alicesPhone.Next();
+        Assert.Equal(group, alices.ConversationId);
+        Assert.Equal([new ReceiptDevice.Receipt(bob, again, again)], alices.Members);
+        // Whoever asks still gets every member's position.
+        Assert.Equal(again, (await carolsApi.Receipts(group)).Of(bob).GetProperty("read").GetInt64());
     }
 
     [Fact]
