@@ -46,8 +46,8 @@ public sealed partial class SeqlineClient
     {
         if (_options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
         var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.TimeProvider, SendDeliveredAsync));
-        acks.Note(events.Where(e => e.Type == SyncEventTypes.Message)
-            .GroupBy(e => e.ConversationId, (id, messages) => (id, messages.Max(m => m.Seq))));
+        // Every device acknowledges every push: no grouping here, the acknowledgements keep each conversation's newest.
+        acks.Note(events.Where(e => e.Type == SyncEventTypes.Message).Select(e => (e.ConversationId, e.Seq)));
         return Task.CompletedTask;
     }
 

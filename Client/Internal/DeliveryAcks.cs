@@ -15,12 +15,12 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeProvider time, Func<De
     private DateTimeOffset _sentAt = DateTimeOffset.MinValue;
     private bool _scheduled;
 
-    public void Note(IEnumerable<(string ConversationId, long Seq)> newest)
+    public void Note(IEnumerable<(string ConversationId, long Seq)> positions)
     {
         TimeSpan wait;
         lock (_waiting)
         {
-            foreach (var (conversationId, seq) in newest)
+            foreach (var (conversationId, seq) in positions)
                 _waiting[conversationId] = Math.Max(seq, _waiting.GetValueOrDefault(conversationId));
             // One is due already: it takes these along.
             if (_scheduled || _waiting.Count == 0) return;
