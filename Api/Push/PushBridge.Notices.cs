@@ -1,0 +1,46 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+using Seqline.Presence;
+using Seqline.Receipts;
+
+namespace Seqline.Api.Push;
+
+/// <summary>
+/// Ephemeral notices from inboxes (typing, receipts): straight to the user's connections here,
+/// unordered and unstored, never retried. The next notice, or a query, brings what one missed.
+/// </summary>
+public sealed partial class PushBridge
+{
+    /// <summary>The hub method devices get a typing notice with.</summary>
+    public const string TypingMethod = "typing";
+
+    /// <summary>The hub method devices get a receipts notice with.</summary>
+    public const string ReceiptsMethod = "receipts";
+
+    public Task OnTyping(string userId, TypingNotice notice) => SendNotice(userId, TypingMethod, notice);
+
+    public Task OnReceipts(string userId, ReceiptsNotice notice) => SendNotice(userId, ReceiptsMethod, notice);
+
+    // Not awaited, as pushes are not (see OnPush): Orleans hands this node's observer its calls one
+    // at a time, so awaiting a send to one slow connection would hold up every push here.
+    private Task SendNotice(string userId, string method, object notice)
+    {
+        _ = Send();
+        return Task.CompletedTask;
+
+        async Task Send()
+        {
+            try
+            {
+                await hub.Clients.Group(GroupOf(userId)).SendAsync(method, notice);
+            }
+            catch (Exception error)
+            {
+                LogNoticeFailed(error, method, userId);
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "A {Method} notice to the devices of {UserId} on this node failed; notices are not retried")]
+    private partial void LogNoticeFailed(Exception error, string method, string userId);
+}
