@@ -51,6 +51,10 @@ public sealed class PostgresClusterKillTests(PostgresFixture postgres, ITestOutp
             output.WriteLine($"SIGKILLed the silo on port {victim.Ports.Silo} (pid {victim.ProcessId}) at half the load");
 
             await senders.WaitAsync(TimeSpan.FromMinutes(3));
+            // Until the others declare the victim dead, a conversation last active there (all its
+            // sends done before the kill) is still placed there, and reading it fails as unavailable.
+            await Eventually.True(async () => (await management.GetHosts(onlyActive: true)).Count == 2,
+                TimeSpan.FromSeconds(120), "the killed silo declared dead");
             await load.VerifyAsync();
         }
         catch
