@@ -33,7 +33,8 @@ public sealed partial class PushBridge(
 
     // One sequencer for the node: pushes of one user must all pass the same one.
     private PushSequencer Sequencer => LazyInitializer.EnsureInitialized(ref _sequencer, ref _sequencerLock,
-        () => new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, _ => metrics.PushDropped("stale")));
+        () => new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, _ => metrics.PushDropped("stale"),
+            options.Value.MaxQueuedPerUser, _ => metrics.PushDropped("overflow")));
     private object? _sequencerLock;
 
     // One reference for the node's life: two would register this node twice with an inbox, and

@@ -11,9 +11,11 @@ namespace Seqline.Api.Push;
 /// A push older than one already sent (one that was given up on and came late, or a duplicate) is
 /// dropped: it could only set the node back, and make every later push wait again. A skip notice
 /// (see <see cref="InboxPush"/>) follows no push, so it never waits: it goes out at once, and the
-/// pushes it passes are dropped, since the pull it makes devices do brings what they carry.
+/// pushes it passes are dropped, since the pull it makes devices do brings what they carry. A
+/// user's queue is bounded: when the connections do not keep up and more than <c>maxQueued</c>
+/// pushes wait, they are given up for one skip notice at the newest cursor, which makes the devices pull.
 /// </summary>
-internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait, TimeProvider clock, Action<InboxPush>? dropped = null)
+internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait, TimeProvider clock, Action<InboxPush>? dropped = null, int maxQueued = int.MaxValue, Action<InboxPush>? gaveUp = null)
 {
     private readonly Dictionary<string, UserPushes> _users = new(StringComparer.Ordinal);
 
@@ -22,18 +24,20 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
         UserPushes user;
         bool held;
         IReadOnlyList<InboxPush> stale = [];
+        List<InboxPush>? given = null;
         lock (_users)
         {
             if (!_users.TryGetValue(push.UserId, out user!)) _users[push.UserId] = user = new UserPushes();
             // Another epoch: the inbox started over (its devices reset), so what came before says nothing.
             if (user.Last is { } last && last.Epoch != push.Order.Epoch) user.Reset();
             if (user.Last is { } newest && !push.Order.IsAfter(newest) && push.PrevCursor != user.LastCursor) stale = [push];
-            else if (user.LastCursor is null || user.LastCursor == push.PrevCursor) Release(user, push);
-            else if (IsSkip(push)) stale = Skip(user, push);
+            else if (user.LastCursor is null || user.LastCursor == push.PrevCursor) given = Release(user, push);
+            else if (IsSkip(push)) stale = Skip(user, push, out given);
             else user.Early[push.PrevCursor] = push;
             held = user.Early.Count > 0;
         }
         foreach (var old in stale) dropped?.Invoke(old);
+        foreach (var overflowed in given ?? []) gaveUp?.Invoke(overflowed);
         if (held) _ = GiveUpWaiting(push.UserId);
         await Drain(user);
     }
@@ -58,7 +62,8 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
     }
 
     // Queue the push, then whatever was waiting for it. Called under the lock, so queue order is cursor order.
-    private static void Release(UserPushes user, InboxPush push)
+    // Returns what a full queue gave up.
+    private List<InboxPush>? Release(UserPushes user, InboxPush push)
     {
         for (InboxPush? next = push; next is not null; user.Early.Remove(user.LastCursor!, out next))
         {
@@ -66,6 +71,18 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
             user.LastCursor = next.Cursor;
             if (user.Last is not { } last || next.Order.IsAfter(last) || next.Order.Epoch != last.Epoch) user.Last = next.Order;
         }
+        return user.Outgoing.Count > maxQueued ? GiveUpQueued(user) : null;
+    }
+
+    // The user's connections do not keep up: rather than hold ever more pushes, the node drops the
+    // queued ones and sends a skip notice at the newest cursor, which makes every device behind it pull.
+    private static List<InboxPush> GiveUpQueued(UserPushes user)
+    {
+        var given = user.Outgoing.ToList();
+        user.Outgoing.Clear();
+        var newest = given[^1];
+        user.Outgoing.Enqueue(newest with { Events = [], PrevCursor = newest.Cursor });
+        return given;
     }
 
     // What an inbox pushes when it skipped something: no events, and devices not at its head pull.
@@ -74,11 +91,11 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
     // A skip notice names its own cursor as the one it follows, and no push ends there (what led
     // there was skipped): held for it, the notice would wait the full window, and so would every
     // push after it, since they follow the notice. Called under the lock; returns what it passes.
-    private static List<InboxPush> Skip(UserPushes user, InboxPush notice)
+    private List<InboxPush> Skip(UserPushes user, InboxPush notice, out List<InboxPush>? given)
     {
         var passed = user.Early.Values.Where(early => !early.Order.IsAfter(notice.Order)).ToList();
         foreach (var early in passed) user.Early.Remove(early.PrevCursor);
-        Release(user, notice);
+        given = Release(user, notice);
         return passed;
     }
 
@@ -89,6 +106,7 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
         await Task.Delay(maxWait, clock);
         UserPushes? user;
         var stale = new List<InboxPush>();
+        var given = new List<InboxPush>();
         lock (_users)
         {
             if (!_users.TryGetValue(userId, out user)) return;
@@ -96,10 +114,11 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
             {
                 if (!user.Early.Remove(early.PrevCursor)) continue; // released already, after one released here
                 if (user.Last is { } newest && !early.Order.IsAfter(newest)) stale.Add(early);
-                else Release(user, early);
+                else given.AddRange(Release(user, early) ?? []);
             }
         }
         foreach (var push in stale) dropped?.Invoke(push);
+        foreach (var push in given) gaveUp?.Invoke(push);
         await Drain(user);
     }
 

@@ -20,10 +20,17 @@ public sealed class PushOptions
 
     /// <summary>
     /// An edge node forwards its devices' acknowledgements of pushed messages (hub method
-    /// <c>DeliveredMany</c>) merged per user, at most once per this interval per user: one call to the
-    /// user's inbox however many devices and conversations acknowledged. The first after a quiet
-    /// interval goes within a quarter of it. Longer saves calls under load; shorter shows senders
-    /// "delivered" sooner in busy conversations.
+    /// <c>DeliveredMany</c>) merged per conversation, at most once per this interval per
+    /// conversation: one call to the conversation's receipts however many members and devices
+    /// acknowledged. The first after a quiet interval goes within a quarter of it. Longer saves calls
+    /// under load; shorter shows senders "delivered" sooner in busy conversations.
     /// </summary>
     public TimeSpan AcknowledgementInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Pushes an edge node keeps queued for one user whose connections do not keep up (a stalled
+    /// device, a burst of a large group). Past it the node drops what is queued and sends a skip
+    /// notice instead, so that the devices pull: memory per user stays bounded, and nothing is lost.
+    /// </summary>
+    public int MaxQueuedPerUser { get; set; } = 1_000;
 }

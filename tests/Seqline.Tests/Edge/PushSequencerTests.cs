@@ -58,6 +58,31 @@ public sealed class PushSequencerTests
     }
 
     [Fact]
+    public async Task A_user_whose_connections_do_not_keep_up_gets_a_skip_notice_instead_of_an_ever_longer_queue()
+    {
+        var connection = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        List<string> given = [];
+        var sequencer = new PushSequencer(async p =>
+        {
+            lock (_sent) _sent.Add(p.PrevCursor == p.Cursor ? $"skip at {p.Cursor}" : p.Cursor);
+            await connection.Task;
+        }, TimeSpan.FromMilliseconds(250), _clock, p => { lock (_dropped) _dropped.Add(p.Cursor); }, maxQueued: 3, gaveUp: p => given.Add(p.Cursor));
+
+        // c1 is being sent and the connection does not take it; c2..c5 queue behind it, one more than allowed.
+        var pending = Enumerable.Range(0, 5).Select(i => sequencer.Accept(Push("bob", i, i + 1))).ToList();
+        Assert.Equal(["c2", "c3", "c4", "c5"], given);
+
+        connection.SetResult();
+        await Task.WhenAll(pending).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(["c1", "skip at c5"], _sent);
+        Assert.Empty(_dropped);
+
+        // In step again at the newest cursor: the next push goes out at once.
+        await sequencer.Accept(Push("bob", 5, 6));
+        Assert.Equal("c6", _sent[^1]);
+    }
+
+    [Fact]
     public async Task A_push_whose_predecessor_never_comes_goes_out_after_the_wait()
     {
         var sequencer = Sequencer();
