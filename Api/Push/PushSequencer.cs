@@ -31,9 +31,10 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
             // Another epoch: the inbox started over (its devices reset), so what came before says nothing.
             if (user.Last is { } last && last.Epoch != push.Order.Epoch) user.Reset();
             if (user.Last is { } newest && !push.Order.IsAfter(newest) && push.PrevCursor != user.LastCursor) stale = [push];
-            else if (user.LastCursor is null || user.LastCursor == push.PrevCursor) given = Release(user, push);
-            else if (IsSkip(push)) stale = Skip(user, push, out given);
+            else if (user.LastCursor is null || user.LastCursor == push.PrevCursor) Release(user, push);
+            else if (IsSkip(push)) stale = Skip(user, push);
             else user.Early[push.PrevCursor] = push;
+            given = GiveUpIfFull(user);
             held = user.Early.Count > 0;
         }
         foreach (var old in stale) dropped?.Invoke(old);
@@ -62,8 +63,7 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
     }
 
     // Queue the push, then whatever was waiting for it. Called under the lock, so queue order is cursor order.
-    // Returns what a full queue gave up.
-    private List<InboxPush>? Release(UserPushes user, InboxPush push)
+    private static void Release(UserPushes user, InboxPush push)
     {
         for (InboxPush? next = push; next is not null; user.Early.Remove(user.LastCursor!, out next))
         {
@@ -71,13 +71,14 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
             user.LastCursor = next.Cursor;
             if (user.Last is not { } last || next.Order.IsAfter(last) || next.Order.Epoch != last.Epoch) user.Last = next.Order;
         }
-        return user.Outgoing.Count > maxQueued ? GiveUpQueued(user) : null;
     }
 
     // The user's connections do not keep up: rather than hold ever more pushes, the node drops the
-    // queued ones and sends a skip notice at the newest cursor, which makes every device behind it pull.
-    private static List<InboxPush> GiveUpQueued(UserPushes user)
+    // queued ones and sends a skip notice at the newest cursor, which makes every device behind it
+    // pull. Called under the lock; returns what it gave up.
+    private List<InboxPush>? GiveUpIfFull(UserPushes user)
     {
+        if (user.Outgoing.Count <= maxQueued) return null;
         var given = user.Outgoing.ToList();
         user.Outgoing.Clear();
         var newest = given[^1];
@@ -91,11 +92,11 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
     // A skip notice names its own cursor as the one it follows, and no push ends there (what led
     // there was skipped): held for it, the notice would wait the full window, and so would every
     // push after it, since they follow the notice. Called under the lock; returns what it passes.
-    private List<InboxPush> Skip(UserPushes user, InboxPush notice, out List<InboxPush>? given)
+    private static List<InboxPush> Skip(UserPushes user, InboxPush notice)
     {
         var passed = user.Early.Values.Where(early => !early.Order.IsAfter(notice.Order)).ToList();
         foreach (var early in passed) user.Early.Remove(early.PrevCursor);
-        given = Release(user, notice);
+        Release(user, notice);
         return passed;
     }
 
@@ -106,7 +107,7 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
         await Task.Delay(maxWait, clock);
         UserPushes? user;
         var stale = new List<InboxPush>();
-        var given = new List<InboxPush>();
+        List<InboxPush>? given;
         lock (_users)
         {
             if (!_users.TryGetValue(userId, out user)) return;
@@ -114,11 +115,12 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
             {
                 if (!user.Early.Remove(early.PrevCursor)) continue; // released already, after one released here
                 if (user.Last is { } newest && !early.Order.IsAfter(newest)) stale.Add(early);
-                else given.AddRange(Release(user, early) ?? []);
+                else Release(user, early);
             }
+            given = GiveUpIfFull(user);
         }
         foreach (var push in stale) dropped?.Invoke(push);
-        foreach (var push in given) gaveUp?.Invoke(push);
+        foreach (var push in given ?? []) gaveUp?.Invoke(push);
         await Drain(user);
     }
 

@@ -89,10 +89,10 @@ public sealed class ReceiptBook(TimeSpan interval)
     public ReceiptsNotice? NoticeFor(string conversationId, string recipient, IReadOnlyList<MemberMoved> moved, ILookup<string, long>? sent = null)
     {
         var recipientHides = _members.GetValueOrDefault(recipient)?.HideRead ?? false;
-        var theirs = sent?[recipient].ToList();
+        var theirs = sent?[recipient];
         List<MemberReceipt>? told = null;
         foreach (var move in moved)
-            if (move.UserId != recipient && (theirs is null || move.Hiding != null || theirs.Exists(move.Passed)))
+            if (move.UserId != recipient && (theirs is null || move.ChangedHiding || theirs.Any(move.Passed)))
                 (told ??= []).Add(Receipt(move.UserId, move.After, recipientHides));
         return told is null ? null : new ReceiptsNotice(conversationId, told);
     }
@@ -126,8 +126,8 @@ public sealed class ReceiptBook(TimeSpan interval)
 /// <summary>A member's positions when the last notice went and now.</summary>
 public sealed record MemberMoved(string UserId, MemberPositions Before, MemberPositions After)
 {
-    /// <summary>The member started (true) or stopped (false) hiding their read position; null when neither.</summary>
-    public bool? Hiding => Before.HideRead == After.HideRead ? null : After.HideRead;
+    /// <summary>The member started or stopped hiding their read position.</summary>
+    public bool ChangedHiding => Before.HideRead != After.HideRead;
 
     /// <summary>Whether the read or the delivered position went past <paramref name="seq"/>.</summary>
     public bool Passed(long seq) =>

@@ -98,26 +98,31 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
         await using var alicesPhone = await ReceiptDevice.Connect(nodes.Node, alicesApi.Id);
         await using var carolsPhone = await ReceiptDevice.Connect(nodes.Edge, carolsApi.Id);
 
-        var fromAlice = await alicesApi.SendOne(group);
-        await nodes.InInbox(bob, group, fromAlice);
-        await bobsApi.Read(group, fromAlice);
+        // A message from the sender, read by bob.
+        async Task<long> BobReads(ApiUser sender)
+        {
+            var seq = await sender.SendOne(group);
+            await nodes.InInbox(bob, group, seq);
+            await bobsApi.Read(group, seq);
+            return seq;
+        }
+        static async Task<List<ReceiptDevice.Receipt>> NextOf(ReceiptDevice phone, string conversationId)
+        {
+            var notice = await phone.Next();
+            Assert.Equal(conversationId, notice.ConversationId);
+            return notice.Members;
+        }
+
+        var fromAlice = await BobReads(alicesApi);
         await alicesPhone.Until(group, bob, r => r.Read == fromAlice);
 
-        var fromCarol = await carolsApi.SendOne(group);
-        await nodes.InInbox(bob, group, fromCarol);
-        await bobsApi.Read(group, fromCarol);
+        var fromCarol = await BobReads(carolsApi);
         // Carol's first notice is bob passing her message: his move over alice's went to alice alone.
-        var carols = await carolsPhone.Next();
-        Assert.Equal(group, carols.ConversationId);
-        Assert.Equal([new ReceiptDevice.Receipt(bob, fromCarol, fromCarol)], carols.Members);
+        Assert.Equal([new ReceiptDevice.Receipt(bob, fromCarol, fromCarol)], await NextOf(carolsPhone, group));
 
-        var again = await alicesApi.SendOne(group);
-        await nodes.InInbox(bob, group, again);
-        await bobsApi.Read(group, again);
+        var again = await BobReads(alicesApi);
         // And alice's next is bob passing her next message, not his move over carol's.
-        var alices = await alicesPhone.Next();
-        Assert.Equal(group, alices.ConversationId);
-        Assert.Equal([new ReceiptDevice.Receipt(bob, again, again)], alices.Members);
+        Assert.Equal([new ReceiptDevice.Receipt(bob, again, again)], await NextOf(alicesPhone, group));
         // Whoever asks still gets every member's position.
         Assert.Equal(again, (await carolsApi.Receipts(group)).Of(bob).GetProperty("read").GetInt64());
     }
