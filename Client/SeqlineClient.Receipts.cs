@@ -45,7 +45,7 @@ public sealed partial class SeqlineClient
     private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
     {
         if (_options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
-        var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.TimeProvider, SendDeliveredAsync));
+        var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.AcknowledgeDeliveriesWhenBusy, _options.TimeProvider, SendDeliveredAsync));
         // Every device acknowledges every push: no grouping here, the acknowledgements keep each conversation's newest.
         acks.Note(events.Where(e => e.Type == SyncEventTypes.Message).Select(e => (e.ConversationId, e.Seq)));
         return Task.CompletedTask;

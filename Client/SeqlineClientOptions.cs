@@ -58,6 +58,17 @@ public sealed class SeqlineClientOptions
     /// <summary>The default of <see cref="AcknowledgeDeliveries"/>.</summary>
     public static readonly TimeSpan DefaultAcknowledgeDeliveries = TimeSpan.FromSeconds(2);
 
+    /// <summary>
+    /// While pushes keep coming, the pace of <see cref="AcknowledgeDeliveries"/> doubles up to this;
+    /// a pace with no push brings it back. A device that gets messages without pause then sends a few
+    /// acknowledgements a minute, and a message after a pause is still acknowledged at once. Equal to
+    /// <see cref="AcknowledgeDeliveries"/>: a fixed pace.
+    /// </summary>
+    public TimeSpan AcknowledgeDeliveriesWhenBusy { get; set; } = DefaultAcknowledgeDeliveriesWhenBusy;
+
+    /// <summary>The default of <see cref="AcknowledgeDeliveriesWhenBusy"/>.</summary>
+    public static readonly TimeSpan DefaultAcknowledgeDeliveriesWhenBusy = TimeSpan.FromSeconds(8);
+
     internal void Validate()
     {
         ArgumentNullException.ThrowIfNull(BaseAddress);
@@ -71,6 +82,11 @@ public sealed class SeqlineClientOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryBaseDelay, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(RetryMaxDelay, RetryBaseDelay);
+        if (AcknowledgeDeliveries is { } acknowledgeEvery)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(acknowledgeEvery, TimeSpan.Zero, nameof(AcknowledgeDeliveries));
+            ArgumentOutOfRangeException.ThrowIfLessThan(AcknowledgeDeliveriesWhenBusy, acknowledgeEvery);
+        }
         if (!BaseAddress.IsAbsoluteUri)
         {
             throw new ArgumentException("The base address must be absolute.", nameof(BaseAddress));

@@ -2,17 +2,21 @@ namespace Seqline.Client.Internal;
 
 /// <summary>
 /// Acknowledgements of pushed messages, batched across conversations: the newest seq of each
-/// conversation pushed since the last batch goes in one hub message, at most one per interval. The
-/// first after a quiet interval goes at once; what arrives within the interval waits for its end
-/// and goes as one. Bounded by the conversations the user is in.
+/// conversation pushed since the last batch goes in one hub message, at most one per pace. The
+/// first after a quiet pace goes at once; what arrives within the pace waits for its end and goes as
+/// one. While pushes keep coming the pace doubles, from <c>interval</c> up to <c>busyInterval</c>,
+/// and a quiet pace brings it back: a device that gets a steady stream of messages (a busy user, or
+/// a benchmark) sends a few acknowledgements a minute instead of one every interval, while a
+/// message after a pause is acknowledged at once. Bounded by the conversations the user is in.
 /// </summary>
-internal sealed class DeliveryAcks(TimeSpan interval, TimeProvider time, Func<DeliveredPosition[], Task> send)
+internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, TimeProvider time, Func<DeliveredPosition[], Task> send)
 {
     /// <summary>The most positions one hub message carries (the server's limit); more go as several.</summary>
     public const int MaxPositionsPerMessage = 256;
 
     private readonly Dictionary<string, long> _waiting = new(StringComparer.Ordinal);
     private DateTimeOffset _sentAt = DateTimeOffset.MinValue;
+    private TimeSpan _pace; // zero before the first: that one goes at once
     private bool _scheduled;
 
     public void Note(IEnumerable<(string ConversationId, long Seq)> positions)
@@ -26,7 +30,18 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeProvider time, Func<De
             if (_scheduled || _waiting.Count == 0) return;
             _scheduled = true;
             var since = time.GetUtcNow() - _sentAt;
-            wait = since >= interval ? TimeSpan.Zero : interval - since;
+            if (since >= _pace)
+            {
+                // Quiet for a whole pace: at once, and back to the shortest pace.
+                _pace = interval;
+                wait = TimeSpan.Zero;
+            }
+            else
+            {
+                // Still busy: this batch waits out the pace, and the next one waits twice as long.
+                wait = _pace - since;
+                _pace = TimeSpan.FromTicks(Math.Min(_pace.Ticks * 2, busyInterval.Ticks));
+            }
         }
         _ = SendAsync(wait);
     }

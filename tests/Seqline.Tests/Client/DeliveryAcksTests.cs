@@ -4,10 +4,11 @@ using Seqline.Client.Internal;
 
 namespace Seqline.Tests.Client;
 
-/// <summary>The client's pacing of push acknowledgements: one hub message for all conversations, at most one per interval.</summary>
+/// <summary>The client's pacing of push acknowledgements: one hub message for all conversations, at most one per pace.</summary>
 public sealed class DeliveryAcksTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BusyInterval = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -15,7 +16,7 @@ public sealed class DeliveryAcksTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var sent = new BlockingCollection<DeliveredPosition[]>();
-        var acks = new DeliveryAcks(Interval, clock, batch => { sent.Add(batch); return Task.CompletedTask; });
+        var acks = new DeliveryAcks(Interval, BusyInterval, clock, batch => { sent.Add(batch); return Task.CompletedTask; });
 
         acks.Note([("direct", 3), ("group", 4)]);
         Assert.True(sent.TryTake(out var first, Wait));
@@ -30,11 +31,46 @@ public sealed class DeliveryAcksTests
         Assert.True(sent.TryTake(out var second, Wait));
         Assert.Equal([new("direct", 6), new("group", 8), new("other", 1)], second.OrderBy(p => p.ConversationId, StringComparer.Ordinal));
 
-        // A quiet interval later the next goes at once again.
-        clock.Advance(Interval);
+        // A quiet pace later (the second waited, so the pace doubled) the next goes at once again.
+        clock.Advance(2 * Interval);
         acks.Note([("group", 9)]);
         Assert.True(sent.TryTake(out var third, Wait));
         Assert.Equal([new DeliveredPosition("group", 9)], third);
+    }
+
+    [Fact]
+    public void While_pushes_keep_coming_the_pace_doubles_up_to_the_busy_interval_and_a_quiet_pace_brings_it_back()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sent = new BlockingCollection<DeliveredPosition[]>();
+        var acks = new DeliveryAcks(Interval, BusyInterval, clock, batch => { sent.Add(batch); return Task.CompletedTask; });
+        var seq = 0L;
+
+        // A push right after each acknowledgement: it goes no earlier than the pace expected (only the
+        // clock could send it) and then at once.
+        void GoesAfter(TimeSpan pace)
+        {
+            acks.Note([("busy", ++seq)]);
+            if (pace > TimeSpan.Zero)
+            {
+                clock.Advance(pace - TimeSpan.FromMilliseconds(1));
+                Assert.Empty(sent);
+                clock.Advance(TimeSpan.FromMilliseconds(1));
+            }
+            Assert.True(sent.TryTake(out var batch, Wait));
+            Assert.Equal([new DeliveredPosition("busy", seq)], batch);
+        }
+
+        GoesAfter(TimeSpan.Zero);
+        GoesAfter(Interval);
+        GoesAfter(2 * Interval);
+        GoesAfter(BusyInterval);
+        GoesAfter(BusyInterval); // no further than the busy interval
+
+        // A whole busy pace without a push: the next goes at once, and the pace starts over.
+        clock.Advance(BusyInterval);
+        GoesAfter(TimeSpan.Zero);
+        GoesAfter(Interval);
     }
 
     [Fact]
@@ -42,7 +78,7 @@ public sealed class DeliveryAcksTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var sent = new ConcurrentQueue<DeliveredPosition[]>();
-        var acks = new DeliveryAcks(Interval, clock, batch => { sent.Enqueue(batch); return Task.CompletedTask; });
+        var acks = new DeliveryAcks(Interval, BusyInterval, clock, batch => { sent.Enqueue(batch); return Task.CompletedTask; });
 
         acks.Note(Enumerable.Range(0, DeliveryAcks.MaxPositionsPerMessage + 1).Select(i => ($"c{i}", (long)i)));
 
