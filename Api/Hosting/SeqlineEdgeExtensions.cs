@@ -44,7 +44,11 @@ public static class SeqlineEdgeExtensions
         services.AddSingleton<PushBridge>();
         services.AddSingleton<TypingRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<PushBridge>());
-        services.AddSingleton(sp => new AcknowledgementBook(sp.GetRequiredService<IOptions<PushOptions>>().Value.AcknowledgementInterval));
+        services.AddSingleton(sp =>
+        {
+            var push = sp.GetRequiredService<IOptions<PushOptions>>().Value;
+            return new AcknowledgementBook(push.AcknowledgementInterval, push.AcknowledgementBusyInterval, sp.GetRequiredService<TimeProvider>());
+        });
         services.AddSingleton<AcknowledgementRelay>();
         services.AddHostedService(sp => sp.GetRequiredService<AcknowledgementRelay>());
         // Both limits follow Seqline:Limits as the node starts, not as it is built.

@@ -6,9 +6,10 @@ namespace Seqline.Api.Push;
 /// <summary>
 /// What an edge node knows of delivery: the newest seq of others' messages it pushed to each of its
 /// users per conversation, and what the users' devices acknowledged of it, waiting to be told to the
-/// conversations' receipts at most once per interval per conversation. The first after a quiet
-/// interval is due at once; what comes within the interval waits for its end and goes as one, every
-/// member's newest position in it.
+/// conversations' receipts at most once per pace per conversation (<see cref="BusyPace"/>). The
+/// first after a quiet pace is due at once; what comes within the pace waits for its end and goes as
+/// one, every member's newest position in it; while acknowledgements keep coming the pace grows
+/// from the interval to the busy interval.
 /// <para>
 /// An acknowledgement counts only for what this node pushed to that user, and no further: that is
 /// the membership check and the cap at the last message, without a call, so a device naming
@@ -16,9 +17,9 @@ namespace Seqline.Api.Push;
 /// </para>
 /// Thread-safe. Bounded: pushed positions by the conversations of the users connected here
 /// (<see cref="Forget"/> drops a user whose last device left), waiting ones by the conversations
-/// acknowledged within the last interval.
+/// acknowledged within the last busy interval.
 /// </summary>
-public sealed class AcknowledgementBook(TimeSpan interval)
+public sealed class AcknowledgementBook(TimeSpan interval, TimeSpan busyInterval, TimeProvider clock)
 {
     private readonly Dictionary<string, Dictionary<string, long>> _pushed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConversationAcks> _conversations = new(StringComparer.Ordinal);
@@ -50,39 +51,43 @@ public sealed class AcknowledgementBook(TimeSpan interval)
     /// </summary>
     public void Add(string userId, IEnumerable<DeliveredPosition> positions)
     {
+        var now = clock.GetUtcNow();
         lock (_conversations)
         {
             if (!_pushed.TryGetValue(userId, out var pushed)) return;
             foreach (var (conversationId, seq) in positions)
             {
                 if (!pushed.TryGetValue(conversationId, out var newest)) continue;
-                if (!_conversations.TryGetValue(conversationId, out var conversation)) _conversations[conversationId] = conversation = new ConversationAcks();
+                if (!_conversations.TryGetValue(conversationId, out var conversation))
+                    _conversations[conversationId] = conversation = new ConversationAcks(new BusyPace(interval, busyInterval));
+                // The first one waiting since the last forward sets when they all go.
+                if (conversation.Waiting.Count == 0) conversation.DueAt = now + conversation.Pace.Next(now);
                 conversation.Waiting[userId] = Math.Max(Math.Min(seq, newest), conversation.Waiting.GetValueOrDefault(userId));
             }
         }
     }
 
     /// <summary>
-    /// What is due at <paramref name="now"/>, one entry per conversation: those with positions waiting
-    /// whose last forward is an interval old. Conversations with nothing waiting and a quiet interval
-    /// behind them are forgotten.
+    /// What is due now, one entry per conversation: those with positions waiting whose pace has run
+    /// out. Conversations with nothing waiting and the longest pace quiet behind them are forgotten.
     /// </summary>
-    public List<(string ConversationId, List<MemberDelivered> Members)> TakeDue(DateTimeOffset now)
+    public List<(string ConversationId, List<MemberDelivered> Members)> TakeDue()
     {
+        var now = clock.GetUtcNow();
         List<(string, List<MemberDelivered>)> due = [];
         lock (_conversations)
         {
             List<string>? quiet = null;
             foreach (var (conversationId, conversation) in _conversations)
             {
-                if (conversation.ForwardedAt + interval > now) continue;
                 if (conversation.Waiting.Count == 0)
                 {
-                    (quiet ??= []).Add(conversationId);
+                    if (conversation.Pace.QuietSince(now)) (quiet ??= []).Add(conversationId);
                     continue;
                 }
+                if (conversation.DueAt > now) continue;
                 due.Add((conversationId, conversation.Take()));
-                conversation.ForwardedAt = now;
+                conversation.Pace.Went(now);
             }
             foreach (var conversationId in quiet ?? []) _conversations.Remove(conversationId);
         }
@@ -100,10 +105,11 @@ public sealed class AcknowledgementBook(TimeSpan interval)
         }
     }
 
-    private sealed class ConversationAcks
+    private sealed class ConversationAcks(BusyPace pace)
     {
         public Dictionary<string, long> Waiting { get; } = new(StringComparer.Ordinal);
-        public DateTimeOffset ForwardedAt { get; set; } = DateTimeOffset.MinValue;
+        public BusyPace Pace => pace;
+        public DateTimeOffset DueAt { get; set; }
 
         public List<MemberDelivered> Take()
         {

@@ -11,7 +11,8 @@ namespace Seqline.Api.Push;
 /// <see cref="AcknowledgementBook"/> keeps them (checked against what this node pushed, merged per
 /// conversation), told straight to each conversation's receipts at most once per
 /// <see cref="PushOptions.AcknowledgementInterval"/> (the first after a quiet interval within a
-/// quarter of it): one one-way call per conversation with all its members' newest positions, however
+/// quarter of it), growing to <see cref="PushOptions.AcknowledgementBusyInterval"/> while they keep
+/// coming: one one-way call per conversation with all its members' newest positions, however
 /// many devices acknowledged meanwhile. Every device acknowledges every conversation that receives
 /// messages; a call per acknowledgement, or one per member through the member's inbox, would cost
 /// more grain calls than the messages themselves.
@@ -47,7 +48,7 @@ public sealed partial class AcknowledgementRelay(
         using var timer = new PeriodicTimer(options.Value.AcknowledgementInterval / 4, clock);
         try
         {
-            while (await timer.WaitForNextTickAsync(stoppingToken)) Forward(book.TakeDue(clock.GetUtcNow()));
+            while (await timer.WaitForNextTickAsync(stoppingToken)) Forward(book.TakeDue());
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {

@@ -28,6 +28,13 @@ public sealed class PushOptions
     public TimeSpan AcknowledgementInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// While a conversation's acknowledgements keep coming, the node's pace of forwarding them doubles
+    /// from <see cref="AcknowledgementInterval"/> up to this; a pace without one brings it back. At
+    /// least <see cref="AcknowledgementInterval"/>; equal to it: a fixed pace.
+    /// </summary>
+    public TimeSpan AcknowledgementBusyInterval { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
     /// Pushes an edge node keeps queued for one user whose connections do not keep up (a stalled
     /// device, a burst of a large group). Past it the node drops what is queued and sends a skip
     /// notice instead, so that the devices pull: memory per user stays bounded, and nothing is lost.

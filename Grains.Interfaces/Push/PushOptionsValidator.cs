@@ -14,6 +14,8 @@ public sealed class PushOptionsValidator : IValidateOptions<PushOptions>
         if (o.ObserverExpiry <= TimeSpan.Zero) result.AddError($"{S}:ObserverExpiry must be positive; it is {o.ObserverExpiry}.");
         if (o.ReorderWait < TimeSpan.Zero) result.AddError($"{S}:ReorderWait must not be negative; it is {o.ReorderWait}.");
         if (o.AcknowledgementInterval <= TimeSpan.Zero) result.AddError($"{S}:AcknowledgementInterval must be positive; it is {o.AcknowledgementInterval}.");
+        if (o.AcknowledgementBusyInterval < o.AcknowledgementInterval)
+            result.AddError($"{S}:AcknowledgementBusyInterval must be at least AcknowledgementInterval ({o.AcknowledgementInterval}); it is {o.AcknowledgementBusyInterval}.");
         if (o.MaxQueuedPerUser < 1) result.AddError($"{S}:MaxQueuedPerUser must be at least 1; it is {o.MaxQueuedPerUser}.");
         return result.Build();
     }

@@ -22,6 +22,14 @@ public sealed class ReceiptOptions
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>
+    /// While moves keep coming, a conversation's pace of notices doubles from <see cref="Interval"/>
+    /// up to this; a pace without a move brings it back. A busy conversation then sends a notice every
+    /// 8 s instead of every 2 s (a quarter of the calls and pushes), and a move after a pause still
+    /// goes at once. Equal to <see cref="Interval"/>: a fixed pace. At least <see cref="Interval"/>.
+    /// </summary>
+    public TimeSpan BusyInterval { get; set; } = TimeSpan.FromSeconds(8);
+
+    /// <summary>
     /// A conversation with moved positions saves them at most this often (and on deactivation),
     /// as inboxes checkpoint; a crash loses at most this much, which members' next moves restore.
     /// </summary>
@@ -37,6 +45,7 @@ internal sealed class ReceiptOptionsValidator : IValidateOptions<ReceiptOptions>
         var result = new ValidateOptionsResultBuilder();
         if (o.MaxGroupSize < 2) result.AddError($"{S}:MaxGroupSize must be at least 2; it is {o.MaxGroupSize}.");
         if (o.Interval <= TimeSpan.Zero) result.AddError($"{S}:Interval must be positive; it is {o.Interval}.");
+        if (o.BusyInterval < o.Interval) result.AddError($"{S}:BusyInterval must be at least Interval ({o.Interval}); it is {o.BusyInterval}.");
         if (o.SaveInterval <= TimeSpan.Zero) result.AddError($"{S}:SaveInterval must be positive; it is {o.SaveInterval}.");
         return result.Build();
     }

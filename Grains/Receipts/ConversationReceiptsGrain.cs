@@ -15,6 +15,7 @@ namespace Seqline.Receipts;
 /// the conversation says from memory. The membership is read from the conversation, which
 /// interleaves and touches no store, at most once per <see cref="MembershipKeptFor"/>. The inboxes
 /// hand the notice only to edge nodes where the member has a device connected, as typing goes.
+/// While moves keep coming the pace grows up to <see cref="ReceiptOptions.BusyInterval"/>.
 /// Positions are saved at most once per <see cref="ReceiptOptions.SaveInterval"/>, never per move.
 /// </summary>
 public sealed partial class ConversationReceiptsGrain(
@@ -34,7 +35,7 @@ public sealed partial class ConversationReceiptsGrain(
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _book = new ReceiptBook(options.Value.Interval);
+        _book = new ReceiptBook(options.Value.Interval, options.Value.BusyInterval);
         _book.Load(state.State.Members);
         var every = options.Value.SaveInterval;
         this.RegisterGrainTimer(SaveIfChanged, new GrainTimerCreationOptions(every, every));

@@ -4,17 +4,18 @@ namespace Seqline.Receipts;
 /// The read and delivered positions of a conversation's members, the changes not yet told and not
 /// yet saved, and the pace of notices. Positions only move forward; delivered is never behind read.
 /// A notice carries each moved member's newest positions, never one entry per message: who has read
-/// seq N follows from the positions (read ≥ N). At most one notice goes per interval: a move after
-/// a quiet interval goes at once, moves within it wait for the interval's end and go together.
+/// seq N follows from the positions (read ≥ N). At most one notice goes per pace (<see cref="BusyPace"/>):
+/// a move after a quiet pace goes at once, moves within it wait for its end and go together, and
+/// while moves keep coming the pace grows from the interval to the busy interval.
 /// A member is told of a move only where it passed a message of theirs, when who sent what is known:
 /// ticks and "read by" are shown on one's own messages, and in a group most moves pass none of them.
 /// </summary>
-public sealed class ReceiptBook(TimeSpan interval)
+public sealed class ReceiptBook(TimeSpan interval, TimeSpan busyInterval)
 {
     private readonly Dictionary<string, MemberPositions> _members = new(StringComparer.Ordinal);
     // Each member moved since the last notice, with their positions as that notice left them.
     private readonly Dictionary<string, MemberPositions?> _moved = new(StringComparer.Ordinal);
-    private DateTimeOffset _lastNotice = DateTimeOffset.MinValue;
+    private readonly BusyPace _pace = new(interval, busyInterval);
 
     /// <summary>Positions changed since they were last saved.</summary>
     public bool Unsaved { get; private set; }
@@ -56,13 +57,12 @@ public sealed class ReceiptBook(TimeSpan interval)
     /// <summary>Whether every member who moved since the last notice is in <paramref name="members"/>.</summary>
     public bool MovedAreAmong(IReadOnlySet<string> members) => _moved.Keys.All(members.Contains);
 
-    /// <summary>How long the next notice must wait from <paramref name="now"/>: zero after a quiet interval.</summary>
-    public TimeSpan WaitBeforeNotice(DateTimeOffset now) =>
-        _lastNotice == DateTimeOffset.MinValue || now - _lastNotice >= interval ? TimeSpan.Zero : interval - (now - _lastNotice);
+    /// <summary>How long the notice scheduled at <paramref name="now"/> must wait: zero after a quiet pace. Once per notice scheduled.</summary>
+    public TimeSpan WaitBeforeNotice(DateTimeOffset now) => _pace.Next(now);
 
     /// <summary>
     /// The moves since the last notice, each member's newest positions, as a notice goes now; the
-    /// next one waits an interval. Only members in <paramref name="members"/> are told and kept.
+    /// pace counts from here. Only members in <paramref name="members"/> are told and kept.
     /// </summary>
     public IReadOnlyList<MemberMoved> TakeMoves(DateTimeOffset now, IReadOnlyCollection<string> members)
     {
@@ -71,7 +71,7 @@ public sealed class ReceiptBook(TimeSpan interval)
             .Select(m => new MemberMoved(m.Key, m.Value ?? new MemberPositions(0, 0, false), _members[m.Key]))
             .ToList();
         _moved.Clear();
-        _lastNotice = now;
+        _pace.Went(now);
         return moved;
     }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Seqline.Api.Push;
 using Seqline.Inboxes;
 using Seqline.Receipts;
@@ -11,7 +12,10 @@ namespace Seqline.Tests.Receipts;
 public sealed class AcknowledgementBookTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
-    private static readonly DateTimeOffset Start = new(2026, 12, 1, 12, 0, 0, TimeSpan.Zero);
+    private static readonly TimeSpan BusyInterval = TimeSpan.FromSeconds(8);
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 12, 1, 12, 0, 0, TimeSpan.Zero));
+
+    private AcknowledgementBook NewBook() => new(Interval, BusyInterval, _clock);
 
     private static SyncEvent Message(string conversationId, long seq, string senderId) => new(SyncEventTypes.Message, conversationId, seq, senderId);
 
@@ -21,7 +25,7 @@ public sealed class AcknowledgementBookTests
     [Fact]
     public void Members_devices_leave_one_position_per_member_the_newest_and_a_conversation_is_told_once()
     {
-        var book = new AcknowledgementBook(Interval);
+        var book = NewBook();
         book.Pushed("bob", [Message("direct", 5, "alice"), Message("group", 9, "alice")]);
         book.Pushed("alice", [Message("direct", 4, "bob")]);
 
@@ -29,7 +33,7 @@ public sealed class AcknowledgementBookTests
         book.Add("bob", [new("direct", 3), new("group", 9)]); // bob's other device, behind
         book.Add("alice", [new("direct", 4)]);
 
-        var due = ByConversation(book.TakeDue(Start));
+        var due = ByConversation(book.TakeDue());
         Assert.Equal([new MemberDelivered("alice", 4), new MemberDelivered("bob", 5)], due["direct"]);
         Assert.Equal([new MemberDelivered("bob", 9)], due["group"]);
         Assert.Equal(2, due.Count);
@@ -38,51 +42,85 @@ public sealed class AcknowledgementBookTests
     [Fact]
     public void Only_what_was_pushed_counts_no_further_than_the_newest_push_and_not_the_users_own_messages()
     {
-        var book = new AcknowledgementBook(Interval);
+        var book = NewBook();
         book.Pushed("bob", [Message("direct", 5, "alice"), Message("direct", 6, "bob"), Message("mine", 2, "bob")]);
 
         book.Add("bob", [new("direct", 100), new("mine", 2), new("never-pushed", 1)]);
         book.Add("carol", [new("direct", 5)]); // nothing was pushed to carol here
 
-        Assert.Equal([new MemberDelivered("bob", 5)], Assert.Single(book.TakeDue(Start)).Members);
+        Assert.Equal([new MemberDelivered("bob", 5)], Assert.Single(book.TakeDue()).Members);
     }
 
     [Fact]
-    public void A_conversation_is_told_at_once_after_a_quiet_interval_and_at_most_once_per_interval_while_busy()
+    public void A_conversation_is_told_at_once_after_a_quiet_pace_and_at_most_once_per_pace_while_busy()
     {
-        var book = new AcknowledgementBook(Interval);
+        var book = NewBook();
         book.Pushed("bob", [Message("direct", 1, "alice")]);
         book.Add("bob", [new("direct", 1)]);
-        Assert.Equal([new MemberDelivered("bob", 1)], Assert.Single(book.TakeDue(Start)).Members);
+        Assert.Equal([new MemberDelivered("bob", 1)], Assert.Single(book.TakeDue()).Members);
 
         // Within the interval: kept, merged, and due at its end.
         book.Pushed("bob", [Message("direct", 3, "alice"), Message("group", 4, "alice")]);
         book.Add("bob", [new("direct", 2)]);
         book.Add("bob", [new("direct", 3), new("group", 4)]);
-        Assert.Equal(["group"], book.TakeDue(Start + Interval / 2).Select(c => c.ConversationId));
-        Assert.Equal([new MemberDelivered("bob", 3)], Assert.Single(book.TakeDue(Start + Interval)).Members);
+        _clock.Advance(Interval / 2);
+        Assert.Equal(["group"], book.TakeDue().Select(c => c.ConversationId));
+        _clock.Advance(Interval / 2);
+        Assert.Equal([new MemberDelivered("bob", 3)], Assert.Single(book.TakeDue()).Members);
 
-        // Nothing waits: nothing goes, and a quiet interval later the next goes at once.
-        Assert.Empty(book.TakeDue(Start + 2 * Interval));
+        // Nothing waits: nothing goes. The direct conversation waited, so its pace doubled: a quiet
+        // pace of twice the interval later, the next goes at once.
+        _clock.Advance(2 * Interval);
+        Assert.Empty(book.TakeDue());
         book.Pushed("bob", [Message("direct", 5, "alice")]);
         book.Add("bob", [new("direct", 5)]);
-        Assert.Equal([new MemberDelivered("bob", 5)], Assert.Single(book.TakeDue(Start + 2 * Interval)).Members);
+        Assert.Equal([new MemberDelivered("bob", 5)], Assert.Single(book.TakeDue()).Members);
+    }
+
+    [Fact]
+    public void While_acknowledgements_keep_coming_the_pace_grows_to_the_busy_interval_and_a_quiet_one_forgets_the_conversation()
+    {
+        var book = NewBook();
+        var seq = 0L;
+        // An acknowledgement right after each forward: how long until it goes.
+        TimeSpan NextForward()
+        {
+            book.Pushed("bob", [Message("direct", ++seq, "alice")]);
+            book.Add("bob", [new("direct", seq)]);
+            var waited = TimeSpan.Zero;
+            for (; waited <= BusyInterval; waited += TimeSpan.FromMilliseconds(500), _clock.Advance(TimeSpan.FromMilliseconds(500)))
+                if (book.TakeDue() is [var due])
+                {
+                    Assert.Equal(new MemberDelivered("bob", seq), Assert.Single(due.Members));
+                    return waited;
+                }
+            throw new Xunit.Sdk.XunitException("Not forwarded within the busy interval.");
+        }
+
+        Assert.Equal(
+            [TimeSpan.Zero, Interval, 2 * Interval, BusyInterval, BusyInterval],
+            Enumerable.Range(0, 5).Select(_ => NextForward()).ToList());
+
+        // The longest pace without one: forgotten, and the next goes at once at the shortest pace again.
+        _clock.Advance(BusyInterval);
+        Assert.Empty(book.TakeDue());
+        Assert.Equal([TimeSpan.Zero, Interval], Enumerable.Range(0, 2).Select(_ => NextForward()).ToList());
     }
 
     [Fact]
     public void A_user_whose_last_device_left_can_acknowledge_nothing_pushed_before_and_stopping_takes_what_waits()
     {
-        var book = new AcknowledgementBook(Interval);
+        var book = NewBook();
         book.Pushed("bob", [Message("direct", 1, "alice")]);
         book.Pushed("carol", [Message("group", 7, "alice")]);
         book.Add("carol", [new("group", 7)]);
-        book.TakeDue(Start);
+        book.TakeDue();
         book.Add("carol", [new("group", 7)]);
 
         book.Forget("bob");
         book.Add("bob", [new("direct", 1)]);
 
-        Assert.Empty(book.TakeDue(Start.AddMilliseconds(10)));
+        Assert.Empty(book.TakeDue());
         Assert.Equal([("group", "carol")], book.TakeAll().Select(c => (c.ConversationId, Assert.Single(c.Members).UserId)));
         Assert.Empty(book.TakeAll());
     }

@@ -6,13 +6,14 @@ namespace Seqline.Tests.Receipts;
 public sealed class ReceiptBookTests
 {
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+    private static readonly TimeSpan BusyInterval = TimeSpan.FromSeconds(4);
     private static readonly DateTimeOffset T0 = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
     private static readonly string[] Members = ["alice", "bob", "carol"];
 
     [Fact]
     public void Positions_only_move_forward_and_delivered_is_never_behind_read()
     {
-        var book = new ReceiptBook(Interval);
+        var book = new ReceiptBook(Interval, BusyInterval);
         Assert.True(book.Move(new ReceiptMove("bob", 5, 3, false)));
         Assert.Equal(new MemberPositions(5, 5, false), book.Of("bob"));
 
@@ -22,9 +23,9 @@ public sealed class ReceiptBookTests
     }
 
     [Fact]
-    public void A_move_after_a_quiet_interval_goes_at_once_and_moves_within_one_wait_for_its_end()
+    public void A_move_after_a_quiet_pace_goes_at_once_and_moves_within_one_wait_for_its_end()
     {
-        var book = new ReceiptBook(Interval);
+        var book = new ReceiptBook(Interval, BusyInterval);
         Assert.Equal(TimeSpan.Zero, book.WaitBeforeNotice(T0));
         book.Move(new ReceiptMove("bob", 1, 1, false));
         Assert.Equal(["bob"], book.TakeMoves(T0, Members).Select(m => m.UserId));
@@ -40,13 +41,14 @@ public sealed class ReceiptBookTests
         var notice = book.NoticeFor("c", "alice", moved)!;
         Assert.Equal([new MemberReceipt("bob", 3, 3), new MemberReceipt("carol", 1, 2)], notice.Members.OrderBy(m => m.UserId));
         Assert.False(book.HasMoves);
-        Assert.Equal(TimeSpan.Zero, book.WaitBeforeNotice(T0.AddSeconds(2)));
+        // That notice waited, so the pace doubled: quiet now means two intervals without a notice.
+        Assert.Equal(TimeSpan.Zero, book.WaitBeforeNotice(T0.AddSeconds(3)));
     }
 
     [Fact]
     public void A_member_is_not_told_their_own_move_and_nobody_sees_the_read_position_of_someone_who_hides_it()
     {
-        var book = new ReceiptBook(Interval);
+        var book = new ReceiptBook(Interval, BusyInterval);
         book.Move(new ReceiptMove("bob", 4, 4, HideRead: true));
         var moved = book.TakeMoves(T0, Members);
 
@@ -57,7 +59,7 @@ public sealed class ReceiptBookTests
     [Fact]
     public void Who_hides_read_positions_sees_nobody_elses_but_still_sees_delivered()
     {
-        var book = new ReceiptBook(Interval);
+        var book = new ReceiptBook(Interval, BusyInterval);
         book.Move(new ReceiptMove("bob", 0, 0, HideRead: true));
         book.Move(new ReceiptMove("alice", 7, 7, false));
         var moved = book.TakeMoves(T0, Members);
@@ -70,7 +72,7 @@ public sealed class ReceiptBookTests
     [Fact]
     public void A_member_who_left_is_dropped_with_their_positions_and_a_clear_forgets_everyone()
     {
-        var book = new ReceiptBook(Interval);
+        var book = new ReceiptBook(Interval, BusyInterval);
         book.Move(new ReceiptMove("bob", 2, 2, false));
         book.Move(new ReceiptMove("carol", 3, 3, false));
         book.Saved();
@@ -88,9 +90,9 @@ public sealed class ReceiptBookTests
     [Fact]
     public void Saved_positions_load_back_and_are_not_unsaved()
     {
-        var book = new ReceiptBook(Interval);
+        var book = new ReceiptBook(Interval, BusyInterval);
         book.Move(new ReceiptMove("bob", 2, 5, true));
-        var again = new ReceiptBook(Interval);
+        var again = new ReceiptBook(Interval, BusyInterval);
         again.Load(book.Snapshot());
 
         Assert.False(again.Unsaved);
@@ -101,7 +103,7 @@ public sealed class ReceiptBookTests
     [Fact]
     public void Where_the_senders_are_known_a_move_is_told_only_to_members_whose_messages_it_passed()
     {
-        var book = new ReceiptBook(Interval);
+        var book = new ReceiptBook(Interval, BusyInterval);
         book.Move(new ReceiptMove("bob", 2, 2, false));
         book.Move(new ReceiptMove("carol", 0, 1, false));
         book.TakeMoves(T0, Members);
