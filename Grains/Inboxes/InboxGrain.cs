@@ -51,6 +51,10 @@ public sealed partial class InboxGrain(
     // its memory may disagree with its timeline (the next activation replays it).
     private bool _broken;
 
+    // A new inbox's epoch, not written yet: see Invoke. The write of it, shared by the calls that wait for it.
+    private bool _epochUnsaved;
+    private Task? _epochSave;
+
     private string UserId => this.GetPrimaryKeyString();
     private InboxState Checkpointed => state.State;
 
@@ -73,6 +77,15 @@ public sealed partial class InboxGrain(
         var checkpointEvery = sync.Value.CheckpointInterval;
         this.RegisterGrainTimer(CheckpointIfBehind, new GrainTimerCreationOptions(checkpointEvery, checkpointEvery));
         var epochBefore = Checkpointed.Epoch;
+        if (epochBefore == 0 && head.LastSeq == 0 && _index.Count == 0)
+        {
+            // A new inbox, nothing in it yet: its epoch is written before the first call that could
+            // hand out a cursor or append (see Invoke), not now. Asking the presence of any user id
+            // activates that user's inbox, and must not leave a row behind.
+            NewEpoch();
+            _epochUnsaved = true;
+            return;
+        }
         if (Checkpointed.Epoch == 0)
         {
             // A new (or wiped) inbox starts an epoch; cursors of any earlier one will reset.
@@ -132,6 +145,7 @@ public sealed partial class InboxGrain(
         _index.Checkpointed(changed);
         SavingPresence();
         await state.WriteStateAsync(cancellationToken);
+        _epochUnsaved = false;
         _presence.Saved();
         _pastCheckpoint = 0;
     }
@@ -187,7 +201,35 @@ public sealed partial class InboxGrain(
         await Pushed(events, before);
     }
 
-    public Task Invoke(IIncomingGrainCallContext context) => _broken ? throw Restarting() : context.Invoke();
+    public Task Invoke(IIncomingGrainCallContext context)
+    {
+        if (_broken) throw Restarting();
+        return _epochUnsaved && NeedsEpoch(context) ? SaveEpochThenInvoke(context) : context.Invoke();
+    }
+
+    // A call of one of the inbox's roles may append or hand out a cursor, so a new inbox writes its
+    // epoch first; presence reads do neither, nor do timers (trimming, checkpoints when behind) and
+    // the runtime's own calls, which Orleans also passes through here. Interleaving calls wait for
+    // the same write, so no two state writes overlap.
+    private static bool NeedsEpoch(IIncomingGrainCallContext context) =>
+        context.InterfaceMethod.DeclaringType is { } role && role.IsAssignableFrom(typeof(IInboxGrain))
+        && !(role == typeof(IInboxPresence) && context.InterfaceMethod.Name != nameof(IInboxPresence.ChangeSettings));
+
+    private async Task SaveEpochThenInvoke(IIncomingGrainCallContext context)
+    {
+        var save = _epochSave ??= Checkpoint();
+        try
+        {
+            await save;
+        }
+        catch
+        {
+            // The next call tries again; this one fails as a store failure does.
+            if (_epochSave == save) _epochSave = null;
+            throw;
+        }
+        await context.Invoke();
+    }
 
     private void RequireUsable()
     {

@@ -110,6 +110,33 @@ public sealed class PresenceTests(PresenceNodes nodes) : IClassFixture<PresenceN
         Assert.Equal(writes, nodes.InboxWrites);
     }
 
+    [Fact]
+    public async Task Asking_the_presence_of_user_ids_nobody_uses_writes_nothing_and_such_a_user_still_syncs_from_a_stable_cursor()
+    {
+        var (mallory, trent) = (Ids.User("mallory"), Ids.User("trent"));
+        using var mallorysApi = await ApiUser.SignIn(nodes.Edge, mallory);
+        await mallorysApi.CreateGroup(trent);
+        await Eventually.True(async () => (await mallorysApi.Http.GetAsync($"api/users/{trent}/presence")).IsSuccessStatusCode, TimeSpan.FromSeconds(60), "mallory and trent to share a group");
+        var writes = nodes.InboxWrites;
+
+        // Each id activates an inbox that has never been used: it answers without writing a row.
+        var strangers = Enumerable.Range(0, 5).Select(_ => Ids.User("stranger")).ToList();
+        foreach (var stranger in strangers)
+            await ApiUser.AssertProblem(await mallorysApi.Http.GetAsync($"api/users/{stranger}/presence"), HttpStatusCode.NotFound, "not_found");
+        Assert.Equal(writes, nodes.InboxWrites);
+
+        // One of them signs in: settings are a presence read too, the first sync writes the epoch,
+        // and the cursor it hands out holds (no reset on the next pull).
+        using var strangersApi = await ApiUser.SignIn(nodes.Node, strangers[0]);
+        Assert.False((await ApiUser.Json(await strangersApi.Http.GetAsync("api/me/settings"))).GetProperty("hidePresence").GetBoolean());
+        Assert.Equal(writes, nodes.InboxWrites);
+        var first = await ApiUser.Json(await strangersApi.Http.GetAsync("api/sync"));
+        Assert.True(first.GetProperty("reset").GetBoolean());
+        Assert.Equal(writes + 1, nodes.InboxWrites);
+        var next = await ApiUser.Json(await strangersApi.Http.GetAsync($"api/sync?cursor={Uri.EscapeDataString(first.GetProperty("cursor").GetString()!)}"));
+        Assert.False(next.GetProperty("reset").GetBoolean());
+    }
+
     private IInboxGrain Inbox(string userId) => nodes.Node.Services.GetRequiredService<IGrainFactory>().GetGrain<IInboxGrain>(userId);
 
     private static async Task<JsonElement> Presence(ApiUser viewer, string userId)
