@@ -67,6 +67,23 @@ public sealed class ClientRegistrationTests(SeqlineNodeFixture node)
         Assert.Equal(nameof(SeqlineClientOptions.BaseAddress), refused.ParamName);
     }
 
+    [Fact]
+    public async Task A_busy_acknowledgement_pace_shorter_than_the_quiet_one_is_refused_when_resolved()
+    {
+        var services = new ServiceCollection();
+        services.AddSeqlineClient(o =>
+        {
+            o.BaseAddress = new Uri("http://127.0.0.1:1/");
+            o.AccessTokenProvider = _ => ValueTask.FromResult("token");
+            o.AcknowledgeDeliveries = TimeSpan.FromSeconds(5);
+            o.AcknowledgeDeliveriesWhenBusy = TimeSpan.FromSeconds(4);
+        });
+        await using var provider = services.BuildServiceProvider();
+
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => provider.GetRequiredService<SeqlineClient>());
+        Assert.Equal(nameof(SeqlineClientOptions.AcknowledgeDeliveriesWhenBusy), refused.ParamName);
+    }
+
     private sealed class StaticToken(string token)
     {
         public ValueTask<string> Get(CancellationToken cancellationToken) => ValueTask.FromResult(token);

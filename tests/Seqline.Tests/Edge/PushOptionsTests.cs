@@ -10,6 +10,7 @@ public sealed class PushOptionsTests
     [InlineData(nameof(PushOptions.ObserverExpiry), "Seqline:Push:ObserverExpiry must be positive")]
     [InlineData(nameof(PushOptions.ReorderWait), "Seqline:Push:ReorderWait must not be negative")]
     [InlineData(nameof(PushOptions.AcknowledgementInterval), "Seqline:Push:AcknowledgementInterval must be positive")]
+    [InlineData(nameof(PushOptions.AcknowledgementBusyInterval), "Seqline:Push:AcknowledgementBusyInterval must be at least AcknowledgementInterval")]
     [InlineData(nameof(PushOptions.MaxQueuedPerUser), "Seqline:Push:MaxQueuedPerUser must be at least 1")]
     public void A_wrong_setting_is_named(string setting, string expected)
     {

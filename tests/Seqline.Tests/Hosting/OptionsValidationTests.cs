@@ -21,6 +21,7 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("Seqline:Presence:TypingMaxMembers", "1")]
     [InlineData("Seqline:Receipts:MaxGroupSize", "1")]
     [InlineData("Seqline:Receipts:Interval", "00:00:00")]
+    [InlineData("Seqline:Receipts:BusyInterval", "00:00:01")]
     [InlineData("Seqline:Receipts:SaveInterval", "-00:00:01")]
     [InlineData("Seqline:Auth:SigningKey", "too-short")]
     [InlineData("Seqline:Auth:DevTokenLifetime", "-00:00:01")]
