@@ -212,7 +212,7 @@ public sealed partial class InboxGrain(
     // the runtime's own calls, which Orleans also passes through here. Interleaving calls wait for
     // the same write, so no two state writes overlap.
     private static bool NeedsEpoch(IIncomingGrainCallContext context) =>
-        context.InterfaceMethod.DeclaringType is { } role && role.IsAssignableFrom(typeof(IInboxGrain))
+        context.InterfaceMethod?.DeclaringType is { } role && role.IsAssignableFrom(typeof(IInboxGrain))
         && !(role == typeof(IInboxPresence) && context.InterfaceMethod.Name != nameof(IInboxPresence.ChangeSettings));
 
     private async Task SaveEpochThenInvoke(IIncomingGrainCallContext context)

@@ -21,6 +21,12 @@ await scenario('reload', async (t) => {
 
   t.step('dave closes the tab; carol writes twice meanwhile');
   await dave.page.close();
+  // A closed tab may still take a push until the server has let go of its connection, and then keep
+  // it in IndexedDB: carol writes only once the server counts dave offline.
+  for (const deadline = Date.now() + WaitMs; (await carol.call('GET', `/api/users/${daveId}/presence`)).online;) {
+    assert(Date.now() < deadline, 'the server still counts dave online after his tab closed');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   const meanwhile = ['The forecast says sun', 'See you at the station'];
   for (const body of meanwhile) await carol.send(id, body);
 
