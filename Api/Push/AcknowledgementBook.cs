@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Seqline.Inboxes;
 using Seqline.Receipts;
 
@@ -21,29 +22,25 @@ namespace Seqline.Api.Push;
 /// </summary>
 public sealed class AcknowledgementBook(TimeSpan interval, TimeSpan busyInterval, TimeProvider clock)
 {
-    private readonly Dictionary<string, Dictionary<string, long>> _pushed = new(StringComparer.Ordinal);
+    // Per user, each under its own lock: every push notes here, from whichever thread sends it, and
+    // a node-wide lock would have them all queue behind each other and behind the forwarding.
+    private readonly ConcurrentDictionary<string, Dictionary<string, long>> _pushed = new(StringComparer.Ordinal);
     private readonly Dictionary<string, ConversationAcks> _conversations = new(StringComparer.Ordinal);
 
     /// <summary>This node sent <paramref name="events"/> to <paramref name="userId"/>'s devices: others' messages in it may be acknowledged.</summary>
     public void Pushed(string userId, IReadOnlyList<SyncEvent> events)
     {
-        lock (_conversations)
+        Dictionary<string, long>? pushed = null;
+        foreach (var e in events)
         {
-            Dictionary<string, long>? pushed = null;
-            foreach (var e in events)
-            {
-                if (e.Type != SyncEventTypes.Message || e.SenderId == userId) continue;
-                if (pushed is null && !_pushed.TryGetValue(userId, out pushed)) _pushed[userId] = pushed = new(StringComparer.Ordinal);
-                pushed[e.ConversationId] = Math.Max(e.Seq, pushed.GetValueOrDefault(e.ConversationId));
-            }
+            if (e.Type != SyncEventTypes.Message || e.SenderId == userId) continue;
+            pushed ??= _pushed.GetOrAdd(userId, static _ => new Dictionary<string, long>(StringComparer.Ordinal));
+            lock (pushed) pushed[e.ConversationId] = Math.Max(e.Seq, pushed.GetValueOrDefault(e.ConversationId));
         }
     }
 
     /// <summary>The user's last device left this node: nothing pushed here before can be acknowledged any more.</summary>
-    public void Forget(string userId)
-    {
-        lock (_conversations) _pushed.Remove(userId);
-    }
+    public void Forget(string userId) => _pushed.TryRemove(userId, out _);
 
     /// <summary>
     /// A device of <paramref name="userId"/> has these conversations' messages up to each seq: kept as
@@ -51,18 +48,24 @@ public sealed class AcknowledgementBook(TimeSpan interval, TimeSpan busyInterval
     /// </summary>
     public void Add(string userId, IEnumerable<DeliveredPosition> positions)
     {
+        if (!_pushed.TryGetValue(userId, out var pushed)) return;
+        List<(string ConversationId, long Seq)> counted = [];
+        lock (pushed)
+        {
+            foreach (var (conversationId, seq) in positions)
+                if (pushed.TryGetValue(conversationId, out var newest)) counted.Add((conversationId, Math.Min(seq, newest)));
+        }
+        if (counted.Count == 0) return;
         var now = clock.GetUtcNow();
         lock (_conversations)
         {
-            if (!_pushed.TryGetValue(userId, out var pushed)) return;
-            foreach (var (conversationId, seq) in positions)
+            foreach (var (conversationId, seq) in counted)
             {
-                if (!pushed.TryGetValue(conversationId, out var newest)) continue;
                 if (!_conversations.TryGetValue(conversationId, out var conversation))
                     _conversations[conversationId] = conversation = new ConversationAcks(new BusyPace(interval, busyInterval));
                 // The first one waiting since the last forward sets when they all go.
                 if (conversation.Waiting.Count == 0) conversation.DueAt = now + conversation.Pace.Next(now);
-                conversation.Waiting[userId] = Math.Max(Math.Min(seq, newest), conversation.Waiting.GetValueOrDefault(userId));
+                conversation.Waiting[userId] = Math.Max(seq, conversation.Waiting.GetValueOrDefault(userId));
             }
         }
     }
