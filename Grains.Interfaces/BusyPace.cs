@@ -13,9 +13,6 @@ public sealed class BusyPace(TimeSpan interval, TimeSpan busyInterval)
     private DateTimeOffset _went = DateTimeOffset.MinValue;
     private TimeSpan _pace; // zero before the first: that one goes at once
 
-    /// <summary>The longest the pace grows to.</summary>
-    public TimeSpan BusyInterval => busyInterval;
-
     /// <summary>
     /// How long one that comes due at <paramref name="now"/> waits: zero after a quiet pace. Asked once
     /// per one scheduled, since a wait makes the next pace longer.
