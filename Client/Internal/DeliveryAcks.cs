@@ -7,7 +7,9 @@ namespace Seqline.Client.Internal;
 /// one. While pushes keep coming the pace doubles, from <c>interval</c> up to <c>busyInterval</c>,
 /// and a quiet pace brings it back: a device that gets a steady stream of messages (a busy user, or
 /// a benchmark) sends a few acknowledgements a minute instead of one every interval, while a
-/// message after a pause is acknowledged at once. Bounded by the conversations the user is in.
+/// message after a pause is acknowledged at once. The same rule as the server's <c>BusyPace</c>
+/// (Grains.Interfaces), written here because the client package references none of the server's
+/// assemblies; change both together. Bounded by the conversations the user is in.
 /// </summary>
 internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, TimeProvider time, Func<DeliveredPosition[], Task> send)
 {
