@@ -74,8 +74,9 @@ public sealed partial class InboxGrain(
         // pulls and deliveries are served between trim batches.
         this.RegisterGrainTimer(TrimExpired, new GrainTimerCreationOptions(TimeSpan.Zero, retention.Value.TrimInterval) { Interleave = true });
         // Not interleaved: a checkpoint takes its turn like a delivery, so state writes never overlap.
+        // Spread: inboxes that activate together do not checkpoint together.
         var checkpointEvery = sync.Value.CheckpointInterval;
-        this.RegisterGrainTimer(CheckpointIfBehind, new GrainTimerCreationOptions(checkpointEvery, checkpointEvery));
+        this.RegisterGrainTimer(CheckpointIfBehind, SpreadTimers.Every(checkpointEvery));
         var epochBefore = Checkpointed.Epoch;
         if (epochBefore == 0 && head.LastSeq == 0 && _index.Count == 0)
         {

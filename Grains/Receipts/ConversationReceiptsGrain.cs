@@ -37,8 +37,8 @@ public sealed partial class ConversationReceiptsGrain(
     {
         _book = new ReceiptBook(options.Value.Interval, options.Value.BusyInterval);
         _book.Load(state.State.Members);
-        var every = options.Value.SaveInterval;
-        this.RegisterGrainTimer(SaveIfChanged, new GrainTimerCreationOptions(every, every));
+        // Spread: the receipts of conversations that start together do not save together.
+        this.RegisterGrainTimer(SaveIfChanged, SpreadTimers.Every(options.Value.SaveInterval));
         return Task.CompletedTask;
     }
 
