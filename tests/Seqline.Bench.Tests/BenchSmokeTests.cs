@@ -67,6 +67,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.True(phase.PushesPerSecond > 0);
             Assert.True(phase.AllocatedBytesPerAckedSend > 0, $"{phase.Name}: allocated bytes per send {phase.AllocatedBytesPerAckedSend}");
             Assert.True(phase.NodeCpuMicrosecondsPerDelivered > 0, $"{phase.Name}: CPU per delivered message {phase.NodeCpuMicrosecondsPerDelivered}");
+            Assert.True(phase.CpuProbe.Before > 0 && phase.CpuProbe.After > 0, $"{phase.Name}: machine speed probe {phase.CpuProbe}");
         }
         var report = new ReportWriter(Path.Combine(_work.Path, "report"), "e2e", MachineInfo.Current());
         E2eReport.Write(result, report);
@@ -74,6 +75,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("End to end", text);
         Assert.Contains("allocated per acked send", text);
         Assert.Contains("node CPU per delivered message", text);
+        Assert.Contains("machine speed: a fixed loop before / after", text);
         Assert.True(File.Exists(report.PathOf("e2e-latency.png")));
     }
 

@@ -69,6 +69,9 @@ public sealed record E2ePhaseResult
     public required bool Drained { get; init; }
     public required IReadOnlyList<SeriesPoint> Series { get; init; }
 
+    /// <summary>Milliseconds of <see cref="Infrastructure.CpuProbe"/> before the phase and after its drain: how fast the machine was.</summary>
+    public required (double Before, double After) CpuProbe { get; init; }
+
     /// <summary>The distributions themselves, for charts.</summary>
     public required Latency DeliveryLatency { get; init; }
     public required Latency[] KindLatency { get; init; }

@@ -75,7 +75,7 @@ public static class E2eScenario
         {
             ui.Info($"e2e {phase.Name}: {Format.Rate(phase.AckedPerSecond)} acked sends/s, {Format.Rate(phase.DeliveredPerSecond)} delivered messages/s, " +
                     $"{Format.Rate(phase.PushesPerSecond)} pushes/s, {Format.Rate(phase.StoreRowsPerSecond)} store rows/s; send->push p50 {Format.Ms(phase.Delivery.P50)} ms, " +
-                    $"p99 {Format.Ms(phase.Delivery.P99)} ms, p99.9 {Format.Ms(phase.Delivery.P999)} ms; node CPU {phase.Node.CpuPercentOfCore:0}% of a core, peak RSS {Format.Bytes(phase.Node.PeakRssBytes)}; " +
+                    $"p99 {Format.Ms(phase.Delivery.P99)} ms, p99.9 {Format.Ms(phase.Delivery.P999)} ms; node CPU {phase.Node.CpuPercentOfCore:0}% of a core, machine speed probe {phase.CpuProbe.Before:0}/{phase.CpuProbe.After:0} ms, peak RSS {Format.Bytes(phase.Node.PeakRssBytes)}; " +
                     $"node allocated {E2eReport.PerSend(phase)} per acked send, node CPU {E2eReport.PerDelivered(phase)} per delivered message");
         }
         return result;
@@ -111,6 +111,8 @@ public static class E2eScenario
             var label = rate is { } r ? $"{name}, {Format.Rate(r)} sends/s offered" : $"{name}, {concurrency} sends in flight";
             return await ui.PhaseAsync($"e2e: {label}", duration.TotalSeconds, async progress =>
             {
+                // How fast the machine is before the load (and after its drain, below), to compare runs at the same speed.
+                var probeBefore = CpuProbe.Milliseconds();
                 var nodeMeter = new ProcessMeter(node.Pid);
                 var benchMeter = node.InProcess ? null : new ProcessMeter(Environment.ProcessId);
                 var series = new List<SeriesPoint>();
@@ -161,6 +163,7 @@ public static class E2eScenario
                 var drained = Interlocked.Read(ref phase.Delivered) >= Interlocked.Read(ref phase.ExpectedDeliveries);
                 if (!drained)
                     ui.Info($"e2e {name}: {Interlocked.Read(ref phase.ExpectedDeliveries) - Interlocked.Read(ref phase.Delivered)} deliveries still missing after {options.DrainTimeout.TotalSeconds:0} s");
+                var probeAfter = CpuProbe.Milliseconds();
 
                 return new E2ePhaseResult
                 {
@@ -194,6 +197,7 @@ public static class E2eScenario
                     DrainSeconds = drain.Elapsed.TotalSeconds,
                     Drained = drained,
                     Series = series,
+                    CpuProbe = (probeBefore, probeAfter),
                     DeliveryLatency = phase.Delivery,
                     KindLatency = phase.ByKind,
                 };
