@@ -4,8 +4,8 @@ namespace Seqline.Hosting;
 /// Periodic saves of grains that activate together. Every inbox activates within seconds when a node
 /// starts and its users reconnect, and every conversation's receipts at the first sends after it: with
 /// the same first due time their checkpoints and saves would all come due in the same moment of every
-/// period, a burst of thousands of writes through the store's one writer that every send behind it
-/// waits out. Each grain's first tick falls at a random point of the second half of its first
+/// period, a burst of thousands of writes at once (on SQLite through its one writer, which every send
+/// then waits behind). Each grain's first tick falls at a random point of the second half of its first
 /// period instead, so the writes spread over half the period; a grain still writes at most once per
 /// period, and never sooner than half a period after it activated (a setting of an hour still means
 /// no timed write within the first half hour).
