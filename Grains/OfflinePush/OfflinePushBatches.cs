@@ -63,6 +63,18 @@ internal sealed class OfflinePushBatches(int maxPending, int remembered)
         }
     }
 
+    /// <summary>Every user's batch, and nothing left waiting (the node stops).</summary>
+    public IReadOnlyList<(string UserId, IReadOnlyList<OfflineNotice> Batch)> TakeAll()
+    {
+        lock (_lock)
+        {
+            var all = _pending.Select(p => (p.Key, (IReadOnlyList<OfflineNotice>)p.Value)).ToList();
+            _pending.Clear();
+            _pendingCount = 0;
+            return all;
+        }
+    }
+
     private void Remember(string id)
     {
         _seen.Add(id);

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -12,14 +13,16 @@ namespace Seqline.OfflinePush;
 /// waits and never throws, so delivery is never held up by the webhook. Notices are gathered per
 /// user for <c>BatchWindow</c>, then POSTed as one signed request, retried with exponential backoff
 /// on a network failure, a timeout, 408, 429 or 5xx, up to <c>MaxAttempts</c>. A notice is sent at
-/// most once per node lifetime; what is waiting when the node stops is lost (pushes are a hint:
-/// the messages themselves are in the user's inbox).
+/// most once per node lifetime. When the node stops, after the silo has (so no inbox adds more),
+/// the batches still in their window go at once, each tried once within the host's shutdown
+/// timeout: a rolling upgrade would otherwise drop every notice of the last window on every node.
+/// What cannot be sent by then is lost (pushes are a hint: the messages are in the user's inbox).
 /// </summary>
 public sealed class OfflinePushDispatcher(
     IOptions<OfflinePushOptions> options,
     IHttpClientFactory httpClients,
     [FromKeyedServices(OfflinePushOptions.Clock)] TimeProvider clock,
-    ILogger<OfflinePushDispatcher> logger) : IDisposable
+    ILogger<OfflinePushDispatcher> logger) : IHostedLifecycleService, IDisposable
 {
     /// <summary>The name of the <see cref="HttpClient"/> the webhook is called with.</summary>
     public const string HttpClientName = "seqline-offline-push";
@@ -29,12 +32,16 @@ public sealed class OfflinePushDispatcher(
 
     private readonly OfflinePushBatches _batches = new(options.Value.MaxPending, Remembered);
     private readonly CancellationTokenSource _stopping = new();
+    private int _disposed;
 
     /// <summary>Whether a webhook is configured; without one inboxes need not gather notices at all.</summary>
     public bool Enabled => !string.IsNullOrEmpty(options.Value.Url);
 
     /// <summary>Whether notices carry previews, and how long they may be.</summary>
     public OfflinePushOptions Options => options.Value;
+
+    /// <summary>Notices queued and not sent yet.</summary>
+    public int Pending => _batches.PendingCount;
 
     /// <summary>Queues notices for their users' next batches; returns at once.</summary>
     public void Notify(IEnumerable<OfflineNotice> notices)
@@ -78,7 +85,7 @@ public sealed class OfflinePushDispatcher(
         var body = WebhookPayload.Serialize(userId, batch);
         for (var attempt = 1; ; attempt++)
         {
-            var (sent, retry, reason) = await TrySend(o, body);
+            var (sent, retry, reason) = await TrySend(o, body, _stopping.Token);
             if (sent) return;
             if (!retry || attempt >= o.MaxAttempts)
             {
@@ -89,14 +96,15 @@ public sealed class OfflinePushDispatcher(
         }
     }
 
-    private async Task<(bool Sent, bool Retry, string Reason)> TrySend(OfflinePushOptions o, byte[] body)
+    // One try, ended early by <paramref name="ends"/> (the node stopping) or by the options' timeout.
+    private async Task<(bool Sent, bool Retry, string Reason)> TrySend(OfflinePushOptions o, byte[] body, CancellationToken ends)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
         using var request = new HttpRequestMessage(HttpMethod.Post, o.Url) { Content = new ByteArrayContent(body) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
         request.Headers.Add(WebhookSignature.TimestampHeader, timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
         request.Headers.Add(WebhookSignature.SignatureHeader, WebhookSignature.Sign(o.SigningKey!, timestamp, body));
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ends);
         timeout.CancelAfter(o.Timeout);
         try
         {
@@ -105,15 +113,48 @@ public sealed class OfflinePushDispatcher(
             var status = (int)response.StatusCode;
             return (false, status >= 500 || response.StatusCode is HttpStatusCode.RequestTimeout or HttpStatusCode.TooManyRequests, $"status {status}");
         }
-        catch (Exception error) when (error is HttpRequestException || error is OperationCanceledException && !_stopping.IsCancellationRequested)
+        catch (Exception error) when (error is HttpRequestException || error is OperationCanceledException && !ends.IsCancellationRequested)
         {
             return (false, true, error.Message);
         }
     }
 
+    // The host calls this once every hosted service, the silo included, has stopped.
+    async Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken)
+    {
+        var waiting = _batches.TakeAll();
+        // The timers of these batches end here, and find nothing left when they would have fired.
+        await _stopping.CancelAsync();
+        if (!Enabled || waiting.Count == 0) return;
+        logger.LogInformation("The node stops: sending {Count} waiting offline push batches now", waiting.Count);
+        await Task.WhenAll(waiting.Select(async w =>
+        {
+            string reason;
+            try
+            {
+                (var sent, _, reason) = await TrySend(options.Value, WebhookPayload.Serialize(w.UserId, w.Batch), cancellationToken);
+                if (sent) return;
+            }
+            catch (OperationCanceledException)
+            {
+                reason = "the shutdown timeout ran out";
+            }
+            logger.LogWarning("An offline push of {Count} notices for {UserId} was lost as the node stopped: {Reason}", w.Batch.Count, w.UserId, reason);
+        }));
+    }
+
+    Task IHostedService.StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedService.StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedLifecycleService.StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedLifecycleService.StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    Task IHostedLifecycleService.StoppingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    // Twice: the container disposes the singleton and the hosted service it also is.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stopping.Cancel();
         _stopping.Dispose();
     }
+
 }

@@ -13,6 +13,8 @@ public static class OfflinePushExtensions
         services.TryAddKeyedSingleton(OfflinePushOptions.Clock, TimeProvider.System);
         services.AddHttpClient(OfflinePushDispatcher.HttpClientName, http => http.Timeout = Timeout.InfiniteTimeSpan);
         services.TryAddSingleton<OfflinePushDispatcher>();
+        // Its lifecycle sends what is waiting once the silo has stopped.
+        services.AddHostedService(sp => sp.GetRequiredService<OfflinePushDispatcher>());
         return services;
     }
 }

@@ -26,6 +26,24 @@ public sealed class OfflinePushBatchesTests
     }
 
     [Fact]
+    public void Taking_all_at_the_stop_empties_every_batch_and_keeps_the_ids_seen()
+    {
+        var batches = new OfflinePushBatches(maxPending: 10, remembered: 10);
+        batches.Add(Notice("bob", 1));
+        batches.Add(Notice("bob", 2));
+        batches.Add(Notice("carol", 1));
+
+        var all = batches.TakeAll().ToDictionary(b => b.UserId, b => b.Batch.Select(n => n.Seq).ToList());
+        Assert.Equal([1L, 2L], all["bob"]);
+        Assert.Equal([1L], all["carol"]);
+        Assert.Equal(2, all.Count);
+        Assert.Equal(0, batches.PendingCount);
+        Assert.Empty(batches.Take("bob"));
+        Assert.Empty(batches.TakeAll());
+        Assert.Equal(OfflinePushBatches.Added.Duplicate, batches.Add(Notice("carol", 1)));
+    }
+
+    [Fact]
     public void Past_the_pending_limit_notices_are_dropped_and_the_oldest_ids_are_forgotten()
     {
         var batches = new OfflinePushBatches(maxPending: 2, remembered: 2);

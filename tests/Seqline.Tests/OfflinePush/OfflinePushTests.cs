@@ -85,6 +85,59 @@ public sealed class OfflinePushTests : IDisposable
     }
 
     [Fact]
+    public async Task Notices_still_in_their_window_when_the_node_stops_go_at_the_stop_in_one_request()
+    {
+        await using var receiver = await WebhookReceiver.Start();
+        var server = await SeqlineServer.StartNode(_data.Path, settings: receiver.Settings(new() { ["Seqline:OfflinePush:BatchWindow"] = "01:00:00" }));
+        try
+        {
+            using var alice = await SignIn(server, "alice");
+            var id = await alice.CreateGroup("bob");
+            foreach (var body in new[] { "one", "two" }) Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, body)).StatusCode);
+            var dispatcher = server.Services.GetRequiredService<OfflinePushDispatcher>();
+            await Eventually.True(() => dispatcher.Pending == 2, Patience, "both notices waiting in bob's batch");
+            Assert.Empty(receiver.Requests);
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        // Sent when the node stopped, an hour early, once: the window's timer found nothing left.
+        Assert.Equal([[1L, 2L]], receiver.BatchesOf("bob"));
+        var request = Assert.Single(receiver.Requests);
+        Assert.True(request.IsSignedWith(WebhookReceiver.SigningKey));
+    }
+
+    [Fact]
+    public async Task A_batch_refused_at_the_stop_is_tried_once_and_the_stop_does_not_wait_for_retries()
+    {
+        await using var receiver = await WebhookReceiver.Start(failFirst: 1);
+        var server = await SeqlineServer.StartNode(_data.Path, settings: receiver.Settings(new()
+        {
+            ["Seqline:OfflinePush:BatchWindow"] = "01:00:00",
+            ["Seqline:OfflinePush:RetryBaseDelay"] = "00:10:00",
+        }));
+        try
+        {
+            using var alice = await SignIn(server, "alice");
+            var id = await alice.CreateGroup("bob");
+            Assert.Equal(HttpStatusCode.Created, (await alice.Send(id, "one")).StatusCode);
+            var dispatcher = server.Services.GetRequiredService<OfflinePushDispatcher>();
+            await Eventually.True(() => dispatcher.Pending == 1, Patience, "the notice waiting in bob's batch");
+        }
+        finally
+        {
+            // Bounded by the fixture's 10 s stop: a retry would wait ten minutes.
+            await server.DisposeAsync();
+        }
+
+        var request = Assert.Single(receiver.Requests);
+        Assert.True(request.Failed);
+        Assert.Empty(receiver.BatchesOf("bob"));
+    }
+
+    [Fact]
     public async Task A_user_with_a_device_connected_gets_no_push_until_it_goes()
     {
         await using var receiver = await WebhookReceiver.Start();
