@@ -122,9 +122,9 @@ public sealed class OfflinePushDispatcher(
     // The host calls this once every hosted service, the silo included, has stopped.
     async Task IHostedLifecycleService.StoppedAsync(CancellationToken cancellationToken)
     {
-        var waiting = _batches.TakeAll();
-        // The timers of these batches end here, and find nothing left when they would have fired.
+        // No notice is taken any more, and the batches' window timers end without taking theirs.
         await _stopping.CancelAsync();
+        var waiting = _batches.TakeAll();
         if (!Enabled || waiting.Count == 0) return;
         logger.LogInformation("The node stops: sending {Count} waiting offline push batches now", waiting.Count);
         await Task.WhenAll(waiting.Select(async w =>
@@ -156,5 +156,4 @@ public sealed class OfflinePushDispatcher(
         _stopping.Cancel();
         _stopping.Dispose();
     }
-
 }
