@@ -67,11 +67,11 @@ public sealed class OfflinePushDispatcher(
         {
             await Task.Delay(options.Value.BatchWindow, clock, _stopping.Token);
             var batch = _batches.Take(userId);
-            if (batch.Count > 0) await Send(userId, batch);
+            if (batch.Count > 0) await Send(userId, batch, options.Value.MaxAttempts, _stopping.Token);
         }
         catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
-            // The node stops: what waits is lost, as documented.
+            // The node stops: a batch in its window is taken by StoppedAsync, one in its retries is lost.
         }
         catch (Exception error)
         {
@@ -79,24 +79,25 @@ public sealed class OfflinePushDispatcher(
         }
     }
 
-    private async Task Send(string userId, IReadOnlyList<OfflineNotice> batch)
+    // Up to maxAttempts tries, backing off between them; ended early by ends.
+    private async Task Send(string userId, IReadOnlyList<OfflineNotice> batch, int maxAttempts, CancellationToken ends)
     {
         var o = options.Value;
         var body = WebhookPayload.Serialize(userId, batch);
         for (var attempt = 1; ; attempt++)
         {
-            var (sent, retry, reason) = await TrySend(o, body, _stopping.Token);
+            var (sent, retry, reason) = await TrySend(o, body, ends);
             if (sent) return;
-            if (!retry || attempt >= o.MaxAttempts)
+            if (!retry || attempt >= maxAttempts)
             {
                 logger.LogWarning("Gave up an offline push of {Count} notices for {UserId} after {Attempts} attempts: {Reason}", batch.Count, userId, attempt, reason);
                 return;
             }
-            await Task.Delay(o.RetryBaseDelay * Math.Pow(2, attempt - 1), clock, _stopping.Token);
+            await Task.Delay(o.RetryBaseDelay * Math.Pow(2, attempt - 1), clock, ends);
         }
     }
 
-    // One try, ended early by <paramref name="ends"/> (the node stopping) or by the options' timeout.
+    // One try, ended early by ends (the node stopping) or by the options' timeout.
     private async Task<(bool Sent, bool Retry, string Reason)> TrySend(OfflinePushOptions o, byte[] body, CancellationToken ends)
     {
         var timestamp = clock.GetUtcNow().ToUnixTimeSeconds();
@@ -127,19 +128,17 @@ public sealed class OfflinePushDispatcher(
         var waiting = _batches.TakeAll();
         if (!Enabled || waiting.Count == 0) return;
         logger.LogInformation("The node stops: sending {Count} waiting offline push batches now", waiting.Count);
+        // One try each: a retry's backoff would hold up the stop.
         await Task.WhenAll(waiting.Select(async w =>
         {
-            string reason;
             try
             {
-                (var sent, _, reason) = await TrySend(options.Value, WebhookPayload.Serialize(w.UserId, w.Batch), cancellationToken);
-                if (sent) return;
+                await Send(w.UserId, w.Batch, maxAttempts: 1, cancellationToken);
             }
             catch (OperationCanceledException)
             {
-                reason = "the shutdown timeout ran out";
+                logger.LogWarning("An offline push of {Count} notices for {UserId} was lost: the node's shutdown timeout ran out", w.Batch.Count, w.UserId);
             }
-            logger.LogWarning("An offline push of {Count} notices for {UserId} was lost as the node stopped: {Reason}", w.Batch.Count, w.UserId, reason);
         }));
     }
 
