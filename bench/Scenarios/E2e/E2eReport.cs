@@ -1,6 +1,7 @@
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Bench.Scenarios.Limits;
+using Seqline.Client;
 
 namespace Seqline.Bench.Scenarios.E2e;
 
@@ -22,7 +23,7 @@ public static class E2eReport
                   $"(all {Math.Min(o.Users, o.BigGroupMembers)} bench users in it, the rest never connect), whose fan-out mode is **{result.BigGroupFanout}**" +
                   (result.BigGroupFanout == "write" ? " (read fan-out is not in this build: every message to it is copied into all its inboxes)" : "") + ". ") +
             $"Sends go {Format.Percent(o.DirectShare)} to 1:1 chats, {Format.Percent(o.GroupShare)} to groups, {Format.Percent(o.BigShare)} to the large group; bodies {o.BodyBytes} B. " +
-            $"Devices {(o.MarkRead ? "mark what they receive read" : "mark nothing read")} and {(o.Acknowledge ? "acknowledge pushes (the client library's default: one message for all conversations at most every 2 s, every 8 s while pushes keep coming)" : "acknowledge no push")}{(o.MarkRead ? " (reads at most once a second per conversation)" : "")}. " +
+            $"Devices {(o.MarkRead ? "mark what they receive read" : "mark nothing read")} and {(o.Acknowledge ? $"acknowledge pushes (the client library's default: one message for all conversations at most every {SeqlineClientOptions.DefaultAcknowledgeDeliveries.TotalSeconds:0} s, every {SeqlineClientOptions.DefaultAcknowledgeDeliveriesWhenBusy.TotalSeconds:0} s while pushes keep coming)" : "acknowledge no push")}{(o.MarkRead ? " (reads at most once a second per conversation)" : "")}. " +
             $"Latency is from the moment a send was due (the client's send call, or its slot in the fixed-rate schedule) to a device's client library handing the message to the app, " +
             $"for every device of every member; phases last {o.Duration.TotalSeconds:0} s after a {o.Warmup.TotalSeconds:0} s warm-up.");
 
