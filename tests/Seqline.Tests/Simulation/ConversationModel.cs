@@ -52,10 +52,30 @@ public sealed class ConversationModel(string id)
     public SemaphoreSlim Changing { get; } = new(1, 1);
     public HashSet<string> Members { get; } = new(StringComparer.Ordinal);
 
-    /// <summary>Recalls whose outcome is not known yet, and seqs that may or may not have been recalled.</summary>
-    public HashSet<(string User, long Seq)> UnresolvedRecalls { get; } = [];
-    public HashSet<long> MaybeRecalled { get; } = [];
-    public HashSet<long> RecalledSeqs { get; } = [];
+    // Recalls run concurrently within a step (two recalls of one conversation, together): their
+    // bookkeeping is taken under this lock, as sends take _sent's.
+    private readonly Lock _recalls = new();
+    private readonly HashSet<(string User, long Seq)> _unresolvedRecalls = [];
+    private readonly HashSet<long> _maybeRecalled = [];
+    private readonly HashSet<long> _recalledSeqs = [];
+
+    /// <summary>Recalls whose outcome is not known yet.</summary>
+    public IReadOnlyList<(string User, long Seq)> UnresolvedRecalls
+    {
+        get { lock (_recalls) return _unresolvedRecalls.ToList(); }
+    }
+
+    /// <summary>Seqs that may or may not have been recalled.</summary>
+    public IReadOnlySet<long> MaybeRecalled
+    {
+        get { lock (_recalls) return _maybeRecalled.ToHashSet(); }
+    }
+
+    /// <summary>Seqs whose recall was acknowledged.</summary>
+    public IReadOnlySet<long> RecalledSeqs
+    {
+        get { lock (_recalls) return _recalledSeqs.ToHashSet(); }
+    }
 
     public IReadOnlyList<SentMessage> Sent
     {
@@ -110,10 +130,34 @@ public sealed class ConversationModel(string id)
         Members.UnionWith(after);
     }
 
+    public void RecallStarted(string user, long seq)
+    {
+        lock (_recalls) _unresolvedRecalls.Add((user, seq));
+    }
+
     public void Recalled(string user, long seq)
     {
-        UnresolvedRecalls.Remove((user, seq));
-        RecalledSeqs.Add(seq);
+        lock (_recalls)
+        {
+            _unresolvedRecalls.Remove((user, seq));
+            _recalledSeqs.Add(seq);
+        }
+    }
+
+    /// <summary>Refused (no longer a member): not the user's to make now, and an earlier attempt may have landed.</summary>
+    public void RecallRefused(string user, long seq)
+    {
+        lock (_recalls)
+        {
+            _unresolvedRecalls.Remove((user, seq));
+            _maybeRecalled.Add(seq);
+        }
+    }
+
+    /// <summary>An attempt failed: it may have landed all the same.</summary>
+    public void RecallUncertain(long seq)
+    {
+        lock (_recalls) _maybeRecalled.Add(seq);
     }
 
     private long FirstAcknowledgedStartedAfter(long tick) =>

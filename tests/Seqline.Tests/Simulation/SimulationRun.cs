@@ -84,7 +84,7 @@ public sealed class SimulationRun
                     await Task.Delay(50);
                 }
             }
-            foreach (var (user, seq) in conversation.UnresolvedRecalls.ToList())
+            foreach (var (user, seq) in conversation.UnresolvedRecalls)
             {
                 for (var attempt = 0; !await RecallOnce(conversation, user, seq); attempt++)
                 {
@@ -314,7 +314,7 @@ public sealed class SimulationRun
         var mine = conversation.SentBy(user).Where(s => s.Seq is not null).ToList();
         if (mine.Count == 0) return;
         var seq = mine[step.Pick % mine.Count].Seq!.Value;
-        conversation.UnresolvedRecalls.Add((user, seq));
+        conversation.RecallStarted(user, seq);
         for (var attempt = 0; attempt < 3 && !await RecallOnce(conversation, user, seq); attempt++)
         {
         }
@@ -332,13 +332,12 @@ public sealed class SimulationRun
         {
             // No longer a member: the recall is not the user's to make now. Whether an earlier
             // attempt landed is unknown, so the oracle accepts either.
-            conversation.UnresolvedRecalls.Remove((user, seq));
-            conversation.MaybeRecalled.Add(seq);
+            conversation.RecallRefused(user, seq);
             return true;
         }
         catch (Exception)
         {
-            conversation.MaybeRecalled.Add(seq);
+            conversation.RecallUncertain(seq);
             return false;
         }
     }
