@@ -41,13 +41,16 @@ public sealed partial class SeqlineClient
 
     // The newest message seq of each conversation in a push, batched across conversations, not
     // awaited: a lost acknowledgement only leaves the sender's tick at sent until the next one. The
-    // server ignores the user's own messages.
+    // server ignores the user's own messages. Messages of read fan-out (fanout: read) have no
+    // receipts: a large group's members send nothing back for them.
     private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
     {
         if (_options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
+        var acknowledged = Internal.DeliveryAcks.Acknowledged(events);
+        if (acknowledged.Count == 0) return Task.CompletedTask;
         var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.AcknowledgeDeliveriesWhenBusy, _options.TimeProvider, SendDeliveredAsync));
         // Every device acknowledges every push: no grouping here, the acknowledgements keep each conversation's newest.
-        acks.Note(events.Where(e => e.Type == SyncEventTypes.Message).Select(e => (e.ConversationId, e.Seq)));
+        acks.Note(acknowledged);
         return Task.CompletedTask;
     }
 

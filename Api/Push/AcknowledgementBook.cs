@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Seqline.Conversations;
 using Seqline.Inboxes;
 using Seqline.Receipts;
 
@@ -33,7 +34,8 @@ public sealed class AcknowledgementBook(TimeSpan interval, TimeSpan busyInterval
         Dictionary<string, long>? pushed = null;
         foreach (var e in events)
         {
-            if (e.Type != SyncEventTypes.Message || e.SenderId == userId) continue;
+            // Read fan-out has no receipts: nothing of it is kept here, so its acknowledgements are dropped at once.
+            if (e.Type != SyncEventTypes.Message || e.SenderId == userId || e.Fanout == FanoutMode.Read) continue;
             pushed ??= _pushed.GetOrAdd(userId, static _ => new Dictionary<string, long>(StringComparer.Ordinal));
             lock (pushed) pushed[e.ConversationId] = Math.Max(e.Seq, pushed.GetValueOrDefault(e.ConversationId));
         }

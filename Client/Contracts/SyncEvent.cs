@@ -11,7 +11,7 @@ namespace Seqline.Client;
 /// <param name="ClientMsgId">The sender's idempotency key, for a message.</param>
 /// <param name="SentAt">When the message was accepted, for a message.</param>
 /// <param name="Body">The text, for a message.</param>
-/// <param name="Fanout">For <c>joined</c> and <c>fanout</c> events: how the conversation delivers from <paramref name="Seq"/> on (<see cref="FanoutModes"/>).</param>
+/// <param name="Fanout">For <c>joined</c> and <c>fanout</c> events: how the conversation delivers from <paramref name="Seq"/> on (<see cref="FanoutModes"/>); on a message or notice, <c>read</c> when it came through read fan-out (no receipts: not acknowledged).</param>
 /// <param name="Recalled">For a message: it was recalled before this device got it, so it arrives as a tombstone.</param>
 /// <param name="Mentions">For a message: the members it mentions, if any.</param>
 /// <param name="UserId">For a <c>role</c> event: the member whose role changed (<paramref name="SenderId"/> changed it).</param>

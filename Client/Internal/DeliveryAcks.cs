@@ -21,6 +21,13 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
     private TimeSpan _pace; // zero before the first: that one goes at once
     private bool _scheduled;
 
+    /// <summary>
+    /// What of a push is acknowledged: its messages, except those of read fan-out (<c>fanout: read</c>),
+    /// which have no receipts, so that a large group's members send nothing back for them.
+    /// </summary>
+    public static List<(string ConversationId, long Seq)> Acknowledged(IEnumerable<SyncEvent> events) =>
+        events.Where(e => e.Type == SyncEventTypes.Message && e.Fanout != FanoutModes.Read).Select(e => (e.ConversationId, e.Seq)).ToList();
+
     public void Note(IEnumerable<(string ConversationId, long Seq)> positions)
     {
         TimeSpan wait;

@@ -60,7 +60,8 @@ public static class SyncEventTypes
 
 /// <summary>
 /// One entry of a user's sync timeline. For <c>message</c> events the message fields are set;
-/// for <c>read</c> events <paramref name="Seq"/> is the user's new read position; <c>joined</c>
+/// a <c>message</c> (or a notice) read from a read-fan-out conversation carries <paramref name="Fanout"/>
+/// <c>read</c>; for <c>read</c> events <paramref name="Seq"/> is the user's new read position; <c>joined</c>
 /// and <c>fanout</c> events carry the conversation's fan-out mode from <paramref name="Seq"/> on;
 /// <c>role</c> and <c>title</c> notices carry <paramref name="UserId"/> and <paramref name="Role"/>,
 /// or <paramref name="Title"/>, with their seq, sender and time; <c>edited</c> and <c>reaction</c>
@@ -98,6 +99,13 @@ public sealed record SyncEvent(
             Body: notice == SyncEventTypes.Edited ? m.Body : null, TargetSeq: m.TargetSeq, Emoji: m.Emoji, Removed: m.Removed)
         : new(SyncEventTypes.Message, m.ConversationId, m.Seq, m.SenderId, m.ClientMsgId, m.SentAt, m.Body, Recalled: m.Recalled ? true : null, Mentions: m.Mentions,
             EditedAt: m.EditedAt, Reactions: m.Reactions, ReplyTo: m.ReplyTo, Quote: m.Quote, ContentType: m.ContentType, Content: m.Content);
+
+    /// <summary>
+    /// The event of an entry read from a read-fan-out conversation's storage timeline (a pull, or a
+    /// push its relay handed on): marked <c>fanout: read</c>, so that clients and edge nodes know
+    /// there are no receipts to acknowledge it for, and a large group's members send nothing back.
+    /// </summary>
+    public static SyncEvent ForReadFanout(ChatMessage m) => For(m) with { Fanout = FanoutMode.Read };
 }
 
 /// <summary>The newest message of a conversation, for conversation lists.</summary>

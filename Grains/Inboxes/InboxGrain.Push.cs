@@ -114,7 +114,7 @@ public sealed partial class InboxGrain
         }
         else if (fresh.Count > 0)
         {
-            await Notify(fresh.Select(SyncEvent.For).ToList(), before, HeadCursor());
+            await Notify(fresh.Select(SyncEvent.ForReadFanout).ToList(), before, HeadCursor());
         }
     }
 

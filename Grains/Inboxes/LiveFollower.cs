@@ -61,7 +61,7 @@ public sealed class LiveFollower(string userId)
                 unfollow.Add(e.ConversationId);
                 // Up to T - 1 before a switch back; up to L, the member's last message, before leaving.
                 var through = e.Type == SyncEventTypes.Left ? e.Seq : e.Seq - 1;
-                if (await owed(e.ConversationId, known, through) is { } messages) pushed.AddRange(messages.Select(SyncEvent.For));
+                if (await owed(e.ConversationId, known, through) is { } messages) pushed.AddRange(messages.Select(SyncEvent.ForReadFanout));
                 else complete = false;
             }
             else if (e.Type is SyncEventTypes.Left)

@@ -126,7 +126,7 @@ public sealed class SyncReader(ISyncSources sources)
         var readable = through != long.MaxValue ? through
             : sources.IsMember(conversationId) ? await sources.ReadableThrough(conversationId) : after;
         var taken = messages.TakeWhile(m => m.Seq <= readable).ToList();
-        events.AddRange(taken.Select(SyncEvent.For));
+        events.AddRange(taken.Select(SyncEvent.ForReadFanout));
         return taken.Count > 0 ? taken[^1].Seq : after;
     }
 }

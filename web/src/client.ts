@@ -175,7 +175,7 @@ export class ChatClient {
   // messages, so their senders see them delivered (one hub message for all conversations, at most
   // one every 2 s, as the server's receipts move; a lost one only leaves a tick at "sent" until the next).
   private acknowledge(push: PushBatch): void {
-    for (const e of push.events) if (e.type === 'message' && e.senderId !== this.me) this.acks.note(e.conversationId, e.seq);
+    for (const e of push.events) if (e.type === 'message' && e.senderId !== this.me && e.fanout !== 'read') this.acks.note(e.conversationId, e.seq);
   }
 
   presenceOf(userId: string): Promise<Presence> {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Time.Testing;
+using Seqline.Client;
 using Seqline.Client.Internal;
 
 namespace Seqline.Tests.Client;
@@ -10,6 +11,22 @@ public sealed class DeliveryAcksTests
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan BusyInterval = TimeSpan.FromSeconds(4);
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void A_push_is_acknowledged_for_its_messages_but_not_for_notices_or_messages_of_read_fan_out()
+    {
+        SyncEvent[] push =
+        [
+            new(SyncEventTypes.Message, "direct", 3, "alice"),
+            new(SyncEventTypes.Message, "large", 40, "alice", Fanout: FanoutModes.Read),
+            new(SyncEventTypes.Read, "direct", 2),
+            new(SyncEventTypes.Edited, "group", 7, "alice", TargetSeq: 5),
+            new(SyncEventTypes.Message, "group", 8, "carol"),
+        ];
+
+        Assert.Equal([("direct", 3L), ("group", 8L)], DeliveryAcks.Acknowledged(push));
+        Assert.Empty(DeliveryAcks.Acknowledged([push[1]]));
+    }
 
     [Fact]
     public async Task The_first_goes_at_once_and_what_follows_within_the_interval_goes_as_one_message_with_the_newest_seqs()

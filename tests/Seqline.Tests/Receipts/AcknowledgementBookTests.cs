@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using Seqline.Api.Push;
+using Seqline.Conversations;
 using Seqline.Inboxes;
 using Seqline.Receipts;
 
@@ -49,6 +50,19 @@ public sealed class AcknowledgementBookTests
         book.Add("carol", [new("direct", 5)]); // nothing was pushed to carol here
 
         Assert.Equal([new MemberDelivered("bob", 5)], Assert.Single(book.TakeDue()).Members);
+    }
+
+    [Fact]
+    public void Messages_pushed_through_read_fan_out_are_not_kept_so_their_acknowledgements_go_nowhere()
+    {
+        var book = NewBook();
+        book.Pushed("bob", [Message("large", 7, "alice") with { Fanout = FanoutMode.Read }, Message("direct", 3, "alice")]);
+
+        book.Add("bob", [new("large", 7), new("direct", 3)]);
+
+        var due = Assert.Single(book.TakeDue());
+        Assert.Equal("direct", due.ConversationId);
+        Assert.Equal([new MemberDelivered("bob", 3)], due.Members);
     }
 
     [Fact]

@@ -79,6 +79,13 @@ public sealed class ReceiptDevice : IAsyncDisposable
             && e.GetProperty("conversationId").GetString() == conversationId && e.GetProperty("seq").GetInt64() >= seq),
             TimeSpan.FromSeconds(60), $"message {seq} of {conversationId} pushed");
 
+    /// <summary>The message event <paramref name="seq"/> of the conversation as it was pushed to this device, once it was.</summary>
+    public async Task<JsonElement> PushedMessage(string conversationId, long seq)
+    {
+        await Pushed(conversationId, seq);
+        return _pushed.First(e => e.GetProperty("type").GetString() == "message" && e.GetProperty("conversationId").GetString() == conversationId && e.GetProperty("seq").GetInt64() == seq);
+    }
+
     public Task Delivered(string conversationId, long seq) => _hub.InvokeAsync("Delivered", conversationId, seq);
 
     /// <summary>A batched acknowledgement, as devices send it (entries as given, bad ones included).</summary>

@@ -158,6 +158,29 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
     }
 
     [Fact]
+    public async Task Messages_of_read_fan_out_are_marked_in_pushes_and_pulls_so_devices_do_not_acknowledge_them()
+    {
+        var alice = Ids.User("alice");
+        var others = Enumerable.Range(0, nodes.ReadFanoutAbove).Select(i => Ids.User($"member{i}")).ToArray();
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var membersApi = await ApiUser.SignIn(nodes.Edge, others[0]);
+        var readFanout = await alicesApi.CreateGroup(others);
+        var direct = await alicesApi.CreateDirect(others[0]);
+        var cursor = (await ApiUser.Json(await membersApi.Http.GetAsync("api/sync"))).GetProperty("cursor").GetString();
+        await using var membersPhone = await ReceiptDevice.Connect(nodes.Edge, others[0]);
+
+        var inReadFanout = await alicesApi.SendOne(readFanout);
+        var inDirect = await alicesApi.SendOne(direct);
+
+        Assert.Equal("read", (await membersPhone.PushedMessage(readFanout, inReadFanout)).GetProperty("fanout").GetString());
+        Assert.False((await membersPhone.PushedMessage(direct, inDirect)).TryGetProperty("fanout", out _));
+        var pulled = (await ApiUser.Json(await membersApi.Http.GetAsync($"api/sync?cursor={Uri.EscapeDataString(cursor!)}&limit=1000")))
+            .GetProperty("events").EnumerateArray().Where(e => e.GetProperty("type").GetString() == "message").ToDictionary(e => e.GetProperty("conversationId").GetString()!);
+        Assert.Equal("read", pulled[readFanout].GetProperty("fanout").GetString());
+        Assert.False(pulled[direct].TryGetProperty("fanout", out _));
+    }
+
+    [Fact]
     public async Task Who_hides_read_receipts_shows_nobody_their_read_position_and_sees_nobodys_but_delivered_still_shows()
     {
         var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
