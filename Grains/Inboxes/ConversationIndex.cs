@@ -236,13 +236,25 @@ public sealed class ConversationIndex(string userId)
     /// A conversation's row for lists. <paramref name="newest"/> is the newest message the user may
     /// read in its timeline, for a read-fan-out conversation (its newest messages are not here).
     /// </summary>
-    public static ConversationSummary Summary(string conversationId, ConversationIndexEntry e, ChatMessage? newest = null)
+    /// <summary>
+    /// The conversation's row. <paramref name="newest"/>, for read fan-out, are the newest entries of
+    /// the conversation's own timeline, ascending: the newest of them sets the last seq, the newest
+    /// message among them the preview, and the edits and reactions among them are not unread, as
+    /// the changes the inbox saw itself are not.
+    /// </summary>
+    public static ConversationSummary Summary(string conversationId, ConversationIndexEntry e, IReadOnlyList<ChatMessage>? newest = null)
     {
         var (lastSeq, lastMessage) = (e.LastSeq, e.LastMessage);
-        if (newest is not null && newest.Seq > lastSeq)
-            (lastSeq, lastMessage) = (newest.Seq, newest.Type is null ? new MessagePreview(newest.Seq, newest.SenderId, newest.SentAt, Preview(newest.Body)) : lastMessage);
+        var changes = e.ChangeSeqs.Where(s => s > e.ReadSeq).ToHashSet();
+        if (newest is { Count: > 0 } && newest[^1].Seq > lastSeq)
+        {
+            lastSeq = newest[^1].Seq;
+            if (newest.LastOrDefault(m => m.Type is null) is { } message && message.Seq > (lastMessage?.Seq ?? 0))
+                lastMessage = new MessagePreview(message.Seq, message.SenderId, message.SentAt, Preview(message.Body));
+            changes.UnionWith(newest.Where(m => m.Seq > e.ReadSeq && SyncEventTypes.IsChange(m.Type)).Select(m => m.Seq));
+        }
         if (lastMessage is not null && (lastMessage.Seq <= e.ClearedThrough || e.Hidden.Contains(lastMessage.Seq))) lastMessage = null;
-        return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq - e.ChangeSeqs.Count(s => s > e.ReadSeq)), lastMessage,
+        return new(conversationId, e.Title, e.Kind, e.Fanout, lastSeq, e.ReadSeq, Math.Max(0, lastSeq - e.ReadSeq - changes.Count), lastMessage,
             e.MentionSeqs.Count(s => s > e.ReadSeq), e.ClearedThrough, e.Muted);
     }
 

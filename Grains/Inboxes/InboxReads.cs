@@ -42,6 +42,14 @@ internal sealed class InboxReads(ITimelineStore inbox, ITimelineStore conversati
         : entry.LastSeq;
 
     /// <summary>
+    /// How many of a read-fan-out conversation's newest entries a row looks at when the newest is
+    /// not simply one new message: the edits and reactions among them are neither unread nor the
+    /// preview. Unread changes older than these still count as unread, in a conversation with
+    /// more unread entries than this, where a list shows "99+" anyway.
+    /// </summary>
+    public const int RowScan = 100;
+
+    /// <summary>
     /// The conversation's row for lists; in read fan-out its newest messages are in its own
     /// timeline, seen no further than <paramref name="readThrough"/> (where a cursor stands) if given.
     /// </summary>
@@ -49,8 +57,12 @@ internal sealed class InboxReads(ITimelineStore inbox, ITimelineStore conversati
     {
         if (entry.Fanout != FanoutMode.Read) return ConversationIndex.Summary(conversationId, entry);
         var bound = Math.Min(readThrough ?? long.MaxValue, await ReadableThrough(conversationId, entry));
-        var newest = await conversations.ReadBeforeAsync(conversationId, bound == long.MaxValue ? long.MaxValue : bound + 1, 1);
-        return ConversationIndex.Summary(conversationId, entry, newest.Count == 1 ? MessageCodec.ToMessage(conversationId, newest[0]) : null);
+        var before = bound == long.MaxValue ? long.MaxValue : bound + 1;
+        var newest = await conversations.ReadBeforeAsync(conversationId, before, 1);
+        // One read for the common row: the newest is a message, and at most it is unread.
+        if (newest.Count == 1 && (newest[0].Seq > entry.ReadSeq + 1 || MessageCodec.ToMessage(conversationId, newest[0]).Type is not null))
+            newest = await conversations.ReadBeforeAsync(conversationId, before, RowScan);
+        return ConversationIndex.Summary(conversationId, entry, newest.Select(e => MessageCodec.ToMessage(conversationId, e)).ToList());
     }
 
     /// <summary>Every conversation's row, in list order.</summary>

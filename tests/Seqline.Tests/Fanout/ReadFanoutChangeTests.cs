@@ -9,7 +9,8 @@ namespace Seqline.Tests.Fanout;
 /// <summary>
 /// Edits and reactions in a read-fan-out group: their notices stay in the conversation's timeline
 /// with its messages and reach every member by sync and push; the message a sync reads there is
-/// already the latest version; and a reaction leaves its author's read position alone.
+/// already the latest version; a reaction leaves its author's read position alone; and in the
+/// lists changes are neither unread nor the preview.
 /// </summary>
 public sealed class ReadFanoutChangeTests : IAsyncLifetime
 {
@@ -70,5 +71,10 @@ public sealed class ReadFanoutChangeTests : IAsyncLifetime
         var history = (await Json(await cat.Http.GetAsync($"api/conversations/{id}/messages"))).GetProperty("messages").EnumerateArray().ToList();
         Assert.Equal(expected, history.Select(Describe));
         Assert.Equal(("hello", 1), (history[0].GetProperty("body").GetString(), history[0].GetProperty("reactions")[0].GetProperty("count").GetInt32()));
+
+        // In the lists the two changes are no news: one unread message, previewed as edited.
+        var catsRow = (await Json(await cat.Http.GetAsync("api/conversations"))).EnumerateArray().Single(r => r.GetProperty("conversationId").GetString() == id);
+        Assert.Equal((3L, 0L, 1L), (catsRow.GetProperty("lastSeq").GetInt64(), catsRow.GetProperty("readSeq").GetInt64(), catsRow.GetProperty("unread").GetInt64()));
+        Assert.Equal((1L, "hello"), (catsRow.GetProperty("lastMessage").GetProperty("seq").GetInt64(), catsRow.GetProperty("lastMessage").GetProperty("body").GetString()));
     }
 }

@@ -181,8 +181,30 @@ public sealed class ConversationIndexTests
     {
         var index = Joined(at: 1, mode: FanoutMode.Read);
         var newest = new ChatMessage(Chat, 7, "bob", "m7", Now, new string('x', 300));
-        var summary = ConversationIndex.Summary(Chat, index.Member(Chat), newest);
+        var summary = ConversationIndex.Summary(Chat, index.Member(Chat), [newest]);
         Assert.Equal((7L, 7L, ConversationIndex.PreviewLength), (summary.LastSeq, summary.Unread, summary.LastMessage!.Body.Length));
+    }
+
+    [Fact]
+    public void In_read_fan_out_edits_and_reactions_are_not_unread_and_not_the_preview()
+    {
+        var index = Joined(at: 1, mode: FanoutMode.Read);
+        index.Apply(new SyncEvent(SyncEventTypes.Read, Chat, 4), Now);
+        ChatMessage[] newest =
+        [
+            new(Chat, 4, "bob", "m4", Now, "read already"),
+            new(Chat, 5, "bob", "m5", Now, "lunch?"),
+            new(Chat, 6, "ann", "", Now, "", Type: SyncEventTypes.Reaction, TargetSeq: 4, Emoji: "👍"),
+            new(Chat, 7, "bob", "m7", Now, "at 12:30"), // stored as edited
+            new(Chat, 8, "bob", "", Now, "at 12:30", Type: SyncEventTypes.Edited, TargetSeq: 7),
+            new(Chat, 9, "ann", "", Now, "", Type: SyncEventTypes.Reaction, TargetSeq: 7, Emoji: "🎉"),
+        ];
+
+        var summary = ConversationIndex.Summary(Chat, index.Member(Chat), newest);
+
+        // Two messages after the read position (5 and 7); the three changes are no news.
+        Assert.Equal((9L, 4L, 2L), (summary.LastSeq, summary.ReadSeq, summary.Unread));
+        Assert.Equal((7L, "at 12:30"), (summary.LastMessage!.Seq, summary.LastMessage.Body));
     }
 
     [Fact]
