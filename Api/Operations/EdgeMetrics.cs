@@ -39,7 +39,7 @@ public sealed class EdgeMetrics
         _devices = meter.CreateUpDownCounter<long>("seqline.devices.connected", "{device}", "Devices connected to this edge node's hub.");
         _pushesSent = meter.CreateCounter<long>("seqline.pushes.sent", "{push}", "Pushes handed to the connections of a user's devices on this node.");
         _pushesDropped = meter.CreateCounter<long>("seqline.pushes.dropped", "{push}",
-            "Pushes not sent, by reason: failed (SignalR could not take it), intercepted (an IPushInterceptor said no).");
+            "Pushes not sent, by reason: failed (SignalR could not take it), intercepted (an IPushInterceptor said no), stale, overflow, no_device (no device of the user here).");
     }
 
     /// <summary>Runs a send, counting its acknowledgement or its refusal; what it throws is rethrown.</summary>

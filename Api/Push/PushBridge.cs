@@ -26,6 +26,8 @@ public sealed partial class PushBridge(
     ILogger<PushBridge> logger) : BackgroundService, IInboxObserver
 {
     private readonly Dictionary<string, int> _devices = new(StringComparer.Ordinal);
+    // Users with a device connecting (subscribing) now: a push may come before the subscription's answer.
+    private readonly Dictionary<string, int> _arriving = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim[] _turns = Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1)).ToArray();
     private readonly IPushInterceptor[] _interceptors = interceptors.ToArray();
     private PushSequencer? _sequencer;
@@ -58,16 +60,28 @@ public sealed partial class PushBridge(
     {
         var turn = TurnOf(userId);
         await turn.WaitAsync();
+        lock (_devices) _arriving[userId] = _arriving.GetValueOrDefault(userId) + 1;
+        var connected = false;
         try
         {
             var head = await grains.GetGrain<IInboxPush>(userId).Subscribe(Reference);
             Sequencer.Expect(userId, head);
             lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
+            connected = true;
             metrics.DeviceConnected();
             return head;
         }
         finally
         {
+            bool none;
+            lock (_devices)
+            {
+                if (_arriving[userId] == 1) _arriving.Remove(userId);
+                else _arriving[userId]--;
+                none = !connected && !_devices.ContainsKey(userId);
+            }
+            // A failed connect of the user's only device: what was pushed meanwhile goes nowhere.
+            if (none) Sequencer.Forget(userId);
             turn.Release();
         }
     }
@@ -111,9 +125,18 @@ public sealed partial class PushBridge(
     /// </remarks>
     public Task OnPush(InboxPush push)
     {
-        if (_interceptors.All(i => i.ShouldDeliver(push))) _ = Deliver(push);
-        else metrics.PushDropped("intercepted");
+        if (!_interceptors.All(i => i.ShouldDeliver(push))) metrics.PushDropped("intercepted");
+        else if (!Listening(push.UserId)) metrics.PushDropped("no_device");
+        else _ = Deliver(push);
         return Task.CompletedTask;
+    }
+
+    // A push for a user with no device here, connected or connecting (the inbox sent it before it
+    // heard the last one left), goes nowhere: kept, it would set the user's order to a cursor no
+    // later push follows, and after the next connect every push would wait the reorder window.
+    private bool Listening(string userId)
+    {
+        lock (_devices) return _devices.ContainsKey(userId) || _arriving.ContainsKey(userId);
     }
 
     private async Task Deliver(InboxPush push)

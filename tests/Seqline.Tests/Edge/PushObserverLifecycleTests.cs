@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Seqline.Api.Push;
@@ -104,7 +103,7 @@ public sealed class PushObserverLifecycleTests : IDisposable
     [Fact]
     public async Task A_device_arriving_as_the_last_one_leaves_keeps_the_node_registered()
     {
-        var subscribing = new HeldSubscribe();
+        var subscribing = new HeldGrainCall(nameof(IInboxGrain.Subscribe));
         // Renewals would mend a lost registration within the test: keep them out of reach.
         await using var server = await SeqlineServer.StartNode(_data.Path, s => s.AddSingleton<IIncomingGrainCallFilter>(subscribing),
             new Dictionary<string, string?> { ["Seqline:Push:RenewPeriod"] = "01:00:00" });
@@ -129,27 +128,6 @@ public sealed class PushObserverLifecycleTests : IDisposable
         Assert.Equal(1, await Inbox(server, bob.Id).CountObservers());
     }
 
-    // Holds the next registration with an inbox at the grain, as a slow silo would.
-    private sealed class HeldSubscribe : IIncomingGrainCallFilter
-    {
-        private TaskCompletionSource? _reached;
-        private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task HoldNext() => (_reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
-
-        public void Release() => _released.TrySetResult();
-
-        public async Task Invoke(IIncomingGrainCallContext context)
-        {
-            if (context.InterfaceMethod?.Name == nameof(IInboxGrain.Subscribe) && Interlocked.Exchange(ref _reached, null) is { } reached)
-            {
-                reached.TrySetResult();
-                await _released.Task.WaitAsync(TimeSpan.FromSeconds(30));
-            }
-            await context.Invoke();
-        }
-    }
-
     public void Dispose() => _data.Dispose();
 
     private static async Task SendAndAwait(ApiUser sender, string conversationId, ClientDevice receiver, long seq)
@@ -157,20 +135,5 @@ public sealed class PushObserverLifecycleTests : IDisposable
         var response = await sender.Send(conversationId, $"message {seq}");
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         await Eventually.True(() => Task.FromResult(receiver.MessageSeqs(conversationId).Contains(seq)), TimeSpan.FromSeconds(60), $"message {seq} to reach the device");
-    }
-
-    /// <summary>Every message pushed to this node, by user: what the inbox sent, whatever the devices then did.</summary>
-    private sealed class PushRecorder : IPushInterceptor
-    {
-        private readonly ConcurrentQueue<(string User, string Conversation, long Seq)> _messages = new();
-
-        public List<(string, long)> MessagesTo(string userId) =>
-            _messages.Where(m => m.User == userId).Select(m => (m.Conversation, m.Seq)).ToList();
-
-        public bool ShouldDeliver(InboxPush push)
-        {
-            foreach (var e in push.Events.Where(e => e.Type == SyncEventTypes.Message)) _messages.Enqueue((push.UserId, e.ConversationId, e.Seq));
-            return true;
-        }
     }
 }
