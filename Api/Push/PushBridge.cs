@@ -61,13 +61,11 @@ public sealed partial class PushBridge(
         var turn = TurnOf(userId);
         await turn.WaitAsync();
         lock (_devices) _arriving[userId] = _arriving.GetValueOrDefault(userId) + 1;
-        var connected = false;
         try
         {
             var head = await grains.GetGrain<IInboxPush>(userId).Subscribe(Reference);
             Sequencer.Expect(userId, head);
             lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
-            connected = true;
             metrics.DeviceConnected();
             return head;
         }
@@ -78,7 +76,7 @@ public sealed partial class PushBridge(
             {
                 if (_arriving[userId] == 1) _arriving.Remove(userId);
                 else _arriving[userId]--;
-                none = !connected && !_devices.ContainsKey(userId);
+                none = !_devices.ContainsKey(userId);
             }
             // A failed connect of the user's only device: what was pushed meanwhile goes nowhere.
             if (none) Sequencer.Forget(userId);

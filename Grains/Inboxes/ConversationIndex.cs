@@ -233,14 +233,11 @@ public sealed class ConversationIndex(string userId)
     }
 
     /// <summary>
-    /// A conversation's row for lists. <paramref name="newest"/> is the newest message the user may
-    /// read in its timeline, for a read-fan-out conversation (its newest messages are not here).
-    /// </summary>
-    /// <summary>
-    /// The conversation's row. <paramref name="newest"/>, for read fan-out, are the newest entries of
-    /// the conversation's own timeline, ascending: the newest of them sets the last seq, the newest
-    /// message among them the preview, and the edits and reactions among them are not unread, as
-    /// the changes the inbox saw itself are not.
+    /// A conversation's row for lists. <paramref name="newest"/>, for a read-fan-out conversation
+    /// (its newest messages are not here), are the newest entries the user may read in its own
+    /// timeline, ascending: the newest of them sets the last seq, the newest message among them the
+    /// preview, and the edits and reactions among them are not unread, as the changes the inbox saw
+    /// itself are not.
     /// </summary>
     public static ConversationSummary Summary(string conversationId, ConversationIndexEntry e, IReadOnlyList<ChatMessage>? newest = null)
     {

@@ -42,10 +42,10 @@ internal sealed class InboxReads(ITimelineStore inbox, ITimelineStore conversati
         : entry.LastSeq;
 
     /// <summary>
-    /// How many of a read-fan-out conversation's newest entries a row looks at when the newest is
-    /// not simply one new message: the edits and reactions among them are neither unread nor the
-    /// preview. Unread changes older than these still count as unread, in a conversation with
-    /// more unread entries than this, where a list shows "99+" anyway.
+    /// The most of a read-fan-out conversation's newest entries a row looks at: the edits and
+    /// reactions among its unread ones are neither unread nor the preview. Unread changes older than
+    /// these still count as unread, in a conversation with more unread entries than this, where a
+    /// list shows "99+" anyway.
     /// </summary>
     public const int RowScan = 100;
 
@@ -58,11 +58,14 @@ internal sealed class InboxReads(ITimelineStore inbox, ITimelineStore conversati
         if (entry.Fanout != FanoutMode.Read) return ConversationIndex.Summary(conversationId, entry);
         var bound = Math.Min(readThrough ?? long.MaxValue, await ReadableThrough(conversationId, entry));
         var before = bound == long.MaxValue ? long.MaxValue : bound + 1;
-        var newest = await conversations.ReadBeforeAsync(conversationId, before, 1);
-        // One read for the common row: the newest is a message, and at most it is unread.
-        if (newest.Count == 1 && (newest[0].Seq > entry.ReadSeq + 1 || MessageCodec.ToMessage(conversationId, newest[0]).Type is not null))
-            newest = await conversations.ReadBeforeAsync(conversationId, before, RowScan);
-        return ConversationIndex.Summary(conversationId, entry, newest.Select(e => MessageCodec.ToMessage(conversationId, e)).ToList());
+        var newest = (await conversations.ReadBeforeAsync(conversationId, before, 1)).Select(e => MessageCodec.ToMessage(conversationId, e)).ToList();
+        // The newest is a message: it is the preview, and only the unread entries before it matter
+        // (none more to read for the common row of one new message). It is a change: the preview
+        // is further back.
+        var scan = newest.Count == 0 ? 0 : newest[0].Type is null ? (int)Math.Clamp(newest[0].Seq - entry.ReadSeq, 1, RowScan) : RowScan;
+        if (scan > 1)
+            newest = (await conversations.ReadBeforeAsync(conversationId, before, scan)).Select(e => MessageCodec.ToMessage(conversationId, e)).ToList();
+        return ConversationIndex.Summary(conversationId, entry, newest);
     }
 
     /// <summary>Every conversation's row, in list order.</summary>
