@@ -36,7 +36,7 @@ public sealed partial class PushBridge(
     // One sequencer for the node: pushes of one user must all pass the same one.
     private PushSequencer Sequencer => LazyInitializer.EnsureInitialized(ref _sequencer, ref _sequencerLock,
         () => new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, _ => metrics.PushDropped("stale"),
-            options.Value.MaxQueuedPerUser, _ => metrics.PushDropped("overflow")));
+            options.Value.MaxQueuedPerUser, _ => metrics.PushDropped("overflow"), Listening, _ => metrics.PushDropped("no_device")));
     private object? _sequencerLock;
 
     // One reference for the node's life: two would register this node twice with an inbox, and
@@ -124,7 +124,6 @@ public sealed partial class PushBridge(
     public Task OnPush(InboxPush push)
     {
         if (!_interceptors.All(i => i.ShouldDeliver(push))) metrics.PushDropped("intercepted");
-        else if (!Listening(push.UserId)) metrics.PushDropped("no_device");
         else _ = Deliver(push);
         return Task.CompletedTask;
     }
@@ -132,6 +131,8 @@ public sealed partial class PushBridge(
     // A push for a user with no device here, connected or connecting (the inbox sent it before it
     // heard the last one left), goes nowhere: kept, it would set the user's order to a cursor no
     // later push follows, and after the next connect every push would wait the reorder window.
+    // The sequencer asks this under its own lock, and a user's devices leave this set before
+    // Forget takes that lock, so no push can slip in between.
     private bool Listening(string userId)
     {
         lock (_devices) return _devices.ContainsKey(userId) || _arriving.ContainsKey(userId);

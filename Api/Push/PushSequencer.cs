@@ -14,8 +14,18 @@ namespace Seqline.Api.Push;
 /// pushes it passes are dropped, since the pull it makes devices do brings what they carry. A
 /// user's queue is bounded: when the connections do not keep up and more than <c>maxQueued</c>
 /// pushes wait, they are given up for one skip notice at the newest cursor, which makes the devices pull.
+/// A push for a user the node no longer serves (<c>listening</c> says no) starts no order: it is
+/// dropped (<c>absent</c>), as its cursor would be one no later push follows.
 /// </summary>
-internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait, TimeProvider clock, Action<InboxPush>? dropped = null, int maxQueued = int.MaxValue, Action<InboxPush>? gaveUp = null)
+internal sealed class PushSequencer(
+    Func<InboxPush, Task> send,
+    TimeSpan maxWait,
+    TimeProvider clock,
+    Action<InboxPush>? dropped = null,
+    int maxQueued = int.MaxValue,
+    Action<InboxPush>? gaveUp = null,
+    Func<string, bool>? listening = null,
+    Action<InboxPush>? absent = null)
 {
     private readonly Dictionary<string, UserPushes> _users = new(StringComparer.Ordinal);
 
@@ -27,7 +37,17 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
         List<InboxPush>? given = null;
         lock (_users)
         {
-            if (!_users.TryGetValue(push.UserId, out user!)) _users[push.UserId] = user = new UserPushes();
+            if (!_users.TryGetValue(push.UserId, out user!))
+            {
+                // Checked under this lock, which Forget takes after the user's last device is gone:
+                // a push either starts its order before Forget (which then removes it) or sees nobody.
+                if (listening?.Invoke(push.UserId) == false)
+                {
+                    absent?.Invoke(push);
+                    return;
+                }
+                _users[push.UserId] = user = new UserPushes();
+            }
             // Another epoch: the inbox started over (its devices reset), so what came before says nothing.
             if (user.Last is { } last && last.Epoch != push.Order.Epoch) user.Reset();
             if (user.Last is { } newest && !push.Order.IsAfter(newest) && push.PrevCursor != user.LastCursor) stale = [push];
@@ -56,7 +76,7 @@ internal sealed class PushSequencer(Func<InboxPush, Task> send, TimeSpan maxWait
             if (!_users.ContainsKey(userId)) _users[userId] = new UserPushes { LastCursor = head };
     }
 
-    /// <summary>Forgets a user whose last device here has gone.</summary>
+    /// <summary>Forgets a user whose last device here has gone (once <c>listening</c> says so).</summary>
     public void Forget(string userId)
     {
         lock (_users) _users.Remove(userId);

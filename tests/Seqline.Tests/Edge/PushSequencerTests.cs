@@ -190,4 +190,30 @@ public sealed class PushSequencerTests
         await sequencer.Accept(new InboxPush("bob", [], "d0", "d1", new PushOrder(2, 1, 0)));
         Assert.Equal(["c9", "d1"], _sent);
     }
+
+    [Fact]
+    public async Task A_push_for_a_user_the_node_no_longer_serves_starts_no_order_and_the_next_connect_takes_the_head()
+    {
+        var serving = new HashSet<string> { "bob" };
+        List<string> absent = [];
+        var sequencer = new PushSequencer(p =>
+        {
+            lock (_sent) _sent.Add(p.Cursor);
+            return Task.CompletedTask;
+        }, TimeSpan.FromMinutes(10), _clock, listening: serving.Contains, absent: p => absent.Add(p.Cursor));
+        await sequencer.Accept(Push("bob", 0, 1));
+
+        // Bob's last device leaves; a push the inbox sent before it heard of that comes after Forget.
+        serving.Remove("bob");
+        sequencer.Forget("bob");
+        await sequencer.Accept(Push("bob", 1, 2));
+        Assert.Equal(["c2"], absent);
+
+        // He connects again at the inbox's head, c5: the next push follows it and goes out at once,
+        // with no wait (the clock never moves) for a push ending at c2's successor.
+        serving.Add("bob");
+        sequencer.Expect("bob", "c5");
+        await sequencer.Accept(Push("bob", 5, 6));
+        Assert.Equal(["c1", "c6"], _sent);
+    }
 }
