@@ -123,7 +123,7 @@ public sealed class SqliteDatabase : IDisposable
 
     private void WriteLoop()
     {
-        var connection = OpenCommitConnection();
+        var commands = new SqliteCommandFactory(OpenCommitConnection());
         try
         {
             var batch = new List<IQueuedWrite>();
@@ -132,13 +132,13 @@ public sealed class SqliteDatabase : IDisposable
             {
                 while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var write)) batch.Add(write);
                 Interlocked.Add(ref _queued, -batch.Count);
-                if (!Commit(connection, batch)) connection = Usable(connection);
+                if (!Commit(commands, batch)) commands = Usable(commands);
                 batch.Clear();
             }
         }
         finally
         {
-            connection.Dispose();
+            commands.Dispose();
         }
     }
 
@@ -147,29 +147,30 @@ public sealed class SqliteDatabase : IDisposable
     /// exactly once, whatever fails: one that throws fails alone (its savepoint is rolled back) while
     /// the transaction stands, and all of them fail once the transaction is gone.
     /// </summary>
-    private bool Commit(SqliteConnection connection, List<IQueuedWrite> batch)
+    private bool Commit(SqliteCommandFactory commands, List<IQueuedWrite> batch)
     {
         var done = new List<IQueuedWrite>(batch.Count);
         var next = 0;
         var started = Stopwatch.GetTimestamp();
+        var connection = commands.Connection;
         try
         {
             using var transaction = connection.BeginTransaction();
-            var commands = new SqliteCommandFactory(connection, transaction);
+            commands.Use(transaction);
             for (; next < batch.Count; next++)
             {
                 var write = batch[next];
-                transaction.Save("w");
+                commands.Statement("SAVEPOINT w").ExecuteNonQuery();
                 try
                 {
                     write.Run(commands);
-                    transaction.Release("w");
+                    commands.Statement("RELEASE w").ExecuteNonQuery();
                     done.Add(write);
                 }
                 catch (Exception error) when (InTransaction(connection))
                 {
-                    transaction.Rollback("w");
-                    transaction.Release("w");
+                    commands.Statement("ROLLBACK TO w").ExecuteNonQuery();
+                    commands.Statement("RELEASE w").ExecuteNonQuery();
                     write.Fail(error);
                 }
             }
@@ -204,22 +205,23 @@ public sealed class SqliteDatabase : IDisposable
     /// mode, else a new one (a transaction that not even a rollback ended must not take the next
     /// batch in). If no new one opens, the next batch fails and this is tried again.
     /// </summary>
-    private SqliteConnection Usable(SqliteConnection connection)
+    private SqliteCommandFactory Usable(SqliteCommandFactory commands)
     {
-        if (connection.State == System.Data.ConnectionState.Open && !InTransaction(connection)) return connection;
+        var connection = commands.Connection;
+        if (connection.State == System.Data.ConnectionState.Open && !InTransaction(connection)) return commands;
         _logger.LogWarning("The SQLite writer's connection is still inside a failed transaction; opening a new one");
         try
         {
-            var fresh = OpenCommitConnection();
+            var fresh = new SqliteCommandFactory(OpenCommitConnection());
             // Keep the old connection, transaction and all, out of the pool the readers use.
             SqliteConnection.ClearPool(connection);
-            connection.Dispose();
+            commands.Dispose();
             return fresh;
         }
         catch (Exception error)
         {
             _logger.LogError(error, "Opening a new SQLite writer connection failed; the next commit tries again");
-            return connection;
+            return commands;
         }
     }
 
@@ -249,14 +251,52 @@ public sealed class SqliteDatabase : IDisposable
     }
 }
 
-/// <summary>Creates commands bound to the writer's current transaction.</summary>
-public sealed class SqliteCommandFactory(SqliteConnection connection, SqliteTransaction transaction)
+/// <summary>
+/// The writer's statements, bound to its current transaction. Each SQL text is compiled once per
+/// writer connection and kept: Microsoft.Data.Sqlite keeps a prepared statement only as long as its
+/// command, and compiling the same few statements again for every write was a share of the single
+/// writer's time and of the node's allocations. A write sets the parameters of the command it gets
+/// and runs it; the command stays the writer's, so the write never disposes it and never changes
+/// its text. Stores splice only table names into their SQL, never values, so the texts are few.
+/// </summary>
+public sealed class SqliteCommandFactory : IDisposable
 {
-    public SqliteCommand Create(string sql)
+    // Far above what the stores use (a few statements each); past it the cache starts over.
+    private const int MaxStatements = 256;
+
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private SqliteTransaction? _transaction;
+
+    internal SqliteCommandFactory(SqliteConnection connection) => Connection = connection;
+
+    internal SqliteConnection Connection { get; }
+
+    internal void Use(SqliteTransaction transaction) => _transaction = transaction;
+
+    /// <summary>The command for <paramref name="sql"/>, its parameters cleared, in the writer's transaction. Not to be disposed.</summary>
+    public SqliteCommand Statement(string sql)
     {
-        var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            if (_statements.Count >= MaxStatements) DisposeStatements();
+            command = Connection.CreateCommand();
+            command.CommandText = sql;
+            _statements[sql] = command;
+        }
+        command.Transaction = _transaction;
+        command.Parameters.Clear();
         return command;
+    }
+
+    public void Dispose()
+    {
+        DisposeStatements();
+        Connection.Dispose();
+    }
+
+    private void DisposeStatements()
+    {
+        foreach (var command in _statements.Values) command.Dispose();
+        _statements.Clear();
     }
 }

@@ -51,9 +51,9 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStoreSchema
         var expected = grainState.ETag;
         var version = await database.WriteAsync(commands =>
         {
-            using var command = expected is null
-                ? commands.Create("INSERT INTO grain_state (state_name, grain_id, version, data) VALUES ($n, $g, 1, $d) ON CONFLICT DO NOTHING")
-                : commands.Create("UPDATE grain_state SET version = version + 1, data = $d WHERE state_name = $n AND grain_id = $g AND version = $v");
+            var command = expected is null
+                ? commands.Statement("INSERT INTO grain_state (state_name, grain_id, version, data) VALUES ($n, $g, 1, $d) ON CONFLICT DO NOTHING")
+                : commands.Statement("UPDATE grain_state SET version = version + 1, data = $d WHERE state_name = $n AND grain_id = $g AND version = $v");
             command.Parameters.AddWithValue("$n", stateName);
             command.Parameters.AddWithValue("$g", grainId.ToString());
             command.Parameters.AddWithValue("$d", data);
@@ -72,7 +72,7 @@ public sealed class SqliteGrainStorage : IGrainStorage, IStoreSchema
         {
             await database.WriteAsync(commands =>
             {
-                using var command = commands.Create("DELETE FROM grain_state WHERE state_name = $n AND grain_id = $g AND version = $v");
+                var command = commands.Statement("DELETE FROM grain_state WHERE state_name = $n AND grain_id = $g AND version = $v");
                 command.Parameters.AddWithValue("$n", stateName);
                 command.Parameters.AddWithValue("$g", grainId.ToString());
                 command.Parameters.AddWithValue("$v", long.Parse(expected));

@@ -37,7 +37,7 @@ public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTabl
         var version = Guid.NewGuid().ToString("N");
         return await database.WriteAsync(commands =>
         {
-            using var command = commands.Create("""
+            var command = commands.Statement("""
                 INSERT INTO reminders (grain_id, name, grain_hash, start_at, period, version) VALUES ($g, $n, $h, $s, $p, $v)
                 ON CONFLICT (grain_id, name) DO UPDATE SET start_at = excluded.start_at, period = excluded.period, version = excluded.version
                 """);
@@ -54,7 +54,7 @@ public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTabl
 
     public Task<bool> RemoveRow(GrainId grainId, string reminderName, string eTag) => database.WriteAsync(commands =>
     {
-        using var command = commands.Create("DELETE FROM reminders WHERE grain_id = $g AND name = $n AND version = $v");
+        var command = commands.Statement("DELETE FROM reminders WHERE grain_id = $g AND name = $n AND version = $v");
         command.Parameters.AddWithValue("$g", grainId.ToString());
         command.Parameters.AddWithValue("$n", reminderName);
         command.Parameters.AddWithValue("$v", eTag);
@@ -63,7 +63,7 @@ public sealed class SqliteReminderTable(SqliteDatabase database) : IReminderTabl
 
     public Task TestOnlyClearTable() => database.WriteAsync(commands =>
     {
-        using var command = commands.Create("DELETE FROM reminders");
+        var command = commands.Statement("DELETE FROM reminders");
         return command.ExecuteNonQuery();
     });
 

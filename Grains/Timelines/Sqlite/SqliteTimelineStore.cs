@@ -12,6 +12,12 @@ public sealed class SqliteTimelineStore : ITimelineStore
     private readonly SqliteDatabase _database;
     private readonly string _entries;
     private readonly string _trims;
+    // The writer's statements are kept per SQL text (SqliteCommandFactory), so each text is built once.
+    private readonly string _headSql;
+    private readonly string _insertSql;
+    private readonly string _replaceSql;
+    private readonly string _trimSql;
+    private readonly string _markSql;
 
     /// <summary>The timelines named <paramref name="name"/>, in tables <see cref="EnsureCreatedAsync"/> creates.</summary>
     public SqliteTimelineStore(SqliteDatabase database, string name)
@@ -20,6 +26,17 @@ public sealed class SqliteTimelineStore : ITimelineStore
         _database = database;
         _entries = $"{name}_entries";
         _trims = $"{name}_trims";
+        _headSql = $"""
+            SELECT COALESCE((SELECT MAX(seq) FROM {_entries} WHERE timeline = $t), 0),
+                   COALESCE((SELECT trimmed_through FROM {_trims} WHERE timeline = $t), 0)
+            """;
+        _insertSql = $"INSERT INTO {_entries} (timeline, seq, at, payload) VALUES ($t, $s, $a, $p)";
+        _replaceSql = $"UPDATE {_entries} SET payload = $p WHERE timeline = $t AND seq = $s";
+        _trimSql = $"DELETE FROM {_entries} WHERE timeline = $t AND seq > $from AND seq <= $through";
+        _markSql = $"""
+            INSERT INTO {_trims} (timeline, trimmed_through) VALUES ($t, $through)
+            ON CONFLICT (timeline) DO UPDATE SET trimmed_through = excluded.trimmed_through
+            """;
     }
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _database.EnsureSchemaAsync($"""
@@ -40,13 +57,12 @@ public sealed class SqliteTimelineStore : ITimelineStore
         if (entries.Count == 0) return;
         await _database.WriteAsync(commands =>
         {
-            using var probe = commands.Create("");
-            var last = ReadHead(probe, timeline).LastSeq;
+            var last = ReadHead(commands.Statement(_headSql), timeline).LastSeq;
             if (entries[0].Seq <= last) throw new TimelineConflictException(timeline, entries[0].Seq);
             if (entries[0].Seq != last + 1)
                 throw new ArgumentException($"Append to '{timeline}' at {entries[0].Seq} leaves a gap after {last}.", nameof(entries));
 
-            using var insert = commands.Create($"INSERT INTO {_entries} (timeline, seq, at, payload) VALUES ($t, $s, $a, $p)");
+            var insert = commands.Statement(_insertSql);
             var t = insert.Parameters.Add("$t", SqliteType.Text);
             var s = insert.Parameters.Add("$s", SqliteType.Integer);
             var a = insert.Parameters.Add("$a", SqliteType.Integer);
@@ -72,6 +88,7 @@ public sealed class SqliteTimelineStore : ITimelineStore
         await using var snapshot = connection.BeginTransaction(deferred: true);
         await using var command = connection.CreateCommand();
         command.Transaction = snapshot;
+        command.CommandText = _headSql;
         var head = ReadHead(command, timeline);
         if (afterSeq < head.TrimmedThrough) throw new TimelineTrimmedException(timeline, head.TrimmedThrough);
         command.CommandText = $"SELECT seq, at, payload FROM {_entries} WHERE timeline = $t AND seq > $s ORDER BY seq LIMIT $n";
@@ -91,7 +108,7 @@ public sealed class SqliteTimelineStore : ITimelineStore
     public Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(commands =>
         {
-            using var update = commands.Create($"UPDATE {_entries} SET payload = $p WHERE timeline = $t AND seq = $s");
+            var update = commands.Statement(_replaceSql);
             update.Parameters.AddWithValue("$p", entry.Payload);
             update.Parameters.AddWithValue("$t", timeline);
             update.Parameters.AddWithValue("$s", entry.Seq);
@@ -102,27 +119,24 @@ public sealed class SqliteTimelineStore : ITimelineStore
     {
         await using var connection = _database.OpenReader();
         await using var command = connection.CreateCommand();
+        command.CommandText = _headSql;
         return ReadHead(command, timeline);
     }
 
     public Task<int> TrimThroughAsync(string timeline, long throughSeq, int maxRows, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(commands =>
         {
-            using var probe = commands.Create("");
-            var head = ReadHead(probe, timeline);
+            var head = ReadHead(commands.Statement(_headSql), timeline);
             var through = Math.Min(Math.Min(throughSeq, head.LastSeq), head.TrimmedThrough + maxRows);
             if (through <= head.TrimmedThrough) return 0;
 
-            using var delete = commands.Create($"DELETE FROM {_entries} WHERE timeline = $t AND seq > $from AND seq <= $through");
+            var delete = commands.Statement(_trimSql);
             delete.Parameters.AddWithValue("$t", timeline);
             delete.Parameters.AddWithValue("$from", head.TrimmedThrough);
             delete.Parameters.AddWithValue("$through", through);
             var deleted = delete.ExecuteNonQuery();
 
-            using var mark = commands.Create($"""
-                INSERT INTO {_trims} (timeline, trimmed_through) VALUES ($t, $through)
-                ON CONFLICT (timeline) DO UPDATE SET trimmed_through = excluded.trimmed_through
-                """);
+            var mark = commands.Statement(_markSql);
             mark.Parameters.AddWithValue("$t", timeline);
             mark.Parameters.AddWithValue("$through", through);
             mark.ExecuteNonQuery();
@@ -130,20 +144,15 @@ public sealed class SqliteTimelineStore : ITimelineStore
         });
 
     // The last seq is the highest entry, or the trim mark when everything has been trimmed away.
-    private TimelineHead ReadHead(SqliteCommand command, string timeline)
+    // The command's text is _headSql.
+    private static TimelineHead ReadHead(SqliteCommand command, string timeline)
     {
-        {
-            command.CommandText = $"""
-                SELECT COALESCE((SELECT MAX(seq) FROM {_entries} WHERE timeline = $t), 0),
-                       COALESCE((SELECT trimmed_through FROM {_trims} WHERE timeline = $t), 0)
-                """;
-            command.Parameters.Clear();
-            command.Parameters.AddWithValue("$t", timeline);
-            using var reader = command.ExecuteReader();
-            reader.Read();
-            var trimmed = reader.GetInt64(1);
-            return new TimelineHead(Math.Max(reader.GetInt64(0), trimmed), trimmed);
-        }
+        command.Parameters.Clear();
+        command.Parameters.AddWithValue("$t", timeline);
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        var trimmed = reader.GetInt64(1);
+        return new TimelineHead(Math.Max(reader.GetInt64(0), trimmed), trimmed);
     }
 
     private static async Task<List<TimelineEntry>> ReadEntries(SqliteCommand command, string timeline, long seq, int limit, CancellationToken cancellationToken)

@@ -82,7 +82,7 @@ public sealed class SqliteEngineRollbackTests : IAsyncLifetime, IDisposable
 
     private Task<string> Note(string id) => _database.WriteAsync(commands =>
     {
-        using var insert = commands.Create("INSERT INTO notes (id) VALUES ($id)");
+        var insert = commands.Statement("INSERT INTO notes (id) VALUES ($id)");
         insert.Parameters.AddWithValue("$id", id);
         insert.ExecuteNonQuery();
         return id;

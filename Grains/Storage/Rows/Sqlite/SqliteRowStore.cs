@@ -11,6 +11,8 @@ public sealed class SqliteRowStore : IRowStore
 {
     private readonly SqliteDatabase _database;
     private readonly string _table;
+    private readonly string _deleteSql;
+    private readonly string _upsertSql;
 
     /// <summary>The rows named <paramref name="name"/>, in a table <see cref="EnsureCreatedAsync"/> creates.</summary>
     public SqliteRowStore(SqliteDatabase database, string name)
@@ -18,6 +20,8 @@ public sealed class SqliteRowStore : IRowStore
         SqliteDatabase.RequireStoreName(name, "Row store");
         _database = database;
         _table = $"{name}_rows";
+        _deleteSql = $"DELETE FROM {_table} WHERE owner = $o AND key = $k";
+        _upsertSql = $"INSERT OR REPLACE INTO {_table} (owner, key, value) VALUES ($o, $k, $v)";
     }
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => _database.EnsureSchemaAsync($"""
@@ -56,8 +60,9 @@ public sealed class SqliteRowStore : IRowStore
         if (write.Count == 0 && delete.Count == 0) return Task.CompletedTask;
         return _database.WriteAsync(commands =>
         {
-            using (var remove = commands.Create($"DELETE FROM {_table} WHERE owner = $o AND key = $k"))
+            if (delete.Count > 0)
             {
+                var remove = commands.Statement(_deleteSql);
                 remove.Parameters.AddWithValue("$o", owner);
                 var key = remove.Parameters.Add("$k", SqliteType.Text);
                 foreach (var k in delete)
@@ -66,8 +71,9 @@ public sealed class SqliteRowStore : IRowStore
                     remove.ExecuteNonQuery();
                 }
             }
-            using (var upsert = commands.Create($"INSERT OR REPLACE INTO {_table} (owner, key, value) VALUES ($o, $k, $v)"))
+            if (write.Count > 0)
             {
+                var upsert = commands.Statement(_upsertSql);
                 upsert.Parameters.AddWithValue("$o", owner);
                 var (key, value) = (upsert.Parameters.Add("$k", SqliteType.Text), upsert.Parameters.Add("$v", SqliteType.Blob));
                 foreach (var row in write)
