@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
 using Orleans.Storage;
 using Seqline.Conversations;
 using Seqline.Diagnostics;
@@ -97,7 +98,8 @@ public static class SeqlineSiloBuilderExtensions
         foreach (var name in new[] { SeqlineStorage.GrainStateName, PubSubStore })
         {
             services.AddGrainStorage(name, (sp, _) =>
-                new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(), sp.GetRequiredService<IGrainStorageSerializer>()));
+                new SqliteGrainStorage(sp.GetRequiredService<SqliteDatabase>(),
+                    new SqliteStateFormat(sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IGrainStorageSerializer>())));
             services.AddSingleton(sp => (IStoreSchema)sp.GetRequiredKeyedService<IGrainStorage>(name));
         }
         services.AddReminders();
