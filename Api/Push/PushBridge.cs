@@ -33,16 +33,27 @@ public sealed partial class PushBridge(
     private PushSequencer? _sequencer;
     private IInboxObserver? _reference;
 
-    // One sequencer for the node: pushes of one user must all pass the same one.
-    private PushSequencer Sequencer => LazyInitializer.EnsureInitialized(ref _sequencer, ref _sequencerLock,
-        () => new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, _ => metrics.PushDropped("stale"),
-            options.Value.MaxQueuedPerUser, _ => metrics.PushDropped("overflow"), Listening, _ => metrics.PushDropped("no_device")));
-    private object? _sequencerLock;
+    // One sequencer for the node: pushes of one user must all pass the same one. Made on first use
+    // (it needs this instance's methods); every push reads it, so the read allocates nothing.
+    private PushSequencer Sequencer => Volatile.Read(ref _sequencer) ?? CreateSequencer();
+
+    private PushSequencer CreateSequencer()
+    {
+        lock (_lazyLock)
+            return _sequencer ??= new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, _ => metrics.PushDropped("stale"),
+                options.Value.MaxQueuedPerUser, _ => metrics.PushDropped("overflow"), Listening, _ => metrics.PushDropped("no_device"));
+    }
 
     // One reference for the node's life: two would register this node twice with an inbox, and
     // every push would arrive twice.
-    private IInboxObserver Reference => LazyInitializer.EnsureInitialized(ref _reference, ref _referenceLock, () => grains.CreateObjectReference<IInboxObserver>(this));
-    private object? _referenceLock;
+    private IInboxObserver Reference => Volatile.Read(ref _reference) ?? CreateReference();
+
+    private IInboxObserver CreateReference()
+    {
+        lock (_lazyLock) return _reference ??= grains.CreateObjectReference<IInboxObserver>(this);
+    }
+
+    private readonly object _lazyLock = new();
 
     public static string GroupOf(string userId) => "user:" + userId;
 
@@ -123,9 +134,20 @@ public sealed partial class PushBridge(
     /// </remarks>
     public Task OnPush(InboxPush push)
     {
-        if (!_interceptors.All(i => i.ShouldDeliver(push))) metrics.PushDropped("intercepted");
-        else _ = Deliver(push);
+        if (!Intercepted(push)) _ = Deliver(push);
         return Task.CompletedTask;
+    }
+
+    // A loop, not a lambda over the push: this runs for every push, and a closure is an allocation each time.
+    private bool Intercepted(InboxPush push)
+    {
+        foreach (var interceptor in _interceptors)
+        {
+            if (interceptor.ShouldDeliver(push)) continue;
+            metrics.PushDropped("intercepted");
+            return true;
+        }
+        return false;
     }
 
     // A push for a user with no device here, connected or connecting (the inbox sent it before it
