@@ -90,7 +90,7 @@ public sealed record OutgoingMessage(
 /// <summary>What a reply shows of the message it answers, copied when the reply is sent.</summary>
 /// <param name="Snippet">The start of its body (at most <c>ReplyRules.QuoteLength</c> characters, "…" when cut); empty when it was recalled.</param>
 /// <param name="ContentType">Its content type, when not text.</param>
-/// <param name="Recalled">True when it had been recalled before the reply was sent.</param>
+/// <param name="Recalled">True when the original was recalled, before the reply was sent or since (then the snippet is empty).</param>
 [GenerateSerializer, Immutable, Alias("Seqline.MessageQuote")]
 public sealed record MessageQuote(
     [property: Id(0)] string SenderId,

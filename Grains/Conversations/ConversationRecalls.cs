@@ -52,6 +52,8 @@ internal sealed class ConversationRecalls(
                 await store.WriteState();
             }
             if (!message.Recalled) await timeline.ReplaceAsync(store.Id, MessageCodec.ToEntry(tombstone));
+            // Also on a retry: a recall cut short may have blanked only some of the quotes.
+            await RecalledQuotes.Blank(timeline, store.Id, seq, host.Head);
         }
         catch (Exception error) when (error is not SeqlineException)
         {

@@ -8,8 +8,9 @@ namespace Seqline.Conversations;
 /// trimmed: else <c>not_found</c>, as for a recall) and be a message, not a notice (<c>invalid</c>).
 /// A reply to a recalled message is allowed and quotes nothing of it: its quote is marked recalled,
 /// with an empty snippet. The quote is a copy made when the reply is sent, stored with the reply,
-/// so history and sync return it without reading the original again; a later recall or edit of the
-/// original does not change it (clients that hold the original show it as it is now).
+/// so history and sync return it without reading the original again. A later edit of the original
+/// does not change it (clients that hold the original show it as it is now); a later recall blanks
+/// it in the stored replies and their inbox copies (<see cref="RecalledQuote"/>), as it blanks the original.
 /// </summary>
 public static class ReplyRules
 {
@@ -31,6 +32,9 @@ public static class ReplyRules
             ? new MessageQuote(original.SenderId, "", original.ContentType, Recalled: true)
             : new MessageQuote(original.SenderId, Snippet(original.Body), original.ContentType);
     }
+
+    /// <summary>What a quote keeps once its original is recalled: who sent it, and that it was recalled.</summary>
+    public static MessageQuote RecalledQuote(MessageQuote quote) => quote with { Snippet = "", Recalled = true };
 
     /// <summary>The start of <paramref name="body"/>, cut between text elements (never inside a surrogate pair or a combined character), "…" when cut.</summary>
     public static string Snippet(string body)

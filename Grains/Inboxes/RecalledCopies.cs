@@ -5,8 +5,9 @@ namespace Seqline.Inboxes;
 
 /// <summary>
 /// A recalled message's body must not outlive the recall anywhere: besides the conversation's
-/// tombstone, the inbox's own copy of the message (write fan-out) is blanked in place, so a device
-/// that syncs later gets the tombstone, then the recall event.
+/// tombstone, the inbox's own copy of the message (write fan-out) is blanked in place, and so is
+/// the quote of it in the copies of replies to it, so a device that syncs later gets the tombstone
+/// and blank quotes, then the recall event.
 /// </summary>
 internal sealed class RecalledCopies(ITimelineStore timeline, string userId)
 {
@@ -17,16 +18,19 @@ internal sealed class RecalledCopies(ITimelineStore timeline, string userId)
 
     /// <summary>
     /// Blanks the copies of <paramref name="seqs"/> of the conversation at or below the inbox's
-    /// <paramref name="head"/>; <paramref name="copiedBelow"/> is where copies stop (a switch to read
-    /// fan-out: later messages were never copied here).
+    /// <paramref name="head"/>, and the quotes of them in the copies of replies; <paramref name="copiedBelow"/>
+    /// is where copies stop (a switch to read fan-out: later messages were never copied here).
     /// </summary>
     public async Task Blank(string conversationId, IReadOnlyList<long> seqs, long head, long trimmedThrough, long copiedBelow = long.MaxValue)
     {
+        if (seqs.Count == 0) return;
+        var recalled = seqs.ToHashSet();
+        var lowest = recalled.Min();
         var wanted = new SortedSet<long>(seqs.Where(seq => seq < copiedBelow));
         var scanned = 0;
         try
         {
-            for (var before = head + 1; wanted.Count > 0 && before > trimmedThrough + 1 && scanned < MaxScan;)
+            for (var before = head + 1; before > trimmedThrough + 1 && scanned < MaxScan;)
             {
                 var entries = await timeline.ReadBeforeAsync(userId, before, ScanPage);
                 if (entries.Count == 0) return;
@@ -36,10 +40,18 @@ internal sealed class RecalledCopies(ITimelineStore timeline, string userId)
                     var e = InboxEventCodec.ToEvent(entries[i]);
                     if (e.ConversationId != conversationId || e.Type != SyncEventTypes.Message) continue;
                     // The inbox keeps each conversation in seq order (across leaving and joining
-                    // again too), so below the lowest seq wanted there is nothing more.
-                    if (e.Seq < wanted.Min) return;
-                    if (!wanted.Remove(e.Seq) || e.Recalled == true) continue;
-                    await timeline.ReplaceAsync(userId, InboxEventCodec.Recalled(entries[i]));
+                    // again too), and replies come after what they quote: below the lowest seq
+                    // recalled there is nothing more.
+                    if (e.Seq < lowest) return;
+                    if (wanted.Remove(e.Seq))
+                    {
+                        if (e.Recalled != true) await timeline.ReplaceAsync(userId, InboxEventCodec.Recalled(entries[i]));
+                    }
+                    else if (e.ReplyTo is { } quoted && recalled.Contains(quoted) && e.Quote is { Recalled: not true } quote)
+                    {
+                        await timeline.ReplaceAsync(userId, InboxEventCodec.ToEntry(entries[i].Seq, entries[i].Timestamp, e with { Quote = ReplyRules.RecalledQuote(quote) }));
+                    }
+                    if (e.Seq == lowest && wanted.Count == 0) return;
                 }
                 before = entries[0].Seq;
             }

@@ -78,6 +78,50 @@ public sealed class ReplyAndContentGrainTests(MemoryCluster cluster)
     }
 
     [Fact]
+    public async Task Recalling_a_message_blanks_its_quote_in_the_replies_in_history_and_in_every_inbox_copy()
+    {
+        var (id, ann, bob) = await NewGroup();
+        // Where each user's devices start: a device that syncs from here later reads every copy.
+        var start = new Dictionary<string, string>
+        {
+            [ann] = (await new TestDevice(cluster.Grains, ann).Connect()).Cursor!,
+            [bob] = (await new TestDevice(cluster.Grains, bob).Connect()).Cursor!,
+        };
+        await Conversation(id).Send(new OutgoingMessage(ann, "a1", "the secret plan"));
+        await Conversation(id).Send(new OutgoingMessage(bob, "b1", "love it", ReplyTo: 1));
+        await Conversation(id).Send(new OutgoingMessage(ann, "a2", "something else"));
+        await Conversation(id).Send(new OutgoingMessage(bob, "b2", "wait, that plan?", ReplyTo: 1));
+        await Conversation(id).Send(new OutgoingMessage(bob, "b3", "and this", ReplyTo: 3));
+        // Bob takes his second reply back first: it stays a tombstone, quoting nothing.
+        await Conversation(id).Recall(bob, 4);
+
+        await Conversation(id).Recall(ann, 1);
+
+        var blank = new MessageQuote(ann, "", Recalled: true);
+        var history = await History(id, bob);
+        Assert.Equal(blank, history[1].Quote);
+        Assert.Equal((true, (MessageQuote?)null), (history[3].Recalled, history[3].Quote));
+        Assert.Equal(new MessageQuote(ann, "something else"), history[4].Quote);
+        // Each inbox blanks its copies as the recall reaches it: a device that syncs from scratch
+        // finds the quote blank, and the secret nowhere.
+        foreach (var user in new[] { ann, bob })
+        {
+            await Eventually.True(async () =>
+            {
+                var fresh = new TestDevice(cluster.Grains, user, start[user]);
+                await fresh.PullAll();
+                return fresh.Events.Any(e => e.Type == SyncEventTypes.Message && e.Seq == 2 && e.Quote == blank);
+            }, Within, $"{user}'s copy of the reply to quote nothing");
+            var device = new TestDevice(cluster.Grains, user, start[user]);
+            await device.PullAll();
+            var copies = device.Events.Where(e => e.ConversationId == id && e.Type == SyncEventTypes.Message).ToList();
+            Assert.DoesNotContain(copies, e => e.Body!.Contains("secret") || e.Quote?.Snippet.Contains("secret") == true);
+            Assert.Equal(new MessageQuote(ann, "something else"), copies.Single(e => e.Seq == 5).Quote);
+            Assert.Null(copies.Single(e => e.Seq == 4).Quote);
+        }
+    }
+
+    [Fact]
     public async Task Replies_to_seqs_the_conversation_does_not_hold_or_to_notices_are_refused_and_nothing_is_stored()
     {
         var (id, ann, bob) = await NewGroup();
