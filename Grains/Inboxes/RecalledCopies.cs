@@ -23,10 +23,12 @@ internal sealed class RecalledCopies(ITimelineStore timeline, string userId)
     /// </summary>
     public async Task Blank(string conversationId, IReadOnlyList<long> seqs, long head, long trimmedThrough, long copiedBelow = long.MaxValue)
     {
-        if (seqs.Count == 0) return;
-        var recalled = seqs.ToHashSet();
-        var lowest = recalled.Min();
         var wanted = new SortedSet<long>(seqs.Where(seq => seq < copiedBelow));
+        // Nothing of these was copied here, and so no reply to them either (replies come after,
+        // past where copies stop): in read fan-out no inbox reads anything for a recall.
+        if (wanted.Count == 0) return;
+        var recalled = seqs.ToHashSet();
+        var lowest = wanted.Min;
         var scanned = 0;
         try
         {
