@@ -40,8 +40,8 @@ public sealed partial class PushBridge(
     private PushSequencer CreateSequencer()
     {
         lock (_lazyLock)
-            return _sequencer ??= new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, _ => metrics.PushDropped("stale"),
-                options.Value.MaxQueuedPerUser, _ => metrics.PushDropped("overflow"), Listening, _ => metrics.PushDropped("no_device"));
+            return _sequencer ??= new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, (_, reason) => metrics.PushDropped(reason),
+                options.Value.MaxQueuedPerUser, Listening);
     }
 
     // One reference for the node's life: two would register this node twice with an inbox, and

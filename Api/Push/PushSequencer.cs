@@ -15,18 +15,26 @@ namespace Seqline.Api.Push;
 /// user's queue is bounded: when the connections do not keep up and more than <c>maxQueued</c>
 /// pushes wait, they are given up for one skip notice at the newest cursor, which makes the devices pull.
 /// A push for a user the node no longer serves (<c>listening</c> says no) starts no order: it is
-/// dropped (<c>absent</c>), as its cursor would be one no later push follows.
+/// dropped, as its cursor would be one no later push follows. Every push not sent is told to
+/// <c>dropped</c> with its reason: <see cref="Stale"/>, <see cref="Overflow"/> or <see cref="NoDevice"/>.
 /// </summary>
 internal sealed class PushSequencer(
     Func<InboxPush, Task> send,
     TimeSpan maxWait,
     TimeProvider clock,
-    Action<InboxPush>? dropped = null,
+    Action<InboxPush, string>? dropped = null,
     int maxQueued = int.MaxValue,
-    Action<InboxPush>? gaveUp = null,
-    Func<string, bool>? listening = null,
-    Action<InboxPush>? absent = null)
+    Func<string, bool>? listening = null)
 {
+    /// <summary>Older than a push already sent (given up on and late, a duplicate, or passed by a skip notice).</summary>
+    public const string Stale = "stale";
+
+    /// <summary>One of more than <c>maxQueued</c> pushes waiting for a user's connections, given up for a skip notice.</summary>
+    public const string Overflow = "overflow";
+
+    /// <summary>For a user the node no longer serves.</summary>
+    public const string NoDevice = "no_device";
+
     private readonly Dictionary<string, UserPushes> _users = new(StringComparer.Ordinal);
 
     public async Task Accept(InboxPush push)
@@ -43,7 +51,7 @@ internal sealed class PushSequencer(
                 // a push either starts its order before Forget (which then removes it) or sees nobody.
                 if (listening?.Invoke(push.UserId) == false)
                 {
-                    absent?.Invoke(push);
+                    dropped?.Invoke(push, NoDevice);
                     return;
                 }
                 _users[push.UserId] = user = new UserPushes();
@@ -57,8 +65,8 @@ internal sealed class PushSequencer(
             given = GiveUpIfFull(user);
             held = user.Early.Count > 0;
         }
-        foreach (var old in stale) dropped?.Invoke(old);
-        foreach (var overflowed in given ?? []) gaveUp?.Invoke(overflowed);
+        foreach (var old in stale) dropped?.Invoke(old, Stale);
+        foreach (var overflowed in given ?? []) dropped?.Invoke(overflowed, Overflow);
         if (held) _ = GiveUpWaiting(push.UserId);
         await Drain(user);
     }
@@ -139,8 +147,8 @@ internal sealed class PushSequencer(
             }
             given = GiveUpIfFull(user);
         }
-        foreach (var push in stale) dropped?.Invoke(push);
-        foreach (var push in given ?? []) gaveUp?.Invoke(push);
+        foreach (var push in stale) dropped?.Invoke(push, Stale);
+        foreach (var push in given ?? []) dropped?.Invoke(push, Overflow);
         await Drain(user);
     }
 

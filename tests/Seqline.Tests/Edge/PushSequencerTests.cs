@@ -15,7 +15,7 @@ public sealed class PushSequencerTests
     {
         lock (_sent) _sent.Add(p.Cursor);
         return Task.CompletedTask;
-    }, TimeSpan.FromMilliseconds(250), _clock, p => { lock (_dropped) _dropped.Add(p.Cursor); });
+    }, TimeSpan.FromMilliseconds(250), _clock, (p, _) => { lock (_dropped) _dropped.Add(p.Cursor); });
 
     private static InboxPush Push(string user, int from, int to) => new(user, [], $"c{from}", $"c{to}", new PushOrder(1, to, 0));
 
@@ -66,7 +66,10 @@ public sealed class PushSequencerTests
         {
             lock (_sent) _sent.Add(p.PrevCursor == p.Cursor ? $"skip at {p.Cursor}" : p.Cursor);
             await connection.Task;
-        }, TimeSpan.FromMilliseconds(250), _clock, p => { lock (_dropped) _dropped.Add(p.Cursor); }, maxQueued: 3, gaveUp: p => given.Add(p.Cursor));
+        }, TimeSpan.FromMilliseconds(250), _clock, (p, reason) =>
+        {
+            lock (_dropped) (reason == PushSequencer.Overflow ? given : _dropped).Add(p.Cursor);
+        }, maxQueued: 3);
 
         // c1 is being sent and the connection does not take it; c2..c5 queue behind it, one more than allowed.
         var pending = Enumerable.Range(0, 5).Select(i => sequencer.Accept(Push("bob", i, i + 1))).ToList();
@@ -200,7 +203,10 @@ public sealed class PushSequencerTests
         {
             lock (_sent) _sent.Add(p.Cursor);
             return Task.CompletedTask;
-        }, TimeSpan.FromMinutes(10), _clock, listening: serving.Contains, absent: p => absent.Add(p.Cursor));
+        }, TimeSpan.FromMinutes(10), _clock, (p, reason) =>
+        {
+            if (reason == PushSequencer.NoDevice) absent.Add(p.Cursor);
+        }, listening: serving.Contains);
         await sequencer.Accept(Push("bob", 0, 1));
 
         // Bob's last device leaves; a push the inbox sent before it heard of that comes after Forget.
