@@ -88,16 +88,7 @@ public sealed class SqliteEngineRollbackTests : IAsyncLifetime, IDisposable
         return id;
     });
 
-    private async Task<List<string>> StoredNotes()
-    {
-        await using var connection = _database.OpenReader();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM notes ORDER BY id";
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
-        return ids;
-    }
+    private Task<List<string>> StoredNotes() => SqliteNotes.Stored(_database);
 
     /// <summary>The error a write completed with (null if it succeeded); fails the test if it never completes.</summary>
     private static async Task<Exception?> Outcome(Task write)

@@ -58,16 +58,7 @@ public sealed class SqliteWriterStatementTests : IAsyncLifetime, IDisposable
         return (insert, arrived);
     });
 
-    private async Task<List<string>> StoredNotes()
-    {
-        await using var connection = _database.OpenReader();
-        await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM notes ORDER BY id";
-        var ids = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync();
-        while (await reader.ReadAsync()) ids.Add(reader.GetString(0));
-        return ids;
-    }
+    private Task<List<string>> StoredNotes() => SqliteNotes.Stored(_database);
 
     public void Dispose()
     {
