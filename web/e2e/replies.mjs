@@ -1,7 +1,7 @@
 // Replies and typed content in two browsers side by side: bob replies to alice from the message
 // menu, and both see the quoted block above the reply; an image shows as an image, a file as a link
 // with its name and size, and a type the web client does not know as its fallback body; alice
-// replies to the image. A recall blanks the quote on both screens.
+// replies to the image. A recall blanks the quote on both screens and in both browsers' caches.
 // Screenshots: the reply bar above bob's composer; the conversation on both sides.
 import { assert, assertEqual, scenario, WaitMs } from './lib.mjs';
 
@@ -85,5 +85,19 @@ await scenario('replies', async (t) => {
   for (const device of [alice, bob]) {
     await device.page.locator('[data-testid="message"][data-seq="2"] [data-testid="quote"][data-recalled]').waitFor({ timeout: WaitMs });
     assertEqual((await quoteOf(device, 2)).snippet, 'This message was recalled', `the quote of the recalled question on ${device.label}'s screen`);
+  }
+
+  t.step("the recalled text is gone from each browser's cache too, not only from the screen");
+  const cachedQuote = (device, userId) => device.page.evaluate(([db, key]) => new Promise((resolve, reject) => {
+    const open = indexedDB.open(db);
+    open.onerror = () => reject(open.error);
+    open.onsuccess = () => {
+      const get = open.result.transaction('messages').objectStore('messages').get(key);
+      get.onsuccess = () => { open.result.close(); resolve(get.result?.quote ?? null); };
+      get.onerror = () => reject(get.error);
+    };
+  }), [`seqline:${userId}`, [id, 2]]);
+  for (const [device, userId] of [[alice, aliceId], [bob, bobId]]) {
+    assertEqual(await cachedQuote(device, userId), { senderId: aliceId, snippet: '', recalled: true }, `the cached quote on ${device.label}'s device`);
   }
 });

@@ -341,6 +341,17 @@ export class LocalStore {
             await messages.put(m);
             change.messages.add(id);
           }
+          // The server blanks the quotes of replies to it (docs/api.md); so does this device's cache,
+          // whether or not it holds the original.
+          let cursor = await messages.openCursor(IDBKeyRange.bound([id, e.seq], [id, Infinity], true));
+          while (cursor) {
+            const reply = cursor.value;
+            if (reply.replyTo === e.seq && reply.quote && !reply.quote.recalled) {
+              await cursor.update({ ...reply, quote: { senderId: reply.quote.senderId, snippet: '', recalled: true } });
+              change.messages.add(id);
+            }
+            cursor = await cursor.continue();
+          }
           if (row.lastMessage?.seq === e.seq) row.lastMessage = { ...row.lastMessage, body: '' };
           break;
         }
