@@ -23,7 +23,7 @@ internal static class EdgeOptionsValidation
         services.AddValidatedOptions<PresenceOptions, PresenceOptionsValidator>(configuration, PresenceOptions.Section);
         services.AddBoundOptions<WebClientOptions>(configuration, WebClientOptions.Section);
         services.AddBoundOptions<ApiDescriptionOptions>(configuration, ApiDescriptionOptions.Section);
-        services.AddBoundOptions<TelemetryOptions>(configuration, TelemetryOptions.Section);
+        services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(configuration, TelemetryOptions.Section);
         services.AddBoundOptions<SeqlineLoggingOptions>(configuration, SeqlineLoggingOptions.Section);
         services.AddBoundOptions<OperatorDashboardOptions>(configuration, OperatorDashboardOptions.Section);
         return services;

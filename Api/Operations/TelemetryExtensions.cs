@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -30,7 +31,7 @@ public static class TelemetryExtensions
     {
         var configuration = builder.Configuration;
         // Whether to add the Prometheus exporter, and its path, are set while the host is built.
-        var options = configuration.ReadValidated<TelemetryOptions>(TelemetryOptions.Section);
+        var options = configuration.ReadValidated(TelemetryOptions.Section, new TelemetryOptionsValidator());
         var otlp = !string.IsNullOrWhiteSpace(configuration[OtlpEndpointVariable]);
 
         // Seqline's instruments come from this host's IMeterFactory; Local scope takes only those, so
@@ -59,11 +60,13 @@ public static class TelemetryExtensions
         return builder;
     }
 
-    /// <summary>The Prometheus scraping endpoint, unless turned off.</summary>
+    /// <summary>The Prometheus scraping endpoint, unless turned off, behind <see cref="ScrapeAccess"/>.</summary>
     public static WebApplication MapSeqlineTelemetry(this WebApplication app)
     {
         var options = app.Services.GetRequiredService<IOptions<TelemetryOptions>>().Value;
-        if (options.Prometheus) app.MapPrometheusScrapingEndpoint(options.PrometheusPath).DisableHttpMetrics();
+        if (!options.Prometheus) return app;
+        var guard = ScrapeAccess.Guard(options, app.Environment, app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ScrapeAccess)));
+        app.MapPrometheusScrapingEndpoint(options.PrometheusPath, meterProvider: null, configureBranchedPipeline: guard, optionsName: null).DisableHttpMetrics();
         return app;
     }
 }

@@ -13,7 +13,12 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
     /// <summary>The Prometheus name of the runtime's allocation counter (unit suffix and <c>_total</c> follow it).</summary>
     public const string AllocatedBytesMetric = "dotnet_gc_heap_total_allocated";
 
-    private readonly HttpClient _http = new(handler, disposeHandler: false) { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    private readonly HttpClient _http = new(handler, disposeHandler: false)
+    {
+        BaseAddress = baseAddress,
+        Timeout = TimeSpan.FromSeconds(10),
+        DefaultRequestHeaders = { Authorization = new("Bearer", Tokens.BenchScrapeToken) },
+    };
 
     /// <summary>Bytes the node's process has allocated since it started; null when the endpoint does not say.</summary>
     public async Task<long?> AllocatedBytesAsync()

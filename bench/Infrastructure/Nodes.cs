@@ -35,6 +35,8 @@ public static class NodeSettings
         ["Seqline:Auth:SigningKey"] = Tokens.BenchSigningKey,
         ["Seqline:Sync:CursorKey"] = "seqline-bench-cursor-key",
         ["Seqline:Auth:DevTokens"] = "false",
+        // The node runs as Production, where metrics need a token; the bench reads them (NodeMetrics).
+        ["Seqline:Telemetry:ScrapeToken"] = Tokens.BenchScrapeToken,
         // The per-user send limit (20/s by default) would measure the limiter, not the node.
         ["Seqline:RateLimits:SendsPerSecond"] = "1000000",
         ["Seqline:RateLimits:SendBurst"] = "1000000",

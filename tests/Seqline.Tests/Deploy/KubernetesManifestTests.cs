@@ -34,7 +34,7 @@ public sealed class KubernetesManifestTests
     private static readonly string[] KubernetesHostingVerbs = ["get", "list", "watch", "patch"];
 
     /// <summary>Settings without a usable default outside Development, by store, as environment variables.</summary>
-    private static readonly string[] RequiredEverywhere = ["Seqline__Auth__SigningKey", "Seqline__Sync__CursorKey"];
+    private static readonly string[] RequiredEverywhere = ["Seqline__Auth__SigningKey", "Seqline__Sync__CursorKey", "Seqline__Telemetry__ScrapeToken"];
 
     private static readonly Dictionary<string, string> RequiredByStore = new()
     {

@@ -10,7 +10,7 @@ public sealed partial class PrometheusText(string text)
 
     public static async Task<PrometheusText> Scrape(SeqlineServer server)
     {
-        using var http = server.Http();
+        using var http = server.Http(SeqlineServer.ScrapeToken);
         return new PrometheusText(await http.GetStringAsync("metrics"));
     }
 

@@ -20,6 +20,9 @@ public sealed class SeqlineServer : IAsyncDisposable
     /// <summary>The sync cursor key of test nodes.</summary>
     public const string CursorKey = "seqline-tests-cursor-key";
 
+    /// <summary>The bearer token for <c>/metrics</c> on test nodes (they run as Production, where it is needed).</summary>
+    public const string ScrapeToken = "seqline-tests-scrape-token";
+
     private readonly WebApplication _app;
 
     private SeqlineServer(WebApplication app, int gatewayPort)
@@ -59,6 +62,7 @@ public sealed class SeqlineServer : IAsyncDisposable
         settings.TryAdd("Urls", "http://127.0.0.1:0");
         settings.TryAdd("Seqline:Auth:SigningKey", SigningKey);
         settings.TryAdd("Seqline:Sync:CursorKey", CursorKey);
+        settings.TryAdd("Seqline:Telemetry:ScrapeToken", ScrapeToken);
         settings.TryAdd("Seqline:Auth:DevTokens", "true");
         settings.TryAdd("Seqline:Push:RenewPeriod", "00:00:05");
         settings.TryAdd("Logging:LogLevel:Default", "Warning");

@@ -36,6 +36,9 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("Seqline:Storage:Sqlite:MaxWritesPerCommit", "0")]
     [InlineData("Seqline:Storage:AzureTables:TablePrefix", "not-letters")]
     [InlineData("Seqline:Cluster:AdvertisedIPAddress", "not-an-address")]
+    [InlineData("Seqline:Telemetry:ScrapeToken", "short")]
+    [InlineData("Seqline:Telemetry:PrometheusPath", "metrics")]
+    [InlineData("Seqline:Telemetry:AnonymousScrape", "true")] // beside the test nodes' scrape token: a contradiction
     public async Task A_wrong_value_stops_the_node_naming_the_setting(string key, string value)
     {
         var reason = await StartFailure(new Dictionary<string, string?> { [key] = value });

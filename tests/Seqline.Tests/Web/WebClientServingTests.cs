@@ -48,7 +48,7 @@ public sealed partial class WebClientServingTests(WebNodeFixture node)
         await ApiUser.AssertProblem(await http.GetAsync("/API/conversations/x/nothing"), HttpStatusCode.NotFound);
         Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/api/conversations")).StatusCode);
         Assert.Equal("Healthy", await http.GetStringAsync("/health/live"));
-        Assert.Contains("seqline", await http.GetStringAsync("/metrics"));
+        Assert.Equal(HttpStatusCode.Unauthorized, (await http.GetAsync("/metrics")).StatusCode);
         foreach (var path in new[] { "/hubs/nothing", "/health/nothing", "/dashboard", "/assets/missing-0000.js", "/favicon.png" })
         {
             var response = await http.GetAsync(path);
