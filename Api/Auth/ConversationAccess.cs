@@ -19,7 +19,7 @@ public static class ConversationAccess
     public static Task<T> AsMember<T>(this IGrainFactory grains, string userId, string? conversationId, Func<IConversationGrain, Task<T>> call)
     {
         var id = RequireId(conversationId);
-        var conversation = grains.GetGrain<IConversationGrain>(id);
+        var conversation = grains.Reference<IConversationGrain>(id);
         return Visible(conversation, userId, id, () => call(conversation));
     }
 
@@ -27,7 +27,7 @@ public static class ConversationAccess
     public static Task<T> InInbox<T>(this IGrainFactory grains, string userId, string? conversationId, Func<IInboxOwner, string, Task<T>> call)
     {
         var id = RequireId(conversationId);
-        return Visible(grains.GetGrain<IConversationGrain>(id), userId, id, () => call(grains.GetGrain<IInboxOwner>(userId), id));
+        return Visible(grains.Reference<IConversationGrain>(id), userId, id, () => call(grains.Reference<IInboxOwner>(userId), id));
     }
 
     /// <summary>The one answer for a conversation that does not exist and for one the caller is not in.</summary>

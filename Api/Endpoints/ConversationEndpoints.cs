@@ -56,12 +56,12 @@ internal static class ConversationEndpoints
         var members = RequestParsing.Required(request.Members, "members");
         var kind = RequestParsing.Kind(request.Kind);
         var id = kind == ConversationKind.Direct ? DirectIdWith(me, members) : "g-" + Guid.NewGuid().ToString("N");
-        var view = await caller.Grains.GetGrain<IConversationGrain>(id).Create(new NewConversation(me, members, request.Title, kind));
+        var view = await caller.Grains.Reference<IConversationGrain>(id).Create(new NewConversation(me, members, request.Title, kind));
         return TypedResults.Created($"/api/conversations/{id}", view);
     }
 
     public static async Task<Ok<IReadOnlyList<ConversationSummary>>> ListConversations([AsParameters] Caller caller) =>
-        TypedResults.Ok(await caller.Grains.GetGrain<IInboxOwner>(caller.Id).GetConversations());
+        TypedResults.Ok(await caller.Grains.Reference<IInboxOwner>(caller.Id).GetConversations());
 
     public static async Task<Ok<ConversationView>> GetConversation(string id, [AsParameters] Caller caller) =>
         TypedResults.Ok(await caller.Grains.AsMember(caller.Id, id, c => c.Get(caller.Id)));

@@ -76,7 +76,7 @@ internal static class MessageEndpoints
         var me = caller.Id;
         return TypedResults.Ok(await caller.Grains.AsMember(me, id, async conversation =>
         {
-            var hidden = await caller.Grains.GetGrain<IInboxOwner>(me).GetHidden(id);
+            var hidden = await caller.Grains.Reference<IInboxOwner>(me).GetHidden(id);
             return after is { } from
                 ? await VisibleHistory.After(conversation, me, hidden, from, pageSize)
                 : await VisibleHistory.Before(conversation, me, hidden, before, pageSize);

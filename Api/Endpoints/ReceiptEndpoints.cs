@@ -53,15 +53,15 @@ public static class ReceiptCalls
     public static Task<ReceiptsView> Get(IGrainFactory grains, string userId, string? conversationId) =>
         grains.AsMember(userId, conversationId, async c =>
         {
-            var settings = await grains.GetGrain<IInboxPresence>(userId).GetSettings();
-            return await grains.GetGrain<IConversationReceipts>(c.GetPrimaryKeyString()).Get(userId, settings.HideReadReceipts);
+            var settings = await grains.Reference<IInboxPresence>(userId).GetSettings();
+            return await grains.Reference<IConversationReceipts>(c.GetPrimaryKeyString()).Get(userId, settings.HideReadReceipts);
         });
 
     /// <summary>A device of <paramref name="userId"/> has the conversation's messages up to <paramref name="seq"/>.</summary>
     public static Task Delivered(IGrainFactory grains, string userId, string? conversationId, long seq) =>
         grains.InInbox(userId, conversationId, async (_, id) =>
         {
-            await grains.GetGrain<IInboxReceipts>(userId).Delivered(id, seq);
+            await grains.Reference<IInboxReceipts>(userId).Delivered(id, seq);
             return true;
         });
 

@@ -24,6 +24,6 @@ internal static class SyncEndpoints
     public static async Task<Ok<SyncPage>> Sync(string? cursor, int? limit, [AsParameters] Caller caller, EdgeMetrics metrics)
     {
         var pageSize = caller.PageSize(limit);
-        return TypedResults.Ok(metrics.Synced(EdgeMetrics.Http, await caller.Grains.GetGrain<IInboxOwner>(caller.Id).Sync(cursor, pageSize)));
+        return TypedResults.Ok(metrics.Synced(EdgeMetrics.Http, await caller.Grains.Reference<IInboxOwner>(caller.Id).Sync(cursor, pageSize)));
     }
 }

@@ -64,7 +64,7 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
         grains.AsMember(Me, conversationId, c => c.RemoveReaction(Me, seq, emoji));
 
     public async Task<SyncPage> Sync(string? cursor, int? limit) =>
-        metrics.Synced(EdgeMetrics.Hub, await grains.GetGrain<IInboxOwner>(Me).Sync(cursor, limits.Value.RequirePageSize(limit ?? limits.Value.DefaultPageSize)));
+        metrics.Synced(EdgeMetrics.Hub, await grains.Reference<IInboxOwner>(Me).Sync(cursor, limits.Value.RequirePageSize(limit ?? limits.Value.DefaultPageSize)));
 
     /// <summary>The caller is typing: forwarded to members online now, or dropped (false) when too soon.</summary>
     public Task<bool> Typing(string conversationId) =>

@@ -41,21 +41,21 @@ internal static class PresenceEndpoints
     public static async Task<Ok<PresenceView>> GetPresence(string id, [AsParameters] Caller caller)
     {
         var userId = Identifiers.RequireId(id, "userId");
-        if (userId == caller.Id) return TypedResults.Ok(await caller.Grains.GetGrain<IInboxPresence>(userId).GetOwnPresence());
-        var mine = await caller.Grains.GetGrain<IInboxPresence>(caller.Id).ConversationIds();
+        if (userId == caller.Id) return TypedResults.Ok(await caller.Grains.Reference<IInboxPresence>(userId).GetOwnPresence());
+        var mine = await caller.Grains.Reference<IInboxPresence>(caller.Id).ConversationIds();
         // Sharing nothing, the caller learns nothing: not even whether the user has an inbox.
-        var seen = mine.Count == 0 ? null : await caller.Grains.GetGrain<IInboxPresence>(userId).GetPresence(mine);
+        var seen = mine.Count == 0 ? null : await caller.Grains.Reference<IInboxPresence>(userId).GetPresence(mine);
         return TypedResults.Ok(seen ?? throw SeqlineException.NotFound($"User '{userId}' does not exist."));
     }
 
     public static async Task<Ok<UserSettings>> GetSettings([AsParameters] Caller caller) =>
-        TypedResults.Ok(await caller.Grains.GetGrain<IInboxPresence>(caller.Id).GetSettings());
+        TypedResults.Ok(await caller.Grains.Reference<IInboxPresence>(caller.Id).GetSettings());
 
     // A setting left out keeps its value.
     public static async Task<Ok<UserSettings>> ChangeSettings(SettingsRequest request, [AsParameters] Caller caller)
     {
         if (request is { HidePresence: null, HideReadReceipts: null }) throw SeqlineException.Invalid("hidePresence or hideReadReceipts is required.");
-        var inbox = caller.Grains.GetGrain<IInboxPresence>(caller.Id);
+        var inbox = caller.Grains.Reference<IInboxPresence>(caller.Id);
         var now = await inbox.GetSettings();
         return TypedResults.Ok(await inbox.ChangeSettings(new UserSettings(request.HidePresence ?? now.HidePresence, request.HideReadReceipts ?? now.HideReadReceipts)));
     }

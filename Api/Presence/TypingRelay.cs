@@ -33,7 +33,7 @@ public sealed class TypingRelay(IGrainFactory grains, IOptions<PresenceOptions> 
         if (conversation.Fanout == FanoutMode.Read || conversation.Members.Count > options.Value.TypingMaxMembers) return false;
         var notice = new TypingNotice(id, userId, (int)options.Value.TypingExpiry.TotalMilliseconds);
         foreach (var member in conversation.Members)
-            if (member != userId) await grains.GetGrain<IInboxPresence>(member).Typing(notice);
+            if (member != userId) await grains.Reference<IInboxPresence>(member).Typing(notice);
         return true;
     }
 }

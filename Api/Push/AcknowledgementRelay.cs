@@ -32,7 +32,7 @@ public sealed partial class AcknowledgementRelay(
             try
             {
                 // One-way: a lost call only leaves a sender's tick at "sent" until the next acknowledgement.
-                grains.GetGrain<IConversationReceipts>(conversationId).Delivered(members);
+                grains.Reference<IConversationReceipts>(conversationId).Delivered(members);
             }
             catch (Exception error)
             {

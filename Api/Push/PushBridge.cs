@@ -74,7 +74,7 @@ public sealed partial class PushBridge(
         lock (_devices) _arriving[userId] = _arriving.GetValueOrDefault(userId) + 1;
         try
         {
-            var head = await grains.GetGrain<IInboxPush>(userId).Subscribe(Reference);
+            var head = await grains.Reference<IInboxPush>(userId).Subscribe(Reference);
             Sequencer.Expect(userId, head);
             lock (_devices) _devices[userId] = _devices.GetValueOrDefault(userId) + 1;
             metrics.DeviceConnected();
@@ -114,7 +114,7 @@ public sealed partial class PushBridge(
             if (!last) return;
             Sequencer.Forget(userId);
             acknowledgements.Forget(userId);
-            await grains.GetGrain<IInboxPush>(userId).Unsubscribe(Reference);
+            await grains.Reference<IInboxPush>(userId).Unsubscribe(Reference);
         }
         finally
         {
@@ -204,7 +204,7 @@ public sealed partial class PushBridge(
             {
                 try
                 {
-                    await grains.GetGrain<IInboxPush>(user).Subscribe(Reference);
+                    await grains.Reference<IInboxPush>(user).Subscribe(Reference);
                 }
                 catch (Exception error) when (error is not OperationCanceledException)
                 {

@@ -27,7 +27,7 @@ public sealed partial class ConversationRelayGrain(ILogger<ConversationRelayGrai
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<ConversationMessages>().ResumeAsync((batch, _) =>
         {
-            _followers.Relay(batch, (userId, b) => GrainFactory.GetGrain<IInboxDelivery>(userId).Live(b));
+            _followers.Relay(batch, (userId, b) => GrainFactory.Reference<IInboxDelivery>(userId).Live(b));
             return Task.CompletedTask;
         });
 

@@ -93,7 +93,7 @@ internal sealed class FanoutCalls(
         return Failures(users, user => Inbox(user).Deliver(delivery));
     }
 
-    private IInboxDelivery Inbox(string userId) => grains.GetGrain<IInboxDelivery>(userId);
+    private IInboxDelivery Inbox(string userId) => grains.Reference<IInboxDelivery>(userId);
 
     private async Task<List<string>> Failures(IReadOnlyList<string> users, Func<string, Task> deliver)
     {

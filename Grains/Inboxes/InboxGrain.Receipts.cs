@@ -61,7 +61,7 @@ public sealed partial class InboxGrain
             if (now == told) return;
         }
         _toldReceipts[conversationId] = now;
-        GrainFactory.GetGrain<IConversationReceipts>(conversationId).Moved(new ReceiptMove(UserId, now.Read, now.Delivered, _hideReadReceipts)).Ignore();
+        GrainFactory.Reference<IConversationReceipts>(conversationId).Moved(new ReceiptMove(UserId, now.Read, now.Delivered, _hideReadReceipts)).Ignore();
     }
 
     // A changed setting reaches every conversation that shows receipts: one call each, rarely.

@@ -16,7 +16,7 @@ internal sealed partial class InboxRelays(IGrainFactory grains, string userId, S
 
     public bool IsFollowing(string conversationId) => _following.Contains(conversationId);
 
-    private IConversationRelay RelayOf(string conversationId) => grains.GetGrain<IConversationRelay>(conversationId);
+    private IConversationRelay RelayOf(string conversationId) => grains.Reference<IConversationRelay>(conversationId);
 
     /// <summary>
     /// Follows the relay, or renews the follow. True when the relay did not know this inbox, so

@@ -59,7 +59,7 @@ public sealed partial class ConversationReceiptsGrain(
             if (!known.Members.Contains(userId)) continue;
             var before = _book.Of(userId);
             // A member this book has not heard of yet: whether they share read receipts is their inbox's to say.
-            var hideRead = before?.HideRead ?? (await GrainFactory.GetGrain<IInboxPresence>(userId).GetSettings()).HideReadReceipts;
+            var hideRead = before?.HideRead ?? (await GrainFactory.Reference<IInboxPresence>(userId).GetSettings()).HideReadReceipts;
             moved |= _book.Move(new ReceiptMove(userId, before?.Read ?? 0, seq, hideRead));
         }
         if (moved && _notice is null) ScheduleNotice();
@@ -72,7 +72,7 @@ public sealed partial class ConversationReceiptsGrain(
 
     public async Task<ReceiptsView> Get(string viewerId, bool viewerHidesRead)
     {
-        var conversation = await GrainFactory.GetGrain<IConversationGrain>(ConversationId).Get(viewerId);
+        var conversation = await GrainFactory.Reference<IConversationGrain>(ConversationId).Get(viewerId);
         return Unavailable(conversation) is { } reason
             ? new ReceiptsView(ConversationId, false, [], reason)
             : new ReceiptsView(ConversationId, true, _book.View(viewerId, viewerHidesRead, conversation.Members));
@@ -101,7 +101,7 @@ public sealed partial class ConversationReceiptsGrain(
             var sent = conversation.Kind == ConversationKind.Group ? await SentOver(moved) : null;
             foreach (var member in conversation.Members)
                 if (_book.NoticeFor(ConversationId, member, moved, sent) is { } notice)
-                    await GrainFactory.GetGrain<IInboxReceipts>(member).Receipts(notice);
+                    await GrainFactory.Reference<IInboxReceipts>(member).Receipts(notice);
         }
         finally
         {
@@ -117,7 +117,7 @@ public sealed partial class ConversationReceiptsGrain(
         var (after, upTo) = ReceiptBook.Span(moved);
         try
         {
-            var sent = await GrainFactory.GetGrain<IConversationSenders>(ConversationId).SentBetween(after, upTo);
+            var sent = await GrainFactory.Reference<IConversationSenders>(ConversationId).SentBetween(after, upTo);
             return sent?.ToLookup(s => s.SenderId, s => s.Seq, StringComparer.Ordinal);
         }
         catch (Exception error) when (error is not OperationCanceledException)
@@ -147,7 +147,7 @@ public sealed partial class ConversationReceiptsGrain(
     // The membership as seen by a member who just moved (a member who left since is refused; the next is asked).
     private async Task<ConversationView?> Membership(IEnumerable<string> movers)
     {
-        var conversation = GrainFactory.GetGrain<IConversationGrain>(ConversationId);
+        var conversation = GrainFactory.Reference<IConversationGrain>(ConversationId);
         foreach (var id in movers.Concat(_book.Known).Distinct(StringComparer.Ordinal).ToList())
         {
             try
