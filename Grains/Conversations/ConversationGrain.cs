@@ -72,7 +72,8 @@ public sealed class ConversationGrain : Grain, IConversationGrain, IConversation
         _history = new ConversationHistory(id, timeline, limits.Value, _retention, clock);
         _reminder = new RecoveryReminder(reminders, this.GetGrainId(), o.FanoutRecoveryPeriod);
         var calls = new FanoutCalls(_store, this, GrainFactory, gate, o.FanoutParallelism, logger);
-        _recalls = new ConversationRecalls(_store, _history, this, timeline, calls, _reminder, o, clock, logger);
+        // The sends are made below (they need the fan-out, which needs the recalls); a recall runs only later.
+        _recalls = new ConversationRecalls(_store, _history, this, timeline, calls, seq => _sends!.Recalled(seq), _reminder, o, clock, logger);
         _fanout = new ConversationFanout(_store, this, calls, _recalls, timeline, o, metrics, clock, logger);
         _sends = new ConversationSends(_store, _history, timeline, _reminder, _fanout, limits.Value, o, clock, logger);
         _notices = new ConversationNotices(_store, _sends, _reminder, clock);

@@ -18,6 +18,7 @@ internal sealed class ConversationRecalls(
     IConversationFanoutHost host,
     ITimelineStore timeline,
     FanoutCalls calls,
+    Func<long, Task> unstoredReplies,
     RecoveryReminder reminder,
     ConversationOptions options,
     TimeProvider clock,
@@ -52,8 +53,10 @@ internal sealed class ConversationRecalls(
                 await store.WriteState();
             }
             if (!message.Recalled) await timeline.ReplaceAsync(store.Id, MessageCodec.ToEntry(tombstone));
-            // Also on a retry: a recall cut short may have blanked only some of the quotes.
-            await RecalledQuotes.Blank(timeline, store.Id, seq, host.Head);
+            // Replies not stored yet quote nothing of it from here on; those being stored are waited
+            // for, so the scan finds them. Also on a retry: a recall cut short may have blanked only some.
+            await unstoredReplies(seq);
+            await RecalledQuotes.Blank(timeline, store.Id, seq);
         }
         catch (Exception error) when (error is not SeqlineException)
         {

@@ -32,6 +32,12 @@ internal sealed partial class ConversationSends(
     private TaskCompletionSource? _held;
     private Task? _dedupeLoaded;
 
+    // Seqs recalled in this activation, oldest first: a reply quoted before the recall and stored
+    // after it must not keep the quote. Bounded; a reply waits for one append, not for thousands of recalls.
+    private readonly HashSet<long> _recalled = [];
+    private readonly Queue<long> _recalledOrder = new();
+    private const int RecalledKept = 4096;
+
     /// <summary>The last seq durably appended.</summary>
     public long Head => _log.Head;
 
@@ -130,6 +136,21 @@ internal sealed partial class ConversationSends(
         fanout.Appended(notices, notices.Select(_ => default(ActivityContext)).ToList());
     }
 
+    /// <summary>
+    /// The message at <paramref name="seq"/> is recalled: replies to it that are not stored yet keep
+    /// nothing of it. Completes once the append under way (if any, its quotes made before) has ended,
+    /// whatever became of it, so that a scan of the stored replies after this finds its replies too.
+    /// </summary>
+    public Task Recalled(long seq)
+    {
+        if (_recalled.Add(seq))
+        {
+            _recalledOrder.Enqueue(seq);
+            if (_recalledOrder.Count > RecalledKept) _recalled.Remove(_recalledOrder.Dequeue());
+        }
+        return _append is { } appending ? appending.ContinueWith(_ => { }, TaskScheduler.Current) : Task.CompletedTask;
+    }
+
     public void Release()
     {
         var held = _held;
@@ -164,6 +185,7 @@ internal sealed partial class ConversationSends(
             var members = store.Membership;
             var batch = _log.TakeBatch(store.Id, sentAt, members.Contains, m => Mentions.Of(m, members.Contains), out var traces);
             if (batch.Count == 0) continue;
+            BlankRecalledQuotes(batch);
             try
             {
                 await (_append = timeline.AppendAsync(store.Id, batch.Select(MessageCodec.ToEntry).ToList()));
@@ -179,9 +201,23 @@ internal sealed partial class ConversationSends(
             {
                 _append = null;
             }
+            // Again for what goes out: a recall recorded while this append was on disk blanked the
+            // stored replies (it waited for the append), and the inboxes' copies must match them.
+            BlankRecalledQuotes(batch);
             _log.Appended(batch);
             _senders.Stored(batch);
             fanout.Appended(batch, traces);
+        }
+    }
+
+    // Replies quoted their original before it was recalled: they keep nothing of it.
+    private void BlankRecalledQuotes(List<ChatMessage> batch)
+    {
+        if (_recalled.Count == 0) return;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (batch[i] is { ReplyTo: { } replyTo, Quote: { Recalled: not true } quote } && _recalled.Contains(replyTo))
+                batch[i] = batch[i] with { Quote = ReplyRules.RecalledQuote(quote) };
         }
     }
 

@@ -51,8 +51,14 @@ public sealed class CountingTimelineStore(ITimelineStore inner) : ITimelineStore
     public Task<IReadOnlyList<TimelineEntry>> ReadBeforeAsync(string timeline, long beforeSeq, int limit, CancellationToken cancellationToken = default) =>
         Counted(inner.ReadBeforeAsync(timeline, beforeSeq, limit, cancellationToken));
 
-    public Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default) =>
-        inner.ReplaceAsync(timeline, entry, cancellationToken);
+    /// <summary>Runs after each replace is stored, with its timeline and entry; a test can act on a rewrite there.</summary>
+    public Func<string, TimelineEntry, Task>? AfterReplace { get; set; }
+
+    public async Task ReplaceAsync(string timeline, TimelineEntry entry, CancellationToken cancellationToken = default)
+    {
+        await inner.ReplaceAsync(timeline, entry, cancellationToken);
+        if (AfterReplace is { } hook) await hook(timeline, entry);
+    }
 
     /// <summary>Runs after a head is read and before it is returned; a test can change the timeline there.</summary>
     public Func<string, Task>? AfterHead { get; set; }
