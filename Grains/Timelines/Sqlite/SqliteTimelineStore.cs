@@ -88,7 +88,6 @@ public sealed class SqliteTimelineStore : ITimelineStore
         await using var snapshot = connection.BeginTransaction(deferred: true);
         await using var command = connection.CreateCommand();
         command.Transaction = snapshot;
-        command.CommandText = _headSql;
         var head = ReadHead(command, timeline);
         if (afterSeq < head.TrimmedThrough) throw new TimelineTrimmedException(timeline, head.TrimmedThrough);
         command.CommandText = $"SELECT seq, at, payload FROM {_entries} WHERE timeline = $t AND seq > $s ORDER BY seq LIMIT $n";
@@ -119,7 +118,6 @@ public sealed class SqliteTimelineStore : ITimelineStore
     {
         await using var connection = _database.OpenReader();
         await using var command = connection.CreateCommand();
-        command.CommandText = _headSql;
         return ReadHead(command, timeline);
     }
 
@@ -144,9 +142,10 @@ public sealed class SqliteTimelineStore : ITimelineStore
         });
 
     // The last seq is the highest entry, or the trim mark when everything has been trimmed away.
-    // The command's text is _headSql.
-    private static TimelineHead ReadHead(SqliteCommand command, string timeline)
+    // The writer's cached statement already holds the text: setting it again would compile it again.
+    private TimelineHead ReadHead(SqliteCommand command, string timeline)
     {
+        if (!ReferenceEquals(command.CommandText, _headSql)) command.CommandText = _headSql;
         command.Parameters.Clear();
         command.Parameters.AddWithValue("$t", timeline);
         using var reader = command.ExecuteReader();
