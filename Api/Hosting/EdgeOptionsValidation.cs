@@ -22,6 +22,7 @@ internal static class EdgeOptionsValidation
         services.AddValidatedOptions<RateLimitOptions, RateLimitOptionsValidator>(configuration, RateLimitOptions.Section);
         services.AddValidatedOptions<PresenceOptions, PresenceOptionsValidator>(configuration, PresenceOptions.Section);
         services.AddBoundOptions<WebClientOptions>(configuration, WebClientOptions.Section);
+        services.AddValidatedOptions<CrossOriginOptions, CrossOriginOptionsValidator>(configuration, CrossOriginOptions.Section);
         services.AddBoundOptions<ApiDescriptionOptions>(configuration, ApiDescriptionOptions.Section);
         services.AddValidatedOptions<TelemetryOptions, TelemetryOptionsValidator>(configuration, TelemetryOptions.Section);
         services.AddBoundOptions<SeqlineLoggingOptions>(configuration, SeqlineLoggingOptions.Section);

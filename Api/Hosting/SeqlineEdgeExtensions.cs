@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Configuration;
@@ -24,6 +25,9 @@ public static class SeqlineEdgeExtensions
     /// <summary>Request bodies are JSON around a message of at most <see cref="SeqlineLimits.MaxBodyBytes"/>.</summary>
     private const int RequestBodyHeadroom = 8;
 
+    /// <summary>The CORS policy of <see cref="CrossOriginOptions"/>.</summary>
+    private const string CrossOriginPolicy = "seqline-origins";
+
     public static WebApplicationBuilder AddSeqlineEdge(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
@@ -33,6 +37,14 @@ public static class SeqlineEdgeExtensions
         builder.AddSeqlineOperations();
         builder.AddSeqlineApiDescription();
 
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<CrossOriginOptions>>((cors, origins) => cors.AddPolicy(CrossOriginPolicy, policy => policy
+            .WithOrigins(origins.Value.AllowedOrigins)
+            .AllowAnyHeader()
+            .AllowAnyMethod()
+            .AllowCredentials()
+            .WithExposedHeaders("Retry-After")
+            .SetPreflightMaxAge(origins.Value.PreflightMaxAge)));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);
         services.AddExceptionHandler<SeqlineProblems>();
         services.ConfigureHttpJsonOptions(o => UseProtocolJson(o.SerializerOptions));
@@ -61,6 +73,8 @@ public static class SeqlineEdgeExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        // Before authentication: a browser's preflight carries no token.
+        if (app.Services.GetRequiredService<IOptions<CrossOriginOptions>>().Value.AllowedOrigins.Length > 0) app.UseCors(CrossOriginPolicy);
         app.UseAuthentication();
         app.UseAuthorization();
 

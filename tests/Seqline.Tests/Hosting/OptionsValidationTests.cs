@@ -39,6 +39,9 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("Seqline:Telemetry:ScrapeToken", "short")]
     [InlineData("Seqline:Telemetry:PrometheusPath", "metrics")]
     [InlineData("Seqline:Telemetry:AnonymousScrape", "true")] // beside the test nodes' scrape token: a contradiction
+    [InlineData("Seqline:Cors:AllowedOrigins:0", "*")]
+    [InlineData("Seqline:Cors:AllowedOrigins:0", "https://chat.example.com/app")]
+    [InlineData("Seqline:Cors:AllowedOrigins:0", "chat.example.com")]
     public async Task A_wrong_value_stops_the_node_naming_the_setting(string key, string value)
     {
         var reason = await StartFailure(new Dictionary<string, string?> { [key] = value });
