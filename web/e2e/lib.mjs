@@ -23,8 +23,11 @@ const ScenarioMs = 50_000;
 export const Desktop = { width: 1200, height: 760 };
 export const Phone = { width: 390, height: 780 };
 
-/** Runs a scenario with a browser, a deadline and a report of the step that failed. */
-export async function scenario(name, body) {
+/**
+ * Runs a scenario with a browser, a deadline and a report of the step that failed; `extraArgs`
+ * are more Chromium switches, for a scenario that needs one.
+ */
+export async function scenario(name, body, extraArgs = []) {
   const [baseUrl, shotDir = 'screenshots'] = process.argv.slice(2);
   if (!baseUrl) {
     console.error(`usage: node e2e/${name}.mjs <baseUrl> [screenshotDir]`);
@@ -42,7 +45,7 @@ export async function scenario(name, body) {
     process.exit(3);
   }, ScenarioMs);
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ChromiumArgs });
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: [...ChromiumArgs, ...extraArgs] });
   const t = {
     baseUrl,
     /** A unique user id for this run: scenarios share one node. */
