@@ -107,7 +107,7 @@ internal sealed partial class ConversationSends(
     public Task Hold()
     {
         _held = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        return _append is { } appending ? appending.ContinueWith(_ => { }, TaskScheduler.Current) : Task.CompletedTask;
+        return AppendEnded();
     }
 
     /// <summary>
@@ -148,8 +148,11 @@ internal sealed partial class ConversationSends(
             _recalledOrder.Enqueue(seq);
             if (_recalledOrder.Count > RecalledKept) _recalled.Remove(_recalledOrder.Dequeue());
         }
-        return _append is { } appending ? appending.ContinueWith(_ => { }, TaskScheduler.Current) : Task.CompletedTask;
+        return AppendEnded();
     }
+
+    // Completes once the append under way, if any, has ended, whatever became of it.
+    private Task AppendEnded() => _append is { } appending ? appending.ContinueWith(_ => { }, TaskScheduler.Current) : Task.CompletedTask;
 
     public void Release()
     {
