@@ -66,7 +66,8 @@ internal sealed class PushSequencer(
             held = user.Early.Count > 0;
         }
         foreach (var old in stale) dropped?.Invoke(old, Stale);
-        foreach (var overflowed in given ?? []) dropped?.Invoke(overflowed, Overflow);
+        // Not `given ?? []`: for a List that is a new empty list, on every push.
+        if (given is not null) foreach (var overflowed in given) dropped?.Invoke(overflowed, Overflow);
         if (held) _ = GiveUpWaiting(push.UserId);
         await Drain(user);
     }
@@ -148,7 +149,7 @@ internal sealed class PushSequencer(
             given = GiveUpIfFull(user);
         }
         foreach (var push in stale) dropped?.Invoke(push, Stale);
-        foreach (var push in given ?? []) dropped?.Invoke(push, Overflow);
+        if (given is not null) foreach (var push in given) dropped?.Invoke(push, Overflow);
         await Drain(user);
     }
 

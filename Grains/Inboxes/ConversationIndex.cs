@@ -95,11 +95,17 @@ public sealed class ConversationIndex(string userId)
                 throw new SeqlineException(ErrorCode.Conflict, $"'{userId}' has not joined '{id}'.");
             return [];
         }
-        var events = new List<SyncEvent>();
+        // Indexed loops rather than LINQ over lambdas that capture the entry: this runs for every
+        // member of every delivery, and each capture, delegate and enumerator would be an allocation.
+        var events = new List<SyncEvent>(delivery.Messages.Count);
         if (delivery.Change is { } change && (change.Since > entry.FanoutSince || change.Since == entry.FanoutSince && change.Mode != entry.Fanout))
             events.Add(new SyncEvent(SyncEventTypes.Fanout, id, change.Since, Fanout: change.Mode));
-        events.AddRange(delivery.Messages.Where(m => m.Seq > entry.LastSeq).Select(SyncEvent.For));
-        events.AddRange((delivery.Recalls ?? []).Where(seq => !entry.RecentRecalls.Contains(seq)).Select(seq => new SyncEvent(SyncEventTypes.Recall, id, seq)));
+        var messages = delivery.Messages;
+        for (var i = 0; i < messages.Count; i++)
+            if (messages[i].Seq > entry.LastSeq) events.Add(SyncEvent.For(messages[i]));
+        if (delivery.Recalls is { } recalls)
+            for (var i = 0; i < recalls.Count; i++)
+                if (!entry.RecentRecalls.Contains(recalls[i])) events.Add(new SyncEvent(SyncEventTypes.Recall, id, recalls[i]));
         return events;
     }
 

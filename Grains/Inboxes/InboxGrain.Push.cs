@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using Microsoft.Extensions.Logging;
 using Seqline.Conversations;
 using Seqline.Push;
@@ -48,7 +49,10 @@ public sealed partial class InboxGrain
 
     public Task<int> CountLiveFollows() => _relays.CountFollows(_index.ReadFanout.Select(c => c.Key).ToList());
 
-    private SyncCursor HeadCursor() => new(UserId, CursorEpoch, Checkpointed.Head, new Dictionary<string, long>(_live.Heads, StringComparer.Ordinal));
+    // A snapshot: the live heads move on after it is taken. Most inboxes follow no read-fan-out
+    // conversation, and every append takes two of these, so an empty one is shared.
+    private SyncCursor HeadCursor() => new(UserId, CursorEpoch, Checkpointed.Head,
+        _live.Heads.Count == 0 ? ReadOnlyDictionary<string, long>.Empty : new Dictionary<string, long>(_live.Heads, StringComparer.Ordinal));
 
     // After the inbox appended events: follow or drop streams as the events say, then push them,
     // with what a read-fan-out conversation owed before a switch back or a removal, exactly as a
@@ -120,7 +124,7 @@ public sealed partial class InboxGrain
 
     private Task Notify(IReadOnlyList<SyncEvent> events, SyncCursor before, SyncCursor after)
     {
-        var order = new PushOrder(after.Epoch, after.Position, after.ReadPositions.Values.Aggregate(0L, (sum, seq) => unchecked(sum + seq)));
+        var order = new PushOrder(after.Epoch, after.Position, after.ReadPositions.Count == 0 ? 0 : after.ReadPositions.Values.Aggregate(0L, (sum, seq) => unchecked(sum + seq)));
         var batch = new InboxPush(UserId, events, cursors.Encode(before), cursors.Encode(after), order);
         return _observers.Notify(o => o.OnPush(batch));
     }

@@ -167,7 +167,8 @@ public sealed partial class InboxGrain(
         RequireUsable();
         if (events.Count == 0) return;
         var at = clock.GetUtcNow();
-        var entries = events.Select((e, i) => InboxEventCodec.ToEntry(Checkpointed.Head + 1 + i, at, e)).ToList();
+        var entries = new TimelineEntry[events.Count];
+        for (var i = 0; i < entries.Length; i++) entries[i] = InboxEventCodec.ToEntry(Checkpointed.Head + 1 + i, at, events[i]);
         try
         {
             await timeline.AppendAsync(UserId, entries);
@@ -183,11 +184,11 @@ public sealed partial class InboxGrain(
         }
         var before = HeadCursor();
         applied?.Invoke();
-        foreach (var e in events) _index.Apply(e, at);
-        Checkpointed.Head += entries.Count;
+        for (var i = 0; i < events.Count; i++) _index.Apply(events[i], at);
+        Checkpointed.Head += entries.Length;
         // The timeline already holds the events; the index is written now and then, not every time.
         // A checkpoint that fails is only late: the events are durable, so they are pushed anyway.
-        _pastCheckpoint += entries.Count;
+        _pastCheckpoint += entries.Length;
         if (_pastCheckpoint >= Math.Max(1, sync.Value.CheckpointEvents))
         {
             try
