@@ -29,7 +29,7 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
         // An empty push at the head: a device that is behind sees its cursor does not match and pulls,
         // which covers whatever was appended before this node's subscription took effect.
         var head = await push.DeviceConnected(Me);
-        await Clients.Caller.SendAsync("events", PushBridge.Wire([], head, head));
+        await Clients.Caller.SendAsync("events", new EventsMessage([], head, head));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception) => push.DeviceDisconnected(Me);

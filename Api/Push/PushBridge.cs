@@ -182,7 +182,7 @@ public sealed partial class PushBridge(
         {
             // Written at once, as before; only a send that has to wait (a connection's buffers are
             // full) lets the observer go on to the next push, and the user's next push waits for it.
-            await hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", Wire(push.Events, push.PrevCursor, push.Cursor));
+            await hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", new EventsMessage(push.Events, push.PrevCursor, push.Cursor));
         }
         catch
         {
@@ -192,8 +192,6 @@ public sealed partial class PushBridge(
         metrics.PushSent();
     }
 
-    /// <summary>The body of an <c>events</c> message.</summary>
-    public static object Wire(IReadOnlyList<SyncEvent> events, string prevCursor, string cursor) => new { events, prevCursor, cursor };
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

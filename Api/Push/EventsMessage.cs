@@ -1,0 +1,42 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Seqline.Inboxes;
+
+namespace Seqline.Api.Push;
+
+/// <summary>
+/// The body of an <c>events</c> message on the hub: a push's events and the cursors it leads from
+/// and to (PROTOCOL.md). Written with source-generated JSON: SignalR's protocol serializes each
+/// push's argument by reflection otherwise, which allocated its write stack for every push, the
+/// largest single share of what the node allocated per message.
+/// </summary>
+[JsonConverter(typeof(EventsMessageJson))]
+public sealed record EventsMessage(IReadOnlyList<SyncEvent> Events, string PrevCursor, string Cursor);
+
+/// <summary>
+/// Writes an <see cref="EventsMessage"/> as the protocol's options would (camelCase, nulls left
+/// out, enums as camelCase strings), through <see cref="EventsMessageJsonContext"/>'s generated
+/// writers, which need no write stack. The hub's clients read it; the node never does.
+/// </summary>
+internal sealed class EventsMessageJson : JsonConverter<EventsMessage>
+{
+    public override EventsMessage Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("The node writes events messages; it never reads them.");
+
+    public override void Write(Utf8JsonWriter writer, EventsMessage value, JsonSerializerOptions options)
+    {
+        writer.WriteStartObject();
+        writer.WritePropertyName("events"u8);
+        JsonSerializer.Serialize(writer, value.Events, EventsMessageJsonContext.Default.IReadOnlyListSyncEvent);
+        writer.WriteString("prevCursor"u8, value.PrevCursor);
+        writer.WriteString("cursor"u8, value.Cursor);
+        writer.WriteEndObject();
+    }
+}
+
+// The generated writers run only with no converters in the options (the fast path), so enums are
+// named by their members' JsonStringEnumMemberName rather than by a converter with a naming policy.
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(IReadOnlyList<SyncEvent>))]
+internal sealed partial class EventsMessageJsonContext : JsonSerializerContext;
