@@ -276,6 +276,30 @@ public sealed class SqliteCommandFactory : IDisposable
     /// <summary>The command for <paramref name="sql"/>, its parameters cleared, in the writer's transaction. Not to be disposed.</summary>
     public SqliteCommand Statement(string sql)
     {
+        var command = Cached(sql);
+        command.Parameters.Clear();
+        return command;
+    }
+
+    /// <summary>
+    /// The command for <paramref name="sql"/> with the parameters it binds, made the first time and
+    /// kept with it: the caller sets their values, in the order given. For the statements run for
+    /// every append, where new parameter objects each time were a share of what the node allocated.
+    /// </summary>
+    public SqliteCommand Statement(string sql, params ReadOnlySpan<(string Name, SqliteType Type)> parameters)
+    {
+        var command = Cached(sql);
+        // Made here, or cleared since by the other overload for the same statement.
+        if (command.Parameters.Count != parameters.Length)
+        {
+            command.Parameters.Clear();
+            foreach (var (name, type) in parameters) command.Parameters.Add(name, type);
+        }
+        return command;
+    }
+
+    private SqliteCommand Cached(string sql)
+    {
         if (!_statements.TryGetValue(sql, out var command))
         {
             if (_statements.Count >= MaxStatements) DisposeStatements();
@@ -284,7 +308,6 @@ public sealed class SqliteCommandFactory : IDisposable
             _statements[sql] = command;
         }
         command.Transaction = _transaction;
-        command.Parameters.Clear();
         return command;
     }
 

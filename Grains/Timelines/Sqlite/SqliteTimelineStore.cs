@@ -57,19 +57,19 @@ public sealed class SqliteTimelineStore : ITimelineStore
         if (entries.Count == 0) return;
         await _database.WriteAsync(commands =>
         {
-            var last = ReadHead(commands.Statement(_headSql), timeline).LastSeq;
+            var head = commands.Statement(_headSql, ("$t", SqliteType.Text));
+            head.Parameters[0].Value = timeline;
+            var last = ReadHead(head).LastSeq;
             if (entries[0].Seq <= last) throw new TimelineConflictException(timeline, entries[0].Seq);
             if (entries[0].Seq != last + 1)
                 throw new ArgumentException($"Append to '{timeline}' at {entries[0].Seq} leaves a gap after {last}.", nameof(entries));
 
-            var insert = commands.Statement(_insertSql);
-            var t = insert.Parameters.Add("$t", SqliteType.Text);
-            var s = insert.Parameters.Add("$s", SqliteType.Integer);
-            var a = insert.Parameters.Add("$a", SqliteType.Integer);
-            var p = insert.Parameters.Add("$p", SqliteType.Blob);
+            var insert = commands.Statement(_insertSql, ("$t", SqliteType.Text), ("$s", SqliteType.Integer), ("$a", SqliteType.Integer), ("$p", SqliteType.Blob));
+            var (t, s, a, p) = (insert.Parameters[0], insert.Parameters[1], insert.Parameters[2], insert.Parameters[3]);
             t.Value = timeline;
-            foreach (var entry in entries)
+            for (var i = 0; i < entries.Count; i++)
             {
+                var entry = entries[i];
                 s.Value = entry.Seq;
                 a.Value = entry.Timestamp.ToUnixTimeMilliseconds();
                 p.Value = entry.Payload;
@@ -148,6 +148,12 @@ public sealed class SqliteTimelineStore : ITimelineStore
         if (!ReferenceEquals(command.CommandText, _headSql)) command.CommandText = _headSql;
         command.Parameters.Clear();
         command.Parameters.AddWithValue("$t", timeline);
+        return ReadHead(command);
+    }
+
+    // The head row, with the timeline already bound as $t.
+    private static TimelineHead ReadHead(SqliteCommand command)
+    {
         using var reader = command.ExecuteReader();
         reader.Read();
         var trimmed = reader.GetInt64(1);
