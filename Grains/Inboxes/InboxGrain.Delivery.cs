@@ -16,7 +16,7 @@ public sealed partial class InboxGrain
         var events = _index.EventsOf(delivery);
         if (events.Count > 0)
         {
-            await Append(events, () => _index.Track(conversation, clock.GetUtcNow()));
+            await Append(events, tracked: conversation);
             PushOfflineMessages(events);
         }
         // Also when the recall event was appended before (a redelivery): the copy may not be blank yet.
@@ -41,7 +41,7 @@ public sealed partial class InboxGrain
         else
         {
             await Append([new SyncEvent(SyncEventTypes.Joined, conversation.ConversationId, conversation.NextSeq, Fanout: conversation.Fanout)],
-                () => _index.Track(conversation, clock.GetUtcNow()));
+                tracked: conversation);
         }
     }
 

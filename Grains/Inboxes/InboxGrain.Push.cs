@@ -61,7 +61,7 @@ public sealed partial class InboxGrain
     private async Task Pushed(IReadOnlyList<SyncEvent> events, SyncCursor before)
     {
         if (!_live.IsLive) return;
-        var changes = await _live.Cross(events, ReadOwed);
+        var changes = await _live.Cross(events, _readOwed ??= ReadOwed);
         foreach (var id in changes.Unfollow) await _relays.Unfollow(id);
         var after = HeadCursor();
         // Without what the conversation owed, the push would skip it: tell devices where the head is instead.
@@ -83,6 +83,9 @@ public sealed partial class InboxGrain
         if (missed is null) return;
         await OnConversationMessages(new ConversationMessages(conversationId, missed));
     }
+
+    // ReadOwed as a delegate, made once rather than for every push.
+    private Func<string, long, long, Task<IReadOnlyList<ChatMessage>?>>? _readOwed;
 
     // How much a follow reads back of what a lost relay may have handed on; devices pull the rest.
     private const int MaxReadBack = 100;

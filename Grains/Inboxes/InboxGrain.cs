@@ -161,8 +161,9 @@ public sealed partial class InboxGrain(
     }
 
     // The sync timeline first, then the index: the timeline is the truth the index is rebuilt from.
-    // Nothing in memory changes until the events are durable (then <paramref name="applied"/> runs too).
-    private async Task Append(IReadOnlyList<SyncEvent> events, Action? applied = null)
+    // Nothing in memory changes until the events are durable (then the index tracks <paramref name="tracked"/> too:
+    // a delivery's or a join's conversation, passed rather than a closure, which every delivery would allocate).
+    private async Task Append(IReadOnlyList<SyncEvent> events, ConversationRef? tracked = null)
     {
         RequireUsable();
         if (events.Count == 0) return;
@@ -183,7 +184,7 @@ public sealed partial class InboxGrain(
             throw Restarting();
         }
         var before = HeadCursor();
-        applied?.Invoke();
+        if (tracked is not null) _index.Track(tracked, clock.GetUtcNow());
         for (var i = 0; i < events.Count; i++) _index.Apply(events[i], at);
         Checkpointed.Head += entries.Length;
         // The timeline already holds the events; the index is written now and then, not every time.

@@ -42,7 +42,18 @@ public sealed class LiveFollower(string userId)
     /// (and a stream to follow); a switch back, or a removal, ends it once what the conversation
     /// owes up to there is read (<paramref name="owed"/> returns null when it cannot be read).
     /// </summary>
-    public async Task<LiveChanges> Cross(IReadOnlyList<SyncEvent> events, Func<string, long, long, Task<IReadOnlyList<ChatMessage>?>> owed)
+    public ValueTask<LiveChanges> Cross(IReadOnlyList<SyncEvent> events, Func<string, long, long, Task<IReadOnlyList<ChatMessage>?>> owed) =>
+        // Most appends are messages only: nothing to cross, and nothing allocated for it (this runs for every push).
+        ChangesNothing(events) ? new(new LiveChanges(events, [], [], true)) : CrossChanges(events, owed);
+
+    private static bool ChangesNothing(IReadOnlyList<SyncEvent> events)
+    {
+        for (var i = 0; i < events.Count; i++)
+            if (events[i].Type is SyncEventTypes.Joined or SyncEventTypes.Fanout or SyncEventTypes.Left) return false;
+        return true;
+    }
+
+    private async ValueTask<LiveChanges> CrossChanges(IReadOnlyList<SyncEvent> events, Func<string, long, long, Task<IReadOnlyList<ChatMessage>?>> owed)
     {
         var pushed = new List<SyncEvent>(events.Count);
         var (follow, unfollow) = (new List<string>(), new List<string>());

@@ -62,6 +62,21 @@ public sealed class LiveFollowerTests
     }
 
     [Fact]
+    public async Task Messages_and_reads_change_no_position_and_are_pushed_as_they_are()
+    {
+        var live = FollowingAt(3);
+        IReadOnlyList<SyncEvent> events = [SyncEvent.For(Message(4)) with { ConversationId = "c-small" }, new SyncEvent(SyncEventTypes.Read, "c-small", 4)];
+
+        var changes = await live.Cross(events, (_, _, _) => throw new InvalidOperationException("nothing is owed"));
+
+        Assert.Equal(events, changes.Pushed);
+        Assert.Empty(changes.Follow);
+        Assert.Empty(changes.Unfollow);
+        Assert.True(changes.Complete);
+        Assert.Equal(3, live.Heads[Big]);
+    }
+
+    [Fact]
     public async Task A_switch_to_read_fan_out_starts_a_position_before_the_switch_and_a_follow()
     {
         var live = FollowingAt(0);
