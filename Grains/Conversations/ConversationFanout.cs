@@ -27,6 +27,8 @@ internal sealed class ConversationFanout
     private readonly TimeProvider _clock;
     private readonly ILogger _logger;
     private readonly StragglerCatchUp _stragglers;
+    // The plan's question as a delegate made once, not once per step.
+    private readonly Func<string, bool> _isCatchingUp;
     private readonly FanoutMessages _messages;
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
@@ -38,6 +40,7 @@ internal sealed class ConversationFanout
         (_store, _host, _calls, _recalls, _options, _metrics, _clock, _logger) = (store, host, calls, recalls, options, metrics, clock, logger);
         _messages = new FanoutMessages(store.Id, timeline, options.OutboxCapacity);
         _stragglers = new StragglerCatchUp(this, store, calls, options, logger);
+        _isCatchingUp = _stragglers.IsCatchingUp;
     }
 
     /// <summary>The activation is broken or deactivating: no loop starts or goes on.</summary>
@@ -99,7 +102,7 @@ internal sealed class ConversationFanout
             try
             {
                 var step = FanoutPlan.Next(FannedOutThrough, _host.Head, _store.Membership, _store.Modes, _store.State.PendingRecalls,
-                    _options.FanoutBatch, _stragglers.IsCatchingUp);
+                    _options.FanoutBatch, _isCatchingUp);
                 _logger.Step(_store.Id, step);
                 if (step is not TellNotices) ReleaseNoticeWaiters();
                 switch (step)

@@ -20,20 +20,26 @@ public static class FanoutPlan
         IReadOnlyList<long> pendingRecalls, int batchSize, Func<string, bool> catchingUp)
     {
         var next = fannedOutThrough + 1;
-        var notices = membership.Unsettled
-            .Where(r => !r.IsBehind && r.Untold.Count > 0 && IsDue(r.Untold[0], next))
-            .Select(r => new Notice(r, r.Untold[0]))
-            .ToList();
-        if (notices.Count > 0) return new TellNotices(notices);
+        // Nobody unsettled (no untold change, nobody behind) is the usual case, and this runs for
+        // every batch: it skips the queries, whose captures and iterators each allocate.
+        var settled = membership.Unsettled.Count == 0;
+        if (!settled)
+        {
+            var notices = membership.Unsettled
+                .Where(r => !r.IsBehind && r.Untold.Count > 0 && IsDue(r.Untold[0], next))
+                .Select(r => new Notice(r, r.Untold[0]))
+                .ToList();
+            if (notices.Count > 0) return new TellNotices(notices);
 
-        var caughtUp = membership.Stragglers
-            .Where(r => r.Behind >= fannedOutThrough && !catchingUp(r.UserId) && StragglerNext(r, fannedOutThrough, modes, batchSize) is CaughtUp)
-            .ToList();
-        if (caughtUp.Count > 0) return new Rejoin(caughtUp);
+            var caughtUp = membership.Stragglers
+                .Where(r => r.Behind >= fannedOutThrough && !catchingUp(r.UserId) && StragglerNext(r, fannedOutThrough, modes, batchSize) is CaughtUp)
+                .ToList();
+            if (caughtUp.Count > 0) return new Rejoin(caughtUp);
+        }
 
         if (next <= head)
         {
-            var cut = membership.Unsettled
+            var cut = settled ? long.MaxValue : membership.Unsettled
                 .Where(r => !r.IsBehind && r.Untold.Count > 0)
                 .Select(r => r.Untold[0].Since)
                 .Where(since => since > next)
@@ -43,6 +49,7 @@ public static class FanoutPlan
             return new DeliverBatch(next, through, modes.At(next), modes.SwitchAt(next), membership.InStepMembersAt(next).ToList());
         }
 
+        if (pendingRecalls.Count == 0) return new Idle();
         var recalls = pendingRecalls.Where(seq => seq <= fannedOutThrough).ToList();
         if (recalls.Count > 0) return new DeliverRecalls(recalls);
         return new Idle();
