@@ -34,9 +34,9 @@ internal sealed class EventsMessageJson : JsonConverter<EventsMessage>
     }
 }
 
-// The generated writers run only with no converters in the options (the fast path), so enums are
-// named by their members' JsonStringEnumMemberName rather than by a converter with a naming policy.
+// The generated writers run only with no converters in the options (the fast path), so SyncEvent's
+// enum properties name their own converter (CamelCaseEnumJson) instead of the options doing it.
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
-    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull, UseStringEnumConverter = true)]
+    DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(IReadOnlyList<SyncEvent>))]
 internal sealed partial class EventsMessageJsonContext : JsonSerializerContext;

@@ -10,28 +10,24 @@ public enum ConversationKind
 }
 
 /// <summary>How a conversation delivers to its members' inboxes.</summary>
-/// <remarks>
-/// Members carry their JSON names (as the API's camelCase policy would give them) because the hub's
-/// push is written by source-generated JSON, which names enum values without a naming policy.
-/// </remarks>
 public enum FanoutMode
 {
     /// <summary>Every message is copied into every member's inbox after it is stored.</summary>
-    [JsonStringEnumMemberName("write")] Write,
+    Write,
     /// <summary>Messages stay in the conversation's timeline; members read them from there.</summary>
-    [JsonStringEnumMemberName("read")] Read,
+    Read,
 }
 
 /// <summary>
 /// What a member may do in a group: the owner (one, its creator at first) manages roles and may do
 /// everything admins do; admins add and remove plain members and change the title; members send,
-/// read and leave. Direct conversations have no roles. JSON names as for <see cref="FanoutMode"/>.
+/// read and leave. Direct conversations have no roles.
 /// </summary>
 public enum MemberRole
 {
-    [JsonStringEnumMemberName("member")] Member,
-    [JsonStringEnumMemberName("admin")] Admin,
-    [JsonStringEnumMemberName("owner")] Owner,
+    Member,
+    Admin,
+    Owner,
 }
 
 /// <summary>A request to create a conversation.</summary>
