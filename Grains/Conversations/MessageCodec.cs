@@ -35,7 +35,7 @@ internal static class MessageCodec
     }
 }
 
-// A notice keeps its type and what it says beside the message fields (Role as its name: "admin").
+// A notice keeps its type and what it says beside the message fields (Role as its member name: "Admin").
 // A reply keeps its quote, typed content its JSON object as an object; an edited message keeps
 // when; reactions are listed with who gave them, not counted (the count is their length). All are
 // absent from older entries.
