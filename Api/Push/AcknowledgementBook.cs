@@ -32,8 +32,10 @@ public sealed class AcknowledgementBook(TimeSpan interval, TimeSpan busyInterval
     public void Pushed(string userId, IReadOnlyList<SyncEvent> events)
     {
         Dictionary<string, long>? pushed = null;
-        foreach (var e in events)
+        // Indexed: a foreach over the interface would allocate an enumerator for every push.
+        for (var i = 0; i < events.Count; i++)
         {
+            var e = events[i];
             // Read fan-out has no receipts: nothing of it is kept here, so its acknowledgements are dropped at once.
             if (e.Type != SyncEventTypes.Message || e.SenderId == userId || e.Fanout == FanoutMode.Read) continue;
             pushed ??= _pushed.GetOrAdd(userId, static _ => new Dictionary<string, long>(StringComparer.Ordinal));

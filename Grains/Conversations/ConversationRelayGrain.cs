@@ -22,7 +22,9 @@ public sealed partial class ConversationRelayGrain(ILogger<ConversationRelayGrai
 
     private readonly RelayFollowers _followers = new(MaxPendingPerFollower);
 
-    private string ConversationId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every GetPrimaryKeyString: read once per activation.
+    private string ConversationId => _conversationId ??= this.GetPrimaryKeyString();
+    private string? _conversationId;
 
     public Task OnSubscribed(IStreamSubscriptionHandleFactory handleFactory) =>
         handleFactory.Create<ConversationMessages>().ResumeAsync((batch, _) =>

@@ -55,7 +55,9 @@ public sealed partial class InboxGrain(
     private bool _epochUnsaved;
     private Task? _epochSave;
 
-    private string UserId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every GetPrimaryKeyString: read once per activation.
+    private string UserId => _userId ??= this.GetPrimaryKeyString();
+    private string? _userId;
     private InboxState Checkpointed => state.State;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)

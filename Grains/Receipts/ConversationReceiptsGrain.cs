@@ -31,7 +31,9 @@ public sealed partial class ConversationReceiptsGrain(
     private IGrainTimer? _notice;
     private KnownMembers? _membership;
 
-    private string ConversationId => this.GetPrimaryKeyString();
+    // Orleans decodes the key into a new string on every GetPrimaryKeyString: read once per activation.
+    private string ConversationId => _conversationId ??= this.GetPrimaryKeyString();
+    private string? _conversationId;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
