@@ -26,13 +26,29 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     public override async Task OnConnectedAsync()
     {
         await Groups.AddToGroupAsync(Context.ConnectionId, PushBridge.GroupOf(Me));
-        // An empty push at the head: a device that is behind sees its cursor does not match and pulls,
-        // which covers whatever was appended before this node's subscription took effect.
-        var head = await push.DeviceConnected(Me);
+        // Before the node subscribes: every push after the head below already counts this connection.
+        push.Connections.Add(Me, Context.ConnectionId);
+        string head;
+        try
+        {
+            // An empty push at the head: a device that is behind sees its cursor does not match and pulls,
+            // which covers whatever was appended before this node's subscription took effect.
+            head = await push.DeviceConnected(Me);
+        }
+        catch
+        {
+            // SignalR does not call OnDisconnectedAsync for a connection whose OnConnectedAsync failed.
+            push.Connections.Remove(Me, Context.ConnectionId);
+            throw;
+        }
         await Clients.Caller.SendAsync("events", new EventsMessage([], head, head));
     }
 
-    public override Task OnDisconnectedAsync(Exception? exception) => push.DeviceDisconnected(Me);
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        push.Connections.Remove(Me, Context.ConnectionId);
+        return push.DeviceDisconnected(Me);
+    }
 
     public Task<SendReceipt> SendMessage(string conversationId, string clientMsgId, string body) => metrics.Send(EdgeMetrics.Hub, () =>
     {

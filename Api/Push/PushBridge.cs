@@ -57,6 +57,9 @@ public sealed partial class PushBridge(
 
     public static string GroupOf(string userId) => "user:" + userId;
 
+    /// <summary>Each user's hub connections on this node, besides their group: the hub keeps it.</summary>
+    public UserConnections Connections { get; } = new();
+
     /// <summary>Users with at least one device connected to this node, and subscribed to.</summary>
     public IReadOnlyCollection<string> ConnectedUsers
     {
@@ -182,7 +185,8 @@ public sealed partial class PushBridge(
         {
             // Written at once, as before; only a send that has to wait (a connection's buffers are
             // full) lets the observer go on to the next push, and the user's next push waits for it.
-            await hub.Clients.Group(GroupOf(push.UserId)).SendAsync("events", new EventsMessage(push.Events, push.PrevCursor, push.Cursor));
+            var devices = Connections.Only(push.UserId) is { } only ? hub.Clients.Client(only) : hub.Clients.Group(GroupOf(push.UserId));
+            await devices.SendAsync("events", new EventsMessage(push.Events, push.PrevCursor, push.Cursor));
         }
         catch
         {
