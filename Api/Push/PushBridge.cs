@@ -196,7 +196,6 @@ public sealed partial class PushBridge(
         metrics.PushSent();
     }
 
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.RenewPeriod);

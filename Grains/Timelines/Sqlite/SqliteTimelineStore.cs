@@ -57,9 +57,7 @@ public sealed class SqliteTimelineStore : ITimelineStore
         if (entries.Count == 0) return;
         await _database.WriteAsync(commands =>
         {
-            var head = commands.Statement(_headSql, ("$t", SqliteType.Text));
-            head.Parameters[0].Value = timeline;
-            var last = ReadHead(head).LastSeq;
+            var last = ReadHead(commands, timeline).LastSeq;
             if (entries[0].Seq <= last) throw new TimelineConflictException(timeline, entries[0].Seq);
             if (entries[0].Seq != last + 1)
                 throw new ArgumentException($"Append to '{timeline}' at {entries[0].Seq} leaves a gap after {last}.", nameof(entries));
@@ -124,7 +122,7 @@ public sealed class SqliteTimelineStore : ITimelineStore
     public Task<int> TrimThroughAsync(string timeline, long throughSeq, int maxRows, CancellationToken cancellationToken = default) =>
         _database.WriteAsync(commands =>
         {
-            var head = ReadHead(commands.Statement(_headSql), timeline);
+            var head = ReadHead(commands, timeline);
             var through = Math.Min(Math.Min(throughSeq, head.LastSeq), head.TrimmedThrough + maxRows);
             if (through <= head.TrimmedThrough) return 0;
 
@@ -142,12 +140,20 @@ public sealed class SqliteTimelineStore : ITimelineStore
         });
 
     // The last seq is the highest entry, or the trim mark when everything has been trimmed away.
-    // The writer's cached statement already holds the text: setting it again would compile it again.
+    // On a reader's own command, which goes on to other statements after this one.
     private TimelineHead ReadHead(SqliteCommand command, string timeline)
     {
-        if (!ReferenceEquals(command.CommandText, _headSql)) command.CommandText = _headSql;
+        command.CommandText = _headSql;
         command.Parameters.Clear();
         command.Parameters.AddWithValue("$t", timeline);
+        return ReadHead(command);
+    }
+
+    // The same in the writer's transaction (appends and trims): its cached statement keeps its parameter.
+    private TimelineHead ReadHead(SqliteCommandFactory commands, string timeline)
+    {
+        var command = commands.Statement(_headSql, ("$t", SqliteType.Text));
+        command.Parameters[0].Value = timeline;
         return ReadHead(command);
     }
 
