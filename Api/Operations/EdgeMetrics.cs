@@ -24,6 +24,7 @@ public sealed class EdgeMetrics
     private readonly UpDownCounter<long> _devices;
     private readonly Counter<long> _pushesSent;
     private readonly Counter<long> _pushesDropped;
+    private readonly Histogram<double> _pushLag;
 
     public EdgeMetrics(IMeterFactory meters)
     {
@@ -40,6 +41,8 @@ public sealed class EdgeMetrics
         _pushesSent = meter.CreateCounter<long>("seqline.pushes.sent", "{push}", "Pushes handed to the connections of a user's devices on this node.");
         _pushesDropped = meter.CreateCounter<long>("seqline.pushes.dropped", "{push}",
             "Pushes not sent, by reason: failed (SignalR could not take it), intercepted (an IPushInterceptor said no), stale, overflow, no_device (no device of the user here).");
+        _pushLag = meter.CreateDurationHistogram("seqline.push.lag",
+            "Time from a message's acceptance (its sentAt, by the clock of its conversation's silo) to its push being handed to a user's connections on this node, once per user, by fan-out mode (write or read).");
     }
 
     /// <summary>Runs a send, counting its acknowledgement or its refusal; what it throws is rethrown.</summary>
@@ -73,7 +76,22 @@ public sealed class EdgeMetrics
 
     public void DeviceDisconnected() => _devices.Add(-1);
 
-    public void PushSent() => _pushesSent.Add(1);
+    /// <summary>
+    /// Counts a push handed to a user's connections, and each message in it from its acceptance
+    /// to now: the server's own part of send→push, which the edge is the last to see.
+    /// </summary>
+    public void PushSent(IReadOnlyList<SyncEvent> events, DateTimeOffset now)
+    {
+        _pushesSent.Add(1);
+        // Indexed: this runs for every push, and an enumerator over the interface would be an allocation.
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (e.Type != SyncEventTypes.Message || e.SentAt is not { } sentAt) continue;
+            // Clocks of two silos may disagree by a little; a negative lag says only that.
+            _pushLag.Record(Math.Max(0, (now - sentAt).TotalSeconds), new KeyValuePair<string, object?>("fanout", e.Fanout == FanoutMode.Read ? "read" : "write"));
+        }
+    }
 
     public void PushDropped(string reason) => _pushesDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

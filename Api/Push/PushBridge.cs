@@ -193,7 +193,7 @@ public sealed partial class PushBridge(
             metrics.PushDropped("failed");
             throw;
         }
-        metrics.PushSent();
+        metrics.PushSent(push.Events, clock.GetUtcNow());
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -85,6 +86,36 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         // Orleans' own meter is there too. (Which of its series, depends on what other silos share
         // this test process: its instruments are static, so not one series is asserted.)
         Assert.Contains("\norleans_", metrics.Text);
+    }
+
+    [Fact]
+    public async Task Each_pushed_message_is_timed_from_its_acceptance_to_its_push()
+    {
+        using var alice = await ApiUser.SignIn(_node, Ids.User("alice"));
+        using var bob = await ApiUser.SignIn(_node, Ids.User("bob"));
+        var conversation = await alice.CreateGroup(bob.Id);
+        ConcurrentQueue<JsonElement> pushed = null!;
+        var hub = await TestHub.ConnectRegistered(_node, bob.Id, connection => pushed = TestHub.RecordEvents(connection));
+        await using (hub)
+        {
+            var started = DateTimeOffset.UtcNow;
+            foreach (var id in new[] { "p1", "p2" })
+                Assert.Equal(HttpStatusCode.Created, (await alice.Send(conversation, "hello", id)).StatusCode);
+            await Eventually.True(() => pushed.Count(e => e.GetProperty("type").GetString() == "message") == 2,
+                TimeSpan.FromSeconds(60), "both messages to reach bob's device");
+
+            // Timed once the send to the connection has returned, which may be after the device has the push.
+            PrometheusText metrics = null!;
+            await Eventually.True(async () => (metrics = await PrometheusText.Scrape(_node)).Sum("seqline_push_lag_seconds_count") == 2,
+                TimeSpan.FromSeconds(60), "both pushes to be timed");
+            var elapsed = DateTimeOffset.UtcNow - started;
+
+            // Bob's device is the only one: one timing per message, each within the test's own time
+            // (sentAt is stored to the millisecond, hence the margin).
+            Assert.Equal(2, metrics.Sum("seqline_push_lag_seconds_count", ("fanout", "write")));
+            Assert.InRange(metrics.Sum("seqline_push_lag_seconds_sum")!.Value, 0, 2 * (elapsed.TotalSeconds + 0.002));
+            Assert.Equal(2, metrics.Sum("seqline_push_lag_seconds_bucket", ("fanout", "write"), ("le", "+Inf")));
+        }
     }
 
     [Fact]
