@@ -21,11 +21,14 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
     };
 
     /// <summary>Bytes the node's process has allocated since it started; null when the endpoint does not say.</summary>
-    public async Task<long?> AllocatedBytesAsync()
+    public async Task<long?> AllocatedBytesAsync() => await ScrapeAsync() is { } text ? Parse(text, AllocatedBytesMetric) : null;
+
+    /// <summary>The node's whole <c>/metrics</c> page; null when it cannot be read.</summary>
+    public async Task<string?> ScrapeAsync()
     {
         try
         {
-            return Parse(await _http.GetStringAsync("/metrics"), AllocatedBytesMetric);
+            return await _http.GetStringAsync("/metrics");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {

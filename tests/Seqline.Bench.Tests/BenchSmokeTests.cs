@@ -68,6 +68,10 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.True(phase.AllocatedBytesPerAckedSend > 0, $"{phase.Name}: allocated bytes per send {phase.AllocatedBytesPerAckedSend}");
             Assert.True(phase.NodeCpuMicrosecondsPerDelivered > 0, $"{phase.Name}: CPU per delivered message {phase.NodeCpuMicrosecondsPerDelivered}");
             Assert.True(phase.CpuProbe.Before > 0 && phase.CpuProbe.After > 0, $"{phase.Name}: machine speed probe {phase.CpuProbe}");
+            // The node's own histograms saw the same window: its sends, their commits and their pushes.
+            var node = phase.NodeTimings!;
+            Assert.True(node.Send.Count > 0 && node.ConversationAppend.Count > 0 && node.InboxAppend.Count > 0 && node.Commit.Count > 0 && node.PushLag.Count > 0,
+                $"{phase.Name}: node histograms {node.Send.Count}, {node.ConversationAppend.Count}, {node.InboxAppend.Count}, {node.Commit.Count}, {node.PushLag.Count}");
         }
         var report = new ReportWriter(Path.Combine(_work.Path, "report"), "e2e", MachineInfo.Current());
         E2eReport.Write(result, report);
@@ -76,6 +80,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("allocated per acked send", text);
         Assert.Contains("node CPU per delivered message", text);
         Assert.Contains("machine speed: a fixed loop before / after", text);
+        Assert.Contains("node's own view", text);
         Assert.True(File.Exists(report.PathOf("e2e-latency.png")));
     }
 

@@ -48,6 +48,9 @@ public sealed record E2ePhaseResult
     /// <summary>Bytes the node's process allocated in the window (its runtime's counter at /metrics); null when unknown.</summary>
     public long? NodeAllocatedBytes { get; init; }
 
+    /// <summary>The node's own latency histograms over the window; null when /metrics could not be read.</summary>
+    public NodeTimings? NodeTimings { get; init; }
+
     /// <summary>The node's allocated bytes per send acknowledged in the window.</summary>
     public double? AllocatedBytesPerAckedSend => NodeAllocatedBytes is { } bytes && AckedInWindow > 0 ? bytes / (double)AckedInWindow : null;
 

@@ -121,7 +121,7 @@ public static class E2eScenario
                 var rows0 = rows.Total();
                 var pushes0 = Pushes();
                 var pulls0 = Pulls();
-                var allocated0 = await metrics.AllocatedBytesAsync();
+                var scrape0 = await metrics.ScrapeAsync();
                 nodeMeter.Restart();
                 benchMeter?.Restart();
                 var clock = Stopwatch.StartNew();
@@ -149,7 +149,7 @@ public static class E2eScenario
                 var pullsInWindow = Pulls() - pulls0;
                 var nodeUse = nodeMeter.Stop();
                 var benchUse = benchMeter?.Stop();
-                var allocated1 = await metrics.AllocatedBytesAsync();
+                var scrape1 = await metrics.ScrapeAsync();
                 var storeRows = rows.Total() - rows0;
 
                 await stop.CancelAsync();
@@ -187,7 +187,8 @@ public static class E2eScenario
                     Big = phase.ByKind[2].Summary(),
                     Ack = phase.Ack.Summary(),
                     Node = nodeUse,
-                    NodeAllocatedBytes = allocated1 - allocated0,
+                    NodeAllocatedBytes = Allocated(scrape1) - Allocated(scrape0),
+                    NodeTimings = NodeTimings.Between(scrape0, scrape1),
                     AckedInWindow = ackedInWindow,
                     DeliveredInWindow = deliveredInWindow,
                     Bench = benchUse,
@@ -203,6 +204,8 @@ public static class E2eScenario
                 };
             });
         }
+
+        private static long? Allocated(string? scrape) => scrape is null ? null : NodeMetrics.Parse(scrape, NodeMetrics.AllocatedBytesMetric);
 
         private long Pushes() => World.Devices.Sum(d => (long)d.Client.PushesApplied + d.Client.PushesIgnored);
 
