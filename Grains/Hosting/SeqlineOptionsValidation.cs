@@ -133,8 +133,6 @@ internal sealed class StorageValidator : IValidateOptions<SeqlineStorage>
             if (string.IsNullOrWhiteSpace(o.Sqlite.DataDirectory)) result.AddError($"{S}:Sqlite:DataDirectory must not be empty.");
             if (string.IsNullOrWhiteSpace(o.Sqlite.FileName)) result.AddError($"{S}:Sqlite:FileName must not be empty.");
             if (o.Sqlite.MaxWritesPerCommit < 1) result.AddError($"{S}:Sqlite:MaxWritesPerCommit must be at least 1; it is {o.Sqlite.MaxWritesPerCommit}.");
-            if (o.Sqlite.MinCommitInterval < TimeSpan.Zero || o.Sqlite.MinCommitInterval > TimeSpan.FromSeconds(1))
-                result.AddError($"{S}:Sqlite:MinCommitInterval must be between 0 and 1 second; it is {o.Sqlite.MinCommitInterval}.");
             if (o.Sqlite.WalAutoCheckpointPages < 1) result.AddError($"{S}:Sqlite:WalAutoCheckpointPages must be at least 1; it is {o.Sqlite.WalAutoCheckpointPages}.");
         }
         if (o.Provider == StorageProvider.Postgres && new PostgresOptionsValidator().Validate(name, o.Postgres) is { Failed: true } postgres)

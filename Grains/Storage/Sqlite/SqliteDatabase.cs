@@ -128,11 +128,8 @@ public sealed class SqliteDatabase : IDisposable
         {
             var batch = new List<IQueuedWrite>();
             var reader = _queue.Reader;
-            var lastStart = 0L;
             while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
             {
-                HoldApart(lastStart);
-                lastStart = Stopwatch.GetTimestamp();
                 while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var write)) batch.Add(write);
                 Interlocked.Add(ref _queued, -batch.Count);
                 if (!Commit(commands, batch)) commands = Usable(commands);
@@ -143,16 +140,6 @@ public sealed class SqliteDatabase : IDisposable
         {
             commands.Dispose();
         }
-    }
-
-    // Waits until MinCommitInterval has passed since the last commit started, so that the writes
-    // arriving meanwhile share the next one. Sleeps at least a millisecond: that is the
-    // granularity the OS gives, and spinning would burn the CPU this exists to save.
-    private void HoldApart(long lastStart)
-    {
-        var wait = _options.MinCommitInterval - Stopwatch.GetElapsedTime(lastStart);
-        if (wait <= TimeSpan.Zero || Interlocked.Read(ref _queued) >= _options.MaxWritesPerCommit) return;
-        Thread.Sleep(Math.Max(1, (int)Math.Ceiling(wait.TotalMilliseconds)));
     }
 
     /// <summary>

@@ -18,16 +18,6 @@ public sealed class SqliteOptions
     /// <summary>How many queued writes one transaction may take (the group-commit size).</summary>
     public int MaxWritesPerCommit { get; set; } = 1000;
 
-    /// <summary>
-    /// The least time from one group commit's start to the next one's. A commit costs about the
-    /// same whatever it carries (the WAL pages it dirties, an fsync), so under a steady moderate
-    /// load the writer would otherwise spend most of a core on commits of a few writes each; held
-    /// apart, more writes share each one. A write after a quiet moment is committed at once, so
-    /// this adds at most the interval (less the commit before it) to an append's latency, and
-    /// nothing once commits take longer than it. <c>0</c> commits whenever the writer is free.
-    /// </summary>
-    public TimeSpan MinCommitInterval { get; set; } = TimeSpan.FromMilliseconds(2);
-
     /// <summary>WAL pages between automatic checkpoints; larger favours bursts of scattered writes.</summary>
     public int WalAutoCheckpointPages { get; set; } = 10000;
 

@@ -34,8 +34,6 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("Seqline:Retention:TrimBatchRows", "0")]
     [InlineData("Seqline:Retention:SyncTimeline", "00:00:00")]
     [InlineData("Seqline:Storage:Sqlite:MaxWritesPerCommit", "0")]
-    [InlineData("Seqline:Storage:Sqlite:MinCommitInterval", "-00:00:00.001")]
-    [InlineData("Seqline:Storage:Sqlite:MinCommitInterval", "00:00:02")]
     [InlineData("Seqline:Storage:AzureTables:TablePrefix", "not-letters")]
     [InlineData("Seqline:Cluster:AdvertisedIPAddress", "not-an-address")]
     [InlineData("Seqline:Telemetry:ScrapeToken", "short")]
