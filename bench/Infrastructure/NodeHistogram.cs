@@ -10,8 +10,6 @@ namespace Seqline.Bench.Infrastructure;
 /// </summary>
 public sealed record NodeHistogram(IReadOnlyList<(double UpperBound, double Count)> Buckets)
 {
-    public static readonly NodeHistogram Empty = new([]);
-
     /// <summary>Everything recorded.</summary>
     public double Count => Buckets.Count == 0 ? 0 : Buckets[^1].Count;
 

@@ -3,10 +3,11 @@ using System.Globalization;
 namespace Seqline.Bench.Infrastructure;
 
 /// <summary>
-/// Reads the node's own counters from its Prometheus endpoint (<c>/metrics</c>, on by default): the
+/// Reads the node's own metrics from its Prometheus endpoint (<c>/metrics</c>, on by default): the
 /// runtime's <c>dotnet.gc.heap.total_allocated</c> (GC.GetTotalAllocatedBytes of the node's process), so that
-/// a node in its own process reports its allocations, not the bench's. A node inside the bench's process
-/// shares the runtime with the clients, so there the figure includes theirs.
+/// a node in its own process reports its allocations, not the bench's (a node inside the bench's process
+/// shares the runtime with the clients, so there the figure includes theirs), and its latency
+/// histograms (<see cref="NodeHistogram"/>).
 /// </summary>
 public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
 {
@@ -19,9 +20,6 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
         Timeout = TimeSpan.FromSeconds(10),
         DefaultRequestHeaders = { Authorization = new("Bearer", Tokens.BenchScrapeToken) },
     };
-
-    /// <summary>Bytes the node's process has allocated since it started; null when the endpoint does not say.</summary>
-    public async Task<long?> AllocatedBytesAsync() => await ScrapeAsync() is { } text ? Parse(text, AllocatedBytesMetric) : null;
 
     /// <summary>The node's whole <c>/metrics</c> page; null when it cannot be read.</summary>
     public async Task<string?> ScrapeAsync()
