@@ -17,18 +17,10 @@ public sealed record NodeHistogram(IReadOnlyList<(double UpperBound, double Coun
     public static NodeHistogram Parse(string text, string metric, params (string Name, string Value)[] labels)
     {
         var counts = new SortedDictionary<double, double>();
-        var prefix = metric + "_bucket{";
-        foreach (var raw in text.Split('\n'))
+        foreach (var (name, sampleLabels, count) in new PrometheusText(text).Samples())
         {
-            var line = raw.TrimEnd('\r');
-            if (!line.StartsWith(prefix, StringComparison.Ordinal)) continue;
-            var close = line.LastIndexOf('}');
-            if (close < 0) continue;
-            var labelText = line[prefix.Length..close];
-            if (!labels.All(l => Label(labelText, l.Name) == l.Value)) continue;
-            var le = Label(labelText, "le");
-            var value = line[(close + 1)..].Trim().Split(' ')[0];
-            if (le is null || !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var count)) continue;
+            if (name != metric + "_bucket" || !sampleLabels.TryGetValue("le", out var le)) continue;
+            if (!labels.All(l => sampleLabels.TryGetValue(l.Name, out var value) && value == l.Value)) continue;
             var bound = le == "+Inf" ? double.PositiveInfinity : double.Parse(le, CultureInfo.InvariantCulture);
             counts[bound] = counts.GetValueOrDefault(bound) + count;
         }
@@ -63,17 +55,5 @@ public sealed record NodeHistogram(IReadOnlyList<(double UpperBound, double Coun
             (lower, below) = (bound, cumulative);
         }
         return lower;
-    }
-
-    // A label's value, matched on a whole name: "le" must not match the tail of "file".
-    private static string? Label(string labels, string name)
-    {
-        var key = name + "=\"";
-        var start = labels.StartsWith(key, StringComparison.Ordinal) ? 0
-            : labels.IndexOf("," + key, StringComparison.Ordinal) is var at and >= 0 ? at + 1 : -1;
-        if (start < 0) return null;
-        start += key.Length;
-        var end = labels.IndexOf('"', start);
-        return end < 0 ? null : labels[start..end];
     }
 }

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Seqline.Bench.Infrastructure;
 
 /// <summary>
@@ -37,15 +35,7 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
     /// <summary>The sum of every sample of <paramref name="metric"/> in Prometheus text (any labels, any unit suffix).</summary>
     public static long? Parse(string text, string metric)
     {
-        long? total = null;
-        foreach (var line in text.Split('\n'))
-        {
-            if (!line.StartsWith(metric, StringComparison.Ordinal)) continue;
-            // A sample line is "name{labels} value [timestamp]"; labels hold no spaces in the runtime's metrics.
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 2 && double.TryParse(parts[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var sample))
-                total = (total ?? 0) + (long)sample;
-        }
-        return total;
+        var samples = new PrometheusText(text).Samples().Where(s => s.Name.StartsWith(metric, StringComparison.Ordinal)).ToList();
+        return samples.Count == 0 ? null : (long)samples.Sum(s => s.Value);
     }
 }

@@ -42,7 +42,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         var hub = await TestHub.Connect(_node, bob.Token);
         await using (hub)
         {
-            await Eventually.True(async () => (await PrometheusText.Scrape(_node)).Sum("seqline_devices_connected") == 1,
+            await Eventually.True(async () => (await _node.ScrapeMetrics()).Sum("seqline_devices_connected") == 1,
                 TimeSpan.FromSeconds(60), "bob's device to count as connected");
             await hub.InvokeAsync<JsonElement>("SendMessage", conversation, "h1", "from the hub");
             await TestHub.AssertRefused(() => hub.InvokeAsync<JsonElement>("SendMessage", conversation, "a.b", "bad id"), "invalid");
@@ -56,7 +56,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         // The device leaving is the last thing counted; every other count was in before its answer.
         PrometheusText metrics = null!;
-        await Eventually.True(async () => (metrics = await PrometheusText.Scrape(_node)).Sum("seqline_devices_connected") == 0,
+        await Eventually.True(async () => (metrics = await _node.ScrapeMetrics()).Sum("seqline_devices_connected") == 0,
             TimeSpan.FromSeconds(60), "bob's device to count as gone");
 
         Assert.Equal(3, metrics.Sum("seqline_sends_acknowledged_total", ("transport", "http"), ("duplicate", "false")));
@@ -106,7 +106,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
             // Timed once the send to the connection has returned, which may be after the device has the push.
             PrometheusText metrics = null!;
-            await Eventually.True(async () => (metrics = await PrometheusText.Scrape(_node)).Sum("seqline_push_lag_seconds_count") == 2,
+            await Eventually.True(async () => (metrics = await _node.ScrapeMetrics()).Sum("seqline_push_lag_seconds_count") == 2,
                 TimeSpan.FromSeconds(60), "both pushes to be timed");
             var elapsed = DateTimeOffset.UtcNow - started;
 
@@ -128,7 +128,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
         grains.LiveFollowsChanged(+3);
         grains.LiveFollowsChanged(-1);
 
-        var metrics = await PrometheusText.Scrape(_node);
+        var metrics = await _node.ScrapeMetrics();
         Assert.Equal(8, metrics.Sum("seqline_fanout_backlog"));
         Assert.Equal(6, metrics.Sum("seqline_fanout_lag_max"));
         Assert.Equal(2, metrics.Sum("seqline_fanout_behind"));
@@ -136,7 +136,7 @@ public sealed class MetricsEndpointTests : IAsyncLifetime
 
         grains.ReportFanoutLag("c-a", acknowledgedSeq: 10, fannedOutSeq: 10);
         grains.ForgetFanout("c-b");
-        await Eventually.True(async () => (await PrometheusText.Scrape(_node)).Sum("seqline_fanout_backlog") == 0,
+        await Eventually.True(async () => (await _node.ScrapeMetrics()).Sum("seqline_fanout_backlog") == 0,
             TimeSpan.FromSeconds(60), "the backlog to drain");
     }
 }

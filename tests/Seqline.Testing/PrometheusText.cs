@@ -1,18 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 
-namespace Seqline.Tests.Fixtures;
+namespace Seqline.Testing;
 
-/// <summary>A node's <c>/metrics</c> page, read as a Prometheus scraper reads the text format.</summary>
+/// <summary>
+/// A node's <c>/metrics</c> page, read as a Prometheus scraper reads the text format: the tests
+/// assert on it, the bench reads the node's counters and histograms from it.
+/// </summary>
 public sealed partial class PrometheusText(string text)
 {
     public string Text => text;
-
-    public static async Task<PrometheusText> Scrape(SeqlineServer server)
-    {
-        using var http = server.Http(SeqlineServer.ScrapeToken);
-        return new PrometheusText(await http.GetStringAsync("metrics"));
-    }
 
     /// <summary>
     /// The sum of the samples of <paramref name="metric"/> whose labels include all of
@@ -29,7 +26,8 @@ public sealed partial class PrometheusText(string text)
 
     public override string ToString() => text;
 
-    private IEnumerable<(string Name, Dictionary<string, string> Labels, double Value)> Samples()
+    /// <summary>Every sample line: its name, its labels and its value (comments skipped).</summary>
+    public IEnumerable<(string Name, Dictionary<string, string> Labels, double Value)> Samples()
     {
         foreach (var line in text.Split('\n'))
         {
