@@ -19,6 +19,7 @@ public sealed class SqliteDatabase : IDisposable
     private readonly ILogger _logger;
     private readonly SqliteMetrics? _metrics;
     private readonly Thread _writer;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly string _connectionString;
 
     /// <param name="metrics">Where to report the writer's queue and commits; none in tools and tests that open a file directly.</param>
@@ -41,6 +42,7 @@ public sealed class SqliteDatabase : IDisposable
             Execute(connection, "PRAGMA journal_mode=WAL;");
         }
         metrics?.ObserveQueue(() => Interlocked.Read(ref _queued));
+        _checkpointer = new SqliteCheckpointer(OpenCheckpointConnection, options.WalAutoCheckpointPages, logger, metrics);
         _writer = new Thread(WriteLoop) { IsBackground = true, Name = "seqline-sqlite-writer" };
         _writer.Start();
     }
@@ -54,6 +56,9 @@ public sealed class SqliteDatabase : IDisposable
     /// <summary>Writes that succeeded and are durable (a write that threw is not counted).</summary>
     public long WritesCommitted => Interlocked.Read(ref _writesCommitted);
     private long _writesCommitted;
+
+    /// <summary>Checkpoints that copied the WAL back into the database file, beside the writer.</summary>
+    public long Checkpoints => _checkpointer.Checkpoints;
 
     // Writes waiting for the writer; counted here because a single-reader channel cannot count them.
     private long _queued;
@@ -102,6 +107,7 @@ public sealed class SqliteDatabase : IDisposable
     {
         _queue.Writer.TryComplete();
         _writer.Join();
+        _checkpointer.Dispose();
         SqliteConnection.ClearAllPools();
     }
 
@@ -112,12 +118,21 @@ public sealed class SqliteDatabase : IDisposable
         return connection;
     }
 
-    // The writer thread's connection: durable as configured, checkpointing as configured.
+    // The writer thread's connection: durable as configured, and never checkpointing inside a
+    // commit (the checkpointer does that beside it).
     private SqliteConnection OpenCommitConnection()
     {
         var connection = OpenWriterConnection();
         Execute(connection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
-        Execute(connection, $"PRAGMA wal_autocheckpoint={_options.WalAutoCheckpointPages};");
+        Execute(connection, "PRAGMA wal_autocheckpoint=0;");
+        return connection;
+    }
+
+    // The checkpointer's connection: a checkpoint syncs the WAL and the database file as its own connection says.
+    private SqliteConnection OpenCheckpointConnection()
+    {
+        var connection = OpenWriterConnection();
+        Execute(connection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
         return connection;
     }
 
@@ -132,7 +147,8 @@ public sealed class SqliteDatabase : IDisposable
             {
                 while (batch.Count < _options.MaxWritesPerCommit && reader.TryRead(out var write)) batch.Add(write);
                 Interlocked.Add(ref _queued, -batch.Count);
-                if (!Commit(commands, batch)) commands = Usable(commands);
+                if (Commit(commands, batch)) _checkpointer.Committed(commands.Connection);
+                else commands = Usable(commands);
                 batch.Clear();
             }
         }

@@ -10,6 +10,7 @@ public sealed class SqliteMetrics
     private readonly Histogram<double> _commitDuration;
     private readonly Histogram<long> _commitWrites;
     private readonly Counter<long> _commitFailures;
+    private readonly Histogram<double> _checkpointDuration;
 
     public SqliteMetrics(IMeterFactory meters)
     {
@@ -20,6 +21,8 @@ public sealed class SqliteMetrics
             "Writes (appends, rows, grain states, reminders) that one group commit made durable.");
         _commitFailures = _meter.CreateCounter<long>("seqline.sqlite.commit.failures", "{commit}",
             "Group commits that failed as a whole; every write in them was refused.");
+        _checkpointDuration = _meter.CreateDurationHistogram("seqline.sqlite.checkpoint.duration",
+            "Time of one checkpoint (the WAL copied back into the database file): by the checkpointer beside the writer, or by the writer for what it added meanwhile.");
     }
 
     /// <summary>Reports the writer's queue, read whenever metrics are collected.</summary>
@@ -32,6 +35,14 @@ public sealed class SqliteMetrics
         _commitDuration.Record(elapsed.TotalSeconds);
         _commitWrites.Record(writes);
     }
+
+    /// <param name="by"><c>checkpointer</c> (the pass beside the writer) or <c>writer</c> (what the writer added during it).</param>
+    internal void Checkpointed(string by, TimeSpan elapsed) =>
+        _checkpointDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("seqline.checkpoint.by", by));
+
+    internal void CheckpointFailed(string by, TimeSpan elapsed) =>
+        _checkpointDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("seqline.checkpoint.by", by),
+            new KeyValuePair<string, object?>("error.type", "checkpoint"));
 
     internal void CommitFailed(TimeSpan elapsed)
     {

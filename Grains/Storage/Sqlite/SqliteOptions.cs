@@ -18,7 +18,10 @@ public sealed class SqliteOptions
     /// <summary>How many queued writes one transaction may take (the group-commit size).</summary>
     public int MaxWritesPerCommit { get; set; } = 1000;
 
-    /// <summary>WAL pages between automatic checkpoints; larger favours bursts of scattered writes.</summary>
+    /// <summary>
+    /// WAL pages the writer adds between checkpoints, which a thread of their own runs beside the
+    /// writer; larger means fewer, longer checkpoints and a larger WAL file.
+    /// </summary>
     public int WalAutoCheckpointPages { get; set; } = 10000;
 
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
