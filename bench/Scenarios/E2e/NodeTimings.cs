@@ -13,7 +13,9 @@ public sealed record NodeTimings(
     NodeHistogram Send,
     NodeHistogram ConversationAppend,
     NodeHistogram InboxAppend,
-    NodeHistogram Commit)
+    NodeHistogram Commit,
+    NodeHistogram CheckpointerPass,
+    NodeHistogram WriterRemainder)
 {
     /// <summary>What the node recorded between two scrapes; null when either is missing.</summary>
     public static NodeTimings? Between(string? before, string? after)
@@ -26,7 +28,9 @@ public sealed record NodeTimings(
             Delta("seqline_send_duration_seconds"),
             Delta("seqline_timeline_append_duration_seconds", ("seqline_store", "conversations")),
             Delta("seqline_timeline_append_duration_seconds", ("seqline_store", "inboxes")),
-            Delta("seqline_sqlite_commit_duration_seconds"));
+            Delta("seqline_sqlite_commit_duration_seconds"),
+            Delta("seqline_sqlite_checkpoint_duration_seconds", ("seqline_checkpoint_by", "checkpointer")),
+            Delta("seqline_sqlite_checkpoint_duration_seconds", ("seqline_checkpoint_by", "writer")));
     }
 
     /// <summary>"p50 / p99" in milliseconds, interpolated within the node's buckets.</summary>
