@@ -82,6 +82,10 @@ internal sealed partial class SqliteCheckpointer : IDisposable
             while (true)
             {
                 _due.WaitOne();
+                // The writer's remainder of the last pass first: a checkpoint waits for any other
+                // to end, and the writer must not wait for a whole pass. It commits every few
+                // milliseconds while pages are due, so this wait is short; bounded all the same.
+                for (var waited = 0; _passDone && !_stopping && waited < 100; waited++) Thread.Sleep(1);
                 if (_stopping) return;
                 try
                 {
