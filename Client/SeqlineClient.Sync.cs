@@ -64,10 +64,11 @@ public sealed partial class SeqlineClient
         var cursor = await LoadCursorAsync(cancellationToken).ConfigureAwait(false);
         if (cursor is not null && push.PrevCursor == cursor)
         {
+            // Counted before its events go out, as a pull is: whoever sees them sees the push counted.
+            Interlocked.Increment(ref _pushesApplied);
             await DeliverAsync(push.Events).ConfigureAwait(false);
             await MoveCursorAsync(push.Cursor, cancellationToken).ConfigureAwait(false);
             await AcknowledgePushAsync(push.Events).ConfigureAwait(false);
-            Interlocked.Increment(ref _pushesApplied);
             return;
         }
 

@@ -64,7 +64,7 @@ public sealed partial class SeqlineClient : IAsyncDisposable
     /// <summary>The hub connection's state: pushes arrive only while it is <see cref="HubConnectionState.Connected"/>.</summary>
     public HubConnectionState ConnectionState => _hub?.State ?? HubConnectionState.Disconnected;
 
-    /// <summary>Pushes applied because they followed the device's cursor exactly.</summary>
+    /// <summary>Pushes applied because they followed the device's cursor exactly (counted before their events reach the handlers).</summary>
     public int PushesApplied => Volatile.Read(ref _pushesApplied);
 
     /// <summary>Pushes ignored because they did not follow the device's cursor (each one triggers a pull unless the device was already past it).</summary>
