@@ -122,13 +122,12 @@ public sealed class SqliteDatabase : IDisposable
     // commit (the checkpointer does that beside it).
     private SqliteConnection OpenCommitConnection()
     {
-        var connection = OpenWriterConnection();
-        Execute(connection, $"PRAGMA synchronous={_options.Synchronous.ToString().ToUpperInvariant()};");
+        var connection = OpenCheckpointConnection();
         Execute(connection, "PRAGMA wal_autocheckpoint=0;");
         return connection;
     }
 
-    // The checkpointer's connection: a checkpoint syncs the WAL and the database file as its own connection says.
+    // Durable as configured: a commit, and a checkpoint, syncs the files as its own connection says.
     private SqliteConnection OpenCheckpointConnection()
     {
         var connection = OpenWriterConnection();

@@ -86,12 +86,13 @@ public static class E2eReport
         yield return Row("… large group", p => Lat(p.Big));
         yield return Row("send→ack ms p50 / p99 / p99.9", p => Lat(p.Ack));
         static string Node(E2ePhaseResult p, Func<NodeTimings, NodeHistogram> pick) => p.NodeTimings is { } t ? NodeTimings.Milliseconds(pick(t)) : "-";
+        static string Nodes(E2ePhaseResult p, Func<NodeTimings, NodeHistogram> first, Func<NodeTimings, NodeHistogram> second) =>
+            p.NodeTimings is { } t ? $"{NodeTimings.Milliseconds(first(t))}; {NodeTimings.Milliseconds(second(t))}" : "-";
         yield return Row("node's own view, ms p50 / p99: accepted→pushed (`seqline.push.lag`)", p => Node(p, t => t.PushLag));
         yield return Row("… send arrival→ack (`seqline.send.duration`)", p => Node(p, t => t.Send));
-        yield return Row("… conversation append / inbox append durable", p => p.NodeTimings is { } t ? $"{NodeTimings.Milliseconds(t.ConversationAppend)}; {NodeTimings.Milliseconds(t.InboxAppend)}" : "-");
+        yield return Row("… conversation append / inbox append durable", p => Nodes(p, t => t.ConversationAppend, t => t.InboxAppend));
         yield return Row("… SQLite group commit", p => Node(p, t => t.Commit));
-        yield return Row("… SQLite checkpoint: the checkpointer's pass; the writer's remainder", p =>
-            p.NodeTimings is { } t ? $"{NodeTimings.Milliseconds(t.CheckpointerPass)}; {NodeTimings.Milliseconds(t.WriterRemainder)}" : "-");
+        yield return Row("… SQLite checkpoint: the checkpointer's pass; the writer's remainder", p => Nodes(p, t => t.CheckpointerPass, t => t.WriterRemainder));
         yield return Row("every push arrived", p => p.Drained ? $"yes, {p.DrainSeconds:0.0} s after the window" : $"no: {p.ExpectedDeliveries - p.Delivered:N0} of {p.ExpectedDeliveries:N0} missing after {p.DrainSeconds:0} s");
         yield return Row("node CPU (% of one core)", p => $"{p.Node.CpuPercentOfCore:0}%");
         yield return Row("bench (clients) CPU (% of one core)", p => p.Bench is { } bench ? $"{bench.CpuPercentOfCore:0}%" : "(same process)");
