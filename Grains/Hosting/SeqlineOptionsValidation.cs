@@ -134,6 +134,7 @@ internal sealed class StorageValidator : IValidateOptions<SeqlineStorage>
             if (string.IsNullOrWhiteSpace(o.Sqlite.FileName)) result.AddError($"{S}:Sqlite:FileName must not be empty.");
             if (o.Sqlite.MaxWritesPerCommit < 1) result.AddError($"{S}:Sqlite:MaxWritesPerCommit must be at least 1; it is {o.Sqlite.MaxWritesPerCommit}.");
             if (o.Sqlite.WalAutoCheckpointPages < 1) result.AddError($"{S}:Sqlite:WalAutoCheckpointPages must be at least 1; it is {o.Sqlite.WalAutoCheckpointPages}.");
+            if (o.Sqlite.WriterCacheMiB < 1) result.AddError($"{S}:Sqlite:WriterCacheMiB must be at least 1; it is {o.Sqlite.WriterCacheMiB}.");
         }
         if (o.Provider == StorageProvider.Postgres && new PostgresOptionsValidator().Validate(name, o.Postgres) is { Failed: true } postgres)
             foreach (var failure in postgres.Failures) result.AddError(failure);

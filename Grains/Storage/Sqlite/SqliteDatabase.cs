@@ -57,6 +57,13 @@ public sealed class SqliteDatabase : IDisposable
     public long WritesCommitted => Interlocked.Read(ref _writesCommitted);
     private long _writesCommitted;
 
+    /// <summary>
+    /// Pages the writer had to read back from the WAL or the database file because its cache
+    /// (<see cref="SqliteOptions.WriterCacheMiB"/>) no longer held them.
+    /// </summary>
+    public long WriterCacheMisses => Interlocked.Read(ref _writerCacheMisses);
+    private long _writerCacheMisses;
+
     /// <summary>Checkpoints that copied the WAL back into the database file, beside the writer.</summary>
     public long Checkpoints => _checkpointer.Checkpoints;
 
@@ -118,12 +125,14 @@ public sealed class SqliteDatabase : IDisposable
         return connection;
     }
 
-    // The writer thread's connection: durable as configured, and never checkpointing inside a
-    // commit (the checkpointer does that beside it).
+    // The writer thread's connection: durable as configured, never checkpointing inside a commit
+    // (the checkpointer does that beside it), and with a cache that holds what the next commits
+    // touch again (a negative cache_size is in KiB).
     private SqliteConnection OpenCommitConnection()
     {
         var connection = OpenCheckpointConnection();
         Execute(connection, "PRAGMA wal_autocheckpoint=0;");
+        Execute(connection, $"PRAGMA cache_size=-{_options.WriterCacheMiB * 1024L};");
         return connection;
     }
 
@@ -148,6 +157,7 @@ public sealed class SqliteDatabase : IDisposable
                 Interlocked.Add(ref _queued, -batch.Count);
                 if (Commit(commands, batch)) _checkpointer.Committed(commands.Connection);
                 else commands = Usable(commands);
+                CountCacheMisses(commands.Connection);
                 batch.Clear();
             }
         }
@@ -208,6 +218,15 @@ public sealed class SqliteDatabase : IDisposable
         _metrics?.Committed(done.Count, Stopwatch.GetElapsedTime(started));
         foreach (var write in done) write.Complete();
         return true;
+    }
+
+    // The writer's cache misses since the last call (SQLite resets the counter as it is read).
+    private void CountCacheMisses(SqliteConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open) return;
+        if (SQLitePCL.raw.sqlite3_db_status(connection.Handle, SQLitePCL.raw.SQLITE_DBSTATUS_CACHE_MISS, out var misses, out _, 1) != SQLitePCL.raw.SQLITE_OK || misses == 0) return;
+        Interlocked.Add(ref _writerCacheMisses, misses);
+        _metrics?.WriterCacheMissed(misses);
     }
 
     // Outside a transaction SQLite is in autocommit mode: a failure that leaves it there has

@@ -11,6 +11,7 @@ public sealed class SqliteMetrics
     private readonly Histogram<long> _commitWrites;
     private readonly Counter<long> _commitFailures;
     private readonly Histogram<double> _checkpointDuration;
+    private readonly Counter<long> _writerCacheMisses;
 
     public SqliteMetrics(IMeterFactory meters)
     {
@@ -23,6 +24,8 @@ public sealed class SqliteMetrics
             "Group commits that failed as a whole; every write in them was refused.");
         _checkpointDuration = _meter.CreateDurationHistogram("seqline.sqlite.checkpoint.duration",
             "Time of one checkpoint (the WAL copied back into the database file): by the checkpointer beside the writer, or by the writer for what it added meanwhile.");
+        _writerCacheMisses = _meter.CreateCounter<long>("seqline.sqlite.writer.cache_misses", "{page}",
+            "Pages the writer read back from the WAL or the database file because its cache (Seqline:Storage:Sqlite:WriterCacheMiB) no longer held them.");
     }
 
     /// <summary>Reports the writer's queue, read whenever metrics are collected.</summary>
@@ -43,6 +46,8 @@ public sealed class SqliteMetrics
     internal void CheckpointFailed(string by, TimeSpan elapsed) =>
         _checkpointDuration.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("seqline.checkpoint.by", by),
             new KeyValuePair<string, object?>("error.type", "checkpoint"));
+
+    internal void WriterCacheMissed(long pages) => _writerCacheMisses.Add(pages);
 
     internal void CommitFailed(TimeSpan elapsed)
     {

@@ -24,6 +24,15 @@ public sealed class SqliteOptions
     /// </summary>
     public int WalAutoCheckpointPages { get; set; } = 10000;
 
+    /// <summary>
+    /// Page cache of the writer's connection, in MiB, filled only as pages are used. The writer is
+    /// the only connection whose cache outlives its transactions (nobody else changes the file), so
+    /// pages it keeps are pages it need not read back from the WAL or the database for the next
+    /// commit; SQLite's own default, 2 MiB, made the e2e benchmark's writer read back pages about
+    /// 14 times as often as 64 MiB.
+    /// </summary>
+    public int WriterCacheMiB { get; set; } = 64;
+
     public string DatabasePath => Path.GetFullPath(Path.Combine(DataDirectory, FileName));
 }
 

@@ -34,6 +34,8 @@ public sealed class OptionsValidationTests : IDisposable
     [InlineData("Seqline:Retention:TrimBatchRows", "0")]
     [InlineData("Seqline:Retention:SyncTimeline", "00:00:00")]
     [InlineData("Seqline:Storage:Sqlite:MaxWritesPerCommit", "0")]
+    [InlineData("Seqline:Storage:Sqlite:WalAutoCheckpointPages", "0")]
+    [InlineData("Seqline:Storage:Sqlite:WriterCacheMiB", "0")]
     [InlineData("Seqline:Storage:AzureTables:TablePrefix", "not-letters")]
     [InlineData("Seqline:Cluster:AdvertisedIPAddress", "not-an-address")]
     [InlineData("Seqline:Telemetry:ScrapeToken", "short")]

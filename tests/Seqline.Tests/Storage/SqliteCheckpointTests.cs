@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Seqline.Storage.Sqlite;
 using Seqline.Tests.Fixtures;
@@ -71,21 +69,12 @@ public sealed class SqliteCheckpointTests : IDisposable
     [Fact]
     public async Task Each_checkpoint_is_measured_with_who_ran_it()
     {
-        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
-        var meters = services.GetRequiredService<IMeterFactory>();
         var by = new ConcurrentBag<string>();
-        using var listener = new MeterListener();
-        listener.InstrumentPublished = (instrument, l) =>
-        {
-            // Only this database's: nodes of tests running beside this one record the same instrument.
-            if (instrument.Name == "seqline.sqlite.checkpoint.duration" && instrument.Meter.Scope == meters) l.EnableMeasurementEvents(instrument);
-        };
-        listener.SetMeasurementEventCallback<double>((_, seconds, tags, _) =>
+        using var measurements = new OwnMeasurements<double>("seqline.sqlite.checkpoint.duration", (_, seconds, tags, _) =>
         {
             foreach (var tag in tags) by.Add(tag.Key == "seqline.checkpoint.by" ? (string)tag.Value! : $"{tag.Key}={tag.Value}");
         });
-        listener.Start();
-        using var database = await Open("measured.db", pagesBetweenCheckpoints: 16, new SqliteMetrics(meters));
+        using var database = await Open("measured.db", pagesBetweenCheckpoints: 16, new SqliteMetrics(measurements.Meters));
 
         // The writer copies its remainder at the first commit after a pass: keep committing until it has.
         for (var round = 0; !(by.Contains("checkpointer") && by.Contains("writer")) && round < 20 * Rounds; round++)
