@@ -24,6 +24,7 @@ public static class ValidatedOptions
     {
         var options = services.AddOptions<TOptions>();
         if (services.Any(d => d.ServiceType == typeof(IValidateOptions<TOptions>) && d.ImplementationType == typeof(TValidator))) return options;
+        services.DeclareSettings<TOptions>(section);
         services.AddSingleton<IValidateOptions<TOptions>, TValidator>();
         return options.Bind(configuration.GetSection(section)).ValidateOnStart();
     }
@@ -37,6 +38,7 @@ public static class ValidatedOptions
         var options = services.AddOptions<TOptions>();
         if (services.Any(d => d.ServiceType == typeof(BoundSection<TOptions>))) return options;
         services.AddSingleton(new BoundSection<TOptions>(section));
+        services.DeclareSettings<TOptions>(section);
         return options.Bind(configuration.GetSection(section));
     }
 
@@ -55,6 +57,21 @@ public static class ValidatedOptions
         if (validator?.Validate(Options.DefaultName, options) is { Failed: true } result)
             throw new OptionsValidationException(Options.DefaultName, typeof(TOptions), result.Failures);
         return options;
+    }
+
+    /// <summary>
+    /// Declares the properties of <typeparamref name="TOptions"/> the settings of <paramref name="section"/>,
+    /// for <see cref="UnknownSettings"/>. The two methods above do it; options read only through
+    /// <see cref="ReadValidated"/> are declared by the set-up that reads them.
+    /// </summary>
+    public static IServiceCollection DeclareSettings<TOptions>(this IServiceCollection services, string section) =>
+        services.DeclareSettings(new SettingsSection(section, typeof(TOptions)));
+
+    /// <summary>Declares <paramref name="declared"/>, once however often set-ups ask.</summary>
+    public static IServiceCollection DeclareSettings(this IServiceCollection services, SettingsSection declared)
+    {
+        if (!services.Any(d => declared.Equals(d.ImplementationInstance))) services.AddSingleton(declared);
+        return services;
     }
 
     // Marks an options type as bound, so a second set-up in the same host does not bind it again.

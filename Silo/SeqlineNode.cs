@@ -25,6 +25,7 @@ public static class SeqlineNode
         if (string.Equals(configuration["Seqline:Role"], "Edge", StringComparison.OrdinalIgnoreCase))
         {
             builder.UseOrleansClient(client => client.UseSeqlineCluster(configuration).AddSeqlineDiagnostics(configuration));
+            builder.Services.DeclareSiloSettings();
         }
         else
         {
@@ -37,7 +38,21 @@ public static class SeqlineNode
         // Settings are checked before the node maps, logs or starts anything, so that a wrong one is
         // all an operator sees (the host would check them again as it starts, after logging).
         app.Services.GetRequiredService<IStartupValidator>().Validate();
+        WarnOfUnknownSettings(app);
         app.MapSeqlineEdge();
         return app;
+    }
+
+    // A key no setting reads changes nothing, which is what an operator who set it needs to hear.
+    private static void WarnOfUnknownSettings(WebApplication app)
+    {
+        var unknown = UnknownSettings.Find(app.Configuration, app.Services.GetServices<SettingsSection>());
+        if (unknown.Count == 0) return;
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(UnknownSettings));
+        foreach (var setting in unknown)
+        {
+            if (setting.Meant is { } meant) logger.LogWarning("{Key} is not a Seqline setting and changes nothing; did you mean {Meant}?", setting.Key, meant);
+            else logger.LogWarning("{Key} is not a Seqline setting and changes nothing", setting.Key);
+        }
     }
 }

@@ -13,6 +13,7 @@ public static class ClientDiagnosticsExtensions
     /// </summary>
     public static IClientBuilder AddSeqlineDiagnostics(this IClientBuilder client, IConfiguration configuration)
     {
+        client.Services.DeclareSettings<GrainCallTraceOptions>(GrainCallTraceOptions.Section);
         if (GrainCallTraceOptions.On(configuration)) client.AddActivityPropagation();
         // Whether to add the dashboard's services at all is decided before the container exists.
         if (configuration.ReadValidated<OperatorDashboardOptions>(OperatorDashboardOptions.Section).Enabled) client.AddDashboard();

@@ -26,6 +26,7 @@ public static class SiloDiagnosticsExtensions
         services.AddMetrics();
         services.TryAddSingleton<TimelineMetrics>();
         services.TryAddSingleton<SqliteMetrics>();
+        services.DeclareSettings<GrainCallTraceOptions>(GrainCallTraceOptions.Section);
         if (GrainCallTraceOptions.On(configuration)) silo.AddActivityPropagation();
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes }) MeasureTimelineStore(services, name);
         services.AddHealthChecks().AddCheck<SiloReadinessCheck>("silo", tags: [SeqlineDiagnostics.ReadinessTag]);

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Seqline.OfflinePush;
 using Seqline.Push;
 
 namespace Seqline.Hosting;
@@ -28,6 +29,19 @@ public static class SeqlineOptionsValidation
         services.AddValidatedOptions<RetentionOptions, RetentionOptionsValidator>(configuration, RetentionOptions.Section);
         services.AddValidatedOptions<SeqlineStorage, StorageValidator>(configuration, SeqlineStorage.Section);
         services.AddValidatedOptions<ClusterSettings, ClusterSettingsValidator>(configuration, ClusterSettings.Section);
+        return services;
+    }
+
+    /// <summary>
+    /// Declares every setting a silo reads (<see cref="UnknownSettings"/>) on a host that runs none,
+    /// the edge-only node, so that a configuration shared by both roles raises no warning there. The
+    /// declarations come from the silo's own registrations, so the two cannot drift apart.
+    /// </summary>
+    public static IServiceCollection DeclareSiloSettings(this IServiceCollection services)
+    {
+        var none = new ConfigurationBuilder().Build();
+        var silo = new ServiceCollection().AddSeqlineOptionsValidation(none).AddOfflinePush(none);
+        foreach (var declared in silo.Select(d => d.ImplementationInstance).OfType<SettingsSection>()) services.DeclareSettings(declared);
         return services;
     }
 

@@ -37,7 +37,7 @@ public sealed class OneSourceOfSettingsTests
     [Fact]
     public void An_edge_only_node_joins_the_cluster_the_cluster_settings_name()
     {
-        using var app = SeqlineNode.Build(Args(new()
+        using var app = SeqlineNode.Build(UnstartedNode.Args(new()
         {
             ["Seqline:Role"] = "Edge",
             ["Seqline:Cluster:ClusterId"] = "blue",
@@ -57,7 +57,7 @@ public sealed class OneSourceOfSettingsTests
     [InlineData("Seqline:Storage:Provider", "Postgres", "Seqline:Storage:Postgres:ConnectionString is required when Seqline:Storage:Provider is Postgres.")]
     public void An_edge_only_node_is_refused_a_setting_the_silo_would_refuse(string key, string value, string expected)
     {
-        var refused = Assert.ThrowsAny<Exception>(() => SeqlineNode.Build(Args(new()
+        var refused = Assert.ThrowsAny<Exception>(() => SeqlineNode.Build(UnstartedNode.Args(new()
         {
             ["Seqline:Role"] = "Edge",
             [key] = value,
@@ -88,7 +88,7 @@ public sealed class OneSourceOfSettingsTests
     [Fact]
     public void The_request_size_limits_follow_the_body_limit_the_grains_read()
     {
-        using var app = SeqlineNode.Build(Args(new() { ["Seqline:Limits:MaxBodyBytes"] = "1000" }));
+        using var app = SeqlineNode.Build(UnstartedNode.Args(new() { ["Seqline:Limits:MaxBodyBytes"] = "1000" }));
 
         var limits = app.Services.GetRequiredService<IOptions<SeqlineLimits>>().Value;
         Assert.Equal(1000, limits.MaxBodyBytes);
@@ -99,7 +99,7 @@ public sealed class OneSourceOfSettingsTests
     [Fact]
     public void A_silo_and_its_edge_bind_a_shared_setting_once()
     {
-        using var app = SeqlineNode.Build(Args(new()));
+        using var app = SeqlineNode.Build(UnstartedNode.Args(new()));
 
         var services = app.Services;
         Assert.Single(services.GetServices<IValidateOptions<SeqlineLimits>>());
@@ -120,16 +120,5 @@ public sealed class OneSourceOfSettingsTests
         });
         var atStart = new ClusterSettingsValidator().Validate(null, new ClusterSettings { SiloPort = 70000 });
         Assert.Equal(atStart.FailureMessage, refused.Message);
-    }
-
-    private static string[] Args(Dictionary<string, string> settings)
-    {
-        settings.TryAdd("Urls", "http://127.0.0.1:0");
-        settings.TryAdd("Seqline:Auth:SigningKey", SeqlineServer.SigningKey);
-        settings.TryAdd("Seqline:Sync:CursorKey", SeqlineServer.CursorKey);
-        settings.TryAdd("Seqline:Cluster:Kubernetes", "Off");
-        settings.TryAdd("Seqline:Storage:Sqlite:DataDirectory", Path.Combine(Path.GetTempPath(), "seqline-tests", "unused"));
-        settings.TryAdd("Logging:LogLevel:Default", "Warning");
-        return settings.Select(s => $"--{s.Key}={s.Value}").ToArray();
     }
 }
