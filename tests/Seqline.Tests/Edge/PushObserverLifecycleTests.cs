@@ -118,7 +118,10 @@ public sealed class PushObserverLifecycleTests : IDisposable
         var arriving = ClientDevice.Connect(server, bob.Token);
         await held.WaitAsync(TimeSpan.FromSeconds(60));
         await leaving.DisposeAsync();
-        await Task.Delay(500); // room for the disconnect to reach the node and, done wrong, unregister it
+        // The node has the disconnect once the arriving connection is bob's only one there; done
+        // wrong, it would now unregister the node behind the arriving device's back.
+        var connections = server.Services.GetRequiredService<PushBridge>().Connections;
+        await Eventually.True(() => Task.FromResult(connections.Only(bob.Id) is not null), TimeSpan.FromSeconds(60), "the node to see the first device leave");
         subscribing.Release();
         await using var device = await arriving;
         await HeardHello(device);
