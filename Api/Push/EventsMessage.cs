@@ -27,7 +27,12 @@ internal sealed class EventsMessageJson : JsonConverter<EventsMessage>
     {
         writer.WriteStartObject();
         writer.WritePropertyName("events"u8);
-        JsonSerializer.Serialize(writer, value.Events, EventsMessageJsonContext.Default.IReadOnlyListSyncEvent);
+        // By index: the generated writer of a list goes through IEnumerable, whose enumerator is an
+        // object of its own for every push.
+        writer.WriteStartArray();
+        var events = value.Events;
+        for (var i = 0; i < events.Count; i++) JsonSerializer.Serialize(writer, events[i], EventsMessageJsonContext.Default.SyncEvent);
+        writer.WriteEndArray();
         writer.WriteString("prevCursor"u8, value.PrevCursor);
         writer.WriteString("cursor"u8, value.Cursor);
         writer.WriteEndObject();
@@ -38,5 +43,5 @@ internal sealed class EventsMessageJson : JsonConverter<EventsMessage>
 // enum properties name their own converter (CamelCaseEnumJson) instead of the options doing it.
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
-[JsonSerializable(typeof(IReadOnlyList<SyncEvent>))]
+[JsonSerializable(typeof(SyncEvent))]
 internal sealed partial class EventsMessageJsonContext : JsonSerializerContext;

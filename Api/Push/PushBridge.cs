@@ -185,7 +185,8 @@ public sealed partial class PushBridge(
         {
             // Written at once, as before; only a send that has to wait (a connection's buffers are
             // full) lets the observer go on to the next push, and the user's next push waits for it.
-            var devices = Connections.Only(push.UserId) is { } only ? hub.Clients.Client(only) : hub.Clients.Group(GroupOf(push.UserId));
+            var (only, group) = Connections.Route(push.UserId);
+            var devices = only is not null ? hub.Clients.Client(only) : hub.Clients.Group(group);
             await devices.SendAsync("events", new EventsMessage(push.Events, push.PrevCursor, push.Cursor));
         }
         catch

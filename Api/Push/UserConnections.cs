@@ -7,33 +7,50 @@ namespace Seqline.Api.Push;
 /// connection straight into its pipe, while a group send first copies it into a new array to share
 /// among the group's connections: most users have one device here, and that copy was 2.4% of what
 /// the node allocated per message. A connection counted here that has already left only makes a
-/// push take the group, which is always right.
+/// push take the group, which is always right. The group's name is kept too, made once per user
+/// here instead of once per push.
 /// </summary>
 public sealed class UserConnections
 {
-    private readonly Dictionary<string, List<string>> _connections = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _users = new(StringComparer.Ordinal);
 
     public void Add(string userId, string connectionId)
     {
-        lock (_connections)
+        lock (_users)
         {
-            if (!_connections.TryGetValue(userId, out var ids)) _connections[userId] = ids = new List<string>(1);
-            ids.Add(connectionId);
+            if (!_users.TryGetValue(userId, out var entry)) _users[userId] = entry = new Entry(PushBridge.GroupOf(userId));
+            entry.Connections.Add(connectionId);
         }
     }
 
     public void Remove(string userId, string connectionId)
     {
-        lock (_connections)
+        lock (_users)
         {
-            if (!_connections.TryGetValue(userId, out var ids) || !ids.Remove(connectionId)) return;
-            if (ids.Count == 0) _connections.Remove(userId);
+            if (!_users.TryGetValue(userId, out var entry) || !entry.Connections.Remove(connectionId)) return;
+            if (entry.Connections.Count == 0) _users.Remove(userId);
         }
     }
 
     /// <summary>The user's one connection here, or null when there are none or several (send to the group).</summary>
     public string? Only(string userId)
     {
-        lock (_connections) return _connections.TryGetValue(userId, out var ids) && ids.Count == 1 ? ids[0] : null;
+        lock (_users) return _users.TryGetValue(userId, out var entry) && entry.Connections.Count == 1 ? entry.Connections[0] : null;
+    }
+
+    /// <summary>Where a push to the user goes: their one connection here, else their group.</summary>
+    public (string? Connection, string Group) Route(string userId)
+    {
+        lock (_users)
+        {
+            if (!_users.TryGetValue(userId, out var entry)) return (null, PushBridge.GroupOf(userId));
+            return (entry.Connections.Count == 1 ? entry.Connections[0] : null, entry.Group);
+        }
+    }
+
+    private sealed class Entry(string group)
+    {
+        public string Group { get; } = group;
+        public List<string> Connections { get; } = new(1);
     }
 }
