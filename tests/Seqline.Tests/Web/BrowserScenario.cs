@@ -10,7 +10,7 @@ namespace Seqline.Tests.Web;
 /// </summary>
 public static class BrowserScenario
 {
-    /// <summary>The scripts stop themselves after 50 s; this only guards against a hung browser.</summary>
+    /// <summary>The scripts stop themselves after 90 s; this only guards against a hung browser.</summary>
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(120);
 
     public static string WebDirectory => Path.Combine(RepoPaths.Root(), "web");
