@@ -32,13 +32,10 @@ public sealed class UserConnections
         }
     }
 
-    /// <summary>The user's one connection here, or null when there are none or several (send to the group).</summary>
-    public string? Only(string userId)
-    {
-        lock (_users) return _users.TryGetValue(userId, out var entry) && entry.Connections.Count == 1 ? entry.Connections[0] : null;
-    }
-
-    /// <summary>Where a push to the user goes: their one connection here, else their group.</summary>
+    /// <summary>
+    /// Where a push to the user goes: their one connection here, else (none or several) null and
+    /// their group.
+    /// </summary>
     public (string? Connection, string Group) Route(string userId)
     {
         lock (_users)

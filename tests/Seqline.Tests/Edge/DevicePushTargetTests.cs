@@ -26,38 +26,39 @@ public sealed class DevicePushTargetTests : IDisposable
         var first = await ClientDevice.Connect(server, bob.Token);
         await Subscribed(server, bob.Id);
         await HeardHello(first);
-        Assert.NotNull(connections.Only(bob.Id));
+        Assert.NotNull(connections.Route(bob.Id).Connection);
         await SendAndAwaitPush(alice, id, 1, first);
 
         await using var second = await ClientDevice.Connect(server, bob.Token);
         await HeardHello(second);
-        Assert.Null(connections.Only(bob.Id));
+        Assert.Null(connections.Route(bob.Id).Connection);
         await SendAndAwaitPush(alice, id, 2, first, second);
 
         await first.DisposeAsync();
-        await Eventually.True(() => Task.FromResult(connections.Only(bob.Id) is not null), TimeSpan.FromSeconds(60), "the first connection to be gone");
+        await Eventually.True(() => Task.FromResult(connections.Route(bob.Id).Connection is not null), TimeSpan.FromSeconds(60), "the first connection to be gone");
         await SendAndAwaitPush(alice, id, 3, second);
     }
 
     [Fact]
-    public void Only_names_a_connection_when_the_user_has_exactly_one()
+    public void A_push_goes_to_the_connection_when_the_user_has_exactly_one_else_to_the_users_group()
     {
         var connections = new UserConnections();
-        Assert.Null(connections.Only("bob"));
+        Assert.Null(connections.Route("bob").Connection);
+        Assert.Equal(PushBridge.GroupOf("bob"), connections.Route("bob").Group);
 
         connections.Add("bob", "c1");
-        Assert.Equal("c1", connections.Only("bob"));
+        Assert.Equal("c1", connections.Route("bob").Connection);
         connections.Add("bob", "c2");
-        Assert.Null(connections.Only("bob"));
+        Assert.Equal((null, PushBridge.GroupOf("bob")), connections.Route("bob"));
         connections.Remove("bob", "c1");
-        Assert.Equal("c2", connections.Only("bob"));
+        Assert.Equal("c2", connections.Route("bob").Connection);
 
         // Removing what is not there changes nothing; another user's are their own.
         connections.Remove("bob", "c1");
         connections.Remove("carol", "c2");
-        Assert.Equal("c2", connections.Only("bob"));
+        Assert.Equal("c2", connections.Route("bob").Connection);
         connections.Remove("bob", "c2");
-        Assert.Null(connections.Only("bob"));
+        Assert.Null(connections.Route("bob").Connection);
     }
 
     public void Dispose() => _data.Dispose();

@@ -121,7 +121,7 @@ public sealed class PushObserverLifecycleTests : IDisposable
         // The node has the disconnect once the arriving connection is bob's only one there; done
         // wrong, it would now unregister the node behind the arriving device's back.
         var connections = server.Services.GetRequiredService<PushBridge>().Connections;
-        await Eventually.True(() => Task.FromResult(connections.Only(bob.Id) is not null), TimeSpan.FromSeconds(60), "the node to see the first device leave");
+        await Eventually.True(() => Task.FromResult(connections.Route(bob.Id).Connection is not null), TimeSpan.FromSeconds(60), "the node to see the first device leave");
         subscribing.Release();
         await using var device = await arriving;
         await HeardHello(device);
