@@ -28,12 +28,15 @@ public static class UnknownSettings
     public static IReadOnlyList<UnknownSetting> Find(IConfiguration configuration, IEnumerable<SettingsSection> sections)
     {
         var known = sections.Distinct().ToList();
+        // Every setting's path, listed once and only if some key needs a suggestion.
+        var settings = new Lazy<List<string>>(() => known.SelectMany(section => Settings(section.Section, section.OptionsType, depth: 0))
+            .Distinct(StringComparer.OrdinalIgnoreCase).ToList());
         var unknown = new List<UnknownSetting>();
         foreach (var (key, value) in configuration.GetSection(Root).AsEnumerable())
         {
             if (value is null || ReadDirectly.Contains(key, StringComparer.OrdinalIgnoreCase)) continue;
             if (known.Any(section => Names(section, key))) continue;
-            unknown.Add(new UnknownSetting(key, Meant(key, known)));
+            unknown.Add(new UnknownSetting(key, Meant(key, settings.Value)));
         }
         return unknown.OrderBy(setting => setting.Key, StringComparer.OrdinalIgnoreCase).ToList();
     }
@@ -84,9 +87,8 @@ public static class UnknownSettings
         : type.GetInterfaces().FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == generic);
 
     // The known setting with the same name elsewhere, else one beside it spelt within two letters.
-    private static string? Meant(string key, IReadOnlyList<SettingsSection> sections)
+    private static string? Meant(string key, IReadOnlyList<string> settings)
     {
-        var settings = sections.SelectMany(section => Settings(section.Section, section.OptionsType, depth: 0)).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
         var name = ConfigurationPath.GetSectionKey(key);
         var parent = ConfigurationPath.GetParentPath(key);
         return settings.FirstOrDefault(s => string.Equals(ConfigurationPath.GetSectionKey(s), name, StringComparison.OrdinalIgnoreCase))
