@@ -17,7 +17,10 @@ public sealed class RecallCrashTests : IDisposable
     [Fact]
     public async Task A_recall_cut_short_by_a_failed_write_is_finished_by_its_retry()
     {
-        await using var node = await new EmbeddedNode(_data.Path, s => s.AddFaultInjection()).Start();
+        // The recovery reminder would wake the conversation again (every 2 s in the fixture) and could
+        // do so before the test sees the failed activation gone; here the test's own retry finishes the recall.
+        await using var node = await new EmbeddedNode(_data.Path, s => s.AddFaultInjection(),
+            new Dictionary<string, string?> { ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:10:00" }).Start();
         var (ann, bob, id) = (Ids.User("ann"), Ids.User("bob"), Ids.Conversation());
         var conversation = node.Grains.GetGrain<IConversationGrain>(id);
         var bobs = await new TestDevice(node.Grains, bob).Connect();
