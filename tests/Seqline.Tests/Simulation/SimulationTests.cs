@@ -24,10 +24,10 @@ public sealed class SimulationTests(ITestOutputHelper output)
     private static int _runs;
 
     [Fact]
-    public Task Memory() => Simulate(SimulationStore.Memory, seeds: 160);
+    public Task Memory() => Simulate(SimulationStore.Memory, seeds: 100);
 
     [Fact]
-    public Task Sqlite() => Simulate(SimulationStore.Sqlite, seeds: 80);
+    public Task Sqlite() => Simulate(SimulationStore.Sqlite, seeds: 50);
 
     private async Task Simulate(SimulationStore store, int seeds)
     {
