@@ -77,14 +77,13 @@ public sealed class ReplyAndContentGrainTests(MemoryCluster cluster)
         // and the reply may come between): once the recall is there, a device that syncs from where
         // bob started finds the body and the content nowhere.
         static bool Bare(SyncEvent e) => e.Content is null && e.Body != "oops";
+        TestDevice device = null!;
         await Eventually.True(async () =>
         {
-            var fresh = new TestDevice(cluster.Grains, bob, bobsStart);
-            await fresh.PullAll();
-            return fresh.Events.Any(e => e.Type == SyncEventTypes.Recall && e.Seq == 1) && fresh.Events.All(Bare);
+            device = new TestDevice(cluster.Grains, bob, bobsStart);
+            await device.PullAll();
+            return device.Events.Any(e => e.Type == SyncEventTypes.Recall && e.Seq == 1) && device.Events.All(Bare);
         }, Within, "bob's inbox to hear of the recall and blank its copy");
-        var device = new TestDevice(cluster.Grains, bob, bobsStart);
-        await device.PullAll();
         Assert.Equal([1L, 2L], device.MessageSeqs(id));
         Assert.All(device.Events, e => Assert.True(Bare(e), $"{e} keeps the recalled body or content"));
     }
