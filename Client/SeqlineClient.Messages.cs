@@ -30,7 +30,7 @@ public sealed partial class SeqlineClient
 
         // Fixed before the first attempt: every retry must carry the same key for the server to recognise it.
         var request = new SendMessageRequest(clientMsgId ?? Guid.NewGuid().ToString("N"), body, mentions?.ToArray());
-        return _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken);
+        return SendWithAcknowledgementsAsync(conversationId, request, cancellationToken);
     }
 
     /// <summary>Sends a reply, a typed message (an image, a file, an <c>x-</c> type) or both, and returns once it is stored durably.</summary>
@@ -50,7 +50,31 @@ public sealed partial class SeqlineClient
         ArgumentNullException.ThrowIfNull(options);
         var request = new SendMessageRequest(options.ClientMsgId ?? Guid.NewGuid().ToString("N"), body, options.Mentions,
             options.ReplyTo, options.ContentType, options.Content);
-        return _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken);
+        return SendWithAcknowledgementsAsync(conversationId, request, cancellationToken);
+    }
+
+    // Acknowledgements of pushes waiting for their pace ride on the send (the server keeps them once the
+    // message is stored), so a device that sends as often as it receives needs no hub message for them.
+    // What the server skipped (another node pushed it: this request may not have reached the node of the
+    // hub connection), or all of it when the send failed, goes back to wait for the hub.
+    private async Task<SendReceipt> SendWithAcknowledgementsAsync(string conversationId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        if (_acks?.TakeWaiting() is not { } riding)
+            return (await _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken).ConfigureAwait(false)).Receipt;
+        var withAcknowledgements = request with { Delivered = riding };
+        string[] skipped;
+        SendReceipt receipt;
+        try
+        {
+            (receipt, skipped) = await _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, withAcknowledgements, ct), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _acks.Note(riding.Select(p => (p.ConversationId, p.Seq)));
+            throw;
+        }
+        if (skipped.Length > 0) _acks.Note(riding.Where(p => skipped.Contains(p.ConversationId, StringComparer.Ordinal)).Select(p => (p.ConversationId, p.Seq)));
+        return receipt;
     }
 
     /// <summary>Pages a conversation's history backward, e.g. when the user scrolls up.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Seqline.Conversations;
+using Seqline.Receipts;
 
 namespace Seqline.Api.Endpoints;
 
@@ -22,8 +23,14 @@ public sealed record SetTitleRequest(string? Title = null);
 /// <param name="ReplyTo">The seq of a message of the conversation this one replies to.</param>
 /// <param name="ContentType"><c>text</c> (the default), <c>image</c>, <c>file</c>, or <c>x-</c> and a lowercase name.</param>
 /// <param name="Content">For image and file: <c>{ url, size, mediaType, name?, width?, height? }</c>; for an <c>x-</c> type any JSON object.</param>
+/// <param name="Delivered">
+/// Acknowledgements of pushed messages riding on the send, as the hub's <c>DeliveredMany</c> takes them
+/// (up to 256 <c>{ conversationId, seq }</c>): a device sends them here instead of a message of their own.
+/// Kept once the message is stored, as far as this node pushed them; over HTTP the conversations skipped
+/// are named in the <c>Seqline-Delivered-Skipped</c> header, for the device to send over its hub.
+/// </param>
 public sealed record SendMessageRequest(string? ClientMsgId, string? Body, IReadOnlyList<string>? Mentions = null,
-    long? ReplyTo = null, string? ContentType = null, JsonElement? Content = null)
+    long? ReplyTo = null, string? ContentType = null, JsonElement? Content = null, IReadOnlyList<DeliveredPosition>? Delivered = null)
 {
     public OutgoingMessage ToMessage(string senderId) => new(senderId, RequestParsing.Required(ClientMsgId, "clientMsgId"),
         ContentType is null or "text" ? RequestParsing.Required(Body, "body") : Body ?? "", Mentions,

@@ -9,6 +9,7 @@ using Seqline.Inboxes;
 using static Microsoft.AspNetCore.Http.StatusCodes;
 
 using Seqline.Api.Operations;
+using Seqline.Api.Push;
 
 namespace Seqline.Api.Endpoints;
 
@@ -24,7 +25,8 @@ internal static class MessageEndpoints
             .WithSummary("Send a message")
             .WithDescription("Answers once the message is durable: 201 with its seq, or 200 with the original seq and duplicate=true for a retry with the same clientMsgId. "
                 + "replyTo names a message of the conversation (404 when it holds none at that seq, 400 for a notice); the reply stores a quote of it. "
-                + "contentType and content make a typed message (image, file, x-…), the body its fallback text.")
+                + "contentType and content make a typed message (image, file, x-…), the body its fallback text. "
+                + "delivered carries acknowledgements of pushed messages (as the hub's DeliveredMany); the conversations this node skipped of them are named in the Seqline-Delivered-Skipped header.")
             .Refuses(Status400BadRequest, Status404NotFound, Status413PayloadTooLarge, Status429TooManyRequests);
         api.MapGet("", ReadHistory)
             .WithName(nameof(ReadHistory))
@@ -55,15 +57,22 @@ internal static class MessageEndpoints
     }
 
     public static async Task<Results<Created<SendReceipt>, Ok<SendReceipt>>> SendMessage(
-        string id, SendMessageRequest request, [AsParameters] Caller caller, SendRateLimiter limiter, EdgeMetrics metrics)
+        string id, SendMessageRequest request, [AsParameters] Caller caller, SendRateLimiter limiter, EdgeMetrics metrics,
+        AcknowledgementBook acknowledgements, HttpResponse response)
     {
+        IReadOnlyList<Receipts.DeliveredPosition>? riding = null;
         var receipt = await metrics.Send(EdgeMetrics.Http, () =>
         {
             var message = request.ToMessage(caller.Id);
+            riding = ReceiptCalls.CheckRiding(request.Delivered);
             ConversationAccess.RequireId(id);
             limiter.Acquire(caller.Id);
             return caller.Grains.AsMember(caller.Id, id, c => c.Send(message));
         });
+        // After the send, so that a refused one keeps nothing; the same skips as DeliveredMany, but said:
+        // this request may have reached another node than the device's hub connection.
+        if (riding is not null && acknowledgements.Add(caller.Id, riding) is { Count: > 0 } skipped)
+            response.Headers[ReceiptCalls.SkippedHeader] = string.Join(',', skipped);
         return receipt.Duplicate
             ? TypedResults.Ok(receipt)
             : TypedResults.Created($"/api/conversations/{id}/messages?after={receipt.Seq - 1}&limit=1", receipt);

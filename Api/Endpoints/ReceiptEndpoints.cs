@@ -65,6 +65,16 @@ public static class ReceiptCalls
             return true;
         });
 
+    /// <summary>The response header of a send that names the conversations of its <c>delivered</c> positions the node skipped.</summary>
+    public const string SkippedHeader = "Seqline-Delivered-Skipped";
+
+    /// <summary>
+    /// Acknowledgements riding on a send (its <c>delivered</c> field), checked as <see cref="CheckPositions"/>
+    /// does before the send: none is fine, a bad one refuses the send. Null when there are none.
+    /// </summary>
+    public static IReadOnlyList<DeliveredPosition>? CheckRiding(IReadOnlyList<DeliveredPosition>? positions) =>
+        positions is null or { Count: 0 } ? null : CheckPositions(positions);
+
     /// <summary>
     /// A batched acknowledgement checked as a whole before anything of it is kept: at least one and at
     /// most <see cref="MaxPositionsPerCall"/> positions, each a valid conversation id and a seq not negative.

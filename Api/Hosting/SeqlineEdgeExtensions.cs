@@ -43,7 +43,7 @@ public static class SeqlineEdgeExtensions
             .AllowAnyHeader()
             .AllowAnyMethod()
             .AllowCredentials()
-            .WithExposedHeaders("Retry-After")
+            .WithExposedHeaders("Retry-After", ReceiptCalls.SkippedHeader)
             .SetPreflightMaxAge(origins.Value.PreflightMaxAge)));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = SeqlineProblems.AddCode);
         services.AddExceptionHandler<SeqlineProblems>();

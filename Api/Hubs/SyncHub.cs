@@ -59,13 +59,21 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     });
 
     /// <summary><see cref="SendMessage"/> with every field of the HTTP send: a reply, typed content, mentions.</summary>
-    public Task<SendReceipt> Send(string conversationId, SendMessageRequest request) => metrics.Send(EdgeMetrics.Hub, () =>
+    /// <remarks>Its <c>delivered</c> positions are kept as <see cref="DeliveredMany"/>'s once the message is stored.</remarks>
+    public async Task<SendReceipt> Send(string conversationId, SendMessageRequest request)
     {
-        var message = (request ?? throw SeqlineException.Invalid("request is required.")).ToMessage(Me);
-        ConversationAccess.RequireId(conversationId);
-        limiter.Acquire(Me);
-        return grains.AsMember(Me, conversationId, c => c.Send(message));
-    });
+        IReadOnlyList<DeliveredPosition>? riding = null;
+        var receipt = await metrics.Send(EdgeMetrics.Hub, () =>
+        {
+            var message = (request ?? throw SeqlineException.Invalid("request is required.")).ToMessage(Me);
+            riding = ReceiptCalls.CheckRiding(request.Delivered);
+            ConversationAccess.RequireId(conversationId);
+            limiter.Acquire(Me);
+            return grains.AsMember(Me, conversationId, c => c.Send(message));
+        });
+        if (riding is not null) acknowledgements.Add(Me, riding);
+        return receipt;
+    }
 
     public Task<ChatMessage> Recall(string conversationId, long seq) =>
         grains.AsMember(Me, conversationId, c => c.Recall(Me, seq));

@@ -48,18 +48,23 @@ public sealed class AcknowledgementBook(TimeSpan interval, TimeSpan busyInterval
 
     /// <summary>
     /// A device of <paramref name="userId"/> has these conversations' messages up to each seq: kept as
-    /// far as this node pushed them; conversations it pushed the user nothing of are dropped.
+    /// far as this node pushed them; conversations it pushed the user nothing of are skipped.
     /// </summary>
-    public void Add(string userId, IEnumerable<DeliveredPosition> positions)
+    /// <returns>The conversations skipped (none, usually): another node may have pushed them.</returns>
+    public IReadOnlyList<string> Add(string userId, IReadOnlyList<DeliveredPosition> positions)
     {
-        if (!_pushed.TryGetValue(userId, out var pushed)) return;
+        if (!_pushed.TryGetValue(userId, out var pushed)) return [.. positions.Select(p => p.ConversationId)];
         List<(string ConversationId, long Seq)> counted = [];
+        List<string>? skipped = null;
         lock (pushed)
         {
             foreach (var (conversationId, seq) in positions)
+            {
                 if (pushed.TryGetValue(conversationId, out var newest)) counted.Add((conversationId, Math.Min(seq, newest)));
+                else (skipped ??= []).Add(conversationId);
+            }
         }
-        if (counted.Count == 0) return;
+        if (counted.Count == 0) return skipped ?? [];
         var now = clock.GetUtcNow();
         lock (_conversations)
         {
@@ -72,6 +77,7 @@ public sealed class AcknowledgementBook(TimeSpan interval, TimeSpan busyInterval
                 conversation.Waiting[userId] = Math.Max(seq, conversation.Waiting.GetValueOrDefault(userId));
             }
         }
+        return skipped ?? [];
     }
 
     /// <summary>

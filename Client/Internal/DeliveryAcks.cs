@@ -55,6 +55,23 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
         _ = SendAsync(wait);
     }
 
+    /// <summary>
+    /// Takes what waits for the pace (at most <see cref="MaxPositionsPerMessage"/>) to ride on a request
+    /// the device sends anyway, a message of its own: then no hub message is needed for it. The batch
+    /// already due finds less or nothing and sends only what is left; it still counts as sent for the
+    /// pace. Null when nothing waits. What the server did not take goes back through <see cref="Note"/>.
+    /// </summary>
+    public DeliveredPosition[]? TakeWaiting()
+    {
+        lock (_waiting)
+        {
+            if (_waiting.Count == 0) return null;
+            var taken = _waiting.Take(MaxPositionsPerMessage).Select(p => new DeliveredPosition(p.Key, p.Value)).ToArray();
+            foreach (var position in taken) _waiting.Remove(position.ConversationId);
+            return taken;
+        }
+    }
+
     private async Task SendAsync(TimeSpan wait)
     {
         if (wait > TimeSpan.Zero) await Task.Delay(wait, time).ConfigureAwait(false);

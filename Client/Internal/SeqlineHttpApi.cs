@@ -27,8 +27,20 @@ internal sealed partial class SeqlineHttpApi(HttpClient http, TimeProvider time)
     public Task<IReadOnlyList<ConversationSummary>> GetConversationsAsync(CancellationToken cancellationToken) =>
         GetAsync("api/conversations", Json.IReadOnlyListConversationSummary, cancellationToken);
 
-    public Task<SendReceipt> SendMessageAsync(string conversationId, SendMessageRequest request, CancellationToken cancellationToken) =>
-        PostAsync($"{Conversation(conversationId)}/messages", request, Json.SendMessageRequest, Json.SendReceipt, cancellationToken);
+    /// <summary>The server's name for the header that lists the conversations of a send's acknowledgements it skipped.</summary>
+    public const string DeliveredSkippedHeader = "Seqline-Delivered-Skipped";
+
+    /// <returns>The receipt, and the conversations of <see cref="SendMessageRequest.Delivered"/> the server skipped.</returns>
+    public async Task<(SendReceipt Receipt, string[] Skipped)> SendMessageAsync(string conversationId, SendMessageRequest request, CancellationToken cancellationToken)
+    {
+        using var message = new HttpRequestMessage(HttpMethod.Post, $"{Conversation(conversationId)}/messages") { Content = JsonContent.Create(request, Json.SendMessageRequest) };
+        using var response = await http.SendAsync(message, cancellationToken).ConfigureAwait(false);
+        var receipt = await ReadAsync(response, Json.SendReceipt, cancellationToken).ConfigureAwait(false);
+        var skipped = response.Headers.TryGetValues(DeliveredSkippedHeader, out var values)
+            ? values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)).ToArray()
+            : [];
+        return (receipt, skipped);
+    }
 
     public Task<MessagePage> GetMessagesBeforeAsync(string conversationId, long? before, int limit, CancellationToken cancellationToken) =>
         GetAsync(

@@ -6,8 +6,9 @@ internal sealed record CreateConversationRequest(IReadOnlyList<string> Members, 
 
 internal sealed record ChangeMembersRequest(IReadOnlyList<string>? Add, IReadOnlyList<string>? Remove);
 
+// Delivered: acknowledgements of pushes riding on the send (DeliveryAcks.TakeWaiting).
 internal sealed record SendMessageRequest(string ClientMsgId, string Body, IReadOnlyList<string>? Mentions,
-    long? ReplyTo = null, string? ContentType = null, System.Text.Json.JsonElement? Content = null);
+    long? ReplyTo = null, string? ContentType = null, System.Text.Json.JsonElement? Content = null, IReadOnlyList<DeliveredPosition>? Delivered = null);
 
 // An edit: the message's new body.
 internal sealed record EditMessageRequest(string Body);

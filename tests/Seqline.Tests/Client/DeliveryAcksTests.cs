@@ -56,6 +56,36 @@ public sealed class DeliveryAcksTests
     }
 
     [Fact]
+    public async Task What_waits_for_the_pace_can_be_taken_for_a_send_and_the_batch_due_then_sends_only_what_is_left()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sent = new BlockingCollection<DeliveredPosition[]>();
+        var acks = new DeliveryAcks(Interval, BusyInterval, clock, batch => { sent.Add(batch); return Task.CompletedTask; });
+        Assert.Null(acks.TakeWaiting());
+        acks.Note([("direct", 3)]);
+        Assert.True(sent.TryTake(out _, Wait));
+
+        acks.Note([("direct", 5), ("group", 8)]);
+        var riding = acks.TakeWaiting();
+        Assert.Equal([new("direct", 5), new("group", 8)], riding!.OrderBy(p => p.ConversationId, StringComparer.Ordinal));
+        Assert.Null(acks.TakeWaiting());
+        acks.Note([("other", 1)]);
+        clock.Advance(Interval);
+        Assert.True(sent.TryTake(out var rest, Wait));
+        Assert.Equal([new DeliveredPosition("other", 1)], rest);
+
+        // At most what one message may carry; the rest stays for the next.
+        acks.Note(Enumerable.Range(0, DeliveryAcks.MaxPositionsPerMessage + 10).Select(i => ($"c{i}", (long)i)));
+        Assert.Equal(DeliveryAcks.MaxPositionsPerMessage, acks.TakeWaiting()!.Length);
+        Assert.Equal(10, acks.TakeWaiting()!.Length);
+        // Everything rode: the next batch carries only what came after, none of it twice.
+        acks.Note([("late", 1)]);
+        clock.Advance(BusyInterval);
+        Assert.True(sent.TryTake(out var late, Wait));
+        Assert.Equal([new DeliveredPosition("late", 1)], late);
+    }
+
+    [Fact]
     public void While_pushes_keep_coming_the_pace_doubles_up_to_the_busy_interval_and_a_quiet_pace_brings_it_back()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

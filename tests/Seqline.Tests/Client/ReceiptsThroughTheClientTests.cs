@@ -36,25 +36,34 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
     [Fact]
     public async Task Acknowledgements_within_the_interval_wait_for_its_end_and_go_as_one_with_the_newest_seq()
     {
-        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
         var bobsClock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        await using var alicesPhone = await ClientDevice.Connect(nodes.Node, await nodes.Node.Token(alice));
-        await using var bobsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(bob), configure: o => o.TimeProvider = bobsClock);
-        var received = new System.Collections.Concurrent.ConcurrentBag<long>();
-        bobsPhone.Client.MessageReceived += e =>
-        {
-            received.Add(e.Seq);
-            return Task.CompletedTask;
-        };
-        var direct = (await alicesPhone.Client.CreateConversationAsync([bob], kind: ConversationKinds.Direct)).ConversationId;
-        var first = (await alicesPhone.Client.SendAsync(direct, "one")).Seq;
-        await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(first).Contains(bob), TimeSpan.FromSeconds(60), "the first acknowledgement, at once");
+        await using var pair = await FirstAcknowledged(bobsClock);
+        var (alicesPhone, bobsPhone, bob, direct, received) = pair;
 
         await alicesPhone.Client.SendAsync(direct, "two");
         var third = (await alicesPhone.Client.SendAsync(direct, "three")).Seq;
         await Eventually.True(() => received.Contains(third), TimeSpan.FromSeconds(60), "bob's device to get the third message");
         bobsClock.Advance(SeqlineClientOptions.DefaultAcknowledgeDeliveries);
         await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(third).Contains(bob), TimeSpan.FromSeconds(60), "the waiting acknowledgement with the newest seq");
+    }
+
+    [Fact]
+    public async Task Acknowledgements_waiting_for_the_pace_ride_on_the_devices_next_send()
+    {
+        // Bob's clock never moves: an acknowledgement that waits for the pace can only go with a send.
+        await using var pair = await FirstAcknowledged(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        var (alicesPhone, bobsPhone, bob, direct, received) = pair;
+
+        var second = (await alicesPhone.Client.SendAsync(direct, "two")).Seq;
+        await Eventually.True(() => received.Contains(second), TimeSpan.FromSeconds(60), "bob's device to get the second message");
+
+        // The device notes its acknowledgement just after raising the message, so a send right then may
+        // carry none yet: bob replies until one has carried it (without riding, no number of sends would).
+        await Eventually.True(async () =>
+        {
+            await bobsPhone.Client.SendAsync(direct, "got it");
+            return (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(second).Contains(bob);
+        }, TimeSpan.FromSeconds(60), "the acknowledgement riding on bob's send");
     }
 
     [Fact]
@@ -80,5 +89,35 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
         Assert.Equal(("not_found", 404), (refused.Code, refused.Status));
         var ack = await Assert.ThrowsAsync<SeqlineApiException>(() => mallorysPhone.Client.AcknowledgeDeliveredAsync(direct, seq));
         Assert.Equal(("not_found", 404), (ack.Code, ack.Status));
+    }
+
+    /// <summary>
+    /// Alice's direct conversation with bob, whose device runs on <paramref name="bobsClock"/> and notes the
+    /// seqs it gets; her first message is acknowledged (at once, as the first after a quiet pace is).
+    /// </summary>
+    private async Task<Pair> FirstAcknowledged(FakeTimeProvider bobsClock)
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        var alicesPhone = await ClientDevice.Connect(nodes.Node, await nodes.Node.Token(alice));
+        var bobsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(bob), configure: o => o.TimeProvider = bobsClock);
+        var received = new System.Collections.Concurrent.ConcurrentBag<long>();
+        bobsPhone.Client.MessageReceived += e =>
+        {
+            received.Add(e.Seq);
+            return Task.CompletedTask;
+        };
+        var direct = (await alicesPhone.Client.CreateConversationAsync([bob], kind: ConversationKinds.Direct)).ConversationId;
+        var first = (await alicesPhone.Client.SendAsync(direct, "one")).Seq;
+        await Eventually.True(async () => (await alicesPhone.Client.GetReceiptsAsync(direct)).DeliveredTo(first).Contains(bob), TimeSpan.FromSeconds(60), "the first acknowledgement, at once");
+        return new Pair(alicesPhone, bobsPhone, bob, direct, received);
+    }
+
+    private sealed record Pair(ClientDevice AlicesPhone, ClientDevice BobsPhone, string Bob, string Direct, System.Collections.Concurrent.ConcurrentBag<long> Received) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await BobsPhone.DisposeAsync();
+            await AlicesPhone.DisposeAsync();
+        }
     }
 }

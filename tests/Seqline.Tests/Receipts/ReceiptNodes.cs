@@ -91,6 +91,9 @@ public sealed class ReceiptDevice : IAsyncDisposable
     /// <summary>A batched acknowledgement, as devices send it (entries as given, bad ones included).</summary>
     public Task DeliveredMany(params object?[] positions) => _hub.InvokeCoreAsync("DeliveredMany", [positions]);
 
+    /// <summary>The hub's <c>Send</c> with a request as given (acknowledgements riding on it included).</summary>
+    public Task<JsonElement> Send(string conversationId, object request) => _hub.InvokeAsync<JsonElement>("Send", conversationId, request);
+
     public Task<JsonElement> GetReceipts(string conversationId) => _hub.InvokeAsync<JsonElement>("GetReceipts", conversationId);
 
     /// <summary>Whether a notice has arrived that nobody has taken yet.</summary>
