@@ -51,6 +51,7 @@ public sealed class SeqlineClientOptions
     /// After applying a push with messages, tell the server this device has them (a hub message, not
     /// awaited), so senders see them delivered: one message for all conversations at most this often,
     /// the first at once (the server's receipts move at most every 2 s in a busy conversation anyway).
+    /// What waits for the pace rides on the device's next send instead, when there is one first.
     /// Messages of read fan-out (<see cref="SyncEvent.Fanout"/> <c>read</c>) have no receipts and are
     /// never acknowledged. Null: never. Pulls count by themselves.
     /// </summary>

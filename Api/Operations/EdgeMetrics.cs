@@ -16,6 +16,12 @@ public sealed class EdgeMetrics
     public const string Http = "http";
     public const string Hub = "hub";
 
+    /// <summary>What carried a batch of push acknowledgements: a hub message of its own (<c>DeliveredMany</c>).</summary>
+    public const string ByMessage = "message";
+
+    /// <summary>What carried a batch of push acknowledgements: a send (its <c>delivered</c> field).</summary>
+    public const string BySend = "send";
+
     private readonly Counter<long> _acknowledged;
     private readonly Counter<long> _refused;
     private readonly Histogram<double> _sendDuration;
@@ -25,6 +31,7 @@ public sealed class EdgeMetrics
     private readonly Counter<long> _pushesSent;
     private readonly Counter<long> _pushesDropped;
     private readonly Histogram<double> _pushLag;
+    private readonly Counter<long> _acknowledgements;
 
     public EdgeMetrics(IMeterFactory meters)
     {
@@ -41,6 +48,8 @@ public sealed class EdgeMetrics
         _pushesSent = meter.CreateCounter<long>("seqline.pushes.sent", "{push}", "Pushes handed to the connections of a user's devices on this node.");
         _pushesDropped = meter.CreateCounter<long>("seqline.pushes.dropped", "{push}",
             "Pushes not sent, by reason: failed (SignalR could not take it), intercepted (an IPushInterceptor said no), stale, overflow, no_device (no device of the user here).");
+        _acknowledgements = meter.CreateCounter<long>("seqline.acknowledgements", "{batch}",
+            "Batches of push acknowledgements from devices, by what carried them: message (a DeliveredMany of its own) or send (riding on a send).");
         _pushLag = meter.CreateDurationHistogram("seqline.push.lag",
             "Time from a message's acceptance (its sentAt, by the clock of its conversation's silo) to its push being handed to a user's connections on this node, once per user, by fan-out mode (write or read).");
     }
@@ -92,6 +101,9 @@ public sealed class EdgeMetrics
             _pushLag.Record(Math.Max(0, (now - sentAt).TotalSeconds), new KeyValuePair<string, object?>("fanout", e.Fanout == FanoutMode.Read ? "read" : "write"));
         }
     }
+
+    /// <summary>Counts a batch of push acknowledgements taken from a device, carried <see cref="ByMessage"/> or <see cref="BySend"/>.</summary>
+    public void Acknowledgements(string carrier) => _acknowledgements.Add(1, new KeyValuePair<string, object?>("carrier", carrier));
 
     public void PushDropped(string reason) => _pushesDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

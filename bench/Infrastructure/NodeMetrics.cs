@@ -32,6 +32,10 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
         }
     }
 
+    /// <summary>Batches of push acknowledgements the node has taken so far, carried by <paramref name="carrier"/> (<c>message</c> or <c>send</c>).</summary>
+    public static double Acknowledgements(string text, string carrier) =>
+        new PrometheusText(text).Sum("seqline_acknowledgements_total", ("carrier", carrier)) ?? 0;
+
     /// <summary>The sum of every sample of <paramref name="metric"/> in Prometheus text (any labels, any unit suffix).</summary>
     public static long? Parse(string text, string metric)
     {

@@ -48,6 +48,12 @@ public sealed record E2ePhaseResult
     /// <summary>Bytes the node's process allocated in the window (its runtime's counter at /metrics); null when unknown.</summary>
     public long? NodeAllocatedBytes { get; init; }
 
+    /// <summary>
+    /// Batches of push acknowledgements the node took from devices per second in the window, by what
+    /// carried them: hub messages of their own (<c>DeliveredMany</c>) and sends (riding); null when unknown.
+    /// </summary>
+    public (double ByMessage, double BySend)? AcknowledgementsPerSecond { get; init; }
+
     /// <summary>The node's own latency histograms over the window; null when /metrics could not be read.</summary>
     public NodeTimings? NodeTimings { get; init; }
 

@@ -80,6 +80,8 @@ public static class E2eReport
         yield return Row("pushes/s received (SignalR `events`)", p => Format.Rate(p.PushesPerSecond));
         yield return Row("sync pulls/s (pushes that did not follow)", p => Format.Rate(p.PullsPerSecond));
         yield return Row("store rows/s (conversation + inbox timelines)", p => Format.Rate(p.StoreRowsPerSecond));
+        yield return Row("acknowledgement batches/s taken by the node: hub messages / riding on sends", p =>
+            p.AcknowledgementsPerSecond is var (byMessage, bySend) ? $"{Format.Rate(byMessage)} / {Format.Rate(bySend)}" : "-");
         yield return Row("send→push ms p50 / p99 / p99.9, all", p => Lat(p.Delivery));
         yield return Row("… 1:1 chats", p => Lat(p.Direct));
         yield return Row("… 10-member groups", p => Lat(p.Group));

@@ -188,6 +188,9 @@ public static class E2eScenario
                     Ack = phase.Ack.Summary(),
                     Node = nodeUse,
                     NodeAllocatedBytes = Allocated(scrape1) - Allocated(scrape0),
+                    AcknowledgementsPerSecond = scrape0 is null || scrape1 is null ? null
+                        : ((NodeMetrics.Acknowledgements(scrape1, "message") - NodeMetrics.Acknowledgements(scrape0, "message")) / seconds,
+                           (NodeMetrics.Acknowledgements(scrape1, "send") - NodeMetrics.Acknowledgements(scrape0, "send")) / seconds),
                     NodeTimings = NodeTimings.Between(scrape0, scrape1),
                     AckedInWindow = ackedInWindow,
                     DeliveredInWindow = deliveredInWindow,

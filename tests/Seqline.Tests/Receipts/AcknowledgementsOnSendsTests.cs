@@ -23,6 +23,7 @@ public sealed class AcknowledgementsOnSendsTests(ReceiptNodes nodes) : IClassFix
         var (alicesApi, bobsPhone, bob, carol, direct, group, inDirect, inGroup) = scene;
         using var bobsApi = await ApiUser.SignIn(nodes.Edge, bob);
         var notBobs = await alicesApi.CreateDirect(carol);
+        var before = await Acknowledgements(nodes.Edge);
 
         var response = await SendWith(bobsApi, direct,
             new { conversationId = direct, seq = inDirect + 100 },
@@ -31,6 +32,7 @@ public sealed class AcknowledgementsOnSendsTests(ReceiptNodes nodes) : IClassFix
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal([notBobs], response.Headers.GetValues(SkippedHeader));
+        await CountedOnce(before, (0, 1));
         await Eventually.True(async () =>
             (await alicesApi.Receipts(direct)).Of(bob).GetProperty("delivered").GetInt64() == inDirect
             && (await alicesApi.Receipts(group)).Of(bob).GetProperty("delivered").GetInt64() == inGroup, Wait, "bob's delivered positions from his send");
@@ -54,7 +56,9 @@ public sealed class AcknowledgementsOnSendsTests(ReceiptNodes nodes) : IClassFix
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal($"{direct},{group}", Assert.Single(response.Headers.GetValues(SkippedHeader)));
         // What the client does with them: the hub of the node that pushed them. Once that shows, anything kept of the send would show too.
+        var before = await Acknowledgements(nodes.Edge);
         await bobsPhone.DeliveredMany(new { conversationId = group, seq = inGroup });
+        await CountedOnce(before, (1, 0));
         await Eventually.True(async () => (await alicesApi.Receipts(group)).Of(bob).GetProperty("delivered").GetInt64() == inGroup, Wait, "the hub's acknowledgement");
         Assert.Equal(0, (await alicesApi.Receipts(direct)).Of(bob).GetProperty("delivered").GetInt64());
     }
@@ -117,6 +121,23 @@ public sealed class AcknowledgementsOnSendsTests(ReceiptNodes nodes) : IClassFix
             await BobsPhone.DisposeAsync();
             AlicesApi.Dispose();
         }
+    }
+
+    /// <summary>The node's count of acknowledgement batches (<c>seqline.acknowledgements</c>) by carrier, as scraped.</summary>
+    private static async Task<(double ByMessage, double BySend)> Acknowledgements(SeqlineServer node)
+    {
+        var metrics = await node.ScrapeMetrics();
+        return (metrics.Sum("seqline_acknowledgements_total", ("carrier", "message")) ?? 0, metrics.Sum("seqline_acknowledgements_total", ("carrier", "send")) ?? 0);
+    }
+
+    /// <summary>
+    /// Waits until the edge node's counts are <paramref name="before"/> plus <paramref name="added"/> (a
+    /// scrape may be served from the exporter's cache for a moment): one more or one less never gets there.
+    /// </summary>
+    private async Task CountedOnce((double ByMessage, double BySend) before, (double ByMessage, double BySend) added)
+    {
+        var expected = (before.ByMessage + added.ByMessage, before.BySend + added.BySend);
+        await Eventually.True(async () => await Acknowledgements(nodes.Edge) == expected, Wait, $"the edge to count {added} acknowledgement batches");
     }
 
     private static Task<HttpResponseMessage> SendWith(ApiUser user, string conversationId, params object?[] delivered) =>
