@@ -7,7 +7,8 @@ namespace Seqline.Client.Internal;
 /// one. While pushes keep coming the pace doubles, from <c>interval</c> up to <c>busyInterval</c>,
 /// and a quiet pace brings it back: a device that gets a steady stream of messages (a busy user, or
 /// a benchmark) sends a few acknowledgements a minute instead of one every interval, while a
-/// message after a pause is acknowledged at once. The same rule as the server's <c>BusyPace</c>
+/// message after a pause is acknowledged at once. What waits may ride on the device's own sends
+/// instead (<see cref="TakeWaiting"/>), which count as sent for the pace. The same rule as the server's <c>BusyPace</c>
 /// (Grains.Interfaces), written here because the client package references none of the server's
 /// assemblies; change both together. Bounded by the conversations the user is in.
 /// </summary>
@@ -20,6 +21,7 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
     private DateTimeOffset _sentAt = DateTimeOffset.MinValue;
     private TimeSpan _pace; // zero before the first: that one goes at once
     private bool _scheduled;
+    private DateTimeOffset _dueAt;
 
     /// <summary>
     /// What of a push is acknowledged: its messages, except those of read fan-out (<c>fanout: read</c>),
@@ -28,9 +30,17 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
     public static List<(string ConversationId, long Seq)> Acknowledged(IEnumerable<SyncEvent> events) =>
         events.Where(e => e.Type == SyncEventTypes.Message && e.Fanout != FanoutModes.Read).Select(e => (e.ConversationId, e.Seq)).ToList();
 
+    /// <summary>When the batch waiting goes out as a hub message of its own; null when none is waiting to go.</summary>
+    internal DateTimeOffset? DueAt
+    {
+        get
+        {
+            lock (_waiting) return _scheduled ? _dueAt : null;
+        }
+    }
+
     public void Note(IEnumerable<(string ConversationId, long Seq)> positions)
     {
-        TimeSpan wait;
         lock (_waiting)
         {
             foreach (var (conversationId, seq) in positions)
@@ -38,28 +48,29 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
             // One is due already: it takes these along.
             if (_scheduled || _waiting.Count == 0) return;
             _scheduled = true;
-            var since = time.GetUtcNow() - _sentAt;
-            if (since >= _pace)
+            var now = time.GetUtcNow();
+            if (now - _sentAt >= _pace)
             {
                 // Quiet for a whole pace: at once, and back to the shortest pace.
                 _pace = interval;
-                wait = TimeSpan.Zero;
+                _dueAt = now;
             }
             else
             {
                 // Still busy: this batch waits out the pace, and the next one waits twice as long.
-                wait = _pace - since;
+                _dueAt = _sentAt + _pace;
                 _pace = TimeSpan.FromTicks(Math.Min(_pace.Ticks * 2, busyInterval.Ticks));
             }
         }
-        _ = SendAsync(wait);
+        _ = SendWhenDueAsync();
     }
 
     /// <summary>
     /// Takes what waits for the pace (at most <see cref="MaxPositionsPerMessage"/>) to ride on a request
-    /// the device sends anyway, a message of its own: then no hub message is needed for it. The batch
-    /// already due finds less or nothing and sends only what is left; it still counts as sent for the
-    /// pace. Null when nothing waits. What the server did not take goes back through <see cref="Note"/>.
+    /// the device sends anyway, a message of its own: then no hub message is needed for it. The send
+    /// counts as one for the pace: the batch due waits a whole pace from it, so while the device keeps
+    /// sending within each pace, what it gets rides too and no hub message goes at all. Null when nothing
+    /// waits. What the server did not take goes back through <see cref="Note"/>.
     /// </summary>
     public DeliveredPosition[]? TakeWaiting()
     {
@@ -68,20 +79,34 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
             if (_waiting.Count == 0) return null;
             var taken = _waiting.Take(MaxPositionsPerMessage).Select(p => new DeliveredPosition(p.Key, p.Value)).ToArray();
             foreach (var position in taken) _waiting.Remove(position.ConversationId);
+            _sentAt = time.GetUtcNow();
+            if (_scheduled) _dueAt = _sentAt + _pace;
             return taken;
         }
     }
 
-    private async Task SendAsync(TimeSpan wait)
+    // Waits until the batch is due, again if a send moved that meanwhile, then sends what waits (maybe nothing).
+    private async Task SendWhenDueAsync()
     {
-        if (wait > TimeSpan.Zero) await Task.Delay(wait, time).ConfigureAwait(false);
         List<DeliveredPosition> batch;
-        lock (_waiting)
+        while (true)
         {
-            batch = _waiting.Select(p => new DeliveredPosition(p.Key, p.Value)).ToList();
-            _waiting.Clear();
-            _sentAt = time.GetUtcNow();
-            _scheduled = false;
+            TimeSpan wait;
+            lock (_waiting)
+            {
+                var now = time.GetUtcNow();
+                wait = _dueAt - now;
+                if (wait <= TimeSpan.Zero)
+                {
+                    batch = _waiting.Select(p => new DeliveredPosition(p.Key, p.Value)).ToList();
+                    _waiting.Clear();
+                    // Nothing left (it all rode on sends): no message goes, and the pace still counts from the last send.
+                    if (batch.Count > 0) _sentAt = now;
+                    _scheduled = false;
+                    break;
+                }
+            }
+            await Task.Delay(wait, time).ConfigureAwait(false);
         }
         foreach (var chunk in batch.Chunk(MaxPositionsPerMessage)) await send(chunk).ConfigureAwait(false);
     }

@@ -56,7 +56,7 @@ public sealed class DeliveryAcksTests
     }
 
     [Fact]
-    public async Task What_waits_for_the_pace_can_be_taken_for_a_send_and_the_batch_due_then_sends_only_what_is_left()
+    public async Task What_waits_for_the_pace_can_be_taken_for_a_send_which_counts_as_sent_for_the_pace()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var sent = new BlockingCollection<DeliveredPosition[]>();
@@ -65,11 +65,20 @@ public sealed class DeliveryAcksTests
         acks.Note([("direct", 3)]);
         Assert.True(sent.TryTake(out _, Wait));
 
+        // Due a pace after the first (1 s); the pace is 2 s from then on.
+        var start = clock.GetUtcNow();
         acks.Note([("direct", 5), ("group", 8)]);
+        Assert.Equal(start + Interval, acks.DueAt);
+        clock.Advance(Interval / 2);
         var riding = acks.TakeWaiting();
         Assert.Equal([new("direct", 5), new("group", 8)], riding!.OrderBy(p => p.ConversationId, StringComparer.Ordinal));
         Assert.Null(acks.TakeWaiting());
+
+        // The send counts as sent: what comes after it waits a whole pace (2 s) from it, not the 1 s due before.
+        Assert.Equal(start + Interval / 2 + 2 * Interval, acks.DueAt);
         acks.Note([("other", 1)]);
+        clock.Advance(Interval);
+        Assert.Empty(sent);
         clock.Advance(Interval);
         Assert.True(sent.TryTake(out var rest, Wait));
         Assert.Equal([new DeliveredPosition("other", 1)], rest);
@@ -83,6 +92,29 @@ public sealed class DeliveryAcksTests
         clock.Advance(BusyInterval);
         Assert.True(sent.TryTake(out var late, Wait));
         Assert.Equal([new DeliveredPosition("late", 1)], late);
+    }
+
+    [Fact]
+    public void A_device_that_sends_within_every_pace_sends_no_acknowledgement_of_its_own()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sent = new BlockingCollection<DeliveredPosition[]>();
+        var acks = new DeliveryAcks(Interval, BusyInterval, clock, batch => { sent.Add(batch); return Task.CompletedTask; });
+        acks.Note([("direct", 1)]);
+        Assert.True(sent.TryTake(out _, Wait)); // the first, at once
+
+        var rode = 0L;
+        for (var second = 2; second < 60; second++)
+        {
+            acks.Note([("direct", second)]);
+            clock.Advance(Interval * 0.9);
+            rode = Math.Max(rode, acks.TakeWaiting()?.Single().Seq ?? 0);
+            // The batch due moves a whole pace past each send, so the hub's turn never comes.
+            Assert.True(acks.DueAt > clock.GetUtcNow() + Interval / 2, $"due {acks.DueAt:O}, now {clock.GetUtcNow():O}");
+        }
+
+        Assert.Equal(59, rode);
+        Assert.Empty(sent);
     }
 
     [Fact]
