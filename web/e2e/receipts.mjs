@@ -2,6 +2,7 @@
 // no device, ✓✓ delivered once his device gets them by push (it acknowledges them), and read
 // once he looks at them. In a group of three, alice's message says who has read it ("Read by").
 // Alice mutes the direct conversation from its menu: a marker shows in the pane and the list.
+// Bob answers right after two messages: the acknowledgement waiting for its pace rides on his answer.
 // Screenshots: sent, delivered, read (both sides), read by in the group, the muted conversation.
 import { assert, assertEqual, Phone, scenario, WaitMs } from './lib.mjs';
 
@@ -77,4 +78,21 @@ await scenario('receipts', async (t) => {
   await alice.page.getByTestId('mute-toggle').filter({ hasText: 'Unmute' }).click();
   await pane.getByTestId('muted-marker').waitFor({ state: 'hidden', timeout: WaitMs });
   assertEqual(await alice.conversation(direct).getByTestId('muted-marker').count(), 0, 'no marker in the list once unmuted');
+
+  t.step('alice writes twice in a row and bob answers at once: the acknowledgement waiting for its pace rides on his answer');
+  // The second message's acknowledgement waits up to 2 s for its pace; an answer within it carries it.
+  // Tried again (the pace only grows) should the browser be too slow to answer within it.
+  await bob.page.getByTestId('back').click();
+  await bob.open(direct);
+  const shown = ['Hi bob', 'Are you there?'];
+  for (let i = 1; (await bob.stats()).acknowledgementsOnSends === 0; i++) {
+    assert(i <= 5, 'an acknowledgement rode on one of five answers');
+    await aliceApi.send(direct, `Ping ${i}`);
+    await aliceApi.send(direct, `Pong ${i}`);
+    shown.push(`Ping ${i}`, `Pong ${i}`);
+    await bob.waitForBodies(shown);
+    await bob.send(`Answer ${i}`);
+    shown.push(`Answer ${i}`);
+    await bob.waitForBodies(shown, 'his answer, sent');
+  }
 });

@@ -4,7 +4,8 @@
  * (`DeliveredMany`), at most one per pace. The first after a quiet pace goes at once; what arrives
  * within the pace waits for its end and goes as one. While pushes keep coming the pace doubles, from
  * 2 s (the pace of the server's receipts) up to 8 s, and a pace without a push brings it back: the
- * .NET client library's `DeliveryAcks` does the same.
+ * .NET client library's `DeliveryAcks` does the same. What waits may ride on the user's own sends
+ * instead (`take`), which count as sent for the pace.
  */
 export const MAX_POSITIONS_PER_MESSAGE = 256;
 
@@ -40,10 +41,29 @@ export class DeliveryAcks {
     this.timer = window.setTimeout(() => this.flush(), wait);
   }
 
+  /**
+   * Takes what waits for the pace (at most one message's worth) to ride on a send the device makes
+   * anyway. The send counts as sent for the pace: the batch due waits a whole pace from it, so while
+   * the user keeps sending, what arrives rides too and no hub message goes. Null when nothing waits.
+   * What the server did not take goes back through `note`.
+   */
+  take(): DeliveredPosition[] | null {
+    if (this.waiting.size === 0) return null;
+    const taken = [...this.waiting].slice(0, MAX_POSITIONS_PER_MESSAGE).map(([conversationId, seq]) => ({ conversationId, seq }));
+    for (const p of taken) this.waiting.delete(p.conversationId);
+    this.sentAt = Date.now();
+    if (this.timer !== undefined) {
+      window.clearTimeout(this.timer);
+      this.timer = window.setTimeout(() => this.flush(), this.paceMs);
+    }
+    return taken;
+  }
+
   private flush(): void {
     this.timer = undefined;
-    this.sentAt = Date.now();
     const positions = [...this.waiting].map(([conversationId, seq]) => ({ conversationId, seq }));
+    // Nothing left (it all rode on sends): no message, and the pace still counts from the last send.
+    if (positions.length > 0) this.sentAt = Date.now();
     this.waiting.clear();
     for (let i = 0; i < positions.length; i += MAX_POSITIONS_PER_MESSAGE) this.send(positions.slice(i, i + MAX_POSITIONS_PER_MESSAGE));
   }

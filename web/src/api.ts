@@ -1,5 +1,6 @@
 import type { Presence } from './presence';
 import type { ReceiptsView } from './receipts';
+import type { DeliveredPosition } from './acks';
 import type { ConversationSummary, ConversationView, Message, MessagePage, SendExtras, SendReceipt, SyncPage, UserSettings } from './types';
 
 /**
@@ -64,9 +65,17 @@ export class Api {
     return this.call('PUT', `/api/conversations/${enc(conversationId)}/title`, { title });
   }
 
-  send(conversationId: string, clientMsgId: string, body: string, extras?: SendExtras): Promise<SendReceipt> {
+  /**
+   * Sends a message; `delivered` are acknowledgements riding on it (docs/api.md, "Receipts"), and
+   * `skipped` the conversations of them the node did not count (another node pushed them).
+   */
+  async send(conversationId: string, clientMsgId: string, body: string, extras?: SendExtras, delivered?: DeliveredPosition[]):
+    Promise<{ receipt: SendReceipt; skipped: string[] }> {
     const { replyTo, contentType, content } = extras ?? {};
-    return this.call('POST', `/api/conversations/${enc(conversationId)}/messages`, { clientMsgId, body, replyTo, contentType, content });
+    const { body: receipt, headers } = await this.exchange<SendReceipt>('POST', `/api/conversations/${enc(conversationId)}/messages`,
+      { clientMsgId, body, replyTo, contentType, content, delivered });
+    const skipped = headers.get('seqline-delivered-skipped');
+    return { receipt, skipped: skipped ? skipped.split(',') : [] };
   }
 
   /** The sender edits their message: the message as stored now. */
@@ -119,8 +128,12 @@ export class Api {
   }
 
   private async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return (await this.exchange<T>(method, path, body)).body;
+  }
+
+  private async exchange<T>(method: string, path: string, body?: unknown): Promise<{ body: T; headers: Headers }> {
     try {
-      return await request<T>(method, path, this.token(), body);
+      return await exchange<T>(method, path, this.token(), body);
     } catch (e) {
       if (e instanceof ApiError && e.status === 401) this.onUnauthorized();
       throw e;
@@ -129,6 +142,10 @@ export class Api {
 }
 
 async function request<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<T> {
+  return (await exchange<T>(method, path, token, body)).body;
+}
+
+async function exchange<T>(method: string, path: string, token: string | undefined, body?: unknown): Promise<{ body: T; headers: Headers }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (token) headers.authorization = `Bearer ${token}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -146,7 +163,7 @@ async function request<T>(method: string, path: string, token: string | undefine
   } catch {
     throw new ApiError(0, 'network', 'No connection to the server.');
   }
-  if (response.ok) return (text ? JSON.parse(text) : undefined) as T;
+  if (response.ok) return { body: (text ? JSON.parse(text) : undefined) as T, headers: response.headers };
 
   let problem: { code?: string; detail?: string; title?: string } = {};
   try {

@@ -55,7 +55,7 @@ export class ChatClient {
    * count `message` events by the way they came in.
    */
   readonly stats = {
-    pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, pushedMessages: 0, pulledMessages: 0, sends: 0, duplicates: 0, reconnects: 0,
+    pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, pushedMessages: 0, pulledMessages: 0, sends: 0, duplicates: 0, reconnects: 0, acknowledgementsOnSends: 0,
   };
 
   private readonly api: Api;
@@ -475,8 +475,13 @@ export class ChatClient {
 
   /** False when sending must pause (no connection): the item stays pending with its id. */
   private async sendOne(item: OutboxItem): Promise<boolean> {
+    // Acknowledgements waiting for their pace ride on the send; what the node skipped, or all of them
+    // when the send failed, go back to wait for the hub.
+    const riding = this.acks.take();
     try {
-      const receipt = await this.api.send(item.conversationId, item.clientMsgId, item.body, item.extras);
+      const { receipt, skipped } = await this.api.send(item.conversationId, item.clientMsgId, item.body, item.extras, riding ?? undefined);
+      if (riding) this.stats.acknowledgementsOnSends++;
+      for (const p of riding ?? []) if (skipped.includes(p.conversationId)) this.acks.note(p.conversationId, p.seq);
       this.sendFailures = 0;
       this.stats.sends++;
       if (receipt.duplicate) this.stats.duplicates++;
@@ -487,6 +492,7 @@ export class ChatClient {
       this.emit({ outbox: true });
       return true;
     } catch (e) {
+      for (const p of riding ?? []) this.acks.note(p.conversationId, p.seq);
       const error = e instanceof ApiError ? e : new ApiError(0, 'network', String(e));
       if (error.status === 429) {
         await sleep((error.retryAfterSeconds ?? 1) * 1000);
