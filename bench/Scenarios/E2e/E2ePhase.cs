@@ -78,6 +78,9 @@ public sealed record E2ePhaseResult
     public required bool Drained { get; init; }
     public required IReadOnlyList<SeriesPoint> Series { get; init; }
 
+    /// <summary>Seconds the phase waited, before it began, for the node to go quiet after the phase before, and the node's CPU (% of a core) over the last half second of it.</summary>
+    public (double Seconds, double LastPercentOfCore) Settle { get; init; }
+
     /// <summary>Milliseconds of <see cref="Infrastructure.CpuProbe"/> before the phase and after its drain: how fast the machine was.</summary>
     public required (double Before, double After) CpuProbe { get; init; }
 

@@ -99,6 +99,7 @@ public static class E2eReport
         yield return Row("node CPU (% of one core)", p => $"{p.Node.CpuPercentOfCore:0}%");
         yield return Row("bench (clients) CPU (% of one core)", p => p.Bench is { } bench ? $"{bench.CpuPercentOfCore:0}%" : "(same process)");
         yield return Row("machine CPU busy / of it, other processes", p => $"{p.Node.MachineBusyPercent:0}% / {p.ForeignCpuPercentOfMachine:0}%");
+        yield return Row("waited for the node to go quiet before the phase: s; node CPU at the end, % of a core", p => $"{p.Settle.Seconds:0.0}; {p.Settle.LastPercentOfCore:0}");
         yield return Row("machine speed: a fixed loop before / after, ms (lower is faster)", p => $"{p.CpuProbe.Before:0} / {p.CpuProbe.After:0}");
         yield return Row(allocatedLabel, PerSend);
         yield return Row("node CPU per delivered message", PerDelivered);

@@ -111,6 +111,7 @@ public static class E2eScenario
             var label = rate is { } r ? $"{name}, {Format.Rate(r)} sends/s offered" : $"{name}, {concurrency} sends in flight";
             return await ui.PhaseAsync($"e2e: {label}", duration.TotalSeconds, async progress =>
             {
+                var settled = await SettleAsync(progress);
                 // How fast the machine is before the load (and after its drain, below), to compare runs at the same speed.
                 var probeBefore = CpuProbe.Milliseconds();
                 var nodeMeter = new ProcessMeter(node.Pid);
@@ -202,11 +203,39 @@ public static class E2eScenario
                     Drained = drained,
                     Series = series,
                     CpuProbe = (probeBefore, probeAfter),
+                    Settle = (settled.Waited.TotalSeconds, settled.LastPercentOfCore),
                     DeliveryLatency = phase.Delivery,
                     KindLatency = phase.ByKind,
                 };
             });
         }
+
+        /// <summary>
+        /// Waits until the node is quiet (under <see cref="QuietPercentOfCore"/> over half a second, at
+        /// most <see cref="SettleLimit"/>): what the phase before left behind (acknowledgements and
+        /// receipts notices waiting for their pace, timed saves) runs before this phase is measured,
+        /// not inside its window.
+        /// </summary>
+        private async Task<(TimeSpan Waited, double LastPercentOfCore)> SettleAsync(IPhase progress)
+        {
+            progress.Describe("waiting for the node to go quiet");
+            var settle = Stopwatch.StartNew();
+            var previous = ProcStats.Sample(node.Pid);
+            var last = double.NaN;
+            while (settle.Elapsed < SettleLimit)
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(500));
+                var now = ProcStats.Sample(node.Pid);
+                last = ProcStats.CpuPercentOfCore(previous, now);
+                if (last < QuietPercentOfCore) break;
+                previous = now;
+            }
+            return (settle.Elapsed, last);
+        }
+
+        // Idle, the node keeps a few percent of a core busy with its connections' keep-alives and timers.
+        private const double QuietPercentOfCore = 25;
+        private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
         private static long? Allocated(string? scrape) => scrape is null ? null : NodeMetrics.Parse(scrape, NodeMetrics.AllocatedBytesMetric);
 
