@@ -59,22 +59,19 @@ public sealed partial class SeqlineClient
     // hub connection), or all of it when the send failed, goes back to wait for the hub.
     private async Task<SendReceipt> SendWithAcknowledgementsAsync(string conversationId, SendMessageRequest request, CancellationToken cancellationToken)
     {
-        if (_acks?.TakeWaiting() is not { } riding)
-            return (await _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, request, ct), cancellationToken).ConfigureAwait(false)).Receipt;
-        var withAcknowledgements = request with { Delivered = riding };
-        string[] skipped;
-        SendReceipt receipt;
+        var riding = _acks?.TakeWaiting();
+        var sending = riding is null ? request : request with { Delivered = riding };
         try
         {
-            (receipt, skipped) = await _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, withAcknowledgements, ct), cancellationToken).ConfigureAwait(false);
+            var (receipt, skipped) = await _retry.ExecuteAsync(ct => _api.SendMessageAsync(conversationId, sending, ct), cancellationToken).ConfigureAwait(false);
+            if (riding is not null && skipped.Length > 0) _acks!.Note(riding.Where(p => skipped.Contains(p.ConversationId, StringComparer.Ordinal)).Select(p => (p.ConversationId, p.Seq)));
+            return receipt;
         }
-        catch
+        catch when (riding is not null)
         {
-            _acks.Note(riding.Select(p => (p.ConversationId, p.Seq)));
+            _acks!.Note(riding.Select(p => (p.ConversationId, p.Seq)));
             throw;
         }
-        if (skipped.Length > 0) _acks.Note(riding.Where(p => skipped.Contains(p.ConversationId, StringComparer.Ordinal)).Select(p => (p.ConversationId, p.Seq)));
-        return receipt;
     }
 
     /// <summary>Pages a conversation's history backward, e.g. when the user scrolls up.</summary>

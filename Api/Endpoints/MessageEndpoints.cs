@@ -71,11 +71,8 @@ internal static class MessageEndpoints
         });
         // After the send, so that a refused one keeps nothing; the same skips as DeliveredMany, but said:
         // this request may have reached another node than the device's hub connection.
-        if (riding is not null)
-        {
-            metrics.Acknowledgements(EdgeMetrics.BySend);
-            if (acknowledgements.Add(caller.Id, riding) is { Count: > 0 } skipped) response.Headers[ReceiptCalls.SkippedHeader] = string.Join(',', skipped);
-        }
+        if (riding is not null && ReceiptCalls.Keep(acknowledgements, metrics, EdgeMetrics.BySend, caller.Id, riding) is { Count: > 0 } skipped)
+            response.Headers[ReceiptCalls.SkippedHeader] = string.Join(',', skipped);
         return receipt.Duplicate
             ? TypedResults.Ok(receipt)
             : TypedResults.Created($"/api/conversations/{id}/messages?after={receipt.Seq - 1}&limit=1", receipt);

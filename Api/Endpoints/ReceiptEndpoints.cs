@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Seqline.Api.Auth;
+using Seqline.Api.Operations;
+using Seqline.Api.Push;
 using Seqline.Inboxes;
 using Seqline.Presence;
 using Seqline.Receipts;
@@ -74,6 +76,17 @@ public static class ReceiptCalls
     /// </summary>
     public static IReadOnlyList<DeliveredPosition>? CheckRiding(IReadOnlyList<DeliveredPosition>? positions) =>
         positions is null or { Count: 0 } ? null : CheckPositions(positions);
+
+    /// <summary>
+    /// Keeps a device's acknowledgements as far as this node pushed them (<see cref="AcknowledgementBook.Add"/>),
+    /// counted by what carried them: <see cref="EdgeMetrics.ByMessage"/> or <see cref="EdgeMetrics.BySend"/>.
+    /// </summary>
+    /// <returns>The conversations skipped.</returns>
+    public static IReadOnlyList<string> Keep(AcknowledgementBook book, EdgeMetrics metrics, string carrier, string userId, IReadOnlyList<DeliveredPosition> positions)
+    {
+        metrics.Acknowledgements(carrier);
+        return book.Add(userId, positions);
+    }
 
     /// <summary>
     /// A batched acknowledgement checked as a whole before anything of it is kept: at least one and at

@@ -71,11 +71,7 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
             limiter.Acquire(Me);
             return grains.AsMember(Me, conversationId, c => c.Send(message));
         });
-        if (riding is not null)
-        {
-            acknowledgements.Add(Me, riding);
-            metrics.Acknowledgements(EdgeMetrics.BySend);
-        }
+        if (riding is not null) ReceiptCalls.Keep(acknowledgements, metrics, EdgeMetrics.BySend, Me, riding);
         return receipt;
     }
 
@@ -107,11 +103,8 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
     /// entry, and then nothing is kept). Counts only for what this node pushed to the caller (the rest
     /// is skipped), merged per conversation and told its receipts per <c>Seqline:Push:AcknowledgementInterval</c>.
     /// </summary>
-    public void DeliveredMany(IReadOnlyList<DeliveredPosition> positions)
-    {
-        acknowledgements.Add(Me, ReceiptCalls.CheckPositions(positions));
-        metrics.Acknowledgements(EdgeMetrics.ByMessage);
-    }
+    public void DeliveredMany(IReadOnlyList<DeliveredPosition> positions) =>
+        ReceiptCalls.Keep(acknowledgements, metrics, EdgeMetrics.ByMessage, Me, ReceiptCalls.CheckPositions(positions));
 
     /// <summary>The other members' read and delivered positions (<c>GET /api/conversations/{id}/receipts</c>).</summary>
     public Task<ReceiptsView> GetReceipts(string conversationId) => ReceiptCalls.Get(grains, Me, conversationId);
