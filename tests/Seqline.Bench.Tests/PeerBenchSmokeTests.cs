@@ -46,9 +46,12 @@ public sealed class PeerBenchSmokeTests(ITestOutputHelper output) : IDisposable
                 Assert.Equal(phase.Delivered, phase.Delivery().Count);
                 Assert.Equal(phase.Acked, phase.Ack().Count);
                 Assert.NotNull(phase.Server);
-                Assert.True(phase.Server.CpuPercentOfCore > 0, $"{run.Server} {phase.Name}: no server CPU measured");
+                // /proc counts CPU time in 10 ms ticks: a light phase of a smoke run (ejabberd taking 10 sends/s
+                // for a few seconds) can read 0 ticks, as one CI run did, so only the run as a whole must show some.
+                Assert.True(phase.Server.CpuPercentOfCore >= 0, $"{run.Server} {phase.Name}: server CPU {phase.Server.CpuPercentOfCore}");
                 Assert.True(phase.Server.MaxRssBytes > 0);
             }
+            Assert.True(run.Result.Phases.Sum(p => p.Server!.CpuPercentOfCore) > 0, $"{run.Server}: no server CPU measured in any phase");
             Assert.Equal(0, run.Result.Duplicates);
             Assert.Equal(0, run.Result.Strays);
             Assert.True(run.DeliveredEverything);
