@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
-const ChromiumArgs = [
+export const ChromiumArgs = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -47,7 +47,7 @@ export async function scenario(name, body, extraArgs = []) {
     process.exit(3);
   }, ScenarioMs);
 
-  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: [...ChromiumArgs, ...extraArgs] });
+  const browser = await openBrowser(extraArgs);
   const t = {
     baseUrl,
     /** A unique user id for this run: scenarios share one node. */
@@ -86,6 +86,17 @@ export async function scenario(name, body, extraArgs = []) {
     await browser.close().catch(() => {});
   }
   process.exit(failed ? 1 : 0);
+}
+
+/**
+ * The shared browser of e2e/browser-server.mjs when the test fixture started one (SEQLINE_BROWSER_WS)
+ * and the scenario needs no switches of its own; otherwise a browser of the scenario's own.
+ * Closing a connected browser closes the scenario's contexts and leaves the shared one running.
+ */
+async function openBrowser(extraArgs) {
+  const shared = process.env.SEQLINE_BROWSER_WS;
+  if (shared && extraArgs.length === 0) return chromium.connect(shared, { timeout: WaitMs });
+  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: [...ChromiumArgs, ...extraArgs] });
 }
 
 /** One browser context: a device with its own IndexedDB and localStorage. */

@@ -41,13 +41,18 @@ public static class BrowserScenario
         return onPath ?? debian;
     }
 
-    public static Task<(int ExitCode, string Output)> Run(string name, Uri baseAddress)
+    /// <summary>Runs the scenario in <paramref name="browser"/> if given, else in a browser it launches itself.</summary>
+    public static Task<(int ExitCode, string Output)> Run(string name, Uri baseAddress, BrowserServer? browser = null)
     {
         RequirePrerequisites();
         var start = new ProcessStartInfo("node") { WorkingDirectory = WebDirectory };
         start.ArgumentList.Add(Path.Combine("e2e", name + ".mjs"));
         start.ArgumentList.Add(baseAddress.ToString().TrimEnd('/'));
         start.ArgumentList.Add(ScreenshotDirectory);
-        return ChildProcess.RunAsync($"web/e2e/{name}.mjs", start, Limit, new Dictionary<string, string?> { ["CHROMIUM"] = Chromium });
+        return ChildProcess.RunAsync($"web/e2e/{name}.mjs", start, Limit, new Dictionary<string, string?>
+        {
+            ["CHROMIUM"] = Chromium,
+            ["SEQLINE_BROWSER_WS"] = browser?.Endpoint,
+        });
     }
 }

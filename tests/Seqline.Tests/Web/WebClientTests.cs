@@ -5,7 +5,7 @@ namespace Seqline.Tests.Web;
 
 /// <summary>
 /// One node for the web client's tests, with send limits that let a script seed history quickly
-/// and read fan-out for groups of more than three.
+/// and read fan-out for groups of more than three, and one browser that the scenarios share.
 /// Starting it clears the screenshots of an earlier run.
 /// </summary>
 public sealed class WebNodeFixture : IAsyncLifetime
@@ -13,6 +13,8 @@ public sealed class WebNodeFixture : IAsyncLifetime
     private readonly TempDirectory _data = new();
 
     public SeqlineServer Server { get; private set; } = null!;
+
+    public BrowserServer Browser { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
@@ -28,10 +30,12 @@ public sealed class WebNodeFixture : IAsyncLifetime
             ["Seqline:Fanout:ReadFanoutAbove"] = "3",
             ["Seqline:Fanout:WriteFanoutAtOrBelow"] = "2",
         });
+        Browser = await BrowserServer.Start();
     }
 
     public async Task DisposeAsync()
     {
+        if (Browser is not null) await Browser.DisposeAsync();
         await Server.DisposeAsync();
         _data.Dispose();
     }
@@ -95,7 +99,7 @@ public sealed class WebClientTests(WebNodeFixture node, ITestOutputHelper output
 
     private async Task Scenario(string name)
     {
-        var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress);
+        var (exitCode, text) = await BrowserScenario.Run(name, node.Server.BaseAddress, node.Browser);
         output.WriteLine(text);
         Assert.True(exitCode == 0, $"web/e2e/{name}.mjs exited with {exitCode}:{Environment.NewLine}{text}");
     }
