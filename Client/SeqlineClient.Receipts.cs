@@ -38,6 +38,20 @@ public sealed partial class SeqlineClient
     private Task OnReceiptsAsync(ReceiptsNotice notice) => RaiseAsync(ReceiptsReceived, notice);
 
     private Internal.DeliveryAcks? _acks;
+    private int _acknowledgementsPaused;
+
+    /// <summary>
+    /// Whether this device acknowledges the pushes it applies now (<see cref="SeqlineClientOptions.AcknowledgeDeliveries"/>
+    /// set, and not paused here). Set it to false to stop moving the senders' "delivered" ticks from this
+    /// device while it runs (an app in a power-saving state, or a comparison of both ways in one run), and
+    /// back to true to resume; either takes effect from the next push. What was noted before a pause
+    /// still goes out. Ignored when the options turned acknowledgements off.
+    /// </summary>
+    public bool AcknowledgingDeliveries
+    {
+        get => _options.AcknowledgeDeliveries is not null && Volatile.Read(ref _acknowledgementsPaused) == 0;
+        set => Volatile.Write(ref _acknowledgementsPaused, value ? 0 : 1);
+    }
 
     // The newest message seq of each conversation in a push, batched across conversations, not
     // awaited: a lost acknowledgement only leaves the sender's tick at sent until the next one. The
@@ -45,7 +59,7 @@ public sealed partial class SeqlineClient
     // receipts: a large group's members send nothing back for them.
     private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
     {
-        if (_options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
+        if (_options.AcknowledgeDeliveries is not { } every || Volatile.Read(ref _acknowledgementsPaused) != 0) return Task.CompletedTask;
         var acknowledged = Internal.DeliveryAcks.Acknowledged(events);
         if (acknowledged.Count == 0) return Task.CompletedTask;
         var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.AcknowledgeDeliveriesWhenBusy, _options.TimeProvider, SendDeliveredAsync));

@@ -67,6 +67,48 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
     }
 
     [Fact]
+    public async Task A_device_that_pauses_acknowledgements_sends_none_until_it_resumes()
+    {
+        // Carol's device is the control: the same pushes, sends and clock, acknowledging all along.
+        var (alice, bob, carol) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"));
+        var (bobsClock, carolsClock) = (new FakeTimeProvider(DateTimeOffset.UtcNow), new FakeTimeProvider(DateTimeOffset.UtcNow));
+        await using var alicesPhone = await ClientDevice.Connect(nodes.Node, await nodes.Node.Token(alice));
+        await using var bobsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(bob), configure: o => o.TimeProvider = bobsClock);
+        await using var carolsPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(carol), configure: o => o.TimeProvider = carolsClock);
+        var received = new System.Collections.Concurrent.ConcurrentBag<(string User, long Seq)>();
+        bobsPhone.Client.MessageReceived += e => { received.Add((bob, e.Seq)); return Task.CompletedTask; };
+        carolsPhone.Client.MessageReceived += e => { received.Add((carol, e.Seq)); return Task.CompletedTask; };
+        var group = (await alicesPhone.Client.CreateConversationAsync([bob, carol])).ConversationId;
+        Assert.True(bobsPhone.Client.AcknowledgingDeliveries);
+
+        bobsPhone.Client.AcknowledgingDeliveries = false;
+        Assert.False(bobsPhone.Client.AcknowledgingDeliveries);
+        var seq = (await alicesPhone.Client.SendAsync(group, "hello")).Seq;
+        await Eventually.True(() => received.Contains((bob, seq)) && received.Contains((carol, seq)), TimeSpan.FromSeconds(60), "both devices to get the message");
+        // Both reply and let their paces pass, until carol's acknowledgement (riding or on its own) has
+        // reached alice: bob's, had he not paused, went the same ways at the same times.
+        await Eventually.True(async () =>
+        {
+            await bobsPhone.Client.SendAsync(group, "from bob");
+            await carolsPhone.Client.SendAsync(group, "from carol");
+            bobsClock.Advance(SeqlineClientOptions.DefaultAcknowledgeDeliveriesWhenBusy);
+            carolsClock.Advance(SeqlineClientOptions.DefaultAcknowledgeDeliveriesWhenBusy);
+            return (await alicesPhone.Client.GetReceiptsAsync(group)).DeliveredTo(seq).Contains(carol);
+        }, TimeSpan.FromSeconds(60), "carol's acknowledgement");
+        Assert.DoesNotContain(bob, (await alicesPhone.Client.GetReceiptsAsync(group)).DeliveredTo(seq));
+
+        bobsPhone.Client.AcknowledgingDeliveries = true;
+        var next = (await alicesPhone.Client.SendAsync(group, "again")).Seq;
+        await Eventually.True(() => received.Contains((bob, next)), TimeSpan.FromSeconds(60), "bob's device to get the next message");
+        await Eventually.True(async () =>
+        {
+            await bobsPhone.Client.SendAsync(group, "back");
+            bobsClock.Advance(SeqlineClientOptions.DefaultAcknowledgeDeliveriesWhenBusy);
+            return (await alicesPhone.Client.GetReceiptsAsync(group)).DeliveredTo(next).Contains(bob);
+        }, TimeSpan.FromSeconds(60), "bob's acknowledgement after resuming");
+    }
+
+    [Fact]
     public async Task The_hide_setting_and_refusals()
     {
         var (alice, bob, mallory) = (Ids.User("alice"), Ids.User("bob"), Ids.User("mallory"));
