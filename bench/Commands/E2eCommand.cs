@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Bench.Scenarios.E2e;
+using Spectre.Console;
 using Spectre.Console.Cli;
 
 namespace Seqline.Bench.Commands;
@@ -52,9 +53,20 @@ public sealed class E2eSettings : LimitsSettings
     [Description("Devices acknowledge pushed messages as the client library does by default (one message for all conversations at most every 2 s) (default: true).")]
     public bool? Acknowledge { get; set; }
 
+    [CommandOption("--compare-acks <PAIRS>")]
+    [Description("After the fixed-rate phase, PAIRS pairs of saturation windows with acknowledgements on and paused, in ABBA order (needs --acknowledge true)")]
+    public int? AcknowledgementPairs { get; set; }
+
     [CommandOption("--skip-limits")]
     [Description("Do not measure the raw limits first (no ratios).")]
     public bool SkipLimits { get; set; }
+
+    public override ValidationResult Validate()
+    {
+        if (AcknowledgementPairs < 0) return ValidationResult.Error("--compare-acks must not be negative");
+        if (AcknowledgementPairs > 0 && Acknowledge == false) return ValidationResult.Error("--compare-acks pauses acknowledgements: it needs --acknowledge true");
+        return base.Validate();
+    }
 
     public E2eOptions E2eOptions()
     {
@@ -78,6 +90,7 @@ public sealed class E2eSettings : LimitsSettings
             RunLimits = !SkipLimits,
             MarkRead = MarkRead ?? o.MarkRead,
             Acknowledge = Acknowledge ?? o.Acknowledge,
+            AcknowledgementPairs = AcknowledgementPairs ?? o.AcknowledgementPairs,
             Limits = Options(),
         };
     }

@@ -1,3 +1,4 @@
+using Seqline.Bench.Commands;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Bench.Scenarios.CatchUp;
@@ -50,13 +51,21 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
             Duration = TimeSpan.FromSeconds(1),
             Concurrency = 4,
             RunLimits = false,
+            AcknowledgementPairs = 1,
         };
 
         var result = await E2eScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "e2e"));
 
         Assert.Equal(20, result.Devices);
         Assert.Equal(20, result.BigGroupMembers);
-        foreach (var phase in new[] { result.Saturation, result.Fixed })
+        // The within-run comparison: one window with acknowledgements, then one with them paused.
+        Assert.Equal([true, false], result.AcknowledgementWindows.Select(w => w.Acknowledging));
+        Assert.Equal(["saturation, acks on (1)", "saturation, acks off (2)"], result.AcknowledgementWindows.Select(w => w.Phase.Name));
+        var (on, off) = (result.AcknowledgementWindows[0].Phase, result.AcknowledgementWindows[1].Phase);
+        var ratio = AcknowledgementComparison.Of(result.AcknowledgementWindows)!;
+        Assert.Equal(on.AckedPerSecond / off.AckedPerSecond, ratio.AckedPerSecond, 9);
+        Assert.Equal(on.NodeCpuMicrosecondsPerDelivered / off.NodeCpuMicrosecondsPerDelivered, ratio.CpuPerDelivered);
+        foreach (var phase in new[] { result.Saturation, result.Fixed }.Concat(result.AcknowledgementWindows.Select(w => w.Phase)))
         {
             Assert.True(phase.Acked > 0, $"{phase.Name}: nothing acked");
             Assert.Equal(0, phase.Failed);
@@ -81,7 +90,21 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("node CPU per delivered message", text);
         Assert.Contains("machine speed: a fixed loop before / after", text);
         Assert.Contains("node's own view", text);
+        Assert.Contains("Acknowledgements on and off, within the run", text);
+        Assert.Contains("On / off: acked sends/s", text);
         Assert.True(File.Exists(report.PathOf("e2e-latency.png")));
+    }
+
+    [Theory]
+    [InlineData(-1, true, "must not be negative")]
+    [InlineData(2, false, "needs --acknowledge true")]
+    public void E2e_refuses_acknowledgement_windows_it_cannot_run(int pairs, bool acknowledge, string error)
+    {
+        var validation = new E2eSettings { AcknowledgementPairs = pairs, Acknowledge = acknowledge }.Validate();
+
+        Assert.False(validation.Successful);
+        Assert.Contains(error, validation.Message);
+        Assert.True(new E2eSettings { AcknowledgementPairs = 2 }.Validate().Successful);
     }
 
     [Fact]

@@ -42,6 +42,13 @@ public sealed record E2eOptions
 
     /// <summary>Devices acknowledge pushed messages (the client library's default), so senders see them delivered.</summary>
     public bool Acknowledge { get; init; } = true;
+
+    /// <summary>
+    /// Pairs of saturation windows after the fixed-rate phase, the devices acknowledging pushes in one of each
+    /// pair and pausing (<c>SeqlineClient.AcknowledgingDeliveries</c>) in the other, in ABBA order: receipts on
+    /// against off within one run, where the host's drift between runs cancels out. 0: none.
+    /// </summary>
+    public int AcknowledgementPairs { get; init; }
     public int SetupConcurrency { get; init; } = 16;
 
     /// <summary>Whether to measure the raw limits first, in the same run, for the ratios.</summary>

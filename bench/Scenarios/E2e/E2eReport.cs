@@ -41,6 +41,8 @@ public static class E2eReport
             ]);
         }
 
+        if (result.AcknowledgementWindows.Count > 0) WriteAcknowledgementWindows(result.AcknowledgementWindows, report);
+
         Charts.TimeSeries(report.PathOf("e2e-throughput.png"), "e2e throughput per second", "per second",
         [
             ("acked sends, saturation", Xs(result.Saturation), result.Saturation.Series.Select(p => p.AckedPerSecond).ToArray()),
@@ -59,6 +61,29 @@ public static class E2eReport
         ]);
         report.Image("e2e-latency.png", "e2e latency");
     }
+
+    private static void WriteAcknowledgementWindows(IReadOnlyList<AcknowledgementWindow> windows, ReportWriter report)
+    {
+        report.Heading("Acknowledgements on and off, within the run", 3);
+        report.Paragraph(
+            $"{windows.Count} more saturation windows of {windows[0].Phase.Seconds:0} s after the fixed-rate phase, in ABBA order: in the \"off\" ones every device " +
+            "pauses acknowledging pushes (`SeqlineClient.AcknowledgingDeliveries = false`), so no delivered position moves by a push and no receipts notice follows from one. " +
+            "Each window first waits for the node to go quiet. Ratios are the mean of the \"on\" windows over the mean of the \"off\" ones, from one node on one machine " +
+            "minutes apart, so the host's drift between separate runs does not enter them.");
+        report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "node CPU (% of a core)", "node CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms"],
+            windows.Select((w, i) => (IReadOnlyList<string>)
+            [
+                $"{i + 1}", w.Acknowledging ? "on" : "off", Format.Rate(w.Phase.AckedPerSecond), Format.Rate(w.Phase.DeliveredPerSecond),
+                w.Phase.AcknowledgementsPerSecond is var (byMessage, bySend) ? $"{Format.Rate(byMessage)} / {Format.Rate(bySend)}" : "-",
+                $"{w.Phase.Node.CpuPercentOfCore:0}%", PerDelivered(w.Phase), PerSend(w.Phase),
+                w.Phase.Delivery.Count == 0 ? "-" : $"{Format.Ms(w.Phase.Delivery.P50)} / {Format.Ms(w.Phase.Delivery.P99)}",
+                $"{w.Phase.CpuProbe.Before:0} / {w.Phase.CpuProbe.After:0}",
+            ]));
+        if (AcknowledgementComparison.Of(windows) is { } ratio)
+            report.Paragraph($"On / off: acked sends/s {ratio.AckedPerSecond:0.00}x, node CPU per delivered message {Times(ratio.CpuPerDelivered)}, node allocated per acked send {Times(ratio.AllocatedPerSend)}.");
+    }
+
+    private static string Times(double? ratio) => ratio is { } r ? $"{r:0.00}x" : "-";
 
     /// <summary>The node's allocated bytes per acknowledged send in the window, or "-" when /metrics did not say.</summary>
     public static string PerSend(E2ePhaseResult phase) => phase.AllocatedBytesPerAckedSend is { } bytes ? Format.Bytes(bytes) : "-";

@@ -19,6 +19,9 @@ public sealed record E2eResult
     public required E2ePhaseResult Saturation { get; init; }
     public required E2ePhaseResult Fixed { get; init; }
 
+    /// <summary>The saturation windows of <see cref="E2eOptions.AcknowledgementPairs"/>, in the order they ran.</summary>
+    public IReadOnlyList<AcknowledgementWindow> AcknowledgementWindows { get; init; } = [];
+
     /// <summary>e2e store rows/s at saturation over raw batched store rows/s (the issue's goal: at least 50%).</summary>
     public double? StoreRatio => Limits is null ? null : Saturation.StoreRowsPerSecond / Limits.Store.BatchedRowsPerSecond;
 
@@ -46,7 +49,8 @@ public static class E2eScenario
             ? Nodes.StartSqliteAsync(options.Node, data)
             : Nodes.StartPostgresAsync(options.Node, data, database));
         using var http = Devices.SharedHandler();
-        var counters = new PhaseCounters?[4];
+        // Phases 1–3, then the acknowledgement windows: a message's body names its phase's slot.
+        var counters = new PhaseCounters?[4 + 2 * options.AcknowledgementPairs];
         var run = new Run(options, node, database is null ? new StoreRows(data) : StoreRows.Postgres(database), new NodeMetrics(node.BaseAddress, http), counters);
         await using var world = await E2eWorld.CreateAsync(options, node.BaseAddress, http, ui, run.Wire);
         run.World = world;
@@ -58,6 +62,7 @@ public static class E2eScenario
         var saturation = await run.PhaseAsync(ui, 2, "saturation", options.Duration, null, options.Concurrency);
         var rate = options.Rate ?? Math.Max(1, saturation.AckedPerSecond / 2);
         var fixedRate = await run.PhaseAsync(ui, 3, $"fixed rate", options.Duration, rate, null);
+        var windows = await run.AcknowledgementWindowsAsync(ui, 4);
 
         var result = new E2eResult
         {
@@ -70,8 +75,9 @@ public static class E2eScenario
             SetupSeconds = setupSeconds,
             Saturation = saturation,
             Fixed = fixedRate,
+            AcknowledgementWindows = windows,
         };
-        foreach (var phase in new[] { saturation, fixedRate })
+        foreach (var phase in new[] { saturation, fixedRate }.Concat(windows.Select(w => w.Phase)))
         {
             ui.Info($"e2e {phase.Name}: {Format.Rate(phase.AckedPerSecond)} acked sends/s, {Format.Rate(phase.DeliveredPerSecond)} delivered messages/s, " +
                     $"{Format.Rate(phase.PushesPerSecond)} pushes/s, {Format.Rate(phase.StoreRowsPerSecond)} store rows/s; send->push p50 {Format.Ms(phase.Delivery.P50)} ms, " +
@@ -103,6 +109,25 @@ public static class E2eScenario
                 }
                 return Task.CompletedTask;
             };
+        }
+
+        /// <summary>
+        /// Saturation windows in ABBA order (on, off, off, on, …), the devices pausing their acknowledgements in
+        /// the "off" ones; each window waits for the node to go quiet first, so what one left behind (acknowledgements
+        /// still pacing, receipts notices) runs before the next is measured.
+        /// </summary>
+        public async Task<IReadOnlyList<AcknowledgementWindow>> AcknowledgementWindowsAsync(IBenchUi ui, int firstIndex)
+        {
+            var windows = new List<AcknowledgementWindow>();
+            for (var i = 0; i < 2 * options.AcknowledgementPairs; i++)
+            {
+                var acknowledging = i % 4 is 0 or 3;
+                foreach (var device in World.Devices) device.Client.AcknowledgingDeliveries = acknowledging;
+                var phase = await PhaseAsync(ui, firstIndex + i, $"saturation, acks {(acknowledging ? "on" : "off")} ({i + 1})", options.Duration, null, options.Concurrency);
+                windows.Add(new AcknowledgementWindow(acknowledging, phase));
+            }
+            foreach (var device in World.Devices) device.Client.AcknowledgingDeliveries = true;
+            return windows;
         }
 
         public async Task<E2ePhaseResult> PhaseAsync(IBenchUi ui, int index, string name, TimeSpan duration, double? rate, int? concurrency)
