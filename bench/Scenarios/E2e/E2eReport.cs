@@ -67,7 +67,8 @@ public static class E2eReport
         report.Heading("Acknowledgements on and off, within the run", 3);
         report.Paragraph(
             $"{windows.Count} more saturation windows of {windows[0].Phase.Seconds:0} s after the fixed-rate phase, in ABBA order: in the \"off\" ones every device " +
-            "pauses acknowledging pushes (`SeqlineClient.AcknowledgingDeliveries = false`), so no delivered position moves by a push and no receipts notice follows from one. " +
+            "pauses acknowledging pushes (`SeqlineClient.AcknowledgingDeliveries = false`): no device notes a new acknowledgement, " +
+            "and those an \"on\" window left pacing go out in the first seconds of the next (its acknowledgement batches count them). " +
             "Each window first waits for the node to go quiet. Ratios are the mean of the \"on\" windows over the mean of the \"off\" ones, from one node on one machine " +
             "minutes apart, so the host's drift between separate runs does not enter them.");
         report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "node CPU (% of a core)", "node CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms"],

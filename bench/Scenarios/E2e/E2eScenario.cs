@@ -113,8 +113,9 @@ public static class E2eScenario
 
         /// <summary>
         /// Saturation windows in ABBA order (on, off, off, on, …), the devices pausing their acknowledgements in
-        /// the "off" ones; each window waits for the node to go quiet first, so what one left behind (acknowledgements
-        /// still pacing, receipts notices) runs before the next is measured.
+        /// the "off" ones. Each window waits for the node to go quiet first, but acknowledgements an "on" window
+        /// left pacing (up to the client's busy pace, 8 s) still go out in the first seconds of the next one:
+        /// the report shows them in its acknowledgement batches.
         /// </summary>
         public async Task<IReadOnlyList<AcknowledgementWindow>> AcknowledgementWindowsAsync(IBenchUi ui, int firstIndex)
         {
