@@ -59,7 +59,7 @@ public sealed partial class SeqlineClient
     // receipts: a large group's members send nothing back for them.
     private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
     {
-        if (_options.AcknowledgeDeliveries is not { } every || Volatile.Read(ref _acknowledgementsPaused) != 0) return Task.CompletedTask;
+        if (!AcknowledgingDeliveries || _options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
         var acknowledged = Internal.DeliveryAcks.Acknowledged(events);
         if (acknowledged.Count == 0) return Task.CompletedTask;
         var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.AcknowledgeDeliveriesWhenBusy, _options.TimeProvider, SendDeliveredAsync));

@@ -12,6 +12,9 @@ public sealed class ChildProcess : IAsyncDisposable
 {
     private const int KeptLines = 2000;
 
+    /// <summary>The signals <see cref="StopAsync"/> sends for a server's clean shutdown.</summary>
+    public const int SigInt = 2, SigTerm = 15;
+
     // Whatever the parent's environment says about URLs or environments must not decide the child's.
     private static readonly string[] NotInherited =
     [

@@ -22,7 +22,6 @@ public sealed class PostgresServer : IAsyncDisposable
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
-    private const int SigInt = 2;
 
     private readonly ChildProcess _process;
     private readonly string _root;
@@ -103,7 +102,7 @@ public sealed class PostgresServer : IAsyncDisposable
     {
         try
         {
-            await _process.StopAsync(SigInt, StopTimeout);
+            await _process.StopAsync(ChildProcess.SigInt, StopTimeout);
         }
         finally
         {

@@ -5,6 +5,9 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
+/** Debian's Chromium unless CHROMIUM names another binary. */
+export const ChromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+
 export const ChromiumArgs = [
   '--headless',
   '--no-sandbox',
@@ -96,7 +99,7 @@ export async function scenario(name, body, extraArgs = []) {
 async function openBrowser(extraArgs) {
   const shared = process.env.SEQLINE_BROWSER_WS;
   if (shared && extraArgs.length === 0) return chromium.connect(shared, { timeout: WaitMs });
-  return chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', headless: true, args: [...ChromiumArgs, ...extraArgs] });
+  return chromium.launch({ executablePath: ChromiumPath, headless: true, args: [...ChromiumArgs, ...extraArgs] });
 }
 
 /** One browser context: a device with its own IndexedDB and localStorage. */

@@ -49,6 +49,7 @@ public sealed record E2eOptions
     /// against off within one run, where the host's drift between runs cancels out. 0: none.
     /// </summary>
     public int AcknowledgementPairs { get; init; }
+
     public int SetupConcurrency { get; init; } = 16;
 
     /// <summary>Whether to measure the raw limits first, in the same run, for the ratios.</summary>

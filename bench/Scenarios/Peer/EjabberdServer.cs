@@ -23,7 +23,6 @@ public sealed class EjabberdServer : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
-    private const int SigTerm = 15;
 
     private readonly ChildProcess _process;
     private readonly string _root;
@@ -206,7 +205,7 @@ public sealed class EjabberdServer : IAsyncDisposable
     {
         try
         {
-            await _process.StopAsync(SigTerm, StopTimeout);
+            await _process.StopAsync(ChildProcess.SigTerm, StopTimeout);
         }
         finally
         {

@@ -11,7 +11,6 @@ namespace Seqline.Tests.Web;
 public sealed class BrowserServer : IAsyncDisposable
 {
     private static readonly TimeSpan Startup = TimeSpan.FromSeconds(60);
-    private const int SigTerm = 15;
 
     private readonly ChildProcess _process;
 
@@ -49,7 +48,7 @@ public sealed class BrowserServer : IAsyncDisposable
     /// <summary>Asks the server to close the browser, then kills whatever is left of it.</summary>
     public async ValueTask DisposeAsync()
     {
-        await _process.StopAsync(SigTerm, TimeSpan.FromSeconds(10));
+        await _process.StopAsync(ChildProcess.SigTerm, TimeSpan.FromSeconds(10));
         await _process.DisposeAsync();
     }
 }
