@@ -5,7 +5,8 @@ namespace Seqline.Tests.Fixtures;
 
 /// <summary>
 /// Load for a cluster that loses a silo: group conversations whose first two members each send
-/// <see cref="PerSender"/> messages, retrying a failed send with the same clientMsgId, while one member
+/// <see cref="PerSender"/> messages, retrying a failed send with the same clientMsgId (for up to
+/// <see cref="RetryFor"/>, as a client would until the cluster has declared the silo dead), while one member
 /// of each group pulls its inbox. <see cref="VerifyAsync"/> then checks that nothing acknowledged was
 /// lost or doubled: every history is 1..N with each message once at the seq it was acknowledged at,
 /// and every inbox holds exactly that history.
@@ -14,7 +15,10 @@ public sealed class SiloLossLoad
 {
     public const int PerSender = 25;
     private const int Conversations = 4;
-    private const int MaxAttempts = 20;
+    // A send to a conversation placed on the lost silo fails until the others declare it dead: about
+    // 13 s after a SIGKILL on an idle machine, longer on a busy one, where votes and probes are slow.
+    private static readonly TimeSpan RetryFor = TimeSpan.FromMinutes(2);
+    private static readonly TimeSpan LongestBackoff = TimeSpan.FromSeconds(2);
 
     private readonly IGrainFactory _grains;
     private readonly List<(string Id, string[] Members)> _conversations;
@@ -50,13 +54,14 @@ public sealed class SiloLossLoad
         return new SiloLossLoad(grains, conversations, devices);
     }
 
-    /// <summary>Runs every sender to its last message; a send is retried, with backoff, up to <see cref="MaxAttempts"/> times.</summary>
+    /// <summary>Runs every sender to its last message; a failed send is retried, with backoff, for up to <see cref="RetryFor"/>.</summary>
     public Task RunAsync() => Task.WhenAll(_conversations.SelectMany(c => c.Members.Take(2).Select(sender => Task.Run(async () =>
     {
         var conversation = _grains.GetGrain<IConversationGrain>(c.Id);
         for (var i = 0; i < PerSender; i++)
         {
             var clientMsgId = $"{sender}-{i}";
+            var giveUpAt = DateTime.UtcNow + RetryFor;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -66,9 +71,9 @@ public sealed class SiloLossLoad
                     if (_acked.Count >= Conversations * PerSender) _halfway.TrySetResult();
                     break;
                 }
-                catch (Exception) when (attempt < MaxAttempts)
+                catch (Exception) when (DateTime.UtcNow < giveUpAt)
                 {
-                    await Task.Delay(250 * attempt);
+                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(250 * attempt, LongestBackoff.TotalMilliseconds)));
                 }
             }
         }

@@ -31,6 +31,8 @@ public sealed class PostgresClusterKillTests(PostgresFixture postgres, ITestOutp
         var data = Enumerable.Range(0, 3).Select(_ => new TempDirectory()).ToList();
         var silos = new List<SiloProcess>();
         SiloClient? client = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        void Mark(string what) => output.WriteLine($"{clock.Elapsed.TotalSeconds,6:0.0} s  {what}");
         try
         {
             silos.AddRange(await Task.WhenAll(data.Select(d => SiloProcess.StartAsync(d.Path, SiloPorts.Free(), environment))));
@@ -40,26 +42,33 @@ public sealed class PostgresClusterKillTests(PostgresFixture postgres, ITestOutp
             var management = client.Client.GetGrain<IManagementGrain>(0);
             await Eventually.True(async () => (await management.GetHosts(onlyActive: true)).Count == 3,
                 TimeSpan.FromSeconds(60), "three active silos in the membership table");
+            Mark("three silos active");
 
             var load = await SiloLossLoad.CreateAsync(client.Client);
             var senders = load.RunAsync();
             await load.Halfway.WaitAsync(TimeSpan.FromSeconds(60));
+            Mark("half the load acknowledged");
 
             var victim = await BusiestSilo(client.Client, load, silos);
             victim.Kill();
             Assert.Equal(128 + 9, victim.ExitCode);
-            output.WriteLine($"SIGKILLed the silo on port {victim.Ports.Silo} (pid {victim.ProcessId}) at half the load");
+            Mark($"SIGKILLed the silo on port {victim.Ports.Silo} (pid {victim.ProcessId})");
 
             await senders.WaitAsync(TimeSpan.FromMinutes(3));
+            Mark("every send acknowledged");
             // Until the others declare the victim dead, a conversation last active there (all its
             // sends done before the kill) is still placed there, and reading it fails as unavailable.
             await Eventually.True(async () => (await management.GetHosts(onlyActive: true)).Count == 2,
                 TimeSpan.FromSeconds(120), "the killed silo declared dead");
+            Mark("the killed silo declared dead");
             await load.VerifyAsync();
+            Mark("verified");
         }
-        catch
+        catch (Exception failure)
         {
             foreach (var silo in silos) output.WriteLine($"--- silo on port {silo.Ports.Silo} ---{Environment.NewLine}{silo.Output}");
+            // Last, so that the tail of a long log still says what failed and when.
+            Mark($"failed: {failure}");
             throw;
         }
         finally
