@@ -7,7 +7,7 @@ public sealed record AcknowledgementWindow(bool Acknowledging, E2ePhaseResult Ph
 /// Receipts on against off within one run: the mean over the windows with acknowledgements of each figure,
 /// over its mean over the windows without. Above 1 for throughput is better with them; above 1 for a cost is worse.
 /// </summary>
-public sealed record AcknowledgementComparison(double AckedPerSecond, double? CpuPerDelivered, double? AllocatedPerSend)
+public sealed record AcknowledgementComparison(double AckedPerSecond, double? CpuPerDelivered, double? ClientsCpuPerDelivered, double? AllocatedPerSend)
 {
     /// <summary>Null unless there is at least one window of each kind.</summary>
     public static AcknowledgementComparison? Of(IReadOnlyList<AcknowledgementWindow> windows)
@@ -18,6 +18,7 @@ public sealed record AcknowledgementComparison(double AckedPerSecond, double? Cp
         return new AcknowledgementComparison(
             Ratio(on, off, p => p.AckedPerSecond)!.Value,
             Ratio(on, off, p => p.NodeCpuMicrosecondsPerDelivered),
+            Ratio(on, off, p => p.ClientsCpuMicrosecondsPerDelivered),
             Ratio(on, off, p => p.AllocatedBytesPerAckedSend));
     }
 

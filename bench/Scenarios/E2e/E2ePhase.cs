@@ -63,6 +63,13 @@ public sealed record E2ePhaseResult
     /// <summary>The node's CPU time in the window per message delivered to a device in it, in microseconds.</summary>
     public double? NodeCpuMicrosecondsPerDelivered => DeliveredInWindow > 0 ? 1e6 * Node.CpuSeconds / DeliveredInWindow : null;
 
+    /// <summary>
+    /// The bench process's CPU time in the window (the devices' clients: their sends, pushes and
+    /// acknowledgements) per message delivered to a device in it, in microseconds; null when the node
+    /// runs in the bench's process. On a shared machine the closed loop's rate depends on both.
+    /// </summary>
+    public double? ClientsCpuMicrosecondsPerDelivered => Bench is { } bench && DeliveredInWindow > 0 ? 1e6 * bench.CpuSeconds / DeliveredInWindow : null;
+
     /// <summary>Sends acknowledged within the window (what the window's rates count).</summary>
     public required long AckedInWindow { get; init; }
 

@@ -71,17 +71,18 @@ public static class E2eReport
             "and those an \"on\" window left pacing go out in the first seconds of the next (its acknowledgement batches count them). " +
             "Each window first waits for the node to go quiet. Ratios are the mean of the \"on\" windows over the mean of the \"off\" ones, from one node on one machine " +
             "minutes apart, so the host's drift between separate runs does not enter them.");
-        report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "node CPU (% of a core)", "node CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms"],
+        report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "node CPU (% of a core)", "node CPU per delivered message", "clients CPU (% of a core)", "clients CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms"],
             windows.Select((w, i) => (IReadOnlyList<string>)
             [
                 $"{i + 1}", w.Acknowledging ? "on" : "off", Format.Rate(w.Phase.AckedPerSecond), Format.Rate(w.Phase.DeliveredPerSecond),
                 w.Phase.AcknowledgementsPerSecond is var (byMessage, bySend) ? $"{Format.Rate(byMessage)} / {Format.Rate(bySend)}" : "-",
-                $"{w.Phase.Node.CpuPercentOfCore:0}%", PerDelivered(w.Phase), PerSend(w.Phase),
+                $"{w.Phase.Node.CpuPercentOfCore:0}%", PerDelivered(w.Phase),
+                w.Phase.Bench is { } clients ? $"{clients.CpuPercentOfCore:0}%" : "(same process)", Microseconds(w.Phase.ClientsCpuMicrosecondsPerDelivered), PerSend(w.Phase),
                 w.Phase.Delivery.Count == 0 ? "-" : $"{Format.Ms(w.Phase.Delivery.P50)} / {Format.Ms(w.Phase.Delivery.P99)}",
                 $"{w.Phase.CpuProbe.Before:0} / {w.Phase.CpuProbe.After:0}",
             ]));
         if (AcknowledgementComparison.Of(windows) is { } ratio)
-            report.Paragraph($"On / off: acked sends/s {ratio.AckedPerSecond:0.00}x, node CPU per delivered message {Times(ratio.CpuPerDelivered)}, node allocated per acked send {Times(ratio.AllocatedPerSend)}.");
+            report.Paragraph($"On / off: acked sends/s {ratio.AckedPerSecond:0.00}x, node CPU per delivered message {Times(ratio.CpuPerDelivered)}, clients CPU per delivered message {Times(ratio.ClientsCpuPerDelivered)}, node allocated per acked send {Times(ratio.AllocatedPerSend)}.");
     }
 
     private static string Times(double? ratio) => ratio is { } r ? $"{r:0.00}x" : "-";
@@ -90,7 +91,9 @@ public static class E2eReport
     public static string PerSend(E2ePhaseResult phase) => phase.AllocatedBytesPerAckedSend is { } bytes ? Format.Bytes(bytes) : "-";
 
     /// <summary>The node's CPU time per message delivered to a device in the window.</summary>
-    public static string PerDelivered(E2ePhaseResult phase) => phase.NodeCpuMicrosecondsPerDelivered is { } us ? $"{us:0.0} µs" : "-";
+    public static string PerDelivered(E2ePhaseResult phase) => Microseconds(phase.NodeCpuMicrosecondsPerDelivered);
+
+    private static string Microseconds(double? us) => us is { } value ? $"{value:0.0} µs" : "-";
 
     private static double[] Xs(E2ePhaseResult phase) => phase.Series.Select(p => p.Seconds).ToArray();
 
