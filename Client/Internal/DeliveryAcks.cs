@@ -8,7 +8,7 @@ namespace Seqline.Client.Internal;
 /// and a quiet pace brings it back: a device that gets a steady stream of messages (a busy user, or
 /// a benchmark) sends a few acknowledgements a minute instead of one every interval, while a
 /// message after a pause is acknowledged at once. What waits may ride on the device's own sends
-/// instead (<see cref="TakeWaiting"/>), which count as sent for the pace. The same rule as the server's <c>BusyPace</c>
+/// instead, in the last interval before it is due (<see cref="TakeWaiting"/>), which count as sent for the pace. The same rule as the server's <c>BusyPace</c>
 /// (Grains.Interfaces), written here because the client package references none of the server's
 /// assemblies; change both together. Bounded by the conversations the user is in.
 /// </summary>
@@ -67,20 +67,33 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
 
     /// <summary>
     /// Takes what waits for the pace (at most <see cref="MaxPositionsPerMessage"/>) to ride on a request
-    /// the device sends anyway, a message of its own: then no hub message is needed for it. The send
-    /// counts as one for the pace: the batch due waits a whole pace from it, so while the device keeps
-    /// sending within each pace, what it gets rides too and no hub message goes at all. Null when nothing
-    /// waits. What the server did not take goes back through <see cref="Note"/>.
+    /// the device sends anyway, a message of its own: then no hub message is needed for it. Only in the
+    /// last <c>interval</c> before the batch is due (all of the shortest pace): a device that sends more
+    /// often than its pace would otherwise put a batch on every send, each one more for the server to
+    /// check and merge, where at most one per pace is needed. The ride counts as sent for the pace, and
+    /// as a batch while busy: the next waits a whole pace from it, and the pace doubles up to the busy
+    /// interval, as after a hub message. So a device that sends at least once every interval sends no
+    /// hub message at all, and one batch a pace whatever its sending rate. Null when nothing waits or it
+    /// is not time yet. What the server did not take goes back through <see cref="Note"/>.
     /// </summary>
     public DeliveredPosition[]? TakeWaiting()
     {
         lock (_waiting)
         {
-            if (_waiting.Count == 0) return null;
-            var taken = _waiting.Take(MaxPositionsPerMessage).Select(p => new DeliveredPosition(p.Key, p.Value)).ToArray();
+            if (_waiting.Count == 0 || !_scheduled) return null;
+            var now = time.GetUtcNow();
+            if (now < _dueAt - interval) return null;
+            var taken = new DeliveredPosition[Math.Min(_waiting.Count, MaxPositionsPerMessage)];
+            var i = 0;
+            foreach (var (conversationId, seq) in _waiting)
+            {
+                if (i == taken.Length) break;
+                taken[i++] = new DeliveredPosition(conversationId, seq);
+            }
             foreach (var position in taken) _waiting.Remove(position.ConversationId);
-            _sentAt = time.GetUtcNow();
-            if (_scheduled) _dueAt = _sentAt + _pace;
+            _sentAt = now;
+            _dueAt = _sentAt + _pace;
+            _pace = TimeSpan.FromTicks(Math.Min(_pace.Ticks * 2, busyInterval.Ticks));
             return taken;
         }
     }

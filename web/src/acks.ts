@@ -5,7 +5,7 @@
  * within the pace waits for its end and goes as one. While pushes keep coming the pace doubles, from
  * 2 s (the pace of the server's receipts) up to 8 s, and a pace without a push brings it back: the
  * .NET client library's `DeliveryAcks` does the same. What waits may ride on the user's own sends
- * instead (`take`), which count as sent for the pace.
+ * instead, in the last interval before it is due (`take`), which count as sent for the pace.
  */
 export const MAX_POSITIONS_PER_MESSAGE = 256;
 
@@ -19,6 +19,7 @@ export class DeliveryAcks {
   private sentAt = Number.NEGATIVE_INFINITY;
   private paceMs = 0; // zero before the first: that one goes at once
   private timer: number | undefined;
+  private dueAt = 0;
 
   constructor(
     private readonly send: (positions: DeliveredPosition[]) => void,
@@ -38,25 +39,33 @@ export class DeliveryAcks {
       wait = this.paceMs - since;
       this.paceMs = Math.min(this.paceMs * 2, this.busyIntervalMs);
     }
-    this.timer = window.setTimeout(() => this.flush(), wait);
+    this.schedule(wait);
   }
 
   /**
    * Takes what waits for the pace (at most one message's worth) to ride on a send the device makes
-   * anyway. The send counts as sent for the pace: the batch due waits a whole pace from it, so while
-   * the user keeps sending, what arrives rides too and no hub message goes. Null when nothing waits.
-   * What the server did not take goes back through `note`.
+   * anyway, only in the last interval before it is due: a user who sends more often than the pace
+   * would otherwise put a batch on every send, where one per pace is needed. The ride counts as sent,
+   * and as a batch while busy (the pace doubles up to 8 s), so a user who sends at least once every
+   * interval sends no hub message at all. Null when nothing waits or it is not time yet. What the
+   * server did not take goes back through `note`.
    */
   take(): DeliveredPosition[] | null {
-    if (this.waiting.size === 0) return null;
+    if (this.waiting.size === 0 || this.timer === undefined) return null;
+    const now = Date.now();
+    if (now < this.dueAt - this.intervalMs) return null;
     const taken = [...this.waiting].slice(0, MAX_POSITIONS_PER_MESSAGE).map(([conversationId, seq]) => ({ conversationId, seq }));
     for (const p of taken) this.waiting.delete(p.conversationId);
-    this.sentAt = Date.now();
-    if (this.timer !== undefined) {
-      window.clearTimeout(this.timer);
-      this.timer = window.setTimeout(() => this.flush(), this.paceMs);
-    }
+    this.sentAt = now;
+    window.clearTimeout(this.timer);
+    this.schedule(this.paceMs);
+    this.paceMs = Math.min(this.paceMs * 2, this.busyIntervalMs);
     return taken;
+  }
+
+  private schedule(waitMs: number): void {
+    this.dueAt = Date.now() + waitMs;
+    this.timer = window.setTimeout(() => this.flush(), waitMs);
   }
 
   private flush(): void {

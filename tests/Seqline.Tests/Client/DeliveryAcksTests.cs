@@ -83,19 +83,24 @@ public sealed class DeliveryAcksTests
         Assert.True(sent.TryTake(out var rest, Wait));
         Assert.Equal([new DeliveredPosition("other", 1)], rest);
 
-        // At most what one message may carry; the rest stays for the next.
+        // A send more than an interval before the batch is due carries nothing: the batch waits for its pace.
         acks.Note(Enumerable.Range(0, DeliveryAcks.MaxPositionsPerMessage + 10).Select(i => ($"c{i}", (long)i)));
+        Assert.Null(acks.TakeWaiting());
+        // Within the last interval: at most what one message may carry, and the rest waits a pace more.
+        clock.Advance(acks.DueAt!.Value - clock.GetUtcNow() - Interval / 2);
         Assert.Equal(DeliveryAcks.MaxPositionsPerMessage, acks.TakeWaiting()!.Length);
-        Assert.Equal(10, acks.TakeWaiting()!.Length);
-        // Everything rode: the next batch carries only what came after, none of it twice.
+        Assert.Null(acks.TakeWaiting());
+        // The rest goes when due, with what came after, none of it twice.
         acks.Note([("late", 1)]);
         clock.Advance(BusyInterval);
         Assert.True(sent.TryTake(out var late, Wait));
-        Assert.Equal([new DeliveredPosition("late", 1)], late);
+        Assert.Equal(11, late.Length);
+        Assert.Contains(new DeliveredPosition("late", 1), late);
+        Assert.DoesNotContain(late, p => p.Seq < DeliveryAcks.MaxPositionsPerMessage && p.ConversationId != "late");
     }
 
     [Fact]
-    public void A_device_that_sends_within_every_pace_sends_no_acknowledgement_of_its_own()
+    public void A_device_that_sends_within_every_interval_sends_no_acknowledgement_of_its_own_and_one_batch_a_pace()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var sent = new BlockingCollection<DeliveredPosition[]>();
@@ -103,18 +108,33 @@ public sealed class DeliveryAcksTests
         acks.Note([("direct", 1)]);
         Assert.True(sent.TryTake(out _, Wait)); // the first, at once
 
-        var rode = 0L;
+        var (rode, rides, sends) = (0L, 0, 0);
+        var start = clock.GetUtcNow();
         for (var second = 2; second < 60; second++)
         {
             acks.Note([("direct", second)]);
             clock.Advance(Interval * 0.9);
-            rode = Math.Max(rode, acks.TakeWaiting()?.Single().Seq ?? 0);
-            // The batch due moves a whole pace past each send, so the hub's turn never comes.
+            sends++;
+            if (acks.TakeWaiting() is { } riding)
+            {
+                rides++;
+                rode = Math.Max(rode, riding.Single().Seq);
+            }
+            // The batch due moves a whole pace past each ride, so the hub's turn never comes.
             Assert.True(acks.DueAt > clock.GetUtcNow() + Interval / 2, $"due {acks.DueAt:O}, now {clock.GetUtcNow():O}");
         }
-
-        Assert.Equal(59, rode);
         Assert.Empty(sent);
+
+        // Not a batch on every send: once the pace reached the busy interval, one ride a pace at most,
+        // and at least one in each pace and the interval before its end.
+        var elapsed = clock.GetUtcNow() - start;
+        Assert.InRange(rides, (int)(elapsed / (BusyInterval + Interval)), 2 + (int)(elapsed / (BusyInterval - Interval)));
+        Assert.True(rides < sends / 3, $"{rides} rides on {sends} sends");
+        // What came after the last ride goes at its due, and everything was acknowledged once.
+        Assert.True(rode < 59);
+        clock.Advance(acks.DueAt!.Value - clock.GetUtcNow());
+        Assert.True(sent.TryTake(out var last, Wait));
+        Assert.Equal([new DeliveredPosition("direct", 59)], last);
     }
 
     [Fact]
