@@ -60,11 +60,9 @@ public sealed partial class SeqlineClient
     private Task AcknowledgePushAsync(IReadOnlyList<SyncEvent> events)
     {
         if (!AcknowledgingDeliveries || _options.AcknowledgeDeliveries is not { } every) return Task.CompletedTask;
-        var acknowledged = Internal.DeliveryAcks.Acknowledged(events);
-        if (acknowledged.Count == 0) return Task.CompletedTask;
         var acks = LazyInitializer.EnsureInitialized(ref _acks, () => new Internal.DeliveryAcks(every, _options.AcknowledgeDeliveriesWhenBusy, _options.TimeProvider, SendDeliveredAsync));
         // Every device acknowledges every push: no grouping here, the acknowledgements keep each conversation's newest.
-        acks.Note(acknowledged);
+        acks.NotePushed(events);
         return Task.CompletedTask;
     }
 

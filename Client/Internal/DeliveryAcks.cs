@@ -27,8 +27,7 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
     /// What of a push is acknowledged: its messages, except those of read fan-out (<c>fanout: read</c>),
     /// which have no receipts, so that a large group's members send nothing back for them.
     /// </summary>
-    public static List<(string ConversationId, long Seq)> Acknowledged(IEnumerable<SyncEvent> events) =>
-        events.Where(e => e.Type == SyncEventTypes.Message && e.Fanout != FanoutModes.Read).Select(e => (e.ConversationId, e.Seq)).ToList();
+    public static bool IsAcknowledged(SyncEvent e) => e.Type == SyncEventTypes.Message && e.Fanout != FanoutModes.Read;
 
     /// <summary>When the batch waiting goes out as a hub message of its own; null when none is waiting to go.</summary>
     internal DateTimeOffset? DueAt
@@ -41,28 +40,54 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
 
     public void Note(IEnumerable<(string ConversationId, long Seq)> positions)
     {
+        bool start;
         lock (_waiting)
         {
-            foreach (var (conversationId, seq) in positions)
-                _waiting[conversationId] = Math.Max(seq, _waiting.GetValueOrDefault(conversationId));
-            // One is due already: it takes these along.
-            if (_scheduled || _waiting.Count == 0) return;
-            _scheduled = true;
-            var now = time.GetUtcNow();
-            if (now - _sentAt >= _pace)
-            {
-                // Quiet for a whole pace: at once, and back to the shortest pace.
-                _pace = interval;
-                _dueAt = now;
-            }
-            else
-            {
-                // Still busy: this batch waits out the pace, and the next one waits twice as long.
-                _dueAt = _sentAt + _pace;
-                _pace = TimeSpan.FromTicks(Math.Min(_pace.Ticks * 2, busyInterval.Ticks));
-            }
+            foreach (var (conversationId, seq) in positions) Keep(conversationId, seq);
+            start = ScheduleIfWaiting();
         }
-        _ = SendWhenDueAsync();
+        if (start) _ = SendWhenDueAsync();
+    }
+
+    /// <summary>
+    /// Notes what of an applied push is acknowledged (<see cref="IsAcknowledged"/>): one pass and one lock,
+    /// no list, as it runs for every push a device gets.
+    /// </summary>
+    public void NotePushed(IReadOnlyList<SyncEvent> events)
+    {
+        bool start;
+        lock (_waiting)
+        {
+            // Indexed: a foreach over the interface would allocate an enumerator for every push.
+            for (var i = 0; i < events.Count; i++)
+                if (IsAcknowledged(events[i])) Keep(events[i].ConversationId, events[i].Seq);
+            start = ScheduleIfWaiting();
+        }
+        if (start) _ = SendWhenDueAsync();
+    }
+
+    private void Keep(string conversationId, long seq) => _waiting[conversationId] = Math.Max(seq, _waiting.GetValueOrDefault(conversationId));
+
+    // Under the lock. True when a batch is newly due: the caller starts waiting for it.
+    private bool ScheduleIfWaiting()
+    {
+        // One is due already: it takes these along.
+        if (_scheduled || _waiting.Count == 0) return false;
+        _scheduled = true;
+        var now = time.GetUtcNow();
+        if (now - _sentAt >= _pace)
+        {
+            // Quiet for a whole pace: at once, and back to the shortest pace.
+            _pace = interval;
+            _dueAt = now;
+        }
+        else
+        {
+            // Still busy: this batch waits out the pace, and the next one waits twice as long.
+            _dueAt = _sentAt + _pace;
+            _pace = TimeSpan.FromTicks(Math.Min(_pace.Ticks * 2, busyInterval.Ticks));
+        }
+        return true;
     }
 
     /// <summary>

@@ -24,8 +24,19 @@ public sealed class DeliveryAcksTests
             new(SyncEventTypes.Message, "group", 8, "carol"),
         ];
 
-        Assert.Equal([("direct", 3L), ("group", 8L)], DeliveryAcks.Acknowledged(push));
-        Assert.Empty(DeliveryAcks.Acknowledged([push[1]]));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sent = new BlockingCollection<DeliveredPosition[]>();
+        var acks = new DeliveryAcks(Interval, BusyInterval, clock, batch => { sent.Add(batch); return Task.CompletedTask; });
+
+        // A push of read fan-out alone: nothing waits, nothing goes.
+        acks.NotePushed([push[1]]);
+        Assert.Null(acks.DueAt);
+        Assert.Null(acks.TakeWaiting());
+
+        acks.NotePushed(push);
+        Assert.True(sent.TryTake(out var first, Wait));
+        Assert.Equal([new("direct", 3), new("group", 8)], first.OrderBy(p => p.ConversationId, StringComparer.Ordinal));
+        Assert.Empty(sent);
     }
 
     [Fact]
