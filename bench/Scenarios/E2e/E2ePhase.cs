@@ -36,6 +36,9 @@ public sealed record E2ePhaseResult
     public required double DeliveredPerSecond { get; init; }
     public required double PushesPerSecond { get; init; }
     public required double PullsPerSecond { get; init; }
+
+    /// <summary>Receipts notices (hub method <c>receipts</c>: others' delivered and read positions moved) the devices got per second.</summary>
+    public double ReceiptsNoticesPerSecond { get; init; }
     public required long StoreRows { get; init; }
     public required double StoreRowsPerSecond { get; init; }
     public required LatencySummary Delivery { get; init; }

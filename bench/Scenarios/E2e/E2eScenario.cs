@@ -90,6 +90,7 @@ public static class E2eScenario
     private sealed class Run(E2eOptions options, INode node, StoreRows rows, NodeMetrics metrics, PhaseCounters?[] counters)
     {
         private int _outstanding;
+        private long _receiptsNotices;
 
         public E2eWorld World { get; set; } = null!;
 
@@ -97,6 +98,12 @@ public static class E2eScenario
         public void Wire(Device device)
         {
             if (options.MarkRead) device.Client.MessageReceived += new ReadMarker(device, TimeSpan.FromSeconds(1)).Received;
+            // Receipts others see, pushed to the senders as the devices' acknowledgements move them.
+            device.Client.ReceiptsReceived += _ =>
+            {
+                Interlocked.Increment(ref _receiptsNotices);
+                return Task.CompletedTask;
+            };
             device.Client.MessageReceived += e =>
             {
                 if (Bodies.TryParse(e.Body, out var index, out var kind, out var ticks) && index > 0 && index < counters.Length && counters[index] is { } phase)
@@ -148,6 +155,7 @@ public static class E2eScenario
                 var rows0 = rows.Total();
                 var pushes0 = Pushes();
                 var pulls0 = Pulls();
+                var notices0 = Interlocked.Read(ref _receiptsNotices);
                 var scrape0 = await metrics.ScrapeAsync();
                 nodeMeter.Restart();
                 benchMeter?.Restart();
@@ -174,6 +182,7 @@ public static class E2eScenario
                 var deliveredInWindow = Interlocked.Read(ref phase.Delivered);
                 var pushesInWindow = Pushes() - pushes0;
                 var pullsInWindow = Pulls() - pulls0;
+                var noticesInWindow = Interlocked.Read(ref _receiptsNotices) - notices0;
                 var nodeUse = nodeMeter.Stop();
                 var benchUse = benchMeter?.Stop();
                 var scrape1 = await metrics.ScrapeAsync();
@@ -206,6 +215,7 @@ public static class E2eScenario
                     DeliveredPerSecond = deliveredInWindow / seconds,
                     PushesPerSecond = pushesInWindow / seconds,
                     PullsPerSecond = pullsInWindow / seconds,
+                    ReceiptsNoticesPerSecond = noticesInWindow / seconds,
                     StoreRows = storeRows,
                     StoreRowsPerSecond = storeRows / seconds,
                     Delivery = phase.Delivery.Summary(),
