@@ -175,10 +175,12 @@ public sealed class SiloProcessKillTests(ITestOutputHelper output)
                 Assert.Equal(final[^1].Body, row.LastMessage!.Body);
             }
         }
-        catch
+        catch (Exception failure)
         {
             if (first is not null) output.WriteLine($"--- output of the killed node ---{Environment.NewLine}{first.Output}");
             if (second is not null) output.WriteLine($"--- output of the restarted node ---{Environment.NewLine}{second.Output}");
+            // Last, so that the tail of a long log still says what failed.
+            output.WriteLine($"--- failed: {failure}");
             throw;
         }
         finally
