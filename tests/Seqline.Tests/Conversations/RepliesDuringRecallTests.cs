@@ -55,14 +55,23 @@ public sealed class RepliesDuringRecallTests : IDisposable
         Assert.Equal([blank, blank], history.Where(m => m.ReplyTo == 1).Select(m => m.Quote));
         Assert.DoesNotContain(history, m => m.Body.Contains("secret") || m.Quote?.Snippet.Contains("secret") == true);
         // Ann's inbox copies end up blank too, whichever reached it first: a reply or the recall.
-        await Eventually.True(async () =>
+        List<SyncEvent> copies = [];
+        try
         {
-            var fresh = new TestDevice(node.Grains, ann, start);
-            await fresh.PullAll();
-            var copies = fresh.Events.Where(e => e.ConversationId == id && e.Type == SyncEventTypes.Message).ToList();
-            return copies.Count == 3 && copies.Where(e => e.Seq > 1).All(e => e.Quote == blank)
-                && !copies.Any(e => e.Body!.Contains("secret") || e.Quote?.Snippet.Contains("secret") == true);
-        }, TimeSpan.FromSeconds(60), "ann's copies of the replies to quote nothing");
+            await Eventually.True(async () =>
+            {
+                var fresh = new TestDevice(node.Grains, ann, start);
+                await fresh.PullAll();
+                copies = fresh.Events.Where(e => e.ConversationId == id && e.Type == SyncEventTypes.Message).ToList();
+                return copies.Count == 3 && copies.Where(e => e.Seq > 1).All(e => e.Quote == blank)
+                    && !copies.Any(e => e.Body!.Contains("secret") || e.Quote?.Snippet.Contains("secret") == true);
+            }, TimeSpan.FromSeconds(60), "ann's copies of the replies to quote nothing");
+        }
+        catch (Xunit.Sdk.XunitException timedOut)
+        {
+            // Which copy was missing or kept what: the one thing a timeout alone does not say.
+            Assert.Fail($"{timedOut.Message} Her copies at the end: {string.Join("; ", copies)}");
+        }
     }
 
     public void Dispose() => _data.Dispose();

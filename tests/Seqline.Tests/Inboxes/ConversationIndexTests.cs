@@ -49,6 +49,22 @@ public sealed class ConversationIndexTests
     }
 
     [Fact]
+    public void A_reply_delivered_after_the_recall_of_what_it_quotes_comes_in_with_a_blank_quote()
+    {
+        var index = Joined();
+        index.Apply(Message(1), Now);
+        index.Apply(new SyncEvent(SyncEventTypes.Recall, Chat, 1), Now);
+        var reference = new ConversationRef(Chat, ConversationKind.Group, "t", FanoutMode.Write, 1);
+        ChatMessage Reply(long seq, long to) => new(Chat, seq, "cid", $"r{seq}", Now, "love it", ReplyTo: to, Quote: new MessageQuote("bob", $"body {to}"));
+
+        // A delivery tried again after the recall was applied here: the reply to 1 loses the quote,
+        // a reply to a message nobody recalled keeps its own.
+        var events = index.EventsOf(new InboxDelivery(reference, [Reply(2, to: 1), Reply(3, to: 2)]));
+
+        Assert.Equal([new MessageQuote("bob", "", Recalled: true), new MessageQuote("bob", "body 2")], events.Select(e => e.Quote));
+    }
+
+    [Fact]
     public void A_mention_counts_until_the_read_position_passes_it()
     {
         var index = Joined();
