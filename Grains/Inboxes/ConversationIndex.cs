@@ -102,20 +102,12 @@ public sealed class ConversationIndex(string userId)
             events.Add(new SyncEvent(SyncEventTypes.Fanout, id, change.Since, Fanout: change.Mode));
         var messages = delivery.Messages;
         for (var i = 0; i < messages.Count; i++)
-            if (messages[i].Seq > entry.LastSeq) events.Add(WithoutRecalledQuote(SyncEvent.For(messages[i]), entry));
+            if (messages[i].Seq > entry.LastSeq) events.Add(RecalledCopies.WithoutRecalledQuote(SyncEvent.For(messages[i]), entry.RecentRecalls));
         if (delivery.Recalls is { } recalls)
             for (var i = 0; i < recalls.Count; i++)
                 if (!entry.RecentRecalls.Contains(recalls[i])) events.Add(new SyncEvent(SyncEventTypes.Recall, id, recalls[i]));
         return events;
     }
-
-    // A reply whose copy comes after the recall of what it quotes was applied here (a delivery tried
-    // again after a failure, under load) carries the quote as it was when sent: the recall's scan of
-    // the copies has gone by, so the copy loses the quote on its way in.
-    private static SyncEvent WithoutRecalledQuote(SyncEvent e, ConversationIndexEntry entry) =>
-        e.ReplyTo is { } quoted && e.Quote is { Recalled: not true } quote && entry.RecentRecalls.Contains(quoted)
-            ? e with { Quote = ReplyRules.RecalledQuote(quote) }
-            : e;
 
     /// <summary>Mentions in a read-fan-out conversation not read and not known yet.</summary>
     public List<SyncEvent> MentionsOf(string conversationId, IReadOnlyList<long> seqs) =>

@@ -17,6 +17,16 @@ internal sealed class RecalledCopies(ITimelineStore timeline, string userId)
     private const int MaxScan = 100_000;
 
     /// <summary>
+    /// The event with its quote blanked when it replies to one of <paramref name="recalled"/>; the same
+    /// event otherwise. For copies already here (<see cref="Blank"/>) and for those that come after the
+    /// recall was applied (a delivery tried again), which carry the quote as it was sent.
+    /// </summary>
+    public static SyncEvent WithoutRecalledQuote(SyncEvent e, ICollection<long> recalled) =>
+        e.ReplyTo is { } quoted && e.Quote is { Recalled: not true } quote && recalled.Contains(quoted)
+            ? e with { Quote = ReplyRules.RecalledQuote(quote) }
+            : e;
+
+    /// <summary>
     /// Blanks the copies of <paramref name="seqs"/> of the conversation at or below the inbox's
     /// <paramref name="head"/>, and the quotes of them in the copies of replies; <paramref name="copiedBelow"/>
     /// is where copies stop (a switch to read fan-out: later messages were never copied here).
@@ -49,9 +59,9 @@ internal sealed class RecalledCopies(ITimelineStore timeline, string userId)
                     {
                         if (e.Recalled != true) await timeline.ReplaceAsync(userId, InboxEventCodec.Recalled(entries[i]));
                     }
-                    else if (e.ReplyTo is { } quoted && recalled.Contains(quoted) && e.Quote is { Recalled: not true } quote)
+                    else if (WithoutRecalledQuote(e, recalled) is var blanked && !ReferenceEquals(blanked, e))
                     {
-                        await timeline.ReplaceAsync(userId, InboxEventCodec.ToEntry(entries[i].Seq, entries[i].Timestamp, e with { Quote = ReplyRules.RecalledQuote(quote) }));
+                        await timeline.ReplaceAsync(userId, InboxEventCodec.ToEntry(entries[i].Seq, entries[i].Timestamp, blanked));
                     }
                     if (e.Seq == lowest && wanted.Count == 0) return;
                 }
