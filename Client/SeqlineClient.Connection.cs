@@ -66,6 +66,7 @@ public sealed partial class SeqlineClient
         hub.On<PushBatch>("events", push => { _background.Writer.TryWrite(push); });
         hub.On<TypingNotice>("typing", OnTypingAsync);
         hub.On<ReceiptsNotice>("receipts", OnReceiptsAsync);
+        hub.On<ReceiptsNotice[]>("receiptsMany", OnReceiptsManyAsync);
 
         // Pushes sent while the connection was down are lost for good; only a pull recovers them.
         hub.Reconnected += _ =>

@@ -8,7 +8,10 @@ namespace Seqline.Client;
 public sealed partial class SeqlineClient
 {
     /// <summary>Other members' positions moved in a conversation; apply it with <see cref="ConversationReceipts.With"/>.</summary>
-    /// <remarks>Raised on SignalR's receive loop, not the sync loop: keep handlers short.</remarks>
+    /// <remarks>
+    /// Raised on SignalR's receive loop, not the sync loop: keep handlers short. Raised once per
+    /// conversation, also for the notices of several conversations the server sends as one batch.
+    /// </remarks>
     public event Func<ReceiptsNotice, Task>? ReceiptsReceived;
 
     /// <summary>The other members' read and delivered positions; <c>not_found</c> for a conversation the user is not in.</summary>
@@ -36,6 +39,11 @@ public sealed partial class SeqlineClient
         _retry.ExecuteAsync(ct => _api.PutSettingsAsync(new Internal.SettingsChange(null, hide), ct), cancellationToken);
 
     private Task OnReceiptsAsync(ReceiptsNotice notice) => RaiseAsync(ReceiptsReceived, notice);
+
+    private async Task OnReceiptsManyAsync(ReceiptsNotice[] notices)
+    {
+        foreach (var notice in notices) await RaiseAsync(ReceiptsReceived, notice).ConfigureAwait(false);
+    }
 
     private Internal.DeliveryAcks? _acks;
     private int _acknowledgementsPaused;

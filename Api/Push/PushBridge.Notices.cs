@@ -17,9 +17,14 @@ public sealed partial class PushBridge
     /// <summary>The hub method devices get a receipts notice with.</summary>
     public const string ReceiptsMethod = "receipts";
 
+    /// <summary>The hub method devices get the receipts notices of several conversations with, as one array.</summary>
+    public const string ReceiptsManyMethod = "receiptsMany";
+
     public Task OnTyping(string userId, TypingNotice notice) => SendNotice(userId, TypingMethod, notice);
 
     public Task OnReceipts(string userId, ReceiptsNotice notice) => SendNotice(userId, ReceiptsMethod, notice);
+
+    public Task OnReceiptsMany(string userId, IReadOnlyList<ReceiptsNotice> notices) => SendNotice(userId, ReceiptsManyMethod, notices);
 
     // Not awaited, as pushes are not (see OnPush): Orleans hands this node's observer its calls one
     // at a time, so awaiting a send to one slow connection would hold up every push here.

@@ -65,4 +65,11 @@ public interface IInboxObserver : IGrainObserver
     /// <summary>Members' read and delivered positions moved in a conversation of <paramref name="userId"/>: ephemeral, for the user's devices here.</summary>
     [OneWay, Alias("OnReceipts")]
     Task OnReceipts(string userId, Seqline.Receipts.ReceiptsNotice notice);
+
+    /// <summary>
+    /// Members' positions moved in several conversations of <paramref name="userId"/> within the
+    /// inbox's pace: one batch, a notice per conversation, for the user's devices here.
+    /// </summary>
+    [OneWay, Alias("OnReceiptsMany")]
+    Task OnReceiptsMany(string userId, IReadOnlyList<Seqline.Receipts.ReceiptsNotice> notices);
 }

@@ -17,7 +17,8 @@ public sealed class ReceiptOptions
     /// <summary>
     /// A conversation sends at most one receipts notice this often, with the newest positions of every
     /// member who moved. A move after a quiet interval goes at once, so only busy conversations wait:
-    /// every notice costs a call per member and a push per device, as much as a message.
+    /// every notice costs a call per member and a push per device, as much as a message. A user's
+    /// inbox hands the notices of all the user's conversations to the devices at the same pace.
     /// </summary>
     public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(2);
 
@@ -25,7 +26,8 @@ public sealed class ReceiptOptions
     /// While moves keep coming, a conversation's pace of notices doubles from <see cref="Interval"/>
     /// up to this; a pace without a move brings it back. A busy conversation then sends a notice every
     /// 8 s instead of every 2 s (a quarter of the calls and pushes), and a move after a pause still
-    /// goes at once. Equal to <see cref="Interval"/>: a fixed pace. At least <see cref="Interval"/>.
+    /// goes at once. A user's inbox paces its hand-overs the same way. Equal to <see cref="Interval"/>:
+    /// a fixed pace. At least <see cref="Interval"/>.
     /// </summary>
     public TimeSpan BusyInterval { get; set; } = TimeSpan.FromSeconds(8);
 

@@ -9,13 +9,17 @@ namespace Seqline.Inboxes;
 /// does (a pull that returned others' messages, a single acknowledgement over HTTP or the hub's
 /// <c>Delivered</c>; batched ones go from the edge node to the receipts directly), only in write
 /// fan-out, and only what the conversation has not been told yet by this activation. Receipts
-/// notices pass through to the edge nodes with a device of the user connected. No store write.
+/// notices pass through to the edge nodes with a device of the user connected, those of several
+/// conversations merged into one batch per pace (<see cref="PendingReceipts"/>). No store write.
 /// </summary>
 public sealed partial class InboxGrain
 {
     // What this activation told each conversation's receipts (read, delivered): a repeat goes nowhere.
     private readonly Dictionary<string, (long Read, long Delivered)> _toldReceipts = new(StringComparer.Ordinal);
     private bool _hideReadReceipts;
+    // Notices of the user's conversations on their way to the devices, one hand-over per pace.
+    private PendingReceipts? _pendingReceipts;
+    private IGrainTimer? _receiptsDue;
 
     public Task Delivered(string conversationId, long seq)
     {
@@ -32,7 +36,26 @@ public sealed partial class InboxGrain
         if (_observers.Count == 0 || !_index.Contains(notice.ConversationId)) return Task.CompletedTask;
         // The user's own setting holds here too, whatever the conversation last heard of it.
         var shown = _hideReadReceipts ? notice with { Members = notice.Members.Select(m => m with { Read = null }).ToList() } : notice;
-        return _observers.Notify(o => o.OnReceipts(UserId, shown));
+        _pendingReceipts ??= new PendingReceipts(receipts.Value.Interval, receipts.Value.BusyInterval);
+        if (_pendingReceipts.Add(shown, clock.GetUtcNow()) is not { } wait) return Task.CompletedTask;
+        if (wait == TimeSpan.Zero) return HandOverReceipts();
+        // In a timer's turn, as the receipts' own notices go: never beside another hand-over.
+        _receiptsDue = this.RegisterGrainTimer(_ => HandOverReceipts(), new GrainTimerCreationOptions(wait, Timeout.InfiniteTimeSpan));
+        return Task.CompletedTask;
+    }
+
+    // What waits goes to the edge nodes with a device of the user: one conversation as a notice,
+    // several as one batch.
+    private Task HandOverReceipts()
+    {
+        _receiptsDue?.Dispose();
+        _receiptsDue = null;
+        var notices = _pendingReceipts!.Take(clock.GetUtcNow());
+        _observers.ClearExpired();
+        if (_observers.Count == 0 || notices.Count == 0) return Task.CompletedTask;
+        return notices.Count == 1
+            ? _observers.Notify(o => o.OnReceipts(UserId, notices[0]))
+            : _observers.Notify(o => o.OnReceiptsMany(UserId, notices));
     }
 
     // Others' messages a pull returned are delivered: the device has them.

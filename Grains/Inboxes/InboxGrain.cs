@@ -34,6 +34,7 @@ public sealed partial class InboxGrain(
     IOptions<PushOptions> push,
     IOptions<RetentionOptions> retention,
     IOptions<SyncOptions> sync,
+    IOptions<ReceiptOptions> receipts,
     SeqlineMetrics metrics,
     OfflinePushDispatcher offlinePush,
     [FromKeyedServices(RetentionOptions.Clock)] TimeProvider clock,

@@ -3,6 +3,7 @@
 // once he looks at them. In a group of three, alice's message says who has read it ("Read by").
 // Alice mutes the direct conversation from its menu: a marker shows in the pane and the list.
 // Bob answers right after two messages: the acknowledgement waiting for its pace rides on his answer.
+// Three people alice writes to read at once: the notices of two conversations come in one message.
 // Screenshots: sent, delivered, read (both sides), read by in the group, the muted conversation.
 import { assert, assertEqual, Phone, scenario, WaitMs } from './lib.mjs';
 
@@ -95,4 +96,32 @@ await scenario('receipts', async (t) => {
     shown.push(`Answer ${i}`);
     await bob.waitForBodies(shown, 'his answer, sent');
   }
+
+  t.step('three people read alice\'s messages at once: the notices of two conversations reach her in one message');
+  // The first notice goes at once and starts alice's pace; the two right after it wait for its end
+  // and go together (receiptsMany). Tried again (each conversation's own pace may hold a notice back).
+  const [daveId, erinId, frankId] = [t.user('dave'), t.user('erin'), t.user('frank')];
+  const readers = await Promise.all([daveId, erinId, frankId].map((id) => t.api(id)));
+  const chats = [];
+  for (const reader of readers) chats.push((await aliceApi.call('POST', '/api/conversations', { members: [reader.id], kind: 'direct' })).conversationId);
+  for (const id of chats) {
+    await aliceApi.send(id, 'Hello there');
+    await alice.conversation(id).waitFor({ timeout: WaitMs });
+  }
+  // Alice opens erin's, then dave's (open from now on): she holds both conversations' receipts.
+  await alice.open(chats[1]);
+  await alice.open(chats[0]);
+  const bodies = ['Hello there'];
+  for (let i = 1; (await alice.stats()).receiptsBatches === 0; i++) {
+    assert(i <= 5, 'the notices of two conversations came in one message within five tries');
+    const seqs = [];
+    for (const id of chats) seqs.push((await aliceApi.send(id, `Read this ${i}`)).seq);
+    bodies.push(`Read this ${i}`);
+    await alice.waitForBodies(bodies);
+    const before = (await alice.stats()).receiptsNotices;
+    for (const k of [2, 0, 1]) await readers[k].call('POST', `/api/conversations/${chats[k]}/read`, { seq: seqs[k] });
+    await alice.page.waitForFunction((n) => window.seqline.stats.receiptsNotices >= n, before + 3, { timeout: WaitMs });
+  }
+  await tick(alice, bodies.at(-1), 'read');
+  await t.shot(alice, 'alice-read-in-a-batch');
 });

@@ -52,10 +52,12 @@ export class ChatClient {
   private readonly typingSent = new Map<string, number>();
   /**
    * Counters for the curious and for the end-to-end tests; `pushedMessages` and `pulledMessages`
-   * count `message` events by the way they came in.
+   * count `message` events by the way they came in, `receiptsNotices` the conversations of receipts
+   * pushes and `receiptsBatches` the pushes that carried several (`receiptsMany`).
    */
   readonly stats = {
     pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, pushedMessages: 0, pulledMessages: 0, sends: 0, duplicates: 0, reconnects: 0, acknowledgementsOnSends: 0,
+    receiptsNotices: 0, receiptsBatches: 0,
   };
 
   private readonly api: Api;
@@ -102,9 +104,11 @@ export class ChatClient {
       this.acknowledge(push);
       this.onPush(push);
     });
-    this.hub.on('receipts', (notice: ReceiptsNotice) => {
-      this.receipts.apply(notice);
-      this.emit({ receipts: new Set([notice.conversationId]) });
+    this.hub.on('receipts', (notice: ReceiptsNotice) => this.applyReceipts([notice]));
+    // The notices of several conversations the server had waiting for this user's pace, in one message.
+    this.hub.on('receiptsMany', (notices: ReceiptsNotice[]) => {
+      this.stats.receiptsBatches++;
+      this.applyReceipts(notices);
     });
     this.hub.on('typing', (notice: TypingNotice) => {
       this.typing.seen(notice);
@@ -151,6 +155,12 @@ export class ChatClient {
     this.typingSent.set(conversationId, Date.now());
     // Best effort: a lost notice only means no indicator for a moment.
     this.hub.invoke<boolean>('Typing', conversationId).catch(() => undefined);
+  }
+
+  private applyReceipts(notices: ReceiptsNotice[]): void {
+    for (const notice of notices) this.receipts.apply(notice);
+    this.stats.receiptsNotices += notices.length;
+    this.emit({ receipts: new Set(notices.map((n) => n.conversationId)) });
   }
 
   /** Asks for the other members' positions (on opening a conversation, and again after a reconnect). */

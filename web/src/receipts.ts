@@ -1,8 +1,8 @@
 /**
  * Receipts others see (docs/api.md, "Receipts"): each other member's read and delivered positions
- * per conversation, asked for when a conversation opens and moved on by the hub's `receipts`
- * pushes. Who has read seq N is every member whose read position is at least N; a member who sent
- * a message later than N has read it too.
+ * per conversation, asked for when a conversation opens and moved on by the hub's `receipts` and
+ * `receiptsMany` pushes. Who has read seq N is every member whose read position is at least N; a
+ * member who sent a message later than N has read it too.
  */
 export interface MemberReceipt {
   userId: string;

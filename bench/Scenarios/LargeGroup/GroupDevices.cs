@@ -100,5 +100,7 @@ public sealed class GroupDevices
         public Task OnTyping(string userId, TypingNotice notice) => Task.CompletedTask;
 
         public Task OnReceipts(string userId, Seqline.Receipts.ReceiptsNotice notice) => Task.CompletedTask;
+
+        public Task OnReceiptsMany(string userId, IReadOnlyList<Seqline.Receipts.ReceiptsNotice> notices) => Task.CompletedTask;
     }
 }

@@ -162,4 +162,36 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
             await AlicesPhone.DisposeAsync();
         }
     }
+
+    [Fact]
+    public async Task Notices_of_several_conversations_in_one_hub_message_are_raised_one_per_conversation()
+    {
+        var (alice, bob, carol, dave) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.User("dave"));
+        await using var alicesPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(alice));
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<ReceiptsNotice>();
+        alicesPhone.Client.ReceiptsReceived += n =>
+        {
+            notices.Enqueue(n);
+            return Task.CompletedTask;
+        };
+        async Task<string> Direct(string other) => (await alicesPhone.Client.CreateConversationAsync([other], kind: ConversationKinds.Direct)).ConversationId;
+        var (withBob, withCarol, withDave) = (await Direct(bob), await Direct(carol), await Direct(dave));
+        Seqline.Receipts.IConversationReceipts Receipts(string id) => nodes.Grains.GetGrain<Seqline.Receipts.IConversationReceipts>(id);
+
+        // A first notice, once the device's push registration is in place, starts alice's pace...
+        var seq = 0;
+        await Eventually.True(async () =>
+        {
+            await Receipts(withBob).Moved(new Seqline.Receipts.ReceiptMove(bob, 0, ++seq, false));
+            return !notices.IsEmpty;
+        }, TimeSpan.FromSeconds(60), "a first notice through alice's inbox");
+
+        // ...so the two moves right after it reach her device together, in one receiptsMany.
+        await Receipts(withCarol).Moved(new Seqline.Receipts.ReceiptMove(carol, 2, 2, false));
+        await Receipts(withDave).Moved(new Seqline.Receipts.ReceiptMove(dave, 1, 3, false));
+        await Eventually.True(() => notices.Any(n => n.ConversationId == withCarol) && notices.Any(n => n.ConversationId == withDave),
+            TimeSpan.FromSeconds(60), "the notices of both conversations raised");
+        Assert.Equal(new MemberReceipt(carol, 2, 2), Assert.Single(notices.Single(n => n.ConversationId == withCarol).Members));
+        Assert.Equal(new MemberReceipt(dave, 1, 3), Assert.Single(notices.Single(n => n.ConversationId == withDave).Members));
+    }
 }

@@ -31,7 +31,13 @@ public sealed class InboxPushRecorder : IInboxObserver
         return Task.CompletedTask;
     }
 
-    /// <summary>Every receipts notice handed over so far, with the user it was for, in arrival order.</summary>
+    public Task OnReceiptsMany(string userId, IReadOnlyList<Seqline.Receipts.ReceiptsNotice> notices)
+    {
+        foreach (var notice in notices) _receipts.Enqueue((userId, notice));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Every receipts notice handed over so far, batched or not, with the user it was for, in arrival order.</summary>
     public IReadOnlyList<(string UserId, Seqline.Receipts.ReceiptsNotice Notice)> Receipts => _receipts.ToList();
 
     /// <summary>Every typing notice handed over so far, with the user it was for, in arrival order.</summary>

@@ -57,20 +57,33 @@ public sealed class ReceiptDevice : IAsyncDisposable
 
     private readonly HubConnection _hub;
     private readonly Channel<Notice> _notices;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<List<string>> _messages;
     private System.Collections.Concurrent.ConcurrentQueue<JsonElement> _pushed = null!;
 
-    private ReceiptDevice(HubConnection hub, Channel<Notice> notices) => (_hub, _notices) = (hub, notices);
+    private ReceiptDevice(HubConnection hub, Channel<Notice> notices, System.Collections.Concurrent.ConcurrentQueue<List<string>> messages) =>
+        (_hub, _notices, _messages) = (hub, notices, messages);
+
+    /// <summary>Each hub message of receipts this device got, as the conversations it carried: one for <c>receipts</c>, several for <c>receiptsMany</c>.</summary>
+    public IReadOnlyList<List<string>> NoticeMessages => _messages.ToList();
 
     public static async Task<ReceiptDevice> Connect(SeqlineServer server, string userId)
     {
         var notices = Channel.CreateUnbounded<Notice>();
+        var messages = new System.Collections.Concurrent.ConcurrentQueue<List<string>>();
         System.Collections.Concurrent.ConcurrentQueue<JsonElement>? pushed = null;
+        // A batch's notices are taken one by one, as a single notice is.
+        void Got(params Notice[] batch)
+        {
+            messages.Enqueue([.. batch.Select(n => n.ConversationId)]);
+            foreach (var n in batch) notices.Writer.TryWrite(n);
+        }
         var hub = await TestHub.ConnectRegistered(server, userId, h =>
         {
-            h.On<Notice>("receipts", n => notices.Writer.TryWrite(n));
+            h.On<Notice>("receipts", n => Got(n));
+            h.On<Notice[]>("receiptsMany", Got);
             pushed = TestHub.RecordEvents(h);
         });
-        return new ReceiptDevice(hub, notices) { _pushed = pushed! };
+        return new ReceiptDevice(hub, notices, messages) { _pushed = pushed! };
     }
 
     /// <summary>Waits until the conversation's message <paramref name="seq"/> has reached this device by push.</summary>

@@ -239,6 +239,30 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
     }
 
     [Fact]
+    public async Task Notices_of_several_conversations_within_the_users_pace_reach_the_device_as_one_message()
+    {
+        var (alice, bob, carol, dave) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.User("dave"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        var (withBob, withCarol, withDave) = (await alicesApi.CreateDirect(bob), await alicesApi.CreateDirect(carol), await alicesApi.CreateDirect(dave));
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Edge, alice);
+        IConversationReceipts Receipts(string id) => nodes.Grains.GetGrain<IConversationReceipts>(id);
+
+        // After a quiet pace alice's inbox hands a notice over at once, alone.
+        await Receipts(withBob).Moved(new ReceiptMove(bob, 1, 1, false));
+        Assert.Equal(withBob, (await alicesPhone.Next()).ConversationId);
+
+        // Right after it, two other conversations move (each at once, as neither has sent a notice
+        // for a while): their notices wait for the end of alice's pace and go as one hub message.
+        await Receipts(withCarol).Moved(new ReceiptMove(carol, 2, 2, false));
+        await Receipts(withDave).Moved(new ReceiptMove(dave, 0, 3, false));
+        var (first, second) = (await alicesPhone.Next(), await alicesPhone.Next());
+        Assert.Equal(new[] { withCarol, withDave }.Order(), new[] { first.ConversationId, second.ConversationId }.Order());
+        Assert.Equal([new ReceiptDevice.Receipt(carol, 2, 2)], (first.ConversationId == withCarol ? first : second).Members);
+        Assert.Equal([new ReceiptDevice.Receipt(dave, 0, 3)], (first.ConversationId == withDave ? first : second).Members);
+        Assert.Equal([[withBob], new[] { withCarol, withDave }.Order().ToList()], alicesPhone.NoticeMessages.Select(m => m.Order().ToList()));
+    }
+
+    [Fact]
     public async Task Strangers_and_bad_input_are_refused_and_change_nothing()
     {
         var (alice, bob, mallory) = (Ids.User("alice"), Ids.User("bob"), Ids.User("mallory"));

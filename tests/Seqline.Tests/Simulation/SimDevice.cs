@@ -110,4 +110,6 @@ public sealed class SimEdge(IReadOnlyList<SimDevice> devices) : IInboxObserver
     public Task OnTyping(string userId, Seqline.Presence.TypingNotice notice) => Task.CompletedTask;
 
     public Task OnReceipts(string userId, Seqline.Receipts.ReceiptsNotice notice) => Task.CompletedTask;
+
+    public Task OnReceiptsMany(string userId, IReadOnlyList<Seqline.Receipts.ReceiptsNotice> notices) => Task.CompletedTask;
 }
