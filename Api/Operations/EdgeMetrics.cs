@@ -32,6 +32,7 @@ public sealed class EdgeMetrics
     private readonly Counter<long> _pushesDropped;
     private readonly Histogram<double> _pushLag;
     private readonly Counter<long> _acknowledgements;
+    private readonly Counter<long> _noticesSent;
 
     public EdgeMetrics(IMeterFactory meters)
     {
@@ -50,6 +51,8 @@ public sealed class EdgeMetrics
             "Pushes not sent, by reason: failed (SignalR could not take it), intercepted (an IPushInterceptor said no), stale, overflow, no_device (no device of the user here).");
         _acknowledgements = meter.CreateCounter<long>("seqline.acknowledgements", "{batch}",
             "Batches of push acknowledgements from devices, by what carried them: message (a DeliveredMany of its own) or send (riding on a send).");
+        _noticesSent = meter.CreateCounter<long>("seqline.notices.sent", "{message}",
+            "Ephemeral notices handed to the connections of a user's devices on this node, by hub method: typing, receipts, receiptsMany (one for several conversations).");
         _pushLag = meter.CreateDurationHistogram("seqline.push.lag",
             "Time from a message's acceptance (its sentAt, by the clock of its conversation's silo) to its push being handed to a user's connections on this node, once per user, by fan-out mode (write or read).");
     }
@@ -104,6 +107,8 @@ public sealed class EdgeMetrics
 
     /// <summary>Counts a batch of push acknowledgements taken from a device, carried <see cref="ByMessage"/> or <see cref="BySend"/>.</summary>
     public void Acknowledgements(string carrier) => _acknowledgements.Add(1, new KeyValuePair<string, object?>("carrier", carrier));
+
+    public void NoticeSent(string method) => _noticesSent.Add(1, new KeyValuePair<string, object?>("method", method));
 
     public void PushDropped(string reason) => _pushesDropped.Add(1, new KeyValuePair<string, object?>("reason", reason));
 

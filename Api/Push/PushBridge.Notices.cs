@@ -38,6 +38,7 @@ public sealed partial class PushBridge
             try
             {
                 await hub.Clients.Group(GroupOf(userId)).SendAsync(method, notice);
+                metrics.NoticeSent(method);
             }
             catch (Exception error)
             {

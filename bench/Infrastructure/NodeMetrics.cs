@@ -36,6 +36,10 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
     public static double Acknowledgements(string text, string carrier) =>
         new PrometheusText(text).Sum("seqline_acknowledgements_total", ("carrier", carrier)) ?? 0;
 
+    /// <summary>Notices the node has handed to a user's devices so far by hub <paramref name="method"/> (<c>typing</c>, <c>receipts</c>, <c>receiptsMany</c>).</summary>
+    public static double Notices(string text, string method) =>
+        new PrometheusText(text).Sum("seqline_notices_sent_total", ("method", method)) ?? 0;
+
     /// <summary>The sum of every sample of <paramref name="metric"/> in Prometheus text (any labels, any unit suffix).</summary>
     public static long? Parse(string text, string metric)
     {

@@ -37,8 +37,14 @@ public sealed record E2ePhaseResult
     public required double PushesPerSecond { get; init; }
     public required double PullsPerSecond { get; init; }
 
-    /// <summary>Receipts notices (hub method <c>receipts</c>: others' delivered and read positions moved) the devices got per second.</summary>
+    /// <summary>Receipts notices (others' delivered and read positions moved in a conversation) the devices got per second.</summary>
     public double ReceiptsNoticesPerSecond { get; init; }
+
+    /// <summary>
+    /// The hub messages that carried them, as the node counted them (<c>receipts</c> for one
+    /// conversation, <c>receiptsMany</c> for several), per second; null when /metrics did not say.
+    /// </summary>
+    public double? ReceiptsMessagesPerSecond { get; init; }
     public required long StoreRows { get; init; }
     public required double StoreRowsPerSecond { get; init; }
     public required LatencySummary Delivery { get; init; }

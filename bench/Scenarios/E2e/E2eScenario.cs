@@ -216,6 +216,7 @@ public static class E2eScenario
                     PushesPerSecond = pushesInWindow / seconds,
                     PullsPerSecond = pullsInWindow / seconds,
                     ReceiptsNoticesPerSecond = noticesInWindow / seconds,
+                    ReceiptsMessagesPerSecond = scrape0 is null || scrape1 is null ? null : (ReceiptsMessages(scrape1) - ReceiptsMessages(scrape0)) / seconds,
                     StoreRows = storeRows,
                     StoreRowsPerSecond = storeRows / seconds,
                     Delivery = phase.Delivery.Summary(),
@@ -274,6 +275,8 @@ public static class E2eScenario
         private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
         private static long? Allocated(string? scrape) => scrape is null ? null : NodeMetrics.Parse(scrape, NodeMetrics.AllocatedBytesMetric);
+
+        private static double ReceiptsMessages(string scrape) => NodeMetrics.Notices(scrape, "receipts") + NodeMetrics.Notices(scrape, "receiptsMany");
 
         private long Pushes() => World.Devices.Sum(d => (long)d.Client.PushesApplied + d.Client.PushesIgnored);
 

@@ -247,6 +247,8 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
         await using var alicesPhone = await ReceiptDevice.Connect(nodes.Edge, alice);
         IConversationReceipts Receipts(string id) => nodes.Grains.GetGrain<IConversationReceipts>(id);
 
+        var batchesBefore = await ReceiptsManySent(nodes.Edge);
+
         // After a quiet pace alice's inbox hands a notice over at once, alone.
         await Receipts(withBob).Moved(new ReceiptMove(bob, 1, 1, false));
         Assert.Equal(withBob, (await alicesPhone.Next()).ConversationId);
@@ -260,7 +262,12 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
         Assert.Equal([new ReceiptDevice.Receipt(carol, 2, 2)], (first.ConversationId == withCarol ? first : second).Members);
         Assert.Equal([new ReceiptDevice.Receipt(dave, 0, 3)], (first.ConversationId == withDave ? first : second).Members);
         Assert.Equal([[withBob], new[] { withCarol, withDave }.Order().ToList()], alicesPhone.NoticeMessages.Select(m => m.Order().ToList()));
+        // The edge node counts what it handed over (seqline.notices.sent) by hub method.
+        await Eventually.True(async () => await ReceiptsManySent(nodes.Edge) >= batchesBefore + 1, TimeSpan.FromSeconds(60), "the edge node to count the receiptsMany");
     }
+
+    private static async Task<double> ReceiptsManySent(SeqlineServer node) =>
+        (await node.ScrapeMetrics()).Sum("seqline_notices_sent_total", ("method", "receiptsMany")) ?? 0;
 
     [Fact]
     public async Task Strangers_and_bad_input_are_refused_and_change_nothing()
