@@ -37,7 +37,9 @@ public sealed partial class PushBridge
         {
             try
             {
-                await hub.Clients.Group(GroupOf(userId)).SendAsync(method, notice);
+                // As pushes go: straight to a user's only connection here, else to the user's group.
+                var (only, group) = Connections.Route(userId);
+                await (only is not null ? hub.Clients.Client(only) : hub.Clients.Group(group)).SendAsync(method, notice);
                 metrics.NoticeSent(method);
             }
             catch (Exception error)

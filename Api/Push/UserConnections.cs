@@ -33,8 +33,8 @@ public sealed class UserConnections
     }
 
     /// <summary>
-    /// Where a push to the user goes: their one connection here, else (none or several) null and
-    /// their group.
+    /// Where a push or a notice to the user goes: their one connection here, else (none or
+    /// several) null and their group.
     /// </summary>
     public (string? Connection, string Group) Route(string userId)
     {

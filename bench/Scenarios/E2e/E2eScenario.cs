@@ -276,7 +276,7 @@ public static class E2eScenario
 
         private static long? Allocated(string? scrape) => scrape is null ? null : NodeMetrics.Parse(scrape, NodeMetrics.AllocatedBytesMetric);
 
-        private static double ReceiptsMessages(string scrape) => NodeMetrics.Notices(scrape, "receipts") + NodeMetrics.Notices(scrape, "receiptsMany");
+        private static double ReceiptsMessages(string scrape) => NodeMetrics.Notices(scrape, Seqline.Api.Push.PushBridge.ReceiptsMethod) + NodeMetrics.Notices(scrape, Seqline.Api.Push.PushBridge.ReceiptsManyMethod);
 
         private long Pushes() => World.Devices.Sum(d => (long)d.Client.PushesApplied + d.Client.PushesIgnored);
 

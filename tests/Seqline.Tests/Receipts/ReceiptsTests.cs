@@ -267,7 +267,7 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
     }
 
     private static async Task<double> ReceiptsManySent(SeqlineServer node) =>
-        (await node.ScrapeMetrics()).Sum("seqline_notices_sent_total", ("method", "receiptsMany")) ?? 0;
+        (await node.ScrapeMetrics()).Sum("seqline_notices_sent_total", ("method", Seqline.Api.Push.PushBridge.ReceiptsManyMethod)) ?? 0;
 
     [Fact]
     public async Task Strangers_and_bad_input_are_refused_and_change_nothing()
