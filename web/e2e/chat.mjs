@@ -1,6 +1,7 @@
 // Two users in two browsers chat both ways; the unread badge rises with each message and clears
 // when the conversation is opened. A message sent is pending, then acked, then synced; one that
-// arrives in an open conversation comes by push, without a pull.
+// arrives in an open conversation comes by push, without a pull. A click on a conversation's row
+// opens it even when a message updates the row between the press and the release.
 // Screenshots: sign-in, new group, conversation list, acked message, conversation.
 import { HubTap } from './hub.mjs';
 import { assertEqual, scenario } from './lib.mjs';
@@ -39,9 +40,17 @@ await scenario('chat', async (t) => {
   await alice.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?'], "alice's own messages, synced");
   await t.shot(bob, 'conversation-list');
 
-  t.step('bob opens the conversation: both messages, and the badge clears');
-  await bob.open(id);
-  await bob.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?']);
+  t.step('bob presses on the row, alice\'s third message updates it, and his release still opens it');
+  const title = await bob.conversation(id).locator('.conv-title').boundingBox();
+  await bob.page.mouse.move(title.x + title.width / 2, title.y + title.height / 2);
+  await bob.page.mouse.down();
+  await alice.send('Are you in?');
+  await bob.waitForUnread(id, 3);
+  await bob.page.mouse.up();
+  await bob.page.locator(`[data-testid="conversation-view"][data-conversation-id="${id}"]`).waitFor();
+
+  t.step('bob sees the three messages, and the badge clears');
+  await bob.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Are you in?']);
   await bob.page.getByTestId('unread-divider').waitFor();
   await bob.waitForUnread(id, 0);
 
@@ -54,7 +63,7 @@ await scenario('chat', async (t) => {
   await alice.waitForUnread(id, 2);
   await alice.open(id);
   await alice.waitForUnread(id, 0);
-  await bob.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Sure, see you there.', 'I will book a table for two.'], "bob's own replies, synced");
+  await bob.waitForBodies(['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Are you in?', 'Sure, see you there.', 'I will book a table for two.'], "bob's own replies, synced");
 
   t.step('alice answers with the conversation open on both sides: pending, acked, then synced');
   const bobBefore = await bob.stats();
@@ -79,7 +88,7 @@ await scenario('chat', async (t) => {
   await alice.send('See you Friday');
 
   t.step('bob got both answers by push, and pulled nothing for them; no badge anywhere');
-  const all = ['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Sure, see you there.', 'I will book a table for two.', 'Perfect, thanks!', 'See you Friday'];
+  const all = ['Hi Bob!', 'Lunch at 12:30 on Friday?', 'Are you in?', 'Sure, see you there.', 'I will book a table for two.', 'Perfect, thanks!', 'See you Friday'];
   await alice.waitForBodies(all, 'the whole conversation');
   await bob.waitForBodies(all, 'the whole conversation');
   const bobAfter = await bob.stats();
@@ -91,7 +100,7 @@ await scenario('chat', async (t) => {
   await bob.waitForUnread(id, 0);
   await alice.waitForUnread(id, 0);
   const seqs = (await bob.messages()).map((m) => m.seq);
-  assertEqual(seqs, [1, 2, 3, 4, 5, 6], "the seqs bob sees");
-  assertEqual((await alice.messages()).map((m) => m.sender), [aliceId, aliceId, bobId, bobId, aliceId, aliceId], 'the senders alice sees');
+  assertEqual(seqs, [1, 2, 3, 4, 5, 6, 7], "the seqs bob sees");
+  assertEqual((await alice.messages()).map((m) => m.sender), [aliceId, aliceId, aliceId, bobId, bobId, aliceId, aliceId], 'the senders alice sees');
   await t.shot(alice, 'conversation');
 });

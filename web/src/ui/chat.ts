@@ -2,7 +2,7 @@ import { ApiError } from '../api';
 import type { Changed, ChatClient } from '../client';
 import type { ConversationRow } from '../types';
 import { ConversationPane } from './conversation';
-import { h, icon, Icons } from './dom';
+import { h, icon, Icons, morph } from './dom';
 import { avatar } from './avatar';
 import { listTime, titleOf, userIds } from './format';
 import { SettingsMenu } from './settings';
@@ -125,13 +125,15 @@ export class ChatScreen {
       return;
     }
     const openId = this.pane?.conversationId;
-    // Rows that did not change keep their element, so a click in progress is never lost.
+    // Each conversation keeps one row element for as long as it is listed, so a click in progress is never lost.
     const items = new Map<string, { key: string; el: HTMLElement }>();
     const els = rows.map((row) => {
       const active = row.conversationId === openId;
       const key = JSON.stringify([titleOf(row), row.lastSeq, row.readSeq, row.lastMessage, row.mentionSeqs.length, active, row.muted ?? false]);
       const known = this.items.get(row.conversationId);
-      const el = known && known.key === key ? known.el : this.listItem(row, active);
+      // A changed row is updated in place: a click whose press and release straddle the update
+      // (a message arriving as the user clicks) still lands on the same element and opens it.
+      const el = !known ? this.listItem(row, active) : known.key === key ? known.el : morph(known.el, this.listItem(row, active));
       items.set(row.conversationId, { key, el });
       return el;
     });

@@ -14,6 +14,14 @@ export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props?: Props |
   return el;
 }
 
+/** Makes `el` take `fresh`'s attributes and children, keeping `el` itself and its listeners. */
+export function morph<T extends Element>(el: T, fresh: Element): T {
+  for (const { name } of [...el.attributes]) if (!fresh.hasAttribute(name)) el.removeAttribute(name);
+  for (const { name, value } of [...fresh.attributes]) el.setAttribute(name, value);
+  el.replaceChildren(...fresh.childNodes);
+  return el;
+}
+
 export function append(el: Element, children: Child[]): void {
   for (const child of children) {
     if (child === null || child === undefined || child === false) continue;
