@@ -32,11 +32,18 @@ await scenario('receipts', async (t) => {
   await tick(alice, 'Hi bob', 'delivered');
   await t.shot(alice, 'alice-delivered');
 
-  t.step('bob opens the conversation and reads: read');
+  t.step('bob opens the conversation and reads: read; the menu alice has open on her message stays open');
+  const asked = alice.page.locator('[data-testid="message"]', { hasText: 'Are you there?' });
+  await asked.hover();
+  await asked.getByTestId('message-menu').click();
+  await asked.getByTestId('menu-reply').waitFor({ timeout: WaitMs });
   await bob.open(direct);
   await bob.waitForBodies(['Hi bob', 'Are you there?']);
   await tick(alice, 'Are you there?', 'read');
   await tick(alice, 'Hi bob', 'read');
+  assert(await asked.getByTestId('menu-reply').isVisible(), 'the message menu stays open as its message turns read');
+  await asked.getByTestId('message-menu').click();
+  await asked.getByTestId('menu-reply').waitFor({ state: 'hidden', timeout: WaitMs });
   assertEqual(await alice.page.locator('[data-testid="read-by"]').count(), 0, 'no "read by" line in a direct conversation');
   await t.shot(alice, 'alice-read');
   await t.shot(bob, 'bob-read');

@@ -455,7 +455,7 @@ export class ConversationPane {
     let at: ChildNode | null = this.inner.firstChild;
     for (const item of items) {
       const known = this.nodes.get(item.key);
-      const el = known && known.sig === item.sig ? known.el : item.build();
+      const el = known && known.sig === item.sig ? known.el : keepMenuOpen(known?.el, item.build());
       nodes.set(item.key, { sig: item.sig, el });
       if (el === at) {
         at = at.nextSibling;
@@ -593,4 +593,10 @@ function fromOutbox(o: OutboxItem, me: string): Bubble {
 
 function outboxOrder(a: OutboxItem, b: OutboxItem): number {
   return (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.createdAt - b.createdAt;
+}
+
+/** A message's menu open when its bubble is rebuilt (a tick or a reaction arriving) stays open. */
+function keepMenuOpen(old: HTMLElement | undefined, fresh: HTMLElement): HTMLElement {
+  if (old?.querySelector('details.msg-menu[open]')) fresh.querySelector('details.msg-menu')?.setAttribute('open', '');
+  return fresh;
 }
