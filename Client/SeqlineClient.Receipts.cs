@@ -40,7 +40,7 @@ public sealed partial class SeqlineClient
 
     private Task OnReceiptsAsync(ReceiptsNotice notice) => RaiseAsync(ReceiptsReceived, notice);
 
-    private async Task OnReceiptsManyAsync(ReceiptsNotice[] notices)
+    private async Task OnReceiptsManyAsync(IReadOnlyList<ReceiptsNotice> notices)
     {
         foreach (var notice in notices) await RaiseAsync(ReceiptsReceived, notice).ConfigureAwait(false);
     }

@@ -61,6 +61,8 @@ public sealed partial class SeqlineClient
     // Callers hold _syncGate.
     private async Task ApplyPushAsync(PushBatch push, CancellationToken cancellationToken)
     {
+        // Receipts riding on the push hold whatever the cursor says: a push this device cannot apply still brings them.
+        if (push.Receipts is { Count: > 0 } receipts) await OnReceiptsManyAsync(receipts).ConfigureAwait(false);
         var cursor = await LoadCursorAsync(cancellationToken).ConfigureAwait(false);
         if (cursor is not null && push.PrevCursor == cursor)
         {

@@ -41,7 +41,7 @@ public sealed class SyncHub(IGrainFactory grains, SendRateLimiter limiter, PushB
             push.Connections.Remove(Me, Context.ConnectionId);
             throw;
         }
-        await Clients.Caller.SendAsync("events", new EventsMessage([], head, head));
+        await Clients.Caller.SendAsync(PushBridge.EventsMethod, new EventsMessage([], head, head));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

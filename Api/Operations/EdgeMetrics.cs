@@ -52,7 +52,7 @@ public sealed class EdgeMetrics
         _acknowledgements = meter.CreateCounter<long>("seqline.acknowledgements", "{batch}",
             "Batches of push acknowledgements from devices, by what carried them: message (a DeliveredMany of its own) or send (riding on a send).");
         _noticesSent = meter.CreateCounter<long>("seqline.notices.sent", "{message}",
-            "Ephemeral notices handed to the connections of a user's devices on this node, by hub method: typing, receipts, receiptsMany (one for several conversations).");
+            "Ephemeral notices handed to the connections of a user's devices on this node, by hub method: typing, receipts, receiptsMany (one for several conversations), events (receipts riding on a push).");
         _pushLag = meter.CreateDurationHistogram("seqline.push.lag",
             "Time from a message's acceptance (its sentAt, by the clock of its conversation's silo) to its push being handed to a user's connections on this node, once per user, by fan-out mode (write or read).");
     }

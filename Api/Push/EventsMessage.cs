@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Seqline.Inboxes;
+using Seqline.Push;
+using Seqline.Receipts;
 
 namespace Seqline.Api.Push;
 
@@ -10,8 +12,9 @@ namespace Seqline.Api.Push;
 /// push's argument by reflection otherwise, which allocated its write stack for every push, the
 /// largest single share of what the node allocated per message.
 /// </summary>
+/// <param name="Receipts">Receipts notices riding on the push (<see cref="InboxPush.Receipts"/>); null when none.</param>
 [JsonConverter(typeof(EventsMessageJson))]
-public sealed record EventsMessage(IReadOnlyList<SyncEvent> Events, string PrevCursor, string Cursor);
+public sealed record EventsMessage(IReadOnlyList<SyncEvent> Events, string PrevCursor, string Cursor, IReadOnlyList<ReceiptsNotice>? Receipts = null);
 
 /// <summary>
 /// Writes an <see cref="EventsMessage"/> as the protocol's options would (camelCase, nulls left
@@ -35,6 +38,12 @@ internal sealed class EventsMessageJson : JsonConverter<EventsMessage>
         writer.WriteEndArray();
         writer.WriteString("prevCursor"u8, value.PrevCursor);
         writer.WriteString("cursor"u8, value.Cursor);
+        if (value.Receipts is { Count: > 0 } receipts)
+        {
+            // As the hub's receiptsMany writes them (the protocol's options), so a client reads both alike.
+            writer.WritePropertyName("receipts"u8);
+            JsonSerializer.Serialize(writer, receipts, options);
+        }
         writer.WriteEndObject();
     }
 }

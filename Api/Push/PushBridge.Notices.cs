@@ -11,6 +11,9 @@ namespace Seqline.Api.Push;
 /// </summary>
 public sealed partial class PushBridge
 {
+    /// <summary>The hub method devices get pushes with, and the receipts notices riding on them.</summary>
+    public const string EventsMethod = "events";
+
     /// <summary>The hub method devices get a typing notice with.</summary>
     public const string TypingMethod = "typing";
 

@@ -40,7 +40,7 @@ public sealed partial class PushBridge(
     private PushSequencer CreateSequencer()
     {
         lock (_lazyLock)
-            return _sequencer ??= new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, (_, reason) => metrics.PushDropped(reason),
+            return _sequencer ??= new PushSequencer(SendToDevices, options.Value.ReorderWait, clock, PushDropped,
                 options.Value.MaxQueuedPerUser, Listening);
     }
 
@@ -187,7 +187,7 @@ public sealed partial class PushBridge(
             // full) lets the observer go on to the next push, and the user's next push waits for it.
             var (only, group) = Connections.Route(push.UserId);
             var devices = only is not null ? hub.Clients.Client(only) : hub.Clients.Group(group);
-            await devices.SendAsync("events", new EventsMessage(push.Events, push.PrevCursor, push.Cursor));
+            await devices.SendAsync(EventsMethod, new EventsMessage(push.Events, push.PrevCursor, push.Cursor, push.Receipts));
         }
         catch
         {
@@ -195,6 +195,14 @@ public sealed partial class PushBridge(
             throw;
         }
         metrics.PushSent(push.Events, clock.GetUtcNow());
+        if (push.Receipts is not null) metrics.NoticeSent(EventsMethod);
+    }
+
+    // A push not sent still delivers the receipts that rode on it: no pull brings them back.
+    private void PushDropped(InboxPush push, string reason)
+    {
+        metrics.PushDropped(reason);
+        if (push.Receipts is { Count: > 0 } receipts && reason != PushSequencer.NoDevice) OnReceiptsMany(push.UserId, receipts);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

@@ -8,4 +8,8 @@ namespace Seqline.Client;
 /// <param name="Events">The new events, oldest first.</param>
 /// <param name="PrevCursor">The cursor the events follow.</param>
 /// <param name="Cursor">The cursor after the events.</param>
-public sealed record PushBatch(IReadOnlyList<SyncEvent> Events, string PrevCursor, string Cursor);
+/// <param name="Receipts">
+/// Receipts notices that rode on this push (others' positions moved while the server waited for
+/// this user's pace); valid whatever the cursor, raised as <see cref="SeqlineClient.ReceiptsReceived"/>.
+/// </param>
+public sealed record PushBatch(IReadOnlyList<SyncEvent> Events, string PrevCursor, string Cursor, IReadOnlyList<ReceiptsNotice>? Receipts = null);

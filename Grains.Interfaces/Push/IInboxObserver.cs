@@ -1,6 +1,7 @@
 using Orleans.Concurrency;
 using Seqline.Inboxes;
 using Seqline.Presence;
+using Seqline.Receipts;
 
 namespace Seqline.Push;
 
@@ -18,13 +19,19 @@ namespace Seqline.Push;
 /// greater order. Edge nodes put pushes that overtook each other back in order with it, and drop a
 /// push older than one they have sent.
 /// </param>
+/// <param name="Receipts">
+/// Receipts notices that were waiting for the user's pace and ride on this push instead of a hub
+/// message of their own (hub <c>events</c>, field <c>receipts</c>); null when none were waiting.
+/// They are not part of the sync timeline: an edge node that drops the push sends them on their own.
+/// </param>
 [GenerateSerializer, Immutable, Alias("Seqline.InboxPush")]
 public sealed record InboxPush(
     [property: Id(0)] string UserId,
     [property: Id(1)] IReadOnlyList<SyncEvent> Events,
     [property: Id(2)] string PrevCursor,
     [property: Id(3)] string Cursor,
-    [property: Id(4)] PushOrder Order = default);
+    [property: Id(4)] PushOrder Order = default,
+    [property: Id(5)] IReadOnlyList<ReceiptsNotice>? Receipts = null);
 
 /// <summary>
 /// How far an inbox's pushes have got: its sync-timeline position, then the sum of the positions in

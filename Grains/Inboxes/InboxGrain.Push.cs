@@ -128,7 +128,8 @@ public sealed partial class InboxGrain
     private Task Notify(IReadOnlyList<SyncEvent> events, SyncCursor before, SyncCursor after)
     {
         var order = new PushOrder(after.Epoch, after.Position, after.ReadPositions.Count == 0 ? 0 : after.ReadPositions.Values.Aggregate(0L, (sum, seq) => unchecked(sum + seq)));
-        var batch = new InboxPush(UserId, events, cursors.Encode(before), cursors.Encode(after), order);
+        // Receipts notices waiting for the user's pace go with it: the devices get them sooner, and no hub message of their own.
+        var batch = new InboxPush(UserId, events, cursors.Encode(before), cursors.Encode(after), order, _pendingReceipts?.Ride());
         return _observers.Notify(o => o.OnPush(batch));
     }
 

@@ -10,7 +10,8 @@ namespace Seqline.Inboxes;
 /// <c>Delivered</c>; batched ones go from the edge node to the receipts directly), only in write
 /// fan-out, and only what the conversation has not been told yet by this activation. Receipts
 /// notices pass through to the edge nodes with a device of the user connected, those of several
-/// conversations merged into one batch per pace (<see cref="PendingReceipts"/>). No store write.
+/// conversations merged into one batch per pace (<see cref="PendingReceipts"/>), or riding on the
+/// next push to the user's devices if one goes first. No store write.
 /// </summary>
 public sealed partial class InboxGrain
 {
@@ -45,7 +46,7 @@ public sealed partial class InboxGrain
     }
 
     // What waits goes to the edge nodes with a device of the user: one conversation as a notice,
-    // several as one batch.
+    // several as one batch; nothing, when a push took it along since.
     private Task HandOverReceipts()
     {
         _receiptsDue?.Dispose();

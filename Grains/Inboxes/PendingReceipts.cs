@@ -9,7 +9,9 @@ namespace Seqline.Inboxes;
 /// hub message to each device. Here they go at most once per pace (<see cref="BusyPace"/>: the first
 /// after a quiet pace at once, those within it together at its end), one batch for every
 /// conversation that moved, each member's newest positions once. A single conversation's notices
-/// already come a pace apart, so they seldom wait here. Not thread-safe: the inbox's turn guards it.
+/// already come a pace apart, so they seldom wait here. What waits rides on the next push to the
+/// user's devices, if one goes before the hand-over (<see cref="Ride"/>): under load most do, and
+/// cost no hub message of their own. Not thread-safe: the inbox's turn guards it.
 /// </summary>
 public sealed class PendingReceipts(TimeSpan interval, TimeSpan busyInterval)
 {
@@ -37,6 +39,19 @@ public sealed class PendingReceipts(TimeSpan interval, TimeSpan busyInterval)
     {
         _due = false;
         _pace.Went(now);
+        var notices = _waiting.Values.ToList();
+        _waiting.Clear();
+        return notices;
+    }
+
+    /// <summary>
+    /// The notices waiting, taken to ride on a push that goes to the devices anyway (no hub message
+    /// of their own); null when none wait. The pace is left as it was: a hand-over already scheduled
+    /// finds only what came since.
+    /// </summary>
+    public IReadOnlyList<ReceiptsNotice>? Ride()
+    {
+        if (_waiting.Count == 0) return null;
         var notices = _waiting.Values.ToList();
         _waiting.Clear();
         return notices;

@@ -131,4 +131,20 @@ await scenario('receipts', async (t) => {
   }
   await tick(alice, bodies.at(-1), 'read');
   await t.shot(alice, 'alice-read-in-a-batch');
+
+  t.step("a notice waiting for alice's pace rides on the next message pushed to her, and her tick turns read");
+  // Dave's read starts (or finds) alice's pace; erin's right after it waits for its end, unless
+  // erin's message, pushed to alice first, takes it along. Tried again, as above.
+  for (let i = 1; (await alice.stats()).receiptsRiding === 0; i++) {
+    assert(i <= 5, 'a notice rode on one of five pushes');
+    const seqs = [];
+    for (const id of chats.slice(0, 2)) seqs.push((await aliceApi.send(id, `Ride ${i}`)).seq);
+    bodies.push(`Ride ${i}`);
+    await alice.waitForBodies(bodies);
+    await readers[0].call('POST', `/api/conversations/${chats[0]}/read`, { seq: seqs[0] });
+    await readers[1].call('POST', `/api/conversations/${chats[1]}/read`, { seq: seqs[1] });
+    await readers[1].send(chats[1], `Got it ${i}`);
+    await alice.waitForPreview(chats[1], `Got it ${i}`);
+  }
+  await tick(alice, bodies.at(-1), 'read');
 });

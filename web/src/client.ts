@@ -53,11 +53,12 @@ export class ChatClient {
   /**
    * Counters for the curious and for the end-to-end tests; `pushedMessages` and `pulledMessages`
    * count `message` events by the way they came in, `receiptsNotices` the conversations of receipts
-   * pushes and `receiptsBatches` the pushes that carried several (`receiptsMany`).
+   * pushes, `receiptsBatches` the pushes that carried several (`receiptsMany`) and `receiptsRiding`
+   * the `events` pushes that carried some along.
    */
   readonly stats = {
     pulls: 0, resets: 0, pushesApplied: 0, pushesIgnored: 0, pushedMessages: 0, pulledMessages: 0, sends: 0, duplicates: 0, reconnects: 0, acknowledgementsOnSends: 0,
-    receiptsNotices: 0, receiptsBatches: 0,
+    receiptsNotices: 0, receiptsBatches: 0, receiptsRiding: 0,
   };
 
   private readonly api: Api;
@@ -102,6 +103,10 @@ export class ChatClient {
       const stopped = push.events.filter((e) => e.type === 'message' && e.senderId && this.typing.sent(e.conversationId, e.senderId));
       if (stopped.length) this.emit({ typing: new Set(stopped.map((e) => e.conversationId)) });
       this.acknowledge(push);
+      if (push.receipts?.length) {
+        this.stats.receiptsRiding++;
+        this.applyReceipts(push.receipts);
+      }
       this.onPush(push);
     });
     this.hub.on('receipts', (notice: ReceiptsNotice) => this.applyReceipts([notice]));

@@ -1,5 +1,7 @@
 // The wire contract (docs/api.md) and what this device keeps of it in IndexedDB.
 
+import type { ReceiptsNotice } from './receipts';
+
 export interface Message extends MessageExtras {
   conversationId: string;
   seq: number;
@@ -160,6 +162,8 @@ export interface PushBatch {
   events: SyncEvent[];
   prevCursor: string;
   cursor: string;
+  /** Receipts notices that rode on this push (docs/api.md, "Receipts"); valid whatever the cursor. */
+  receipts?: ReceiptsNotice[];
 }
 
 /**

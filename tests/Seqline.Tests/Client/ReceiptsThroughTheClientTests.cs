@@ -168,14 +168,8 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
     {
         var (alice, bob, carol, dave) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.User("dave"));
         await using var alicesPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(alice));
-        var notices = new System.Collections.Concurrent.ConcurrentQueue<ReceiptsNotice>();
-        alicesPhone.Client.ReceiptsReceived += n =>
-        {
-            notices.Enqueue(n);
-            return Task.CompletedTask;
-        };
-        async Task<string> Direct(string other) => (await alicesPhone.Client.CreateConversationAsync([other], kind: ConversationKinds.Direct)).ConversationId;
-        var (withBob, withCarol, withDave) = (await Direct(bob), await Direct(carol), await Direct(dave));
+        var notices = Raised(alicesPhone);
+        var (withBob, withCarol, withDave) = (await Direct(alicesPhone, bob), await Direct(alicesPhone, carol), await Direct(alicesPhone, dave));
         Seqline.Receipts.IConversationReceipts Receipts(string id) => nodes.Grains.GetGrain<Seqline.Receipts.IConversationReceipts>(id);
 
         // A first notice, once the device's push registration is in place, starts alice's pace...
@@ -194,4 +188,50 @@ public sealed class ReceiptsThroughTheClientTests(ReceiptNodes nodes) : IClassFi
         Assert.Equal(new MemberReceipt(carol, 2, 2), Assert.Single(notices.Single(n => n.ConversationId == withCarol).Members));
         Assert.Equal(new MemberReceipt(dave, 1, 3), Assert.Single(notices.Single(n => n.ConversationId == withDave).Members));
     }
+
+    [Fact]
+    public async Task Notices_riding_on_a_push_are_raised_one_per_conversation()
+    {
+        var (alice, bob, carol, dave) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.User("dave"));
+        await using var alicesPhone = await ClientDevice.Connect(nodes.Edge, await nodes.Edge.Token(alice));
+        using var davesApi = await ApiUser.SignIn(nodes.Node, dave);
+        var notices = Raised(alicesPhone);
+        var (withBob, withCarol, withDave) = (await Direct(alicesPhone, bob), await Direct(alicesPhone, carol), await Direct(alicesPhone, dave));
+        var inbox = nodes.Grains.GetGrain<Seqline.Inboxes.IInboxReceipts>(alice);
+        static Seqline.Receipts.ReceiptsNotice Notice(string id, string member, long seq) => new(id, [new Seqline.Receipts.MemberReceipt(member, seq, seq)]);
+
+        // A first notice once the device's push registration is in place, then one right after it:
+        // alice's pace is now twice as long, so the next notices wait for a while.
+        var seq = 0;
+        await Eventually.True(async () =>
+        {
+            await inbox.Receipts(Notice(withBob, bob, ++seq));
+            return !notices.IsEmpty;
+        }, TimeSpan.FromSeconds(60), "a first notice through alice's inbox");
+        await inbox.Receipts(Notice(withBob, bob, ++seq));
+        await Eventually.True(() => notices.Any(n => n.Members[0].Delivered == seq), TimeSpan.FromSeconds(60), "the notice after it, at the pace's end");
+
+        // These two ride on the push of dave's message: only that brings them to a client that reads them there.
+        await inbox.Receipts(Notice(withCarol, carol, 7));
+        await inbox.Receipts(Notice(withBob, bob, 8));
+        await davesApi.SendOne(withDave);
+        await Eventually.True(() => notices.Any(n => n.ConversationId == withCarol) && notices.Any(n => n.Members[0].Delivered == 8),
+            TimeSpan.FromSeconds(60), "the riding notices of both conversations raised");
+        Assert.Equal(new MemberReceipt(carol, 7, 7), Assert.Single(notices.Single(n => n.ConversationId == withCarol).Members));
+    }
+
+    // The notices the device's client raises, as they come.
+    private static System.Collections.Concurrent.ConcurrentQueue<ReceiptsNotice> Raised(ClientDevice device)
+    {
+        var notices = new System.Collections.Concurrent.ConcurrentQueue<ReceiptsNotice>();
+        device.Client.ReceiptsReceived += n =>
+        {
+            notices.Enqueue(n);
+            return Task.CompletedTask;
+        };
+        return notices;
+    }
+
+    private static async Task<string> Direct(ClientDevice device, string other) =>
+        (await device.Client.CreateConversationAsync([other], kind: ConversationKinds.Direct)).ConversationId;
 }

@@ -7,6 +7,7 @@ using Seqline.Api.Hosting;
 using Seqline.Api.Push;
 using Seqline.Conversations;
 using Seqline.Inboxes;
+using Seqline.Receipts;
 
 namespace Seqline.Tests.Edge;
 
@@ -71,5 +72,22 @@ public sealed class EventsMessageJsonTests
         Assert.Equal(AsBefore(plain, "a", "b", options), AsNow(plain, "a", "b", options));
         Assert.DoesNotContain("null", AsNow(plain, "a", "b", options));
         Assert.Equal("""{"events":[],"prevCursor":"h","cursor":"h"}""", AsNow([], "h", "h", options));
+    }
+
+    [Fact]
+    public void Receipts_riding_on_a_push_are_written_as_the_hubs_receiptsMany_writes_them()
+    {
+        var options = ProtocolOptions();
+        IReadOnlyList<SyncEvent> plain = [new SyncEvent(SyncEventTypes.Message, "c-1", 1, "alice", "m-1", At, "hi")];
+        IReadOnlyList<ReceiptsNotice> receipts =
+            [new ReceiptsNotice("c-1", [new MemberReceipt("bob", 3, 4), new MemberReceipt("carol", null, 2)]), new ReceiptsNotice("d-2", [new MemberReceipt("dan", 9, 9)])];
+
+        var now = JsonSerializer.Serialize<object>(new EventsMessage(plain, "a", "b", receipts), options);
+
+        // The receiptsMany notice's argument, as SignalR writes it through the same options.
+        var many = JsonSerializer.Serialize(receipts, options);
+        Assert.Equal(AsBefore(plain, "a", "b", options)[..^1] + ",\"receipts\":" + many + "}", now);
+        // None riding, or an empty list: no field at all.
+        Assert.Equal(AsNow(plain, "a", "b", options), JsonSerializer.Serialize<object>(new EventsMessage(plain, "a", "b", []), options));
     }
 }

@@ -63,4 +63,27 @@ public sealed class PendingReceiptsTests
         // A whole busy interval without one: the next goes at once again.
         Assert.Equal(TimeSpan.Zero, pending.Add(Notice("d1"), now.AddSeconds(8)));
     }
+
+    [Fact]
+    public void Notices_ride_on_a_push_before_their_hand_over_which_then_finds_only_what_came_since()
+    {
+        var pending = new PendingReceipts(Interval, BusyInterval);
+        pending.Add(Notice("d1"), T0);
+        pending.Take(T0);
+        Assert.Null(pending.Ride());
+
+        // Two conversations wait for the pace's end; a push to the user takes both along.
+        Assert.Equal(TimeSpan.FromMilliseconds(1500), pending.Add(Notice("g1", new MemberReceipt("carol", 2, 2)), T0.AddMilliseconds(500)));
+        Assert.Null(pending.Add(Notice("d2", new MemberReceipt("dave", null, 3)), T0.AddMilliseconds(600)));
+        Assert.Equal(["g1", "d2"], pending.Ride()!.Select(n => n.ConversationId));
+        Assert.Null(pending.Ride());
+
+        // The hand-over is still scheduled (a new notice schedules none) and takes only what came since.
+        Assert.Null(pending.Add(Notice("g1", new MemberReceipt("carol", 4, 4)), T0.AddMilliseconds(900)));
+        var since = Assert.Single(pending.Take(T0.AddSeconds(2)));
+        Assert.Equal([new MemberReceipt("carol", 4, 4)], since.Members);
+
+        // The pace counts from that hand-over, not from the ride: the next notice within it waits.
+        Assert.Equal(TimeSpan.FromSeconds(4), pending.Add(Notice("d2"), T0.AddSeconds(2)));
+    }
 }

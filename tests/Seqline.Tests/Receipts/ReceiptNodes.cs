@@ -58,32 +58,41 @@ public sealed class ReceiptDevice : IAsyncDisposable
     private readonly HubConnection _hub;
     private readonly Channel<Notice> _notices;
     private readonly System.Collections.Concurrent.ConcurrentQueue<List<string>> _messages;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<List<string>> _riding;
     private System.Collections.Concurrent.ConcurrentQueue<JsonElement> _pushed = null!;
 
-    private ReceiptDevice(HubConnection hub, Channel<Notice> notices, System.Collections.Concurrent.ConcurrentQueue<List<string>> messages) =>
-        (_hub, _notices, _messages) = (hub, notices, messages);
+    private ReceiptDevice(HubConnection hub, Channel<Notice> notices, System.Collections.Concurrent.ConcurrentQueue<List<string>> messages,
+        System.Collections.Concurrent.ConcurrentQueue<List<string>> riding) =>
+        (_hub, _notices, _messages, _riding) = (hub, notices, messages, riding);
 
     /// <summary>Each hub message of receipts this device got, as the conversations it carried: one for <c>receipts</c>, several for <c>receiptsMany</c>.</summary>
     public IReadOnlyList<List<string>> NoticeMessages => _messages.ToList();
 
+    /// <summary>Each push (<c>events</c>) that carried receipts along, as the conversations it carried.</summary>
+    public IReadOnlyList<List<string>> RidingNotices => _riding.ToList();
+
     public static async Task<ReceiptDevice> Connect(SeqlineServer server, string userId)
     {
         var notices = Channel.CreateUnbounded<Notice>();
-        var messages = new System.Collections.Concurrent.ConcurrentQueue<List<string>>();
+        var (messages, riding) = (new System.Collections.Concurrent.ConcurrentQueue<List<string>>(), new System.Collections.Concurrent.ConcurrentQueue<List<string>>());
         System.Collections.Concurrent.ConcurrentQueue<JsonElement>? pushed = null;
-        // A batch's notices are taken one by one, as a single notice is.
-        void Got(params Notice[] batch)
+        // A batch's notices are taken one by one, as a single notice is, wherever they came with.
+        void Got(System.Collections.Concurrent.ConcurrentQueue<List<string>> by, params Notice[] batch)
         {
-            messages.Enqueue([.. batch.Select(n => n.ConversationId)]);
+            by.Enqueue([.. batch.Select(n => n.ConversationId)]);
             foreach (var n in batch) notices.Writer.TryWrite(n);
         }
         var hub = await TestHub.ConnectRegistered(server, userId, h =>
         {
-            h.On<Notice>("receipts", n => Got(n));
-            h.On<Notice[]>("receiptsMany", Got);
+            h.On<Notice>("receipts", n => Got(messages, n));
+            h.On<Notice[]>("receiptsMany", batch => Got(messages, batch));
             pushed = TestHub.RecordEvents(h);
+            h.On<JsonElement>("events", push =>
+            {
+                if (push.TryGetProperty("receipts", out var carried)) Got(riding, carried.Deserialize<Notice[]>(JsonSerializerOptions.Web)!);
+            });
         });
-        return new ReceiptDevice(hub, notices, messages) { _pushed = pushed! };
+        return new ReceiptDevice(hub, notices, messages, riding) { _pushed = pushed! };
     }
 
     /// <summary>Waits until the conversation's message <paramref name="seq"/> has reached this device by push.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Seqline.Inboxes;
 using Seqline.Receipts;
 using Seqline.Tests.Fixtures;
 
@@ -268,6 +269,43 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
 
     private static async Task<double> ReceiptsManySent(SeqlineServer node) =>
         (await node.ScrapeMetrics()).Sum("seqline_notices_sent_total", ("method", Seqline.Api.Push.PushBridge.ReceiptsManyMethod)) ?? 0;
+
+    [Fact]
+    public async Task Notices_waiting_for_the_users_pace_ride_on_the_next_push_to_the_users_devices()
+    {
+        var (alice, bob, carol, dave) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.User("dave"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        using var davesApi = await ApiUser.SignIn(nodes.Node, dave);
+        var (withBob, withCarol, withDave) = (await alicesApi.CreateDirect(bob), await alicesApi.CreateDirect(carol), await alicesApi.CreateDirect(dave));
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Edge, alice);
+        // Straight to alice's inbox, so each notice is waiting there before the test goes on.
+        var inbox = nodes.Grains.GetGrain<IInboxReceipts>(alice);
+        var ridingBefore = await NoticesSent(nodes.Edge, Seqline.Api.Push.PushBridge.EventsMethod);
+
+        // After a quiet pace a notice goes at once, on its own; one right after it waits for the
+        // pace's end, goes on its own too, and makes the next pace twice as long.
+        await inbox.Receipts(new ReceiptsNotice(withBob, [new MemberReceipt(bob, 1, 1)]));
+        Assert.Equal(withBob, (await alicesPhone.Next()).ConversationId);
+        await inbox.Receipts(new ReceiptsNotice(withBob, [new MemberReceipt(bob, 2, 2)]));
+        Assert.Equal(withBob, (await alicesPhone.Next()).ConversationId);
+
+        // Two more wait for the end of that longer pace; dave's message, pushed to alice first, takes both along.
+        await inbox.Receipts(new ReceiptsNotice(withCarol, [new MemberReceipt(carol, 3, 3)]));
+        await inbox.Receipts(new ReceiptsNotice(withBob, [new MemberReceipt(bob, 4, 4)]));
+        var seq = await davesApi.SendOne(withDave);
+        var (first, second) = (await alicesPhone.Next(), await alicesPhone.Next());
+        await alicesPhone.Pushed(withDave, seq);
+
+        Assert.Equal([[withBob], [withBob]], alicesPhone.NoticeMessages);
+        Assert.Equal(new[] { withBob, withCarol }.Order(), alicesPhone.RidingNotices.Single().Order());
+        Assert.Equal([new ReceiptDevice.Receipt(bob, 4, 4)], (first.ConversationId == withBob ? first : second).Members);
+        // The edge counts notices that rode on a push under the events method.
+        await Eventually.True(async () => await NoticesSent(nodes.Edge, Seqline.Api.Push.PushBridge.EventsMethod) >= ridingBefore + 1,
+            TimeSpan.FromSeconds(60), "the edge node to count the riding receipts");
+    }
+
+    private static async Task<double> NoticesSent(SeqlineServer node, string method) =>
+        (await node.ScrapeMetrics()).Sum("seqline_notices_sent_total", ("method", method)) ?? 0;
 
     [Fact]
     public async Task Strangers_and_bad_input_are_refused_and_change_nothing()
