@@ -36,7 +36,7 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
     public static double Acknowledgements(string text, string carrier) =>
         new PrometheusText(text).Sum("seqline_acknowledgements_total", ("carrier", carrier)) ?? 0;
 
-    /// <summary>Notices the node has handed to a user's devices so far by hub <paramref name="method"/> (<c>typing</c>, <c>receipts</c>, <c>receiptsMany</c>).</summary>
+    /// <summary>Notices the node has handed to a user's devices so far by hub <paramref name="method"/> (<c>typing</c>, <c>receipts</c>, <c>receiptsMany</c>, <c>events</c>: receipts riding on a push).</summary>
     public static double Notices(string text, string method) =>
         new PrometheusText(text).Sum("seqline_notices_sent_total", ("method", method)) ?? 0;
 

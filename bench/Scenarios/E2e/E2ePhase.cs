@@ -45,6 +45,9 @@ public sealed record E2ePhaseResult
     /// conversation, <c>receiptsMany</c> for several), per second; null when /metrics did not say.
     /// </summary>
     public double? ReceiptsMessagesPerSecond { get; init; }
+
+    /// <summary>Pushes (<c>events</c>) that carried receipts notices along instead, per second; null when /metrics did not say.</summary>
+    public double? ReceiptsRidingPerSecond { get; init; }
     public required long StoreRows { get; init; }
     public required double StoreRowsPerSecond { get; init; }
     public required LatencySummary Delivery { get; init; }

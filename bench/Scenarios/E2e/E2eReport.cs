@@ -71,12 +71,13 @@ public static class E2eReport
             "and those an \"on\" window left pacing go out in the first seconds of the next (its acknowledgement batches count them). " +
             "Each window first waits for the node to go quiet. Ratios are the mean of the \"on\" windows over the mean of the \"off\" ones, from one node on one machine " +
             "minutes apart, so the host's drift between separate runs does not enter them.");
-        report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "receipts to devices/s: notices / hub messages", "node CPU (% of a core)", "node CPU per delivered message", "clients CPU (% of a core)", "clients CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms"],
+        report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "receipts to devices/s: notices / hub messages / riding pushes", "node CPU (% of a core)", "node CPU per delivered message", "clients CPU (% of a core)", "clients CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms"],
             windows.Select((w, i) => (IReadOnlyList<string>)
             [
                 $"{i + 1}", w.Acknowledging ? "on" : "off", Format.Rate(w.Phase.AckedPerSecond), Format.Rate(w.Phase.DeliveredPerSecond),
                 w.Phase.AcknowledgementsPerSecond is var (byMessage, bySend) ? $"{Format.Rate(byMessage)} / {Format.Rate(bySend)}" : "-",
-                w.Phase.ReceiptsMessagesPerSecond is { } messages ? $"{Format.Rate(w.Phase.ReceiptsNoticesPerSecond)} / {Format.Rate(messages)}" : Format.Rate(w.Phase.ReceiptsNoticesPerSecond),
+                w.Phase is { ReceiptsMessagesPerSecond: { } messages, ReceiptsRidingPerSecond: { } riding }
+                    ? $"{Format.Rate(w.Phase.ReceiptsNoticesPerSecond)} / {Format.Rate(messages)} / {Format.Rate(riding)}" : Format.Rate(w.Phase.ReceiptsNoticesPerSecond),
                 $"{w.Phase.Node.CpuPercentOfCore:0}%", PerDelivered(w.Phase),
                 w.Phase.Bench is { } clients ? $"{clients.CpuPercentOfCore:0}%" : "(same process)", Microseconds(w.Phase.ClientsCpuMicrosecondsPerDelivered), PerSend(w.Phase),
                 w.Phase.Delivery.Count == 0 ? "-" : $"{Format.Ms(w.Phase.Delivery.P50)} / {Format.Ms(w.Phase.Delivery.P99)}",

@@ -217,6 +217,7 @@ public static class E2eScenario
                     PullsPerSecond = pullsInWindow / seconds,
                     ReceiptsNoticesPerSecond = noticesInWindow / seconds,
                     ReceiptsMessagesPerSecond = scrape0 is null || scrape1 is null ? null : (ReceiptsMessages(scrape1) - ReceiptsMessages(scrape0)) / seconds,
+                    ReceiptsRidingPerSecond = scrape0 is null || scrape1 is null ? null : (ReceiptsRiding(scrape1) - ReceiptsRiding(scrape0)) / seconds,
                     StoreRows = storeRows,
                     StoreRowsPerSecond = storeRows / seconds,
                     Delivery = phase.Delivery.Summary(),
@@ -275,6 +276,8 @@ public static class E2eScenario
         private static readonly TimeSpan SettleLimit = TimeSpan.FromSeconds(30);
 
         private static long? Allocated(string? scrape) => scrape is null ? null : NodeMetrics.Parse(scrape, NodeMetrics.AllocatedBytesMetric);
+
+        private static double ReceiptsRiding(string scrape) => NodeMetrics.Notices(scrape, Seqline.Api.Push.PushBridge.EventsMethod);
 
         private static double ReceiptsMessages(string scrape) => NodeMetrics.Notices(scrape, Seqline.Api.Push.PushBridge.ReceiptsMethod) + NodeMetrics.Notices(scrape, Seqline.Api.Push.PushBridge.ReceiptsManyMethod);
 
