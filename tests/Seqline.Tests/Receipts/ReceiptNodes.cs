@@ -71,11 +71,15 @@ public sealed class ReceiptDevice : IAsyncDisposable
     /// <summary>Each push (<c>events</c>) that carried receipts along, as the conversations it carried.</summary>
     public IReadOnlyList<List<string>> RidingNotices => _riding.ToList();
 
+    /// <summary>The inbox's head when the device connected: the cursor of the first <c>events</c> message.</summary>
+    public string Head { get; private init; } = null!;
+
     public static async Task<ReceiptDevice> Connect(SeqlineServer server, string userId)
     {
         var notices = Channel.CreateUnbounded<Notice>();
         var (messages, riding) = (new System.Collections.Concurrent.ConcurrentQueue<List<string>>(), new System.Collections.Concurrent.ConcurrentQueue<List<string>>());
         System.Collections.Concurrent.ConcurrentQueue<JsonElement>? pushed = null;
+        string? head = null;
         // A batch's notices are taken one by one, as a single notice is, wherever they came with.
         void Got(System.Collections.Concurrent.ConcurrentQueue<List<string>> by, params Notice[] batch)
         {
@@ -89,10 +93,12 @@ public sealed class ReceiptDevice : IAsyncDisposable
             pushed = TestHub.RecordEvents(h);
             h.On<JsonElement>("events", push =>
             {
+                Interlocked.CompareExchange(ref head, push.GetProperty("cursor").GetString(), null);
                 if (push.TryGetProperty("receipts", out var carried)) Got(riding, carried.Deserialize<Notice[]>(JsonSerializerOptions.Web)!);
             });
         });
-        return new ReceiptDevice(hub, notices, messages, riding) { _pushed = pushed! };
+        await Eventually.True(() => Volatile.Read(ref head) is not null, TimeSpan.FromSeconds(60), "the head cursor the hub sends on connecting");
+        return new ReceiptDevice(hub, notices, messages, riding) { _pushed = pushed!, Head = head! };
     }
 
     /// <summary>Waits until the conversation's message <paramref name="seq"/> has reached this device by push.</summary>

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Seqline.Inboxes;
 using Seqline.Receipts;
 using Seqline.Tests.Fixtures;
@@ -302,6 +303,28 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
         // The edge counts notices that rode on a push under the events method.
         await Eventually.True(async () => await NoticesSent(nodes.Edge, Seqline.Api.Push.PushBridge.EventsMethod) >= ridingBefore + 1,
             TimeSpan.FromSeconds(60), "the edge node to count the riding receipts");
+    }
+
+    [Fact]
+    public async Task Receipts_riding_on_a_push_the_edge_drops_reach_the_devices_on_their_own()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        var direct = await alicesApi.CreateDirect(bob);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Edge, alice);
+        var bridge = nodes.Edge.Services.GetRequiredService<Seqline.Api.Push.PushBridge>();
+
+        // A push that follows alice's head goes out; one older than it comes after, with receipts riding,
+        // and the edge drops it as stale: no pull would bring the receipts back, so they go on their own.
+        await bridge.OnPush(new Seqline.Push.InboxPush(alice, [], alicesPhone.Head, "after", new Seqline.Push.PushOrder(1, 100, 0)));
+        await bridge.OnPush(new Seqline.Push.InboxPush(alice, [], "older", "older-after", new Seqline.Push.PushOrder(1, 50, 0),
+            [new ReceiptsNotice(direct, [new MemberReceipt(bob, 1, 1)])]));
+
+        var notice = await alicesPhone.Next();
+        Assert.Equal(direct, notice.ConversationId);
+        Assert.Equal([new ReceiptDevice.Receipt(bob, 1, 1)], notice.Members);
+        Assert.Equal([[direct]], alicesPhone.NoticeMessages);
+        Assert.Empty(alicesPhone.RidingNotices);
     }
 
     private static async Task<double> NoticesSent(SeqlineServer node, string method) =>
