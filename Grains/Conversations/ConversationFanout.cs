@@ -33,6 +33,8 @@ internal sealed class ConversationFanout
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private TaskCompletionSource? _noticesTried;
+    // Set while the loop, with nothing to deliver, waits to write the watermark: new work wakes it.
+    private TaskCompletionSource? _wake;
 
     public ConversationFanout(ConversationStore store, IConversationFanoutHost host, FanoutCalls calls, ConversationRecalls recalls,
         ITimelineStore timeline, ConversationOptions options, SeqlineMetrics metrics, TimeProvider clock, ILogger logger)
@@ -74,6 +76,7 @@ internal sealed class ConversationFanout
 
     public void Start()
     {
+        _wake?.TrySetResult();
         if (_loop is null or { IsCompleted: true } && !Stopped && _store.Exists) _loop = Run();
     }
 
@@ -88,10 +91,13 @@ internal sealed class ConversationFanout
         try
         {
             await Task.WhenAll(running).WaitAsync(cancellationToken);
+            // What the watermark moved is stored before the next activation reads it, unless this
+            // one's writes failed (then storage is read afresh, and the fan-out repeats from there).
+            if (_store.WriteDueBy is not null && !_store.Broken) await _store.WriteState();
         }
         catch (Exception)
         {
-            // Each loop logs its own failures; stopping only waits for them to end.
+            // Each loop logs its own failures, and a failed write its own; stopping only waits for them to end.
         }
     }
 
@@ -122,7 +128,8 @@ internal sealed class ConversationFanout
                         break;
                     default:
                         _stragglers.Start();
-                        return;
+                        if (!await WriteWatermarkWhenDue()) return;
+                        continue;
                 }
                 _stragglers.Start();
                 ReportLag();
@@ -138,6 +145,27 @@ internal sealed class ConversationFanout
                 return;
             }
         }
+    }
+
+    // Nothing to deliver. A watermark that moved is written once it is due, unless new work comes
+    // first (its next batch moves the watermark again). True when the loop has something to do again.
+    private async Task<bool> WriteWatermarkWhenDue()
+    {
+        if (_store.WriteDueBy is not { } due) return false;
+        var wait = due - _clock.GetUtcNow();
+        if (wait > TimeSpan.Zero)
+        {
+            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            var woken = await Task.WhenAny(_wake.Task, Task.Delay(wait, _clock, waiting.Token)) == _wake.Task;
+            // The timer goes with the wait.
+            await waiting.CancelAsync();
+            _wake = null;
+            // Stopping: the watermark is written once the loops have ended (StopAsync).
+            if (woken || Stopped) return !Stopped;
+        }
+        await _store.WriteState();
+        return true;
     }
 
     /// <summary>Waits out a retry's delay; false once the fan-out is stopping.</summary>
@@ -193,7 +221,12 @@ internal sealed class ConversationFanout
         _store.Modes.ForgetThrough(_store.Membership.Stragglers.Select(r => r.Behind!.Value)
             .Concat(_store.Membership.Unsettled.SelectMany(r => r.Untold.Select(t => t.Since - 1)))
             .Append(batch.Through).Min());
-        await _store.WriteState();
+        // The watermark only spares repeating deliveries after a crash: it is written with the
+        // state's next write, or once it is due (WatermarkSaveDelay), and never awaited here
+        // before then, so the next batch does not wait for it.
+        var now = _clock.GetUtcNow();
+        _store.ChangedForLater(now + _options.WatermarkSaveDelay);
+        if (_store.WriteDueBy <= now) await _store.WriteState();
         _messages.FannedOutThrough(batch.Through);
         ReportLag();
     }

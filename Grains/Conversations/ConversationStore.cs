@@ -26,6 +26,8 @@ internal sealed partial class ConversationStore(
 {
     private readonly SemaphoreSlim _rowWrite = new(1, 1);
     private readonly SemaphoreSlim _stateWrite = new(1, 1);
+    // Changes made for later (ChangedForLater) so far: a write stores those made before it began.
+    private long _changes;
 
     public string Id => id;
 
@@ -112,6 +114,20 @@ internal sealed partial class ConversationStore(
         }
     }
 
+    /// <summary>
+    /// The state changed in memory in a way that may be written later (the fan-out watermark): the
+    /// next <see cref="WriteState"/> stores it, whoever makes it, and it is due by <paramref name="by"/>
+    /// at the latest (the first such change since the last write sets when).
+    /// </summary>
+    public void ChangedForLater(DateTimeOffset by)
+    {
+        _changes++;
+        WriteDueBy ??= by;
+    }
+
+    /// <summary>When changes made for later must be written; null when every change is stored.</summary>
+    public DateTimeOffset? WriteDueBy { get; private set; }
+
     /// <summary>Writes the grain state, one write at a time so the ETag stays in step.</summary>
     public async Task WriteState()
     {
@@ -119,7 +135,10 @@ internal sealed partial class ConversationStore(
         try
         {
             RequireUsable();
+            // Changes made during the write may not be in it: they stay due.
+            var writing = _changes;
             await state.WriteStateAsync();
+            if (writing == _changes) WriteDueBy = null;
         }
         catch (Exception error) when (error is not SeqlineException)
         {
