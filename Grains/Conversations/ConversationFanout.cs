@@ -33,8 +33,8 @@ internal sealed class ConversationFanout
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private TaskCompletionSource? _noticesTried;
-    // Set while the loop, with nothing to deliver, waits to write the watermark: new work wakes it.
-    private TaskCompletionSource? _wake;
+    // The write of a moved watermark, waiting for its due time while the loop has nothing to do.
+    private Task? _watermarkWrite;
 
     public ConversationFanout(ConversationStore store, IConversationFanoutHost host, FanoutCalls calls, ConversationRecalls recalls,
         ITimelineStore timeline, ConversationOptions options, SeqlineMetrics metrics, TimeProvider clock, ILogger logger)
@@ -76,7 +76,6 @@ internal sealed class ConversationFanout
 
     public void Start()
     {
-        _wake?.TrySetResult();
         if (_loop is null or { IsCompleted: true } && !Stopped && _store.Exists) _loop = Run();
     }
 
@@ -87,7 +86,7 @@ internal sealed class ConversationFanout
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stop.Cancel();
-        var running = _stragglers.Running.Append(_loop ?? Task.CompletedTask).ToList();
+        var running = _stragglers.Running.Append(_loop ?? Task.CompletedTask).Append(_watermarkWrite ?? Task.CompletedTask).ToList();
         try
         {
             await Task.WhenAll(running).WaitAsync(cancellationToken);
@@ -128,8 +127,8 @@ internal sealed class ConversationFanout
                         break;
                     default:
                         _stragglers.Start();
-                        if (!await WriteWatermarkWhenDue()) return;
-                        continue;
+                        WriteWatermarkWhenDue();
+                        return;
                 }
                 _stragglers.Start();
                 ReportLag();
@@ -147,25 +146,33 @@ internal sealed class ConversationFanout
         }
     }
 
-    // Nothing to deliver. A watermark that moved is written once it is due, unless new work comes
-    // first (its next batch moves the watermark again). True when the loop has something to do again.
-    private async Task<bool> WriteWatermarkWhenDue()
+    // Nothing to deliver: a watermark that moved is written once it is due, beside the loops (a
+    // send starts the next loop at once, as ever). Another write of the state may store it first.
+    private void WriteWatermarkWhenDue()
     {
-        if (_store.WriteDueBy is not { } due) return false;
-        var wait = due - _clock.GetUtcNow();
-        if (wait > TimeSpan.Zero)
+        if (_store.WriteDueBy is not null && _watermarkWrite is null or { IsCompleted: true }) _watermarkWrite = WriteWhenDue();
+    }
+
+    private async Task WriteWhenDue()
+    {
+        while (_store.WriteDueBy is { } due && !Stopped)
         {
-            _wake = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using var waiting = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
-            var woken = await Task.WhenAny(_wake.Task, Task.Delay(wait, _clock, waiting.Token)) == _wake.Task;
-            // The timer goes with the wait.
-            await waiting.CancelAsync();
-            _wake = null;
-            // Stopping: the watermark is written once the loops have ended (StopAsync).
-            if (woken || Stopped) return !Stopped;
+            var wait = due - _clock.GetUtcNow();
+            if (wait > TimeSpan.Zero)
+            {
+                if (!await Wait(wait)) return;
+                continue;
+            }
+            try
+            {
+                await _store.WriteState();
+            }
+            catch (Exception)
+            {
+                // The store logged it and the activation goes: the next one repeats the fan-out from storage.
+                return;
+            }
         }
-        await _store.WriteState();
-        return true;
     }
 
     /// <summary>Waits out a retry's delay; false once the fan-out is stopping.</summary>
@@ -222,10 +229,12 @@ internal sealed class ConversationFanout
             .Concat(_store.Membership.Unsettled.SelectMany(r => r.Untold.Select(t => t.Since - 1)))
             .Append(batch.Through).Min());
         // The watermark only spares repeating deliveries after a crash: it is written with the
-        // state's next write, or once it is due (WatermarkSaveDelay), and never awaited here
-        // before then, so the next batch does not wait for it.
+        // state's next write, or once it is due (within WatermarkSaveDelay), and never awaited here
+        // before then, so the next batch does not wait for it. Due at a random point of the delay's
+        // second half: conversations that got busy together (every one at a node's start) would
+        // otherwise all write in the same moment, a burst every send waits behind on SQLite.
         var now = _clock.GetUtcNow();
-        _store.ChangedForLater(now + _options.WatermarkSaveDelay);
+        _store.ChangedForLater(now + SpreadTimers.FirstDue(_options.WatermarkSaveDelay));
         if (_store.WriteDueBy <= now) await _store.WriteState();
         _messages.FannedOutThrough(batch.Through);
         ReportLag();

@@ -28,6 +28,9 @@ internal sealed partial class ConversationStore(
     private readonly SemaphoreSlim _stateWrite = new(1, 1);
     // Changes made for later (ChangedForLater) so far: a write stores those made before it began.
     private long _changes;
+    // A write under way, and when the changes made for later during it are due.
+    private bool _writing;
+    private DateTimeOffset? _dueAfterWrite;
 
     public string Id => id;
 
@@ -123,6 +126,7 @@ internal sealed partial class ConversationStore(
     {
         _changes++;
         WriteDueBy ??= by;
+        if (_writing) _dueAfterWrite ??= by;
     }
 
     /// <summary>When changes made for later must be written; null when every change is stored.</summary>
@@ -135,10 +139,12 @@ internal sealed partial class ConversationStore(
         try
         {
             RequireUsable();
-            // Changes made during the write may not be in it: they stay due.
+            // Changes made during the write may not be in it: they stay due, by when the first of
+            // them asked (not by the due time already past, which would write after every change).
             var writing = _changes;
+            (_writing, _dueAfterWrite) = (true, null);
             await state.WriteStateAsync();
-            if (writing == _changes) WriteDueBy = null;
+            WriteDueBy = writing == _changes ? null : _dueAfterWrite;
         }
         catch (Exception error) when (error is not SeqlineException)
         {
@@ -148,6 +154,7 @@ internal sealed partial class ConversationStore(
         }
         finally
         {
+            _writing = false;
             _stateWrite.Release();
         }
     }

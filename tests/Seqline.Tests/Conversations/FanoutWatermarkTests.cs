@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Core.Internal;
 using Seqline.Conversations;
 using Seqline.Hosting;
@@ -110,6 +112,41 @@ public sealed class FanoutWatermarkTests : IDisposable
             await conversation.Cast<IGrainManagementExtension>().DeactivateOnIdle();
             return (await node.StoredState(id)).FannedOutThrough == 6;
         }, Within, "the repeated fan-out's watermark to be written");
+    }
+
+    [Fact]
+    public async Task A_watermark_written_when_due_while_messages_flow_leaves_the_next_batches_unwritten()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var node = await new EmbeddedNode(_data.Path, s =>
+        {
+            s.AddKeyedSingleton<TimeProvider>(RetentionOptions.Clock, clock);
+            s.AddFaultInjection();
+        }, Delay("00:00:10")).Start();
+        var (ann, bob, id) = (Ann, Bob, Ids.Conversation());
+        var conversation = node.Grains.GetGrain<IConversationGrain>(id);
+        await conversation.Create(new NewConversation(ann, [bob], null, ConversationKind.Group));
+        var bobs = await new TestDevice(node.Grains, bob).Connect();
+        await conversation.Send(new OutgoingMessage(ann, "a1", "first"));
+        await bobs.PullUntil(id, 1, Within);
+
+        // The watermark's write comes due and is held while the next message's fan-out moves it again.
+        var (held, release) = FaultPlan.HoldNext("state.write", id);
+        clock.Advance(TimeSpan.FromSeconds(10));
+        await held.WaitAsync(Within);
+        await conversation.Send(new OutgoingMessage(ann, "a2", "during the write"));
+        await bobs.PullUntil(id, 2, Within);
+        release.SetResult();
+        await Eventually.True(async () => (await node.StoredState(id)).FannedOutThrough >= 1, Within, "the held write to land");
+
+        // What moves next is due seconds from when it moved, on a clock that stands still: no batch writes it.
+        for (var i = 3; i <= 5; i++)
+        {
+            await conversation.Send(new OutgoingMessage(ann, $"a{i}", $"message {i}"));
+            await bobs.PullUntil(id, i, Within);
+        }
+        var stored = (await node.StoredState(id)).FannedOutThrough;
+        Assert.True(stored < 5, $"the batches after the write wrote the watermark (stored: {stored})");
     }
 
     [Theory]
