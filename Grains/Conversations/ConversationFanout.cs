@@ -33,8 +33,6 @@ internal sealed class ConversationFanout
     private readonly CancellationTokenSource _stop = new();
     private Task? _loop;
     private TaskCompletionSource? _noticesTried;
-    // The write of a moved watermark, waiting for its due time while the loop has nothing to do.
-    private Task? _watermarkWrite;
 
     public ConversationFanout(ConversationStore store, IConversationFanoutHost host, FanoutCalls calls, ConversationRecalls recalls,
         ITimelineStore timeline, ConversationOptions options, SeqlineMetrics metrics, TimeProvider clock, ILogger logger)
@@ -86,17 +84,14 @@ internal sealed class ConversationFanout
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         _stop.Cancel();
-        var running = _stragglers.Running.Append(_loop ?? Task.CompletedTask).Append(_watermarkWrite ?? Task.CompletedTask).ToList();
+        var running = _stragglers.Running.Append(_loop ?? Task.CompletedTask).ToList();
         try
         {
             await Task.WhenAll(running).WaitAsync(cancellationToken);
-            // What the watermark moved is stored before the next activation reads it, unless this
-            // one's writes failed (then storage is read afresh, and the fan-out repeats from there).
-            if (_store.WriteDueBy is not null && !_store.Broken) await _store.WriteState();
         }
         catch (Exception)
         {
-            // Each loop logs its own failures, and a failed write its own; stopping only waits for them to end.
+            // Each loop logs its own failures; stopping only waits for them to end.
         }
     }
 
@@ -127,7 +122,6 @@ internal sealed class ConversationFanout
                         break;
                     default:
                         _stragglers.Start();
-                        WriteWatermarkWhenDue();
                         return;
                 }
                 _stragglers.Start();
@@ -141,35 +135,6 @@ internal sealed class ConversationFanout
             }
             catch (Exception)
             {
-                return;
-            }
-        }
-    }
-
-    // Nothing to deliver: a watermark that moved is written once it is due, beside the loops (a
-    // send starts the next loop at once, as ever). Another write of the state may store it first.
-    private void WriteWatermarkWhenDue()
-    {
-        if (_store.WriteDueBy is not null && _watermarkWrite is null or { IsCompleted: true }) _watermarkWrite = WriteWhenDue();
-    }
-
-    private async Task WriteWhenDue()
-    {
-        while (_store.WriteDueBy is { } due && !Stopped)
-        {
-            var wait = due - _clock.GetUtcNow();
-            if (wait > TimeSpan.Zero)
-            {
-                if (!await Wait(wait)) return;
-                continue;
-            }
-            try
-            {
-                await _store.WriteState();
-            }
-            catch (Exception)
-            {
-                // The store logged it and the activation goes: the next one repeats the fan-out from storage.
                 return;
             }
         }
@@ -228,14 +193,7 @@ internal sealed class ConversationFanout
         _store.Modes.ForgetThrough(_store.Membership.Stragglers.Select(r => r.Behind!.Value)
             .Concat(_store.Membership.Unsettled.SelectMany(r => r.Untold.Select(t => t.Since - 1)))
             .Append(batch.Through).Min());
-        // The watermark only spares repeating deliveries after a crash: it is written with the
-        // state's next write, or once it is due (within WatermarkSaveDelay), and never awaited here
-        // before then, so the next batch does not wait for it. Due at a random point of the delay's
-        // second half: conversations that got busy together (every one at a node's start) would
-        // otherwise all write in the same moment, a burst every send waits behind on SQLite.
-        var now = _clock.GetUtcNow();
-        _store.ChangedForLater(now + SpreadTimers.FirstDue(_options.WatermarkSaveDelay));
-        if (_store.WriteDueBy <= now) await _store.WriteState();
+        await _store.WriteState();
         _messages.FannedOutThrough(batch.Through);
         ReportLag();
     }

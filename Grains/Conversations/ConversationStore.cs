@@ -26,11 +26,6 @@ internal sealed partial class ConversationStore(
 {
     private readonly SemaphoreSlim _rowWrite = new(1, 1);
     private readonly SemaphoreSlim _stateWrite = new(1, 1);
-    // Changes made for later (ChangedForLater) so far: a write stores those made before it began.
-    private long _changes;
-    // A write under way, and when the changes made for later during it are due.
-    private bool _writing;
-    private DateTimeOffset? _dueAfterWrite;
 
     public string Id => id;
 
@@ -117,21 +112,6 @@ internal sealed partial class ConversationStore(
         }
     }
 
-    /// <summary>
-    /// The state changed in memory in a way that may be written later (the fan-out watermark): the
-    /// next <see cref="WriteState"/> stores it, whoever makes it, and it is due by <paramref name="by"/>
-    /// at the latest (the first such change since the last write sets when).
-    /// </summary>
-    public void ChangedForLater(DateTimeOffset by)
-    {
-        _changes++;
-        WriteDueBy ??= by;
-        if (_writing) _dueAfterWrite ??= by;
-    }
-
-    /// <summary>When changes made for later must be written; null when every change is stored.</summary>
-    public DateTimeOffset? WriteDueBy { get; private set; }
-
     /// <summary>Writes the grain state, one write at a time so the ETag stays in step.</summary>
     public async Task WriteState()
     {
@@ -139,12 +119,7 @@ internal sealed partial class ConversationStore(
         try
         {
             RequireUsable();
-            // Changes made during the write may not be in it: they stay due, by when the first of
-            // them asked (not by the due time already past, which would write after every change).
-            var writing = _changes;
-            (_writing, _dueAfterWrite) = (true, null);
             await state.WriteStateAsync();
-            WriteDueBy = writing == _changes ? null : _dueAfterWrite;
         }
         catch (Exception error) when (error is not SeqlineException)
         {
@@ -154,7 +129,6 @@ internal sealed partial class ConversationStore(
         }
         finally
         {
-            _writing = false;
             _stateWrite.Release();
         }
     }

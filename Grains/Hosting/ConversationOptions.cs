@@ -35,15 +35,6 @@ public sealed class ConversationOptions
     /// </summary>
     public int FanoutParallelism { get; set; } = 128;
 
-    /// <summary>
-    /// How long a fan-out watermark that moved may wait before the conversation's state is written
-    /// for it. The watermark only saves work after a crash (deliveries are idempotent at the inbox),
-    /// so a busy conversation writes its state once per delay instead of after every batch, and its
-    /// fan-out never waits for that write between batches. A crash repeats at most this much
-    /// fan-out, which the inboxes recognise as delivered already. Zero: written after every batch.
-    /// </summary>
-    public TimeSpan WatermarkSaveDelay { get; set; } = TimeSpan.FromSeconds(10);
-
     /// <summary>Most inboxes that fell behind one conversation catches up at once; the rest wait their turn.</summary>
     public int MaxCatchingUp { get; set; } = 16;
 

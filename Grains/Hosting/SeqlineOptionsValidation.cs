@@ -89,7 +89,6 @@ internal sealed class ConversationOptionsValidator : IValidateOptions<Conversati
         if (o.MaxCommitBatch < 1) result.AddError($"{S}:MaxCommitBatch must be at least 1; it is {o.MaxCommitBatch}.");
         if (o.FanoutBatch < 1) result.AddError($"{S}:FanoutBatch must be at least 1; it is {o.FanoutBatch}.");
         if (o.FanoutRecoveryPeriod <= TimeSpan.Zero) result.AddError($"{S}:FanoutRecoveryPeriod must be positive; it is {o.FanoutRecoveryPeriod}.");
-        if (o.WatermarkSaveDelay < TimeSpan.Zero) result.AddError($"{S}:WatermarkSaveDelay must not be negative; it is {o.WatermarkSaveDelay}.");
         if (o.RecallWindow < TimeSpan.Zero) result.AddError($"{S}:RecallWindow must not be negative; it is {o.RecallWindow}.");
         if (o.MaxContentBytes is < 2 or > 65536) result.AddError($"{S}:MaxContentBytes must be between 2 and 65536; it is {o.MaxContentBytes}.");
         if (o.EditWindow < TimeSpan.Zero) result.AddError($"{S}:EditWindow must not be negative; it is {o.EditWindow}.");

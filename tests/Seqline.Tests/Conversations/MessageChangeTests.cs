@@ -28,9 +28,6 @@ public sealed class MessageChangeTests : IDisposable
         ["Seqline:Limits:MaxReactionKinds"] = "3",
         ["Seqline:Limits:MaxReactionsPerUser"] = "2",
         ["Seqline:Limits:MaxBodyBytes"] = "100",
-        // The clock is fake, so a watermark written lazily would wait for it: written after every
-        // batch, the fan-out's own write is done before a test arms a fault for a change's write.
-        ["Seqline:Conversations:WatermarkSaveDelay"] = "00:00:00",
     }).Start();
 
     private static async Task<List<ChatMessage>> History(IConversationGrain conversation, string userId) =>

@@ -6,11 +6,10 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Seqline.Tests.Fixtures;
 
-/// <summary>A node's SQLite grain-state storage that counts the state writes of inboxes and conversations.</summary>
+/// <summary>A node's SQLite grain-state storage that counts the state writes of inboxes.</summary>
 public sealed class CountingGrainStorage(IGrainStorage inner) : IGrainStorage, IStoreSchema
 {
     private long _inboxWrites;
-    private long _conversationWrites;
 
     /// <summary>Puts a counting storage in front of the node's grain states.</summary>
     public static void CountSqlite(IServiceCollection services, Action<CountingGrainStorage> created) =>
@@ -23,9 +22,6 @@ public sealed class CountingGrainStorage(IGrainStorage inner) : IGrainStorage, I
 
     /// <summary>State writes (and clears) of inbox grains so far.</summary>
     public long InboxWrites => Interlocked.Read(ref _inboxWrites);
-
-    /// <summary>State writes (and clears) of conversation grains so far.</summary>
-    public long ConversationWrites => Interlocked.Read(ref _conversationWrites);
 
     public Task EnsureCreatedAsync(CancellationToken cancellationToken = default) => ((IStoreSchema)inner).EnsureCreatedAsync(cancellationToken);
 
@@ -45,8 +41,6 @@ public sealed class CountingGrainStorage(IGrainStorage inner) : IGrainStorage, I
 
     private void Count(GrainId grainId)
     {
-        var type = grainId.Type.ToString()!;
-        if (type.Contains("inbox", StringComparison.OrdinalIgnoreCase)) Interlocked.Increment(ref _inboxWrites);
-        else if (type.Equals("conversation", StringComparison.OrdinalIgnoreCase)) Interlocked.Increment(ref _conversationWrites);
+        if (grainId.Type.ToString()!.Contains("inbox", StringComparison.OrdinalIgnoreCase)) Interlocked.Increment(ref _inboxWrites);
     }
 }

@@ -41,8 +41,6 @@ public sealed class EmbeddedNode(string dataDirectory, Action<IServiceCollection
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
-            // Lazy, as in production, but short: tests that wait for the stored watermark wait less.
-            ["Seqline:Conversations:WatermarkSaveDelay"] = "00:00:01",
             ["Seqline:Sync:CursorKey"] = SeqlineServer.CursorKey,
             ["Seqline:Cluster:SiloPort"] = LoopbackPorts.One().ToString(),
             ["Seqline:Cluster:GatewayPort"] = LoopbackPorts.One().ToString(),

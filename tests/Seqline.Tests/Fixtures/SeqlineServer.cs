@@ -45,8 +45,6 @@ public sealed class SeqlineServer : IAsyncDisposable
             ["Seqline:Cluster:SiloPort"] = LoopbackPorts.One().ToString(),
             ["Seqline:Cluster:GatewayPort"] = gatewayPort.ToString(),
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:02",
-            // Lazy, as in production, but short: tests that wait for the stored watermark wait less.
-            ["Seqline:Conversations:WatermarkSaveDelay"] = "00:00:01",
         });
     }
 

@@ -56,8 +56,6 @@ public sealed class SimulationNode(SimulationStore store) : IAsyncDisposable
             ["Seqline:Fanout:ReadFanoutAbove"] = ReadFanoutAbove.ToString(),
             ["Seqline:Fanout:WriteFanoutAtOrBelow"] = WriteFanoutAtOrBelow.ToString(),
             ["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:01",
-            // Lazy, as in production, but short: tests that wait for the stored watermark wait less.
-            ["Seqline:Conversations:WatermarkSaveDelay"] = "00:00:01",
             ["Seqline:Conversations:FanoutRetryMaxDelay"] = "00:00:00.200",
             // Small pages and batches, so that schedules of a few dozen messages cross their edges.
             ["Seqline:Conversations:FanoutBatch"] = "3",
