@@ -147,7 +147,7 @@ public sealed partial class PushBridge(
         foreach (var interceptor in _interceptors)
         {
             if (interceptor.ShouldDeliver(push)) continue;
-            metrics.PushDropped("intercepted");
+            PushDropped(push, "intercepted");
             return true;
         }
         return false;

@@ -28,6 +28,9 @@ public sealed class ReceiptNodes : IAsyncLifetime
     public int ReadFanoutAbove => 4;
     public TimeSpan Interval => TimeSpan.FromSeconds(3);
 
+    /// <summary>Decides which pushes the edge node sends; all of them unless a test says otherwise.</summary>
+    public PushFilter EdgePushes { get; } = new();
+
     public async Task InitializeAsync()
     {
         var settings = new Dictionary<string, string?>
@@ -38,7 +41,7 @@ public sealed class ReceiptNodes : IAsyncLifetime
             ["Seqline:Fanout:WriteFanoutAtOrBelow"] = (ReadFanoutAbove - 1).ToString(),
         };
         Node = await SeqlineServer.StartNode(_data.Path, settings: settings);
-        Edge = await SeqlineServer.StartEdge(Node.GatewayPort, settings: settings);
+        Edge = await SeqlineServer.StartEdge(Node.GatewayPort, s => s.AddSingleton<Seqline.Api.Push.IPushInterceptor>(EdgePushes), settings);
     }
 
     public async Task DisposeAsync()
@@ -47,6 +50,14 @@ public sealed class ReceiptNodes : IAsyncLifetime
         await Node.DisposeAsync();
         _data.Dispose();
     }
+}
+
+/// <summary>Drops the pushes <see cref="Drop"/> picks, as a node's push interceptor.</summary>
+public sealed class PushFilter : Seqline.Api.Push.IPushInterceptor
+{
+    public Func<Seqline.Push.InboxPush, bool>? Drop { get; set; }
+
+    public bool ShouldDeliver(Seqline.Push.InboxPush push) => Drop?.Invoke(push) is not true;
 }
 
 /// <summary>A hub connection that keeps the receipts notices it gets, once its push registration is in place.</summary>

@@ -320,11 +320,39 @@ public sealed class ReceiptsTests(ReceiptNodes nodes) : IClassFixture<ReceiptNod
         await bridge.OnPush(new Seqline.Push.InboxPush(alice, [], "older", "older-after", new Seqline.Push.PushOrder(1, 50, 0),
             [new ReceiptsNotice(direct, [new MemberReceipt(bob, 1, 1)])]));
 
-        var notice = await alicesPhone.Next();
-        Assert.Equal(direct, notice.ConversationId);
-        Assert.Equal([new ReceiptDevice.Receipt(bob, 1, 1)], notice.Members);
-        Assert.Equal([[direct]], alicesPhone.NoticeMessages);
-        Assert.Empty(alicesPhone.RidingNotices);
+        await CameOnItsOwn(alicesPhone, direct, new ReceiptDevice.Receipt(bob, 1, 1));
+    }
+
+    // The only receipts the device got: one notice in a hub message of its own, none on a push.
+    private static async Task CameOnItsOwn(ReceiptDevice device, string conversationId, ReceiptDevice.Receipt receipt)
+    {
+        var notice = await device.Next();
+        Assert.Equal(conversationId, notice.ConversationId);
+        Assert.Equal([receipt], notice.Members);
+        Assert.Equal([[conversationId]], device.NoticeMessages);
+        Assert.Empty(device.RidingNotices);
+    }
+
+    [Fact]
+    public async Task Receipts_riding_on_a_push_an_interceptor_drops_reach_the_devices_on_their_own()
+    {
+        var (alice, bob) = (Ids.User("alice"), Ids.User("bob"));
+        using var alicesApi = await ApiUser.SignIn(nodes.Node, alice);
+        var direct = await alicesApi.CreateDirect(bob);
+        await using var alicesPhone = await ReceiptDevice.Connect(nodes.Edge, alice);
+        var bridge = nodes.Edge.Services.GetRequiredService<Seqline.Api.Push.PushBridge>();
+        nodes.EdgePushes.Drop = push => push.UserId == alice;
+        try
+        {
+            await bridge.OnPush(new Seqline.Push.InboxPush(alice, [], alicesPhone.Head, "after", new Seqline.Push.PushOrder(1, 100, 0),
+                [new ReceiptsNotice(direct, [new MemberReceipt(bob, 1, 1)])]));
+
+            await CameOnItsOwn(alicesPhone, direct, new ReceiptDevice.Receipt(bob, 1, 1));
+        }
+        finally
+        {
+            nodes.EdgePushes.Drop = null;
+        }
     }
 
     private static async Task<double> NoticesSent(SeqlineServer node, string method) =>
