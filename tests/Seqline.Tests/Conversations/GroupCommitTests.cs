@@ -59,23 +59,4 @@ public sealed class GroupCommitTests : IDisposable
         _releaseFirstAppend.TrySetResult();
         _data.Dispose();
     }
-
-    /// <summary>
-    /// Counts sends the grain has taken in. A send runs synchronously until it waits for its
-    /// commit (once the activation has loaded its dedupe window and registered its reminder, which
-    /// the first send did), so when the grain hands the call back here it is in the queue.
-    /// </summary>
-    private sealed class SendsQueued : IIncomingGrainCallFilter
-    {
-        private int _count;
-
-        public int Count => Volatile.Read(ref _count);
-
-        public async Task Invoke(IIncomingGrainCallContext context)
-        {
-            var call = context.Invoke();
-            if (context.InterfaceMethod?.Name == nameof(IConversationGrain.Send)) Interlocked.Increment(ref _count);
-            await call;
-        }
-    }
 }

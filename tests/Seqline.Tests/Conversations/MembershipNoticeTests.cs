@@ -3,6 +3,7 @@ using Seqline.Conversations;
 using Seqline.Inboxes;
 using Seqline.Storage.Rows;
 using Seqline.Tests.Fixtures;
+using Seqline.Timelines;
 
 namespace Seqline.Tests.Conversations;
 
@@ -45,8 +46,19 @@ public sealed class MembershipNoticeTests : IDisposable
     public async Task Sends_during_a_membership_change_go_to_the_new_members_only()
     {
         HeldRowStore? rows = null;
-        await using var node = await new EmbeddedNode(_data.Path, s => s.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, (sp, _) =>
-            rows = new HeldRowStore(new global::Seqline.Storage.Rows.Sqlite.SqliteRowStore(sp.GetRequiredService<global::Seqline.Storage.Sqlite.SqliteDatabase>(), RowStoreNames.Members)))).Start();
+        var appended = new System.Collections.Concurrent.ConcurrentQueue<long>();
+        var queued = new SendsQueued();
+        await using var node = await new EmbeddedNode(_data.Path, s =>
+        {
+            s.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, (sp, _) =>
+                rows = new HeldRowStore(new global::Seqline.Storage.Rows.Sqlite.SqliteRowStore(sp.GetRequiredService<global::Seqline.Storage.Sqlite.SqliteDatabase>(), RowStoreNames.Members)));
+            CountingTimelineStore.CountSqlite(s, TimelineStoreNames.Conversations, store => store.BeforeAppend = (_, entries) =>
+            {
+                foreach (var entry in entries) appended.Enqueue(entry.Seq);
+                return Task.CompletedTask;
+            });
+            s.AddSingleton<IIncomingGrainCallFilter>(queued);
+        }).Start();
         var (alice, bob, carol, id) = (Ids.User("alice"), Ids.User("bob"), Ids.User("carol"), Ids.Conversation());
         var conversation = node.Grains.GetGrain<IConversationGrain>(id);
         var (bobs, carols) = (await new TestDevice(node.Grains, bob).Connect(), await new TestDevice(node.Grains, carol).Connect());
@@ -59,7 +71,9 @@ public sealed class MembershipNoticeTests : IDisposable
         await held.WaitAsync(TimeSpan.FromSeconds(60));
         var alicesSend = conversation.Send(new OutgoingMessage(alice, "a2", "after"));
         var bobsSend = conversation.Send(new OutgoingMessage(bob, "b1", "sneaking in"));
-        await Task.Delay(200); // room for a send that would not wait (a wrong order would then show)
+        // Both sends have run as far as they can: a send that did not wait would be appending now.
+        await Eventually.True(() => Task.FromResult(queued.Count == 3), TimeSpan.FromSeconds(60), "both sends to reach the grain");
+        Assert.Equal([1L], appended);
         Assert.False(alicesSend.IsCompleted, "a send must not take a seq while the change is stored");
         rows.Release();
         await change;
