@@ -13,7 +13,7 @@ public sealed class GroupCommitTests : IDisposable
     private readonly ConcurrentQueue<long[]> _appends = new();
     private readonly TaskCompletionSource _firstAppendHeld = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _releaseFirstAppend = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly SendsQueued _queued = new();
+    private readonly CallsTakenIn _queued = new(nameof(IConversationGrain.Send));
 
     [Fact]
     public async Task Concurrent_sends_to_one_conversation_become_one_append_acknowledged_only_once_durable()

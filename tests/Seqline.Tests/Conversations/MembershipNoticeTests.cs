@@ -47,7 +47,7 @@ public sealed class MembershipNoticeTests : IDisposable
     {
         HeldRowStore? rows = null;
         var appended = new System.Collections.Concurrent.ConcurrentQueue<long>();
-        var queued = new SendsQueued();
+        var queued = new CallsTakenIn(nameof(IConversationGrain.Send));
         await using var node = await new EmbeddedNode(_data.Path, s =>
         {
             s.AddKeyedSingleton<IRowStore>(RowStoreNames.Members, (sp, _) =>

@@ -18,8 +18,10 @@ public sealed class PushObserverLifecycleTests : IDisposable
     private readonly TempDirectory _data = new();
     private readonly PushRecorder _pushes = new();
 
+    private readonly CallsTakenIn _subscribes = new(nameof(IInboxGrain.Subscribe));
+
     private Task<SeqlineServer> StartNode(TimeSpan expiry, TimeSpan renewPeriod) =>
-        SeqlineServer.StartNode(_data.Path, s => s.AddSingleton<IPushInterceptor>(_pushes), new Dictionary<string, string?>
+        SeqlineServer.StartNode(_data.Path, s => s.AddSingleton<IPushInterceptor>(_pushes).AddSingleton<IIncomingGrainCallFilter>(_subscribes), new Dictionary<string, string?>
         {
             ["Seqline:Push:ObserverExpiry"] = expiry.ToString("c"),
             ["Seqline:Push:RenewPeriod"] = renewPeriod.ToString("c"),
@@ -30,7 +32,8 @@ public sealed class PushObserverLifecycleTests : IDisposable
     [Fact]
     public async Task Renewals_keep_pushes_flowing_long_past_the_expiry()
     {
-        await using var server = await StartNode(ShortExpiry, renewPeriod: TimeSpan.FromMilliseconds(200));
+        var renewPeriod = TimeSpan.FromMilliseconds(200);
+        await using var server = await StartNode(ShortExpiry, renewPeriod);
         using var alice = await ApiUser.SignIn(server, Ids.User("alice"));
         using var bob = await ApiUser.SignIn(server, Ids.User("bob"));
         await using var device = await ClientDevice.Connect(server, bob.Token);
@@ -39,8 +42,10 @@ public sealed class PushObserverLifecycleTests : IDisposable
         var id = await alice.CreateGroup(bob.Id);
         await SendAndAwait(alice, id, device, 1);
 
-        // Without renewals the registration would have lapsed three times over by now.
-        await Task.Delay(ShortExpiry * 3);
+        // Enough renewals, at least a period apart, that without them the registration would have
+        // lapsed three times over.
+        var renewals = _subscribes.Count + (int)(ShortExpiry * 3 / renewPeriod);
+        await Eventually.True(() => Task.FromResult(_subscribes.Count >= renewals), TimeSpan.FromSeconds(120), "the node to renew its registration");
         Assert.Equal(1, await Inbox(server, bob.Id).CountObservers());
         var (pulls, pushes) = (device.Client.Pulls, device.Client.PushesApplied);
 
