@@ -1,7 +1,8 @@
 // Edits and reactions in two browsers side by side: alice and bob in a group of two. Bob
 // reacts from the message menu and alice sees the chip; alice reacts too, then edits her message
 // from the menu and both see the new text marked "edited". Neither change counts as unread for the
-// one who has read everything. Bob takes his reaction back by clicking his chip.
+// one who has read everything. A press on a reaction while the message changes under it still
+// counts when released. Bob takes his reaction back by clicking his chip.
 // Screenshots: the reactions on both sides, the edited message on both sides.
 import { assertEqual, scenario, WaitMs } from './lib.mjs';
 
@@ -55,6 +56,33 @@ await scenario('edits', async (t) => {
   await alice.waitForPreview(id, 'Friday?');
   await t.shot(alice, 'edited-alice');
   await t.shot(bob, 'edited-bob');
+
+  t.step('a press on a reaction outlasts the message changing under it: the click counts');
+  // Bob presses ❤️; before he lets go, alice edits the message again, which rebuilds its bubble.
+  const bobsMessage = bob.page.getByTestId('message').first();
+  await bobsMessage.hover();
+  const heart = await bobsMessage.locator('[data-testid="react"][data-emoji="❤️"]').boundingBox();
+  await bob.page.mouse.move(heart.x + heart.width / 2, heart.y + heart.height / 2);
+  await bob.page.mouse.down();
+  const seq = await bobsMessage.getAttribute('data-seq');
+  await (await t.api(aliceId)).call('PUT', `/api/conversations/${id}/messages/${seq}`, { body: 'Lunch at 12:30 on Friday? Usual place' });
+  // Bob's pane has the edit: held back under his press, or (if not) in the rebuilt bubble.
+  await bob.page.waitForFunction(() => document.querySelector('[data-testid="messages"]')?.dataset.held !== undefined
+    || document.querySelector('[data-testid="message-body"]')?.textContent.endsWith('Usual place'), null, { timeout: WaitMs });
+  await bob.page.mouse.up();
+  await chip(bob, '❤️', 1).waitFor({ timeout: WaitMs });
+  await chip(alice, '❤️', 1).waitFor({ timeout: WaitMs });
+  // Once released, the held bubble shows the edit.
+  await bob.waitForBodies(['Lunch at 12:30 on Friday? Usual place'], 'the message edited under the press');
+
+  t.step('a keyboard user keeps their place when the message changes: the focused control is focused again');
+  await bobsMessage.locator('[data-testid="react"][data-emoji="😂"]').focus();
+  await (await t.api(aliceId)).call('PUT', `/api/conversations/${id}/messages/${seq}`, { body: 'Lunch at 12:30 on Friday? Usual place, 2nd floor' });
+  await bob.waitForBodies(['Lunch at 12:30 on Friday? Usual place, 2nd floor'], 'the message edited under the focus');
+  const focused = await bob.page.evaluate(() => `${document.activeElement?.dataset.testid}:${document.activeElement?.dataset.emoji}`);
+  assertEqual(focused, 'react:😂', 'what has the focus after the bubble was rebuilt');
+  await bob.page.keyboard.press('Enter');
+  await chip(alice, '😂', 1).waitFor({ timeout: WaitMs });
 
   t.step('bob takes his reaction back with a click on his chip; no change counts as unread');
   await chip(bob, '👍', 2).click();

@@ -99,6 +99,16 @@ export class ConversationPane {
   private readAtOpen: number;
   private destroyed = false;
   private readonly onVisible = () => document.visibilityState === 'visible' && this.scheduleRender();
+  /**
+   * Where a press (mouse, touch, pen) went down in the messages, until it is released. A bubble
+   * rebuilt under a press loses the click, so its rebuild waits for the release.
+   */
+  private pressed: Element | null = null;
+  private readonly onRelease = () => {
+    this.pressed = null;
+    // After the click this release makes (same task): the bubbles held for it are built now.
+    if (this.scroller.dataset.held !== undefined) this.scheduleRender();
+  };
 
   constructor(
     private readonly client: ChatClient,
@@ -108,6 +118,9 @@ export class ConversationPane {
     this.readAtOpen = client.conversations.get(conversationId)?.readSeq ?? 0;
     this.scroller.append(this.inner);
     this.scroller.addEventListener('scroll', () => this.onScroll(), { passive: true });
+    this.inner.addEventListener('pointerdown', (e) => { this.pressed = e.target instanceof Element ? e.target : null; });
+    window.addEventListener('pointerup', this.onRelease);
+    window.addEventListener('pointercancel', this.onRelease);
     const form = h('form', { class: 'composer' }, this.input, this.sendButton);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
@@ -156,6 +169,8 @@ export class ConversationPane {
     window.clearTimeout(this.typingTimer);
     window.clearTimeout(this.presenceTimer);
     document.removeEventListener('visibilitychange', this.onVisible);
+    window.removeEventListener('pointerup', this.onRelease);
+    window.removeEventListener('pointercancel', this.onRelease);
   }
 
   update(changed: Changed): void {
@@ -449,14 +464,30 @@ export class ConversationPane {
     this.input.focus();
   }
 
-  /** Puts the items' elements in order, keeping every element whose item did not change. */
+  /**
+   * Puts the items' elements in order, keeping every element whose item did not change, and one
+   * that changed while pressed (rebuilt after the release). A rebuilt element gets the menu that
+   * was open and the focus that was in it.
+   */
   private reconcile(items: Item[]): void {
     const nodes = new Map<string, { sig: string; el: HTMLElement }>();
+    let held = false;
+    let focus: (() => void) | null = null;
     let at: ChildNode | null = this.inner.firstChild;
     for (const item of items) {
       const known = this.nodes.get(item.key);
-      const el = known && known.sig === item.sig ? known.el : keepMenuOpen(known?.el, item.build());
-      nodes.set(item.key, { sig: item.sig, el });
+      let entry = known;
+      if (!known || known.sig !== item.sig) {
+        if (known && this.pressed && known.el.contains(this.pressed)) {
+          held = true;
+        } else {
+          const el = keepMenuOpen(known?.el, item.build());
+          focus ??= known ? focusAgain(known.el, el) : null;
+          entry = { sig: item.sig, el };
+        }
+      }
+      nodes.set(item.key, entry!);
+      const el = entry!.el;
       if (el === at) {
         at = at.nextSibling;
       } else {
@@ -469,6 +500,9 @@ export class ConversationPane {
       at = next;
     }
     this.nodes = nodes;
+    focus?.();
+    if (held) this.scroller.dataset.held = '';
+    else delete this.scroller.dataset.held;
   }
 
   /** The first message on screen, by key: its element may be rebuilt by the render. */
@@ -593,6 +627,25 @@ function fromOutbox(o: OutboxItem, me: string): Bubble {
 
 function outboxOrder(a: OutboxItem, b: OutboxItem): number {
   return (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER) || a.createdAt - b.createdAt;
+}
+
+/**
+ * The control focused in a bubble about to be rebuilt, found again in the fresh one by what it is
+ * (its test id, and its emoji for reactions): a keyboard user keeps their place when a tick arrives.
+ */
+function focusAgain(old: HTMLElement, fresh: HTMLElement): (() => void) | null {
+  const focused = document.activeElement;
+  if (!(focused instanceof HTMLElement) || focused === old || !old.contains(focused) || !focused.dataset.testid) return null;
+  const emoji = focused.dataset.emoji;
+  const selector = `[data-testid="${focused.dataset.testid}"]${emoji === undefined ? '' : `[data-emoji="${CSS.escape(emoji)}"]`}`;
+  return () => {
+    const again = fresh.querySelector(selector) as HTMLElement | null;
+    if (!again) return;
+    // A message's actions show on hover or while focus is within: shown for the focus to land.
+    fresh.dataset.refocus = '';
+    again.focus();
+    delete fresh.dataset.refocus;
+  };
 }
 
 /** A message's menu open when its bubble is rebuilt (a tick or a reaction arriving) stays open. */
