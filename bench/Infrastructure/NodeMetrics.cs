@@ -1,3 +1,5 @@
+using Seqline.Bench.Scenarios.E2e;
+
 namespace Seqline.Bench.Infrastructure;
 
 /// <summary>
@@ -39,6 +41,16 @@ public sealed class NodeMetrics(Uri baseAddress, HttpMessageHandler handler)
     /// <summary>Notices the node has handed to a user's devices so far by hub <paramref name="method"/> (<c>typing</c>, <c>receipts</c>, <c>receiptsMany</c>, <c>events</c>: receipts riding on a push).</summary>
     public static double Notices(string text, string method) =>
         new PrometheusText(text).Sum("seqline_notices_sent_total", ("method", method)) ?? 0;
+
+    /// <summary>The node's full (gen2) collections and GC pause so far, from the runtime's <c>dotnet.gc.*</c> counters; null when absent.</summary>
+    public static GcUse? Gc(string? text)
+    {
+        if (text is null) return null;
+        var prometheus = new PrometheusText(text);
+        return prometheus.Sum("dotnet_gc_collections_total", ("gc_heap_generation", "gen2")) is { } gen2
+            && prometheus.Sum("dotnet_gc_pause_time_seconds_total") is { } pause
+            ? new GcUse((long)gen2, pause * 1000) : null;
+    }
 
     /// <summary>The sum of every sample of <paramref name="metric"/> in Prometheus text (any labels, any unit suffix).</summary>
     public static long? Parse(string text, string metric)

@@ -81,6 +81,10 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
             Assert.True(phase.AllocatedBytesPerAckedSend > 0, $"{phase.Name}: allocated bytes per send {phase.AllocatedBytesPerAckedSend}");
             Assert.True(phase.NodeCpuMicrosecondsPerDelivered > 0, $"{phase.Name}: CPU per delivered message {phase.NodeCpuMicrosecondsPerDelivered}");
             Assert.True(phase.CpuProbe.Before > 0 && phase.CpuProbe.After > 0, $"{phase.Name}: machine speed probe {phase.CpuProbe}");
+            // The node's GC counters were read at both ends (in-process here, so they include the clients' collections).
+            Assert.True(phase.NodeGc is { Gen2Collections: >= 0, PauseMilliseconds: >= 0 }, $"{phase.Name}: node GC {phase.NodeGc}");
+            Assert.Null(phase.BenchGc);
+            Assert.True(phase.StartedAt > DateTimeOffset.UtcNow.AddHours(-1), $"{phase.Name}: began {phase.StartedAt}");
             // The node's own histograms saw the same window: its sends, their commits and their pushes.
             var node = phase.NodeTimings!;
             Assert.True(node.Send.Count > 0 && node.ConversationAppend.Count > 0 && node.InboxAppend.Count > 0 && node.Commit.Count > 0 && node.PushLag.Count > 0,
@@ -96,6 +100,7 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("node's own view", text);
         Assert.Contains("Acknowledgements on and off, within the run", text);
         Assert.Contains("On / off: acked sends/s", text);
+        Assert.Contains("gen2 collections / paused", text);
         Assert.True(File.Exists(report.PathOf("e2e-latency.png")));
     }
 

@@ -18,6 +18,17 @@ internal sealed class PhaseCounters(int index, string name)
     public readonly Latency Ack = new();
 }
 
+/// <summary>Garbage collection in a process over a window: full collections and the time paused.</summary>
+public sealed record GcUse(long Gen2Collections, double PauseMilliseconds)
+{
+    /// <summary>This process's collections since <paramref name="before"/> (a reading of <see cref="Now"/>).</summary>
+    public GcUse Since(GcUse before) => new(Gen2Collections - before.Gen2Collections, PauseMilliseconds - before.PauseMilliseconds);
+
+    public static GcUse Now() => new(GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalMilliseconds);
+
+    public override string ToString() => $"{Gen2Collections} / {PauseMilliseconds:0} ms";
+}
+
 /// <summary>One second of a phase.</summary>
 public sealed record SeriesPoint(double Seconds, double AckedPerSecond, double DeliveredPerSecond, double PushesPerSecond, double NodeCpuPercentOfCore, long NodeRssBytes);
 
@@ -65,6 +76,15 @@ public sealed record E2ePhaseResult
     /// carried them: hub messages of their own (<c>DeliveredMany</c>) and sends (riding); null when unknown.
     /// </summary>
     public (double ByMessage, double BySend)? AcknowledgementsPerSecond { get; init; }
+
+    /// <summary>The node's full (gen2) collections and total GC pause in the window, from its runtime's counters at /metrics; null when unknown.</summary>
+    public GcUse? NodeGc { get; init; }
+
+    /// <summary>The same for the bench's process (the devices' clients); null when the node runs inside it.</summary>
+    public GcUse? BenchGc { get; init; }
+
+    /// <summary>When the window began, UTC: to line windows up with what the node does on its own clock.</summary>
+    public DateTimeOffset StartedAt { get; init; }
 
     /// <summary>The node's own latency histograms over the window; null when /metrics could not be read.</summary>
     public NodeTimings? NodeTimings { get; init; }

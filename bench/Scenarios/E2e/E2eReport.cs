@@ -71,7 +71,7 @@ public static class E2eReport
             "and those an \"on\" window left pacing go out in the first seconds of the next (its acknowledgement batches count them). " +
             "Each window first waits for the node to go quiet. Ratios are the mean of the \"on\" windows over the mean of the \"off\" ones, from one node on one machine " +
             "minutes apart, so the host's drift between separate runs does not enter them.");
-        report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "receipts to devices/s: notices / hub messages / riding pushes", "node CPU (% of a core)", "node CPU per delivered message", "clients CPU (% of a core)", "clients CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms"],
+        report.Table(["window", "acks", "acked sends/s", "delivered messages/s", "acknowledgement batches/s: hub / riding", "receipts to devices/s: notices / hub messages / riding pushes", "node CPU (% of a core)", "node CPU per delivered message", "clients CPU (% of a core)", "clients CPU per delivered message", "node allocated per acked send", "send→push ms p50 / p99", "machine speed before / after, ms", "sync pulls/s", "GC, node / clients: gen2 collections / paused", "began, UTC"],
             windows.Select((w, i) => (IReadOnlyList<string>)
             [
                 $"{i + 1}", w.Acknowledging ? "on" : "off", Format.Rate(w.Phase.AckedPerSecond), Format.Rate(w.Phase.DeliveredPerSecond),
@@ -82,6 +82,9 @@ public static class E2eReport
                 w.Phase.Bench is { } clients ? $"{clients.CpuPercentOfCore:0}%" : "(same process)", Microseconds(w.Phase.ClientsCpuMicrosecondsPerDelivered), PerSend(w.Phase),
                 w.Phase.Delivery.Count == 0 ? "-" : $"{Format.Ms(w.Phase.Delivery.P50)} / {Format.Ms(w.Phase.Delivery.P99)}",
                 $"{w.Phase.CpuProbe.Before:0} / {w.Phase.CpuProbe.After:0}",
+                Format.Rate(w.Phase.PullsPerSecond),
+                $"{w.Phase.NodeGc?.ToString() ?? "-"}; {w.Phase.BenchGc?.ToString() ?? "-"}",
+                $"{w.Phase.StartedAt:HH:mm:ss}",
             ]));
         if (AcknowledgementComparison.Of(windows) is { } ratio)
             report.Paragraph($"On / off: acked sends/s {ratio.AckedPerSecond:0.00}x, node CPU per delivered message {Times(ratio.CpuPerDelivered)}, clients CPU per delivered message {Times(ratio.ClientsCpuPerDelivered)}, node allocated per acked send {Times(ratio.AllocatedPerSend)}.");

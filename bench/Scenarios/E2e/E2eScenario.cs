@@ -159,6 +159,8 @@ public static class E2eScenario
                 var scrape0 = await metrics.ScrapeAsync();
                 nodeMeter.Restart();
                 benchMeter?.Restart();
+                var startedAt = DateTimeOffset.UtcNow;
+                var benchGc0 = GcUse.Now();
                 var clock = Stopwatch.StartNew();
                 var load = rate is { } offered ? FixedRateAsync(phase, offered, duration) : ClosedLoopAsync(phase, concurrency ?? 1, stop.Token);
 
@@ -185,6 +187,7 @@ public static class E2eScenario
                 var noticesInWindow = Interlocked.Read(ref _receiptsNotices) - notices0;
                 var nodeUse = nodeMeter.Stop();
                 var benchUse = benchMeter?.Stop();
+                var benchGc = GcUse.Now().Since(benchGc0);
                 var scrape1 = await metrics.ScrapeAsync();
                 var storeRows = rows.Total() - rows0;
 
@@ -231,6 +234,9 @@ public static class E2eScenario
                         : ((NodeMetrics.Acknowledgements(scrape1, "message") - NodeMetrics.Acknowledgements(scrape0, "message")) / seconds,
                            (NodeMetrics.Acknowledgements(scrape1, "send") - NodeMetrics.Acknowledgements(scrape0, "send")) / seconds),
                     NodeTimings = NodeTimings.Between(scrape0, scrape1),
+                    NodeGc = NodeMetrics.Gc(scrape1) is { } gc1 && NodeMetrics.Gc(scrape0) is { } gc0 ? gc1.Since(gc0) : null,
+                    BenchGc = node.InProcess ? null : benchGc,
+                    StartedAt = startedAt,
                     AckedInWindow = ackedInWindow,
                     DeliveredInWindow = deliveredInWindow,
                     Bench = benchUse,
