@@ -11,11 +11,11 @@ public interface IRowStore : IStoreSchema
     Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// The row <paramref name="key"/> of <paramref name="owner"/>, or null. Stores answer it with a
-    /// point read; this default reads the owner's rows and is only for stores that cannot.
+    /// The row <paramref name="key"/> of <paramref name="owner"/>, or null: a point read, whose cost
+    /// does not grow with the owner's rows. An inbox asks it of a conversation's member rows on its
+    /// syncs and pushes, where the owner is a group of any size.
     /// </summary>
-    async Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default) =>
-        (await ReadAsync(owner, cancellationToken)).FirstOrDefault(r => r.Key == key);
+    Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Writes rows (replacing a row with the same key) and deletes rows by key. Idempotent: writing

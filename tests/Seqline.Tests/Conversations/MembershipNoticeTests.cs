@@ -104,6 +104,8 @@ public sealed class MembershipNoticeTests : IDisposable
 
         public Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default) => inner.ReadAsync(owner, cancellationToken);
 
+        public Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default) => inner.ReadAsync(owner, key, cancellationToken);
+
         public async Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete, CancellationToken cancellationToken = default)
         {
             if (Interlocked.Exchange(ref _holding, null) is { } holding)

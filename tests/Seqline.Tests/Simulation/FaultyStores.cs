@@ -41,6 +41,9 @@ public sealed class FaultyRowStore(IRowStore inner, string name) : IRowStore
     public Task<IReadOnlyList<Row>> ReadAsync(string owner, CancellationToken cancellationToken = default) =>
         inner.ReadAsync(owner, cancellationToken);
 
+    public Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(owner, key, cancellationToken);
+
     public Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete, CancellationToken cancellationToken = default) =>
         FaultPlan.Write($"{name}.change", owner, () => inner.ChangeAsync(owner, write, delete, cancellationToken));
 }

@@ -50,6 +50,22 @@ public abstract class RowStoreConformance : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_point_read_finds_the_row_of_its_owner_and_key_or_nothing()
+    {
+        var (a, b) = (NewOwner(), NewOwner());
+        await Store.ChangeAsync(a, [R("ann", "1"), R("bob", "2")], []);
+        await Store.ChangeAsync(b, [R("bob", "other owner"), R("cid", "3")], []);
+        await Store.ChangeAsync(a, [R("bob", "2 again")], ["ann"]);
+
+        Assert.Equal("2 again", Encoding.UTF8.GetString((await Store.ReadAsync(a, "bob"))!.Value));
+        Assert.Equal("bob", (await Store.ReadAsync(a, "bob"))!.Key);
+        Assert.Equal("other owner", Encoding.UTF8.GetString((await Store.ReadAsync(b, "bob"))!.Value));
+        Assert.Null(await Store.ReadAsync(a, "ann"));
+        Assert.Null(await Store.ReadAsync(a, "cid"));
+        Assert.Null(await Store.ReadAsync(NewOwner(), "bob"));
+    }
+
+    [Fact]
     public async Task Rows_are_kept_per_owner_and_replaced_by_key()
     {
         var (a, b) = (NewOwner(), NewOwner());

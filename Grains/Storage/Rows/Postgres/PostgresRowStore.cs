@@ -35,6 +35,15 @@ public sealed class PostgresRowStore : IRowStore
         return rows;
     }
 
+    public async Task<Row?> ReadAsync(string owner, string key, CancellationToken cancellationToken = default)
+    {
+        await using var command = _database.CreateCommand($"SELECT value FROM {_table} WHERE owner = @o AND key = @k");
+        command.Parameters.AddWithValue("o", owner);
+        command.Parameters.AddWithValue("k", key);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new Row(key, reader.GetFieldValue<byte[]>(0)) : null;
+    }
+
     public async Task ChangeAsync(string owner, IReadOnlyCollection<Row> write, IReadOnlyCollection<string> delete,
         CancellationToken cancellationToken = default)
     {
