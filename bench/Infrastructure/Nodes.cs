@@ -68,6 +68,18 @@ public static class NodeSettings
         return settings;
     }
 
+    /// <summary>A silo of a cluster on Azure tables (Azurite at <paramref name="connectionString"/>), its tables named <paramref name="tablePrefix"/>…, advertising 127.0.0.1.</summary>
+    public static Dictionary<string, string> AzureTables(string connectionString, string tablePrefix, int siloPort, int gatewayPort, int httpPort)
+    {
+        var settings = Common(siloPort, gatewayPort, httpPort);
+        settings["Seqline:Storage:Provider"] = "AzureTables";
+        settings["Seqline:Storage:AzureTables:ConnectionString"] = connectionString;
+        settings["Seqline:Storage:AzureTables:TablePrefix"] = tablePrefix;
+        settings["Seqline:Cluster:AdvertisedIPAddress"] = "127.0.0.1";
+        settings["Seqline:Cluster:ListenOnAnyAddress"] = "false";
+        return settings;
+    }
+
     /// <summary>Configuration keys as environment variables (<c>Seqline:A:B</c> → <c>Seqline__A__B</c>).</summary>
     public static Dictionary<string, string?> AsEnvironment(IReadOnlyDictionary<string, string> settings) =>
         settings.ToDictionary(s => s.Key.Replace(":", "__", StringComparison.Ordinal), string? (s) => s.Value);

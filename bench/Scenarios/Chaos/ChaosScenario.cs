@@ -1,11 +1,8 @@
 using System.Diagnostics;
-using Npgsql;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Hosting;
 using Seqline.Timelines;
-using Seqline.Timelines.AzureTables;
-using Seqline.Timelines.Postgres;
 
 namespace Seqline.Bench.Scenarios.Chaos;
 
@@ -42,7 +39,7 @@ public static class ChaosScenario
     public static async Task<ChaosResult> RunAsync(ChaosOptions options, IBenchUi ui, string workDirectory)
     {
         Directory.CreateDirectory(workDirectory);
-        await using var store = await ui.PhaseAsync($"chaos: start {options.Store}", 1, _ => ChaosStore.StartAsync(options.Store));
+        await using var store = await ui.PhaseAsync($"chaos: start {options.Store}", 1, _ => ClusterStore.StartAsync(options.Store, "chaos"));
         var silos = new List<NodeProcess>();
         try
         {
@@ -155,56 +152,11 @@ public static class ChaosScenario
         }
     }
 
-    private static Dictionary<string, string> Settings(ChaosStore store)
+    private static Dictionary<string, string> Settings(ClusterStore store)
     {
-        var ports = LoopbackPorts.Take(3);
-        Dictionary<string, string> settings;
-        if (store.Postgres is { } database)
-        {
-            settings = NodeSettings.Postgres(database, ports[0], ports[1], ports[2]);
-        }
-        else
-        {
-            settings = NodeSettings.Common(ports[0], ports[1], ports[2]);
-            settings["Seqline:Storage:Provider"] = "AzureTables";
-            settings["Seqline:Storage:AzureTables:ConnectionString"] = store.AzuriteConnectionString;
-            settings["Seqline:Storage:AzureTables:TablePrefix"] = store.TablePrefix;
-            settings["Seqline:Cluster:AdvertisedIPAddress"] = "127.0.0.1";
-            settings["Seqline:Cluster:ListenOnAnyAddress"] = "false";
-        }
+        var settings = store.SiloSettings();
         settings["Seqline:Conversations:FanoutRecoveryPeriod"] = "00:00:05";
         return settings;
-    }
-
-    /// <summary>The store the chaos cluster runs on, and the product's timeline stores to read it back with.</summary>
-    private sealed class ChaosStore : IAsyncDisposable
-    {
-        public AzuriteService? Azurite { get; private init; }
-        public string AzuriteConnectionString => AzuriteService.ConnectionString(Azurite!);
-        public PostgresServer? Server { get; private init; }
-        public string? Postgres { get; private init; }
-        public string TablePrefix { get; } = "chaos" + Guid.NewGuid().ToString("N")[..8];
-        private NpgsqlDataSource? _database;
-
-        public static async Task<ChaosStore> StartAsync(StorageProvider store)
-        {
-            if (store == StorageProvider.AzureTables) return new ChaosStore { Azurite = await AzuriteService.StartAsync("table") };
-            if (store != StorageProvider.Postgres) throw new ArgumentException($"Chaos runs a cluster: AzureTables or Postgres, not {store}.", nameof(store));
-            var server = await PostgresServer.StartAsync();
-            var database = await server.CreateDatabaseAsync("chaos");
-            return new ChaosStore { Server = server, Postgres = database, _database = NpgsqlDataSource.Create(database) };
-        }
-
-        public ITimelineStore Timelines(string name) => _database is { } database
-            ? new PostgresTimelineStore(database, name)
-            : new AzureTableTimelineStore(AzuriteConnectionString, TablePrefix + name);
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_database is not null) await _database.DisposeAsync();
-            if (Server is not null) await Server.DisposeAsync();
-            if (Azurite is not null) await Azurite.DisposeAsync();
-        }
     }
 
     private static TimeSpan Min(params TimeSpan[] values) => values.Min();
