@@ -2,6 +2,7 @@ using System.ComponentModel;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Bench.Scenarios.LargeGroup;
+using Seqline.Hosting;
 using Spectre.Console.Cli;
 
 namespace Seqline.Bench.Commands;
@@ -20,6 +21,14 @@ public sealed class LargeGroupSettings : ScenarioSettings
     [Description("Messages sent one at a time after a warm-up message.")]
     public int? Messages { get; set; }
 
+    [CommandOption("--silos <N>")]
+    [Description("0 (default): one node in the bench's process on SQLite. 2 or more: that many silo processes on Azure tables in Azurite (for correctness).")]
+    public int? Silos { get; set; }
+
+    [CommandOption("--store <STORE>")]
+    [Description("What a cluster (--silos) runs on: AzureTables (Azurite, the default) or Postgres (a private server).")]
+    public StorageProvider? Store { get; set; }
+
     [CommandOption("--connect-concurrency <N>")]
     public int? ConnectConcurrency { get; set; }
 
@@ -32,12 +41,15 @@ public sealed class LargeGroupSettings : ScenarioSettings
 
     public LargeGroupOptions Options()
     {
-        // The devices are grain observers inside the node, so the node runs in the bench's process.
-        if (Node == NodeMode.Process) throw new ArgumentException("large-group runs its node in the bench's process (--node InProcess): its devices are grain observers inside it.");
+        // The devices are grain observers inside the node (or of a client of the cluster), so a lone node runs in the bench's process.
+        if (Node == NodeMode.Process) throw new ArgumentException("large-group runs its node in the bench's process (--node InProcess): its devices are grain observers inside it; --silos N runs silo processes.");
+        if (Silos is < 0 or 1) throw new ArgumentException("--silos is 0 (one node in the bench's process) or 2 or more (a cluster on Azurite).");
         var o = Full ? LargeGroupOptions.Full : LargeGroupOptions.Smoke;
         return o with
         {
             Members = Members ?? o.Members,
+            Silos = Silos ?? o.Silos,
+            Store = Store ?? o.Store,
             Online = Online ?? o.Online,
             Messages = Messages ?? o.Messages,
             ConnectConcurrency = ConnectConcurrency ?? o.ConnectConcurrency,

@@ -7,6 +7,7 @@ using Seqline.Bench.Scenarios.Connections;
 using Seqline.Bench.Scenarios.E2e;
 using Seqline.Bench.Scenarios.LargeGroup;
 using Seqline.Bench.Scenarios.Limits;
+using Seqline.Hosting;
 using Xunit.Abstractions;
 
 namespace Seqline.Bench.Tests;
@@ -190,7 +191,35 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.NotNull(result.LargestGrainState);
         var report = new ReportWriter(Path.Combine(_work.Path, "report"), "large-group", MachineInfo.Current());
         LargeGroupReport.Write(result, report);
-        Assert.Contains("in-process grain observers", File.ReadAllText(report.Save()));
+        Assert.Contains("one node in the bench's process, on SQLite", File.ReadAllText(report.Save()));
+    }
+
+    [Theory]
+    [InlineData(StorageProvider.AzureTables, "conversations", "reminders")]
+    [InlineData(StorageProvider.Postgres, "conversations_entries", "orleansreminderstable")]
+    public async Task Large_group_on_a_three_silo_cluster_pushes_each_message_once_and_connects_write_no_row(StorageProvider store, string timelineTable, string remindersTable)
+    {
+        var options = LargeGroupOptions.Smoke with { Silos = 3, Store = store, Members = 210, Online = 30, Messages = 2, CheckpointInterval = TimeSpan.FromSeconds(1) };
+
+        var result = await LargeGroupScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "large-group-cluster"));
+
+        Assert.All(result.Messages.Prepend(result.Warmup), m => Assert.Equal(30, m.Reached));
+        Assert.Equal(60, result.Push.Count);
+        Assert.True(result.EveryDeviceOnce);
+        Assert.Equal(30, result.FollowersOnline);
+        Assert.Equal(0, result.FollowersAfter);
+        // Nothing but the conversation's recovery reminder, removed at its first tick after the
+        // fan-out went idle, which may fall in any window.
+        Assert.True(result.ConnectWrites.Writes - result.ConnectWrites.Breakdown.GetValueOrDefault(remindersTable) == 0, string.Join(", ", result.ConnectWrites.Breakdown));
+        Assert.True(result.DisconnectWrites.Writes - result.DisconnectWrites.Breakdown.GetValueOrDefault(remindersTable) == 0, string.Join(", ", result.DisconnectWrites.Breakdown));
+        // The counting sees the writes there are: each message is a row of the conversation's timeline.
+        Assert.True(result.SendWrites.Breakdown.GetValueOrDefault(timelineTable) >= 3, string.Join(", ", result.SendWrites.Breakdown));
+        Assert.NotNull(result.LargestGrainState);
+        Assert.Equal(3, result.DuringSends.Count);
+        Assert.All(result.DuringSends, silo => Assert.True(silo.CpuSeconds > 0));
+        var report = new ReportWriter(Path.Combine(_work.Path, "report"), "large-group", MachineInfo.Current());
+        LargeGroupReport.Write(result, report);
+        Assert.Contains("a cluster of 3 silo processes", File.ReadAllText(report.Save()));
     }
 
     public void Dispose() => _work.Dispose();

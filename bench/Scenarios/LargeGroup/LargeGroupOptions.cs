@@ -1,4 +1,5 @@
 using Seqline.Bench.Infrastructure;
+using Seqline.Hosting;
 
 namespace Seqline.Bench.Scenarios.LargeGroup;
 
@@ -6,6 +7,16 @@ public sealed record LargeGroupOptions
 {
     /// <summary>Members of the group, its creator (the sender) included.</summary>
     public int Members { get; init; } = 2_000;
+
+    /// <summary>
+    /// 0: one node in the bench's process, on SQLite. More: that many silo processes forming a
+    /// cluster on Azure tables in Azurite, reached through a cluster client (for correctness: Azurite
+    /// is no benchmark).
+    /// </summary>
+    public int Silos { get; init; }
+
+    /// <summary>What a cluster (<see cref="Silos"/> above 0) runs on: <c>AzureTables</c> (Azurite) or <c>Postgres</c>.</summary>
+    public StorageProvider Store { get; init; } = StorageProvider.AzureTables;
 
     /// <summary>Members with a device online (never the sender).</summary>
     public int Online { get; init; } = 200;
@@ -48,13 +59,17 @@ public sealed record LargeGroupOptions
     };
 }
 
-/// <summary>What a phase (the connects, the disconnects, the sends) made the node write to its SQLite file.</summary>
-/// <param name="Writes">Writes committed by the node's single SQLite writer (every grain-state, timeline and row write).</param>
-/// <param name="GrainStateWrites">Grain-state row writes, from the rows' versions.</param>
-/// <param name="TimelineRows">Conversation and inbox timeline rows added.</param>
-/// <param name="Reminders">Reminders registered less those removed (each is a write too).</param>
-/// <param name="GrainStateByType">Grain-state writes per grain type.</param>
-public sealed record StoreWrites(long Writes, long GrainStateWrites, long TimelineRows, long Reminders, IReadOnlyDictionary<string, long> GrainStateByType);
+/// <summary>
+/// What a phase (the connects, the disconnects, the sends) wrote: to one node's SQLite file
+/// (<see cref="StoreMeter"/>), or to a cluster's Azure tables (<see cref="AzureTableMeter"/>, rows
+/// whose timestamp moved, so a row written twice counts once).
+/// </summary>
+/// <param name="Writes">SQLite: writes committed by the node's single writer (every grain-state, timeline and row write). Azure: rows written in any table.</param>
+/// <param name="GrainStateWrites">Grain-state writes (SQLite: from the rows' versions; Azure: rows of the state and pub-sub tables).</param>
+/// <param name="TimelineRows">Conversation and inbox timeline rows added (Azure: written).</param>
+/// <param name="Reminders">SQLite: reminders registered less those removed (each is a write too). Azure: in <paramref name="Breakdown"/>.</param>
+/// <param name="Breakdown">SQLite: grain-state writes per grain type. Azure: rows written per table.</param>
+public sealed record StoreWrites(long Writes, long GrainStateWrites, long TimelineRows, long Reminders, IReadOnlyDictionary<string, long> Breakdown);
 
 /// <summary>One message to the group: its acknowledgement and its pushes to every online device.</summary>
 /// <param name="Reached">Online devices that got it.</param>
@@ -65,6 +80,12 @@ public sealed record LargeGroupResult
 {
     public required LargeGroupOptions Options { get; init; }
     public required string LoadBefore { get; init; }
+
+    /// <summary>What ran the group, from <see cref="ILargeGroupTarget.Description"/>.</summary>
+    public required string Target { get; init; }
+
+    /// <summary>How store writes were counted, from <see cref="IGroupStore.Counting"/>.</summary>
+    public required string Counting { get; init; }
     public required double CreateSeconds { get; init; }
     public required double JoinSeconds { get; init; }
     public required double ConnectSeconds { get; init; }
@@ -75,7 +96,8 @@ public sealed record LargeGroupResult
     public required IReadOnlyList<MessageRun> Messages { get; init; }
     public required Latency Push { get; init; }
     public required StoreWrites SendWrites { get; init; }
-    public required ProcessUse DuringSends { get; init; }
+    /// <summary>Each silo process while the messages went out (the bench's own process when the node is in it).</summary>
+    public required IReadOnlyList<ProcessUse> DuringSends { get; init; }
     public required long Duplicates { get; init; }
     public required long Strays { get; init; }
     public required long PullHints { get; init; }

@@ -14,20 +14,18 @@ public static class LargeGroupReport
         var measured = (long)m * o.Messages;
         report.Heading("Large group");
         report.Paragraph(
-            $"One group of {o.Members:N0} members (read fan-out) on one node in the bench's process, on SQLite (WAL, synchronous=FULL) in a temp folder; " +
-            $"{m:N0} members have a device online. The devices are **in-process grain observers** registered with the members' inboxes (`IInboxGrain.Subscribe`), " +
-            "as an edge node registers its own: not SignalR connections, so no WebSocket or JSON cost is in these figures. The creator sends the messages " +
-            "with grain calls from inside the node, one at a time (the next once every online device has the last), after one warm-up message; " +
-            "send→push runs from the send call to an observer receiving the push. Store writes are counted in the node's SQLite writer " +
-            "(every grain-state, timeline and row write it committed), in grain-state row versions and in timeline rows, from a quiet store (nothing " +
-            "committed for longer than the inboxes' checkpoint interval, so the joins' checkpoints are done) to the store quiet again after the phase " +
-            $"(so writes the phase caused later are counted). Load average before the run: {result.LoadBefore}.");
+            $"One group of {o.Members:N0} members (read fan-out) on {result.Target}. {m:N0} members have a device online. The devices are **grain observers** " +
+            "registered with the members' inboxes (`IInboxGrain.Subscribe`), as an edge node registers its own: not SignalR connections, so no WebSocket or JSON cost " +
+            "is in these figures. The creator sends the messages one at a time (the next once every online device has the last), after one warm-up message; " +
+            $"send→push runs from the send call to an observer receiving the push. {result.Counting}, from a quiet store (nothing written for longer than the " +
+            "inboxes' checkpoint interval, so the joins' checkpoints are done) to the store quiet again after the phase (so writes the phase caused later are counted). " +
+            $"Load average before the run: {result.LoadBefore}.");
         report.Table(["", "value"],
         [
             ["create the group / every inbox knows it", $"{result.CreateSeconds:0.0} s / {result.JoinSeconds:0.0} s"],
             [$"{m:N0} devices connect", $"{result.ConnectSeconds:0.00} s ({Format.Rate(m / Math.Max(result.ConnectSeconds, 1e-9))}/s), Subscribe ms p50 / p99 {Format.Ms(result.Connect.P50)} / {Format.Ms(result.Connect.P99)}"],
             ["**store writes per connect**: all / grain state / timeline rows", PerDevice(result.ConnectWrites, m)],
-            ["… grain-state writes by grain type; reminders registered (+) or removed (−)", ByType(result.ConnectWrites)],
+            [Breakdown(result), ByType(result.ConnectWrites)],
             ["relay followers with everyone online / after the disconnects", $"{result.FollowersOnline:N0} / {result.FollowersAfter:N0}"],
             ["**largest grain-state row**", result.LargestGrainState is { } g ? Row(g) : "none"],
             .. result.LargestRows.Select(r => (IReadOnlyList<string>)[$"largest row of {r.Table}", Row(r)]),
@@ -37,17 +35,31 @@ public static class LargeGroupReport
             ["every online device got each message once (warm-up included)", result.EveryDeviceOnce ? "yes" : "**NO**"],
             ["duplicates / strays / pull hints", $"{result.Duplicates:N0} / {result.Strays:N0} / {result.PullHints:N0}"],
             ["store writes per message sent: all / grain state / timeline rows", PerDevice(result.SendWrites, o.Messages + 1)],
-            ["… grain-state writes by grain type; reminders registered (+) or removed (−)", ByType(result.SendWrites)],
+            [Breakdown(result), ByType(result.SendWrites)],
             [$"{m:N0} devices disconnect", $"{result.DisconnectSeconds:0.00} s"],
             ["store writes per disconnect: all / grain state / timeline rows", PerDevice(result.DisconnectWrites, m)],
-            ["… grain-state writes by grain type; reminders registered (+) or removed (−)", ByType(result.DisconnectWrites)],
-            ["node CPU while sending (% of one core) / machine busy", $"{result.DuringSends.CpuPercentOfCore:0}% / {result.DuringSends.MachineBusyPercent:0}%"],
-            ["peak RSS of the process (node and devices)", Format.Bytes(result.DuringSends.PeakRssBytes)],
+            [Breakdown(result), ByType(result.DisconnectWrites)],
+            .. Silos(result),
         ]);
         report.Table(["message", "seq", "ack ms", "devices reached", "push ms: first device", "p50", "p99", "max (last device)"],
             result.Messages.Prepend(result.Warmup).Select(r => (IReadOnlyList<string>)[
                 r.Number == 0 ? "warm-up" : r.Number.ToString(CultureInfo.InvariantCulture), r.Seq.ToString(CultureInfo.InvariantCulture),
                 Format.Ms(r.AckMilliseconds), $"{r.Reached:N0}", Format.Ms(r.FirstMilliseconds), Format.Ms(r.Push.P50), Format.Ms(r.Push.P99), Format.Ms(r.Push.Max)]));
+    }
+
+    // In process, the node's process holds the devices too; a cluster's silos are processes of their own.
+    private static IEnumerable<IReadOnlyList<string>> Silos(LargeGroupResult result)
+    {
+        var uses = result.DuringSends;
+        var busy = uses.Count == 0 ? 0 : uses.Max(u => u.MachineBusyPercent);
+        if (result.Options.Silos == 0 && uses.Count == 1)
+        {
+            yield return ["node CPU while sending (% of one core) / machine busy", $"{uses[0].CpuPercentOfCore:0}% / {busy:0}%"];
+            yield return ["peak RSS of the process (node and devices)", Format.Bytes(uses[0].PeakRssBytes)];
+            yield break;
+        }
+        yield return ["silos' CPU while sending (% of one core, each) / machine busy", $"{string.Join(", ", uses.Select(u => $"{u.CpuPercentOfCore:0}%"))} / {busy:0}%"];
+        yield return ["peak RSS of each silo", string.Join(", ", uses.Select(u => Format.Bytes(u.PeakRssBytes)))];
     }
 
     private static string Row(LargestRow r) => r.Bytes < 1024 ? $"{r.Bytes} B: {r.Owner}" : $"{Format.Bytes(r.Bytes)} ({r.Bytes:N0} B): {r.Owner}";
@@ -61,7 +73,11 @@ public static class LargeGroupReport
     // Small ratios keep their digits: 2 writes over 10,000 disconnects is not 0.
     private static string Ratio(long part, int whole) => (double)part / whole is var r && r is > 0 and < 0.01 ? r.ToString("0.######", CultureInfo.InvariantCulture) : r.ToString("0.###", CultureInfo.InvariantCulture);
 
+    private static string Breakdown(LargeGroupResult result) => result.Options.Silos == 0
+        ? "… grain-state writes by grain type; reminders registered (+) or removed (−)"
+        : "… rows written by table";
+
     private static string ByType(StoreWrites w) =>
-        (w.GrainStateByType.Count == 0 ? "none" : string.Join(", ", w.GrainStateByType.Select(t => $"{t.Key}: {t.Value:N0}")))
+        (w.Breakdown.Count == 0 ? "none" : string.Join(", ", w.Breakdown.Select(t => $"{t.Key}: {t.Value:N0}")))
         + (w.Reminders == 0 ? "" : $"; reminders {w.Reminders:+#;-#}");
 }

@@ -36,11 +36,12 @@ public static class LargeGroupScenario
             ["Seqline:Limits:MaxMembers"] = Math.Max(options.Members, new SeqlineLimits().MaxMembers).ToString(CultureInfo.InvariantCulture),
         };
         if (options.CheckpointInterval is { } interval) extra["Seqline:Sync:CheckpointInterval"] = interval.ToString("c", CultureInfo.InvariantCulture);
-        await using var node = (InProcessNode)await ui.PhaseAsync("large-group: start node (in process, SQLite)", 1,
-            _ => Nodes.StartSqliteAsync(NodeMode.InProcess, Path.Combine(workDirectory, "node"), extra));
-        var grains = node.Services.GetRequiredService<IGrainFactory>();
-        var settle = node.Services.GetRequiredService<IOptions<SyncOptions>>().Value.CheckpointInterval + options.Quiet;
-        var store = new StoreMeter(node.Services.GetRequiredService<SqliteDatabase>());
+        await using ILargeGroupTarget target = options.Silos == 0
+            ? await ui.PhaseAsync("large-group: start node (in process, SQLite)", 1, _ => NodeTarget.StartAsync(workDirectory, extra))
+            : await LargeGroupCluster.StartAsync(options, extra, workDirectory, ui);
+        var grains = target.Grains;
+        var settle = target.CheckpointInterval + options.Quiet;
+        var store = target.Store;
         var id = "lg-" + Guid.NewGuid().ToString("N")[..12];
         var conversation = grains.GetGrain<IConversationGrain>(id);
         var relay = grains.GetGrain<IConversationRelay>(id);
@@ -57,7 +58,7 @@ public static class LargeGroupScenario
         await ui.PhaseAsync("large-group: every member's inbox knows the group", options.Members, async phase =>
         {
             // An inbox writes the group into its index at its checkpoint after the join; then the store goes quiet.
-            while (store.Rows.IndexRowsOf(id) is var known && known < options.Members)
+            while (await store.IndexRowsOf(id) is var known && known < options.Members)
             {
                 phase.Set(known);
                 if (clock.Elapsed > options.JoinTimeout)
@@ -71,7 +72,7 @@ public static class LargeGroupScenario
         var devices = new GroupDevices(options.Online, id, 1 + options.Messages);
         var observers = Enumerable.Range(0, options.Online).Select(d => grains.CreateObjectReference<IInboxObserver>(devices.Device(d))).ToArray();
         var connect = new Latency();
-        var before = store.Take();
+        var window = await store.StartCounting();
         clock.Restart();
         await ui.PhaseAsync($"large-group: {options.Online:N0} devices connect", options.Online, async phase =>
         {
@@ -85,12 +86,12 @@ public static class LargeGroupScenario
         });
         var connectSeconds = clock.Elapsed.TotalSeconds;
         await Quiet(store, settle, ui, "the connects");
-        var connectWrites = store.Since(before);
+        var connectWrites = await window.Count();
         var followersOnline = await relay.CountFollowers();
 
         var sends = new GroupSends(conversation, devices, options);
-        var meter = new ProcessMeter(Environment.ProcessId);
-        before = store.Take();
+        var meters = target.SiloPids.Select(pid => new ProcessMeter(pid)).ToList();
+        window = await store.StartCounting();
         var warmup = await ui.PhaseAsync("large-group: a warm-up message", options.Online, phase => sends.Send(0, phase));
         var runs = new List<MessageRun>();
         var push = new Latency();
@@ -105,13 +106,13 @@ public static class LargeGroupScenario
             }
             await Task.Delay(options.Quiet); // copies arriving late are counted too
         });
-        var duringSends = meter.Stop();
+        var duringSends = meters.Select(m => m.Stop()).ToList();
         await Quiet(store, settle, ui, "the messages");
-        var sendWrites = store.Since(before);
-        var largest = store.Rows.LargestGrainState();
-        LargestRow?[] largestRows = [store.Rows.LargestRowOf("members"), store.Rows.LargestRowOf("index")];
+        var sendWrites = await window.Count();
+        var largest = await store.LargestGrainState();
+        var largestRows = await store.LargestRows();
 
-        before = store.Take();
+        window = await store.StartCounting();
         clock.Restart();
         await ui.PhaseAsync($"large-group: {options.Online:N0} devices disconnect", options.Online, async phase =>
         {
@@ -121,13 +122,15 @@ public static class LargeGroupScenario
         });
         var disconnectSeconds = clock.Elapsed.TotalSeconds;
         await Quiet(store, settle, ui, "the disconnects");
-        var disconnectWrites = store.Since(before);
+        var disconnectWrites = await window.Count();
         foreach (var observer in observers) grains.DeleteObjectReference<IInboxObserver>(observer);
 
         return new LargeGroupResult
         {
             Options = options,
             LoadBefore = loadBefore,
+            Target = target.Description,
+            Counting = store.Counting,
             CreateSeconds = createSeconds,
             JoinSeconds = joinSeconds,
             ConnectSeconds = connectSeconds,
@@ -143,7 +146,7 @@ public static class LargeGroupScenario
             Strays = devices.Strays,
             PullHints = devices.PullHints,
             LargestGrainState = largest,
-            LargestRows = largestRows.OfType<LargestRow>().ToList(),
+            LargestRows = largestRows,
             DisconnectSeconds = disconnectSeconds,
             DisconnectWrites = disconnectWrites,
             FollowersAfter = await relay.CountFollowers(),
@@ -151,7 +154,7 @@ public static class LargeGroupScenario
     }
 
     // Nothing committed for longer than an inbox waits to checkpoint: what was under way is done.
-    private static async Task Quiet(StoreMeter store, TimeSpan settle, IBenchUi ui, string after)
+    private static async Task Quiet(IGroupStore store, TimeSpan settle, IBenchUi ui, string after)
     {
         if (!await store.Quiet(settle, settle + TimeSpan.FromSeconds(120)))
             ui.Info($"WARNING: the store did not go quiet after {after}; the writes counted next include background work.");

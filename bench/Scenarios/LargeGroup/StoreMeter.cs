@@ -10,7 +10,7 @@ namespace Seqline.Bench.Scenarios.LargeGroup;
 /// row write, reminders included), the grain-state writes among them (row versions), and the
 /// timeline rows added.
 /// </summary>
-internal sealed class StoreMeter(SqliteDatabase database)
+internal sealed class StoreMeter(SqliteDatabase database) : IGroupStore
 {
     public readonly record struct Snapshot(long Writes, GrainStateWrites GrainState, long TimelineRows, long Reminders);
 
@@ -18,20 +18,28 @@ internal sealed class StoreMeter(SqliteDatabase database)
 
     private readonly StoreRows _timelines = new(Path.GetDirectoryName(database.FilePath)!, Path.GetFileName(database.FilePath));
 
-    public Snapshot Take() => new(database.WritesCommitted, Rows.GrainStateWrites(), _timelines.Total(), Rows.Reminders());
+    private Snapshot Take() => new(database.WritesCommitted, Rows.GrainStateWrites(), _timelines.Total(), Rows.Reminders());
 
-    public StoreWrites Since(Snapshot before)
+    private StoreWrites Since(Snapshot before)
     {
         var now = Take();
         return new StoreWrites(now.Writes - before.Writes, now.GrainState.Writes - before.GrainState.Writes,
             now.TimelineRows - before.TimelineRows, now.Reminders - before.Reminders, now.GrainState.ByTypeSince(before.GrainState));
     }
 
-    /// <summary>
-    /// Waits until the writer has committed nothing for <paramref name="quiet"/>: background work
-    /// (inbox checkpoints, the conversation's bookkeeping) is done, so what is counted next is the
-    /// phase's own. Gives up after <paramref name="within"/> and says so.
-    /// </summary>
+    public string Counting =>
+        "Store writes are counted in the node's SQLite writer (every grain-state, timeline and row write it committed), in grain-state row versions and in timeline rows";
+
+    public Task<long> IndexRowsOf(string conversationId) => Task.FromResult(Rows.IndexRowsOf(conversationId));
+
+    public Task<IWriteWindow> StartCounting() => Task.FromResult<IWriteWindow>(new Window(this, Take()));
+
+    public Task<LargestRow?> LargestGrainState() => Task.FromResult(Rows.LargestGrainState());
+
+    public Task<IReadOnlyList<LargestRow>> LargestRows() =>
+        Task.FromResult<IReadOnlyList<LargestRow>>(new[] { Rows.LargestRowOf("members"), Rows.LargestRowOf("index") }.OfType<LargestRow>().ToList());
+
+    /// <summary>Waits until the writer has committed nothing for <paramref name="quiet"/> (see <see cref="IGroupStore.Quiet"/>).</summary>
     public async Task<bool> Quiet(TimeSpan quiet, TimeSpan within)
     {
         var clock = Stopwatch.StartNew();
@@ -45,5 +53,10 @@ internal sealed class StoreMeter(SqliteDatabase database)
             else if (clock.Elapsed - since >= quiet) return true;
         }
         return false;
+    }
+
+    private sealed class Window(StoreMeter meter, Snapshot before) : IWriteWindow
+    {
+        public Task<StoreWrites> Count() => Task.FromResult(meter.Since(before));
     }
 }
