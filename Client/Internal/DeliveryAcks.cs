@@ -23,6 +23,10 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
     private bool _scheduled;
     private DateTimeOffset _dueAt;
 
+    // Wakes the batch when due. Its due time is set under the lock wherever _dueAt moves, so no
+    // clock reading can fall between computing a wait and arming it (which a test clock exposes).
+    private ITimer? _timer;
+
     /// <summary>
     /// What of a push is acknowledged: its messages, except those of read fan-out (<c>fanout: read</c>),
     /// which have no receipts, so that a large group's members send nothing back for them.
@@ -46,7 +50,7 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
             foreach (var (conversationId, seq) in positions) Keep(conversationId, seq);
             start = ScheduleIfWaiting();
         }
-        if (start) _ = SendWhenDueAsync();
+        if (start) SendIfDue();
     }
 
     /// <summary>
@@ -63,7 +67,7 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
                 if (IsAcknowledged(events[i])) Keep(events[i].ConversationId, events[i].Seq);
             start = ScheduleIfWaiting();
         }
-        if (start) _ = SendWhenDueAsync();
+        if (start) SendIfDue();
     }
 
     private void Keep(string conversationId, long seq) => _waiting[conversationId] = Math.Max(seq, _waiting.GetValueOrDefault(conversationId));
@@ -119,33 +123,36 @@ internal sealed class DeliveryAcks(TimeSpan interval, TimeSpan busyInterval, Tim
             _sentAt = now;
             _dueAt = _sentAt + _pace;
             _pace = TimeSpan.FromTicks(Math.Min(_pace.Ticks * 2, busyInterval.Ticks));
+            _timer?.Change(_dueAt - now, Timeout.InfiniteTimeSpan);
             return taken;
         }
     }
 
-    // Waits until the batch is due, again if a send moved that meanwhile, then sends what waits (maybe nothing).
-    private async Task SendWhenDueAsync()
+    // Sends what waits (maybe nothing) if the batch is due; otherwise arms the timer for when it is.
+    private void SendIfDue()
     {
         List<DeliveredPosition> batch;
-        while (true)
+        lock (_waiting)
         {
-            TimeSpan wait;
-            lock (_waiting)
+            if (!_scheduled) return;
+            var now = time.GetUtcNow();
+            if (_dueAt > now)
             {
-                var now = time.GetUtcNow();
-                wait = _dueAt - now;
-                if (wait <= TimeSpan.Zero)
-                {
-                    batch = _waiting.Select(p => new DeliveredPosition(p.Key, p.Value)).ToList();
-                    _waiting.Clear();
-                    // Nothing left (it all rode on sends): no message goes, and the pace still counts from the last send.
-                    if (batch.Count > 0) _sentAt = now;
-                    _scheduled = false;
-                    break;
-                }
+                _timer ??= time.CreateTimer(static acks => ((DeliveryAcks)acks!).SendIfDue(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+                _timer.Change(_dueAt - now, Timeout.InfiniteTimeSpan);
+                return;
             }
-            await Task.Delay(wait, time).ConfigureAwait(false);
+            batch = _waiting.Select(p => new DeliveredPosition(p.Key, p.Value)).ToList();
+            _waiting.Clear();
+            // Nothing left (it all rode on sends): no message goes, and the pace still counts from the last send.
+            if (batch.Count > 0) _sentAt = now;
+            _scheduled = false;
         }
+        _ = SendAsync(batch);
+    }
+
+    private async Task SendAsync(List<DeliveredPosition> batch)
+    {
         foreach (var chunk in batch.Chunk(MaxPositionsPerMessage)) await send(chunk).ConfigureAwait(false);
     }
 }
