@@ -61,6 +61,7 @@ public static class PostgresSiloBuilderExtensions
     {
         var services = silo.Services;
         services.AddKeyedSingleton(DataSourceKey, (sp, _) => NpgsqlDataSource.Create(Postgres(sp).ConnectionString));
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PostgresConnectionBudget>();
 
         foreach (var name in new[] { TimelineStoreNames.Conversations, TimelineStoreNames.Inboxes })
         {
