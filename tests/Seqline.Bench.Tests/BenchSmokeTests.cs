@@ -194,12 +194,13 @@ public sealed class BenchSmokeTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("one node in the bench's process, on SQLite", File.ReadAllText(report.Save()));
     }
 
-    [Theory]
-    [InlineData(StorageProvider.AzureTables, "conversations", "reminders")]
-    [InlineData(StorageProvider.Postgres, "conversations_entries", "orleansreminderstable")]
-    public async Task Large_group_on_a_three_silo_cluster_pushes_each_message_once_and_connects_write_no_row(StorageProvider store, string timelineTable, string remindersTable)
+    // On Azurite; the same on PostgreSQL takes a minute more, as its statistics need 10 s of quiet
+    // at each phase (PostgresMeterTests check that counting on its own).
+    [Fact]
+    public async Task Large_group_on_a_three_silo_cluster_pushes_each_message_once_and_connects_write_no_row()
     {
-        var options = LargeGroupOptions.Smoke with { Silos = 3, Store = store, Members = 210, Online = 30, Messages = 2, CheckpointInterval = TimeSpan.FromSeconds(1) };
+        const string timelineTable = "conversations", remindersTable = "reminders";
+        var options = LargeGroupOptions.Smoke with { Silos = 3, Store = StorageProvider.AzureTables, Members = 210, Online = 30, Messages = 2, CheckpointInterval = TimeSpan.FromSeconds(1) };
 
         var result = await LargeGroupScenario.RunAsync(options, Ui, Path.Combine(_work.Path, "large-group-cluster"));
 

@@ -8,7 +8,7 @@ namespace Seqline.Bench.Scenarios.LargeGroup;
 /// the largest rows. One per kind of store: <see cref="StoreMeter"/> (one node's SQLite file) and
 /// <see cref="AzureTableMeter"/> (a cluster's Azure tables).
 /// </summary>
-internal interface IGroupStore
+public interface IGroupStore
 {
     /// <summary>How writes are counted, in a sentence for the report.</summary>
     string Counting { get; }
@@ -34,7 +34,7 @@ internal interface IGroupStore
 }
 
 /// <summary>Writes counted from the moment it was opened.</summary>
-internal interface IWriteWindow
+public interface IWriteWindow
 {
     Task<StoreWrites> Count();
 }

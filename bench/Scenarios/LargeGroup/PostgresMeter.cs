@@ -10,7 +10,7 @@ namespace Seqline.Bench.Scenarios.LargeGroup;
 /// index rows of a conversation. The membership tables are left out: the silos write their
 /// liveness there on a timer, whatever the members of a group do.
 /// </summary>
-internal sealed class PostgresMeter(NpgsqlDataSource database) : IGroupStore
+public sealed class PostgresMeter(NpgsqlDataSource database) : IGroupStore
 {
     // A backend reports its counts as its transaction ends, at most once a second, and what it
     // held back within 10 s once idle: quiet for less than that may only be counts not yet reported.
