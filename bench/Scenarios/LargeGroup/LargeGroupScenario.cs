@@ -1,24 +1,22 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using Seqline.Bench.Infrastructure;
 using Seqline.Bench.Reporting;
 using Seqline.Conversations;
 using Seqline.Hosting;
 using Seqline.Inboxes;
 using Seqline.Push;
-using Seqline.Storage.Sqlite;
 
 namespace Seqline.Bench.Scenarios.LargeGroup;
 
 /// <summary>
 /// One read-fan-out group of <see cref="LargeGroupOptions.Members"/> on one node (SQLite, in this
-/// process), <see cref="LargeGroupOptions.Online"/> of them with a device online. Counts the store
-/// writes of connecting and disconnecting them, finds the largest grain-state row, and times each
-/// message from the send call to its push on every online device, checking that each got each
-/// message once. Devices are grain observers registered with the members' inboxes from inside the
-/// node, as an edge node registers its own; sends are grain calls in the node's process.
+/// process) or on a cluster of silo processes (<see cref="LargeGroupOptions.Silos"/>), with
+/// <see cref="LargeGroupOptions.Online"/> of them with a device online. Counts the store writes of
+/// connecting and disconnecting them, finds the largest grain-state row, and times each message
+/// from the send call to its push on every online device, checking that each got each message
+/// once. Devices are grain observers registered with the members' inboxes, as an edge node
+/// registers its own (<see cref="ILargeGroupTarget"/> says through what); sends are grain calls.
 /// </summary>
 public static class LargeGroupScenario
 {
