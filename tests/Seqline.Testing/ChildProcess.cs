@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.InteropServices;
 
 namespace Seqline.Testing;
 
@@ -21,6 +22,17 @@ public sealed class ChildProcess : IAsyncDisposable
         "ASPNETCORE_URLS", "DOTNET_URLS", "ASPNETCORE_HTTP_PORTS", "DOTNET_HTTP_PORTS", "HTTP_PORTS",
         "ASPNETCORE_HTTPS_PORTS", "DOTNET_HTTPS_PORTS", "HTTPS_PORTS", "ASPNETCORE_ENVIRONMENT", "DOTNET_ENVIRONMENT",
     ];
+
+    // Children not disposed yet. A parent that ends without disposing them (a bench or test run
+    // stopped with SIGTERM or Ctrl+C, or returning early) kills them as it goes, so that no silo,
+    // Azurite or PostgreSQL server is left running; only a SIGKILL of the parent escapes this.
+    // Since .NET 10 the runtime no longer turns SIGTERM into ProcessExit, so the signals are
+    // watched too; the handlers do not cancel them, and the parent then ends as it would have.
+    private static readonly HashSet<ChildProcess> Live = [];
+    private static readonly PosixSignalRegistration[] Signals =
+        [.. new[] { PosixSignal.SIGTERM, PosixSignal.SIGINT, PosixSignal.SIGHUP }.Select(s => PosixSignalRegistration.Create(s, _ => KillLeftOver()))];
+
+    static ChildProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) => KillLeftOver();
 
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
@@ -75,6 +87,7 @@ public sealed class ChildProcess : IAsyncDisposable
         child._process.OutputDataReceived += (_, e) => child.Capture(e.Data);
         child._process.ErrorDataReceived += (_, e) => child.Capture(e.Data);
         child._process.Start();
+        lock (Live) Live.Add(child);
         child._process.BeginOutputReadLine();
         child._process.BeginErrorReadLine();
         return child;
@@ -221,7 +234,25 @@ public sealed class ChildProcess : IAsyncDisposable
         }
         finally
         {
+            lock (Live) Live.Remove(this);
             _process.Dispose();
+        }
+    }
+
+    private static void KillLeftOver()
+    {
+        ChildProcess[] left;
+        lock (Live) left = [.. Live];
+        foreach (var child in left)
+        {
+            try
+            {
+                if (!child._process.HasExited) child._process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // Gone already, or not ours to kill: the parent is exiting either way.
+            }
         }
     }
 

@@ -84,6 +84,9 @@ internal sealed class LargeGroupCluster : ILargeGroupTarget
             builder.Configuration.AddInMemoryCollection(clientSettings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)));
             builder.UseOrleansClient(client => client.UseSeqlineCluster(builder.Configuration));
             builder.Services.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = CallTimeout);
+            // The host's default console lifetime would take Ctrl+C and SIGTERM for itself, and the
+            // bench would run on with its client stopped; without it they end the bench.
+            builder.Services.AddSingleton<IHostLifetime, BenchLifetime>();
             var client = builder.Build();
             await ui.PhaseAsync("large-group: connect a cluster client", 1, _ => client.StartAsync());
             var checkpoint = extra.TryGetValue("Seqline:Sync:CheckpointInterval", out var interval)
@@ -116,5 +119,12 @@ internal sealed class LargeGroupCluster : ILargeGroupTarget
         _client.Dispose();
         await Task.WhenAll(_silos.Select(s => s.DisposeAsync().AsTask()));
         await _store.DisposeAsync();
+    }
+
+    private sealed class BenchLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }
