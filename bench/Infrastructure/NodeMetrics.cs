@@ -1,5 +1,3 @@
-using Seqline.Bench.Scenarios.E2e;
-
 namespace Seqline.Bench.Infrastructure;
 
 /// <summary>

@@ -18,17 +18,6 @@ internal sealed class PhaseCounters(int index, string name)
     public readonly Latency Ack = new();
 }
 
-/// <summary>Garbage collection in a process over a window: full collections and the time paused.</summary>
-public sealed record GcUse(long Gen2Collections, double PauseMilliseconds)
-{
-    /// <summary>This process's collections since <paramref name="before"/> (a reading of <see cref="Now"/>).</summary>
-    public GcUse Since(GcUse before) => new(Gen2Collections - before.Gen2Collections, PauseMilliseconds - before.PauseMilliseconds);
-
-    public static GcUse Now() => new(GC.CollectionCount(2), GC.GetTotalPauseDuration().TotalMilliseconds);
-
-    public override string ToString() => $"{Gen2Collections} / {PauseMilliseconds:0} ms";
-}
-
 /// <summary>One second of a phase.</summary>
 public sealed record SeriesPoint(double Seconds, double AckedPerSecond, double DeliveredPerSecond, double PushesPerSecond, double NodeCpuPercentOfCore, long NodeRssBytes);
 

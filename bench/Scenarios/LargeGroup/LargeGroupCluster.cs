@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -89,9 +88,7 @@ internal sealed class LargeGroupCluster : ILargeGroupTarget
             builder.Services.AddSingleton<IHostLifetime, BenchLifetime>();
             var client = builder.Build();
             await ui.PhaseAsync("large-group: connect a cluster client", 1, _ => client.StartAsync());
-            var checkpoint = extra.TryGetValue("Seqline:Sync:CheckpointInterval", out var interval)
-                ? TimeSpan.Parse(interval, CultureInfo.InvariantCulture)
-                : new SyncOptions().CheckpointInterval;
+            var checkpoint = options.CheckpointInterval ?? new SyncOptions().CheckpointInterval;
             return new LargeGroupCluster(store, started, client, checkpoint);
         }
         catch
